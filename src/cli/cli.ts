@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import type { CliArgs, CliIo } from './cliIo';
+import { UsageError, flagString, parseArgs } from './cliIo';
+import { runListCommand } from './listCommand';
+import { runValidateCommand } from './validateCommand';
+import { runMaterializeCommand } from './materializeCommand';
+import { runCheckCommand } from './checkCommand';
+import { runDemoCommand } from './demoCommand';
+
+type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  list: runListCommand,
+  validate: runValidateCommand,
+  materialize: runMaterializeCommand,
+  check: runCheckCommand,
+  demo: runDemoCommand,
+};
+
+const USAGE = `usage:
+  asset-studio list [--json] [--root DIR]
+  asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
+  asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
+  asset-studio validate [--json] [--root DIR]
+  asset-studio demo [--root DIR]
+
+SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
+KEY+ (with downstream), group:NAME, or * (everything).
+`;
+
+/** Runs one command line; returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`asset-studio: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest);
+    const root = resolve(io.cwd, flagString(args, 'root') ?? '.');
+    return await command(args, root, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`asset-studio ${name}: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+// Lays the lineage graph out off the UI thread; built by the lineage issue.
+export {};

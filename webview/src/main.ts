@@ -1,0 +1,2 @@
+// The lineage panel; built by the lineage issue.
+export {};
