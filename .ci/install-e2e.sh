@@ -40,4 +40,4 @@ if [ ! -f "$CS_DIR/.installed" ]; then
     || { tail -50 "$CACHE/code-server-install.log"; exit 1; }
   touch "$CS_DIR/.installed"
 fi
-echo "install-e2e: ready ($("$NODE24" "$CS_BIN" --version | head -1))"
+echo "install-e2e: ready ($("$NODE24" "$CS_BIN" --version 2>/dev/null | tail -1))"
