@@ -1,0 +1,67 @@
+import type { AssetNode } from '../graph/assetGraph';
+import type { AssetStateView } from './assetRunOutcome';
+import { checkSummaryText, stateText, stateTooltip } from './assetLensText';
+
+/** One lens above an asset: a title and the command it runs (empty command: a label). */
+export interface AssetLensSpec {
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly unknown[];
+  readonly tooltip?: string;
+}
+
+/** Whether the editor can materialize this asset at all (external sources, dbt sources and AssetSpecs cannot). */
+export function isMaterializable(node: AssetNode): boolean {
+  const d = node.definition;
+  if (d.source === 'external') return false;
+  if (d.dagster?.external) return false;
+  if (d.dbt && d.dbt.resourceType === 'source') return false;
+  return true;
+}
+
+/** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
+export function assetLenses(
+  node: AssetNode,
+  state: AssetStateView | undefined,
+  targetName: string,
+  nowMs: number,
+): AssetLensSpec[] {
+  const key = node.id;
+  const lenses: AssetLensSpec[] = [];
+  if (isMaterializable(node)) {
+    lenses.push({
+      title: '▶ Materialize',
+      command: 'assetStudio.materialize',
+      args: [key],
+      tooltip: `Materialize ${key} on target '${targetName}'`,
+    });
+    lenses.push({
+      title: '+ upstream',
+      command: 'assetStudio.materializeWithUpstream',
+      args: [key],
+      tooltip: `Materialize ${key} and everything upstream of it on '${targetName}'`,
+    });
+  }
+  lenses.push({ title: 'Lineage', command: 'assetStudio.showLineage', args: [key], tooltip: `Show the lineage of ${key}` });
+  const summary = checkSummaryText(
+    node.checks.map((c) => c.name),
+    state?.checks,
+  );
+  if (summary) {
+    lenses.push({
+      title: summary,
+      command: isMaterializable(node) ? 'assetStudio.runChecks' : '',
+      args: [key],
+      tooltip: `Run the checks of ${key} on '${targetName}'`,
+    });
+  }
+  if (isMaterializable(node)) {
+    lenses.push({ title: stateText(state, nowMs), command: '', args: [], tooltip: stateTooltip(state, targetName) });
+  }
+  return lenses;
+}
+
+/** A fingerprint of what the lenses of a file would show, to refresh only on a real change. */
+export function lensFingerprint(parts: readonly AssetLensSpec[][]): string {
+  return parts.map((lenses) => lenses.map((l) => `${l.command}|${l.title}|${l.args.join(',')}`).join(';')).join('\n');
+}

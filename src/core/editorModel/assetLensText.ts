@@ -1,0 +1,56 @@
+import type { AssetStateView, CheckOutcome } from './assetRunOutcome';
+import { formatAgo, formatCount } from './relativeTime';
+
+/**
+ * `✓ 3 checks`, `✗ 1 of 3 checks` (an error-level check fails), `⚠ 1 of 3 checks`
+ * (only warnings fail), `3 checks` (none run yet on this target); undefined when
+ * the asset has no checks.
+ */
+export function checkSummaryText(
+  checkNames: readonly string[],
+  results: ReadonlyMap<string, CheckOutcome> | undefined,
+): string | undefined {
+  const total = checkNames.length;
+  if (total === 0) return undefined;
+  const noun = total === 1 ? 'check' : 'checks';
+  const known = checkNames.map((n) => results?.get(n)).filter((r): r is CheckOutcome => r !== undefined);
+  if (known.length === 0) return `${total} ${noun}`;
+  const failing = known.filter((r) => !r.passed);
+  if (failing.length === 0) {
+    return known.length === total ? `✓ ${total} ${noun}` : `✓ ${known.length} of ${total} ${noun} passed`;
+  }
+  const mark = failing.some((r) => r.severity === 'error') ? '✗' : '⚠';
+  return `${mark} ${failing.length} of ${total} ${noun}`;
+}
+
+/** `never materialized`, `stale`, `failed 2m ago`, `12,345 rows · 3m ago`. */
+export function stateText(state: AssetStateView | undefined, nowMs: number): string {
+  if (!state || state.status === 'never') return 'never materialized';
+  const ago = state.finishedAt !== undefined ? formatAgo(state.finishedAt, nowMs) : undefined;
+  switch (state.status) {
+    case 'failed':
+      return ago ? `failed ${ago}` : 'failed';
+    case 'stale':
+      return 'stale';
+    case 'fresh': {
+      const parts: string[] = [];
+      if (state.rows !== undefined) parts.push(`${formatCount(state.rows)} ${state.rows === 1 ? 'row' : 'rows'}`);
+      if (ago) parts.push(ago);
+      return parts.length > 0 ? parts.join(' · ') : 'materialized';
+    }
+  }
+}
+
+/** A hover line for the state lens, with what the short text leaves out. */
+export function stateTooltip(state: AssetStateView | undefined, targetName: string): string {
+  if (!state || state.status === 'never') return `Not yet materialized on target '${targetName}'.`;
+  const when = state.finishedAt !== undefined ? ` at ${new Date(state.finishedAt).toLocaleString()}` : '';
+  switch (state.status) {
+    case 'failed':
+      return `Last run on '${targetName}' failed${when}${state.error ? `: ${state.error}` : ''}`;
+    case 'stale':
+      return `Stale on '${targetName}': the definition changed, or an upstream asset was materialized later.`;
+    case 'fresh':
+      return `Materialized on '${targetName}'${when}.`;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What the editor shows of a run and of an asset's state, independent of the
+ * engine's own types (the extension translates the engine's into these), so
+ * lens texts, problems and messages are built and tested without VS Code.
+ */
+
+export type CheckSeverityView = 'error' | 'warn';
+
+export interface CheckOutcome {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly severity: CheckSeverityView;
+  readonly failingRows: number;
+  /** Up to 5 failing rows (§4). */
+  readonly sampleRows?: readonly Readonly<Record<string, unknown>>[];
+  readonly durationMs?: number;
+  /** The check's query itself failed (not: found failing rows). */
+  readonly error?: string;
+}
+
+export type AssetRunStatus = 'success' | 'failed' | 'skipped' | 'cancelled';
+
+export interface AssetRunOutcome {
+  /** Key string. */
+  readonly key: string;
+  readonly status: AssetRunStatus;
+  readonly rows?: number;
+  readonly durationMs?: number;
+  /** DuckDB's (or the tool's) message when the build failed. */
+  readonly error?: string;
+  /** 1-based line of the error in the asset's file, when the engine could map it. */
+  readonly errorLine?: number;
+  readonly checks: readonly CheckOutcome[];
+}
+
+export type AssetStatus = 'never' | 'fresh' | 'stale' | 'failed';
+
+/** An asset's state on one target (§5.6). */
+export interface AssetStateView {
+  readonly status: AssetStatus;
+  readonly rows?: number;
+  /** Epoch ms of the last finished run (success or failure). */
+  readonly finishedAt?: number;
+  readonly error?: string;
+  /** The latest result of each check, by check name. */
+  readonly checks?: ReadonlyMap<string, CheckOutcome>;
+}

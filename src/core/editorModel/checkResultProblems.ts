@@ -1,0 +1,74 @@
+import type { CheckDefinition } from '../asset';
+import type { Problem } from '../problem';
+import type { SourceLocation } from '../problem';
+import type { AssetRunOutcome, CheckOutcome } from './assetRunOutcome';
+import { formatCount } from './relativeTime';
+
+/** What a run says about one asset in the Problems panel: failing checks at their own line, a build error at the asset. */
+export function runOutcomeProblems(
+  outcome: AssetRunOutcome,
+  asset: { readonly location: SourceLocation; readonly checks: readonly CheckDefinition[] },
+  targetName: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (outcome.status === 'failed' && outcome.error) {
+    const line = outcome.errorLine ?? asset.location.line;
+    problems.push({
+      file: asset.location.file,
+      line,
+      column: outcome.errorLine !== undefined ? 1 : asset.location.column,
+      severity: 'error',
+      code: 'run.error',
+      message: `${outcome.key} failed on target '${targetName}': ${outcome.error}`,
+    });
+  }
+  for (const result of outcome.checks) {
+    if (result.passed) continue;
+    const definition = asset.checks.find((c) => c.name === result.name);
+    const location = definition?.location ?? asset.location;
+    problems.push({
+      file: location.file,
+      line: location.line,
+      column: location.column,
+      endLine: location.endLine,
+      endColumn: location.endColumn,
+      severity: result.severity === 'error' ? 'error' : 'warning',
+      code: 'check.failed',
+      message: checkFailureMessage(outcome.key, result, targetName, outcome.status),
+    });
+  }
+  return problems;
+}
+
+export function checkFailureMessage(
+  key: string,
+  result: CheckOutcome,
+  targetName: string,
+  assetStatus?: AssetRunOutcome['status'],
+): string {
+  const what = result.error
+    ? `could not run: ${result.error}`
+    : `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`;
+  const kept =
+    assetStatus === 'failed' && result.severity === 'error' && !result.error
+      ? ' — rolled back, the previous data is kept'
+      : '';
+  return `Check ${result.name} of ${key} failed on target '${targetName}': ${what}${kept}`;
+}
+
+/** Failing rows as a small aligned text table, for a test failure message. */
+export function formatSampleRows(rows: readonly Readonly<Record<string, unknown>>[]): string {
+  if (rows.length === 0) return '';
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return 'NULL';
+    if (v instanceof Date) return v.toISOString();
+    if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+    return String(v);
+  };
+  const table = [columns, ...rows.map((r) => columns.map((c) => cell(r[c])))];
+  const widths = columns.map((_, i) => Math.min(40, Math.max(...table.map((row) => (row[i] ?? '').length))));
+  const line = (row: readonly string[]): string =>
+    row.map((v, i) => (v.length > 40 ? `${v.slice(0, 39)}…` : v).padEnd(widths[i] ?? 0)).join(' │ ').trimEnd();
+  return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...table.slice(1).map(line)].join('\n');
+}

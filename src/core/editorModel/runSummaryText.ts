@@ -1,0 +1,55 @@
+import type { AssetRunOutcome } from './assetRunOutcome';
+import { formatCount, formatDuration } from './relativeTime';
+
+export interface RunSummary {
+  readonly ok: boolean;
+  readonly text: string;
+}
+
+/**
+ * The short message at the end of a run: rows, duration, checks; on failure
+ * the first failed asset with its error (the log has the rest).
+ */
+export function runSummary(
+  verb: 'Materialized' | 'Checked',
+  outcomes: readonly AssetRunOutcome[],
+  targetName: string,
+  durationMs: number,
+): RunSummary {
+  const succeeded = outcomes.filter((o) => o.status === 'success');
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const skipped = outcomes.filter((o) => o.status === 'skipped');
+  const cancelled = outcomes.some((o) => o.status === 'cancelled');
+  const checks = outcomes.flatMap((o) => o.checks);
+  const failingErrors = checks.filter((c) => !c.passed && c.severity === 'error');
+  const failingWarns = checks.filter((c) => !c.passed && c.severity === 'warn');
+  const rows = succeeded.reduce((sum, o) => sum + (o.rows ?? 0), 0);
+
+  const subject = outcomes.length === 1 && outcomes[0] ? outcomes[0].key : `${outcomes.length} assets`;
+  const parts: string[] = [];
+  if (verb === 'Materialized' && succeeded.length > 0) parts.push(`${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}`);
+  parts.push(formatDuration(durationMs));
+  if (checks.length > 0) {
+    const passed = checks.length - failingErrors.length - failingWarns.length;
+    parts.push(
+      failingErrors.length + failingWarns.length === 0
+        ? `${checks.length} ${checks.length === 1 ? 'check' : 'checks'} passed`
+        : `${passed} of ${checks.length} checks passed`,
+    );
+  }
+  if (skipped.length > 0) parts.push(`${skipped.length} skipped`);
+
+  if (cancelled) return { ok: false, text: `Cancelled on '${targetName}': ${subject} (${parts.join(' · ')}).` };
+  const firstFailure = failed[0];
+  if (firstFailure) {
+    const reason =
+      firstFailure.error ??
+      `check ${firstFailure.checks.find((c) => !c.passed && c.severity === 'error')?.name ?? ''} failed; the previous data is kept`;
+    const others = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
+    return { ok: false, text: `${firstFailure.key} failed on '${targetName}': ${reason}${others} · ${parts.join(' · ')}` };
+  }
+  if (failingErrors.length > 0) {
+    return { ok: false, text: `${verb} ${subject} on '${targetName}' with failing checks: ${parts.join(' · ')}` };
+  }
+  return { ok: true, text: `${verb} ${subject} on '${targetName}': ${parts.join(' · ')}` };
+}
