@@ -1,0 +1,542 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CheckDefinition, SqlAssetBody } from '../asset';
+import type { AssetGraph, AssetNode } from '../graph/assetGraph';
+import type { TargetConfig } from '../project/targetConfig';
+import { renderTemplate, usesTemplate } from '../discovery/sql/sqlTemplate';
+import type { TemplateValues } from '../discovery/sql/sqlTemplate';
+import type { MaterializationPlan, PlannedAsset } from './materializationPlan';
+import { findAsset } from './materializationPlan';
+import type { CheckResult } from './checkQueries';
+import { compileCheck } from './checkQueries';
+import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from './engineEvents';
+import type { TargetConnection } from './targetConnection';
+import { openTarget } from './targetConnection';
+import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
+import type { RunRecord } from './stateStore';
+import {
+  STATE_DDL,
+  donePartitions,
+  readWatermark,
+  recordRunsSql,
+  saveWatermarkSql,
+  savePartitionSql,
+  watermarkLiteral,
+} from './stateStore';
+import type { PartitionSlice } from './partitionRange';
+import { partitionOf, partitionRange } from './partitionRange';
+
+/** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
+export type DelegatedRunner = (
+  node: AssetNode,
+  ctx: { readonly target: TargetConfig; readonly projectRoot: string; readonly signal?: AbortSignal; readonly onEvent: (e: EngineEvent) => void },
+) => Promise<{ readonly status: 'success' | 'failed'; readonly rows?: number | null; readonly error?: string; readonly checks: readonly CheckResult[] }>;
+
+export interface PartitionChoice {
+  /** One partition (any date inside it): rebuilt even when done before. */
+  readonly partition?: string;
+  /** A backfill range; partitions already done with the same definition are skipped (resume). */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface RunOptions {
+  readonly projectRoot: string;
+  /** MotherDuck token from the editor's secret storage. */
+  readonly token?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: EngineEvent) => void;
+  /** Run the checks against what is there, building nothing (`asset-studio check`). */
+  readonly checksOnly?: boolean;
+  readonly partitions?: PartitionChoice;
+  readonly delegated?: DelegatedRunner;
+  /** An already open connection to reuse (tests, benchmarks); not closed by the run. */
+  readonly connection?: TargetConnection;
+  readonly today?: Date;
+}
+
+class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** Materializes a plan on a target: each SQL asset in its own transaction with its checks (§5.2). */
+export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, target: TargetConfig, opts: RunOptions): Promise<RunResult> {
+  const runId = randomUUID();
+  const emit = opts.onEvent ?? (() => undefined);
+  const results = new Map<string, AssetRunResult>();
+  const records: RunRecord[] = [];
+  if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
+
+  const ownConnection = !opts.connection;
+  const db = opts.connection ?? (await openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env }));
+  const pool = new ConnectionPool(db, Math.max(1, target.threads || 1));
+  const busy = new Set<DuckDBConnection>();
+  const onAbort = () => {
+    for (const c of busy) c.interrupt();
+  };
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    const setup = await pool.acquire();
+    try {
+      const schemas = new Set<string>();
+      if (!opts.checksOnly) {
+        for (const a of plan.assets) {
+          const body = a.node.definition.sql;
+          if (body) schemas.add(body.relation.schema ?? target.schema);
+        }
+      }
+      const ddl = [STATE_DDL, ...[...schemas].map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)}`)].join(';\n');
+      emit({ type: 'statement', sql: ddl });
+      await setup.run(ddl);
+    } finally {
+      pool.release(setup);
+    }
+
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy };
+    const done = new Map<string, Promise<AssetRunResult>>();
+    const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
+      const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
+      const blocker = ups.find((u) => u.status !== 'success');
+      if (blocker || opts.signal?.aborted) {
+        const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
+        return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: reason, checks: [] };
+      }
+      const conn = await pool.acquire();
+      try {
+        return await runAsset(planned.node, conn, ctx);
+      } finally {
+        pool.release(conn);
+      }
+    };
+    for (const planned of plan.assets) {
+      const started = new Date();
+      const p = runOne(planned).then((r) => {
+        results.set(planned.id, r);
+        records.push({
+          runId,
+          key: planned.id,
+          status: r.status,
+          rows: r.rows,
+          startedAt: started,
+          finishedAt: new Date(),
+          definitionHash: planned.node.definition.definitionHash,
+          error: r.error ?? null,
+          target: target.name,
+          checks: r.checks,
+        });
+        emit({ type: 'asset-finished', asset: planned.id, result: r });
+        return r;
+      });
+      done.set(planned.id, p);
+    }
+    await Promise.all(done.values());
+
+    const stateSql = recordRunsSql(opts.checksOnly ? records.filter((r) => r.checks.length > 0) : records.filter((r) => r.status !== 'skipped'));
+    if (stateSql) {
+      const conn = await pool.acquire();
+      try {
+        await conn.run(stateSql);
+      } finally {
+        pool.release(conn);
+      }
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    pool.closeAll();
+    if (ownConnection) db.close();
+  }
+  return {
+    runId,
+    target: target.name,
+    runs: plan.assets.map((a) => results.get(a.id)!),
+    cancelled: opts.signal?.aborted ?? false,
+  };
+}
+
+class ConnectionPool {
+  private readonly free: DuckDBConnection[] = [];
+  private readonly all: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private creating = 0;
+  constructor(
+    private readonly db: TargetConnection,
+    private readonly size: number,
+  ) {}
+
+  async acquire(): Promise<DuckDBConnection> {
+    const c = this.free.pop();
+    if (c) return c;
+    if (this.all.length + this.creating < this.size) {
+      this.creating++;
+      try {
+        const made = await this.db.connect();
+        this.all.push(made);
+        return made;
+      } finally {
+        this.creating--;
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(c: DuckDBConnection): void {
+    const w = this.waiting.shift();
+    if (w) w(c);
+    else this.free.push(c);
+  }
+
+  closeAll(): void {
+    for (const c of this.all) c.closeSync();
+  }
+}
+
+interface AssetContext {
+  readonly graph: AssetGraph;
+  readonly target: TargetConfig;
+  readonly opts: RunOptions;
+  readonly runId: string;
+  readonly emit: (e: EngineEvent) => void;
+  readonly busy: Set<DuckDBConnection>;
+}
+
+/** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
+class AssetSession {
+  inTransaction = false;
+  constructor(
+    readonly conn: DuckDBConnection,
+    readonly asset: string,
+    private readonly ctx: AssetContext,
+  ) {}
+
+  async exec(sql: string): Promise<number> {
+    const rows = await this.query(sql);
+    const count = rows[0]?.['Count'];
+    return count === undefined ? 0 : Number(count);
+  }
+
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    if (this.ctx.opts.signal?.aborted) throw new Cancelled();
+    this.ctx.emit({ type: 'statement', asset: this.asset, sql });
+    this.ctx.busy.add(this.conn);
+    try {
+      const reader = await this.conn.runAndReadAll(sql);
+      return reader.getRowObjectsJson() as Record<string, unknown>[];
+    } catch (err) {
+      if (this.ctx.opts.signal?.aborted) throw new Cancelled();
+      throw err;
+    } finally {
+      this.ctx.busy.delete(this.conn);
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.query('BEGIN TRANSACTION');
+    this.inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    await this.query('COMMIT');
+    this.inTransaction = false;
+  }
+
+  /** Rolls back whatever is open; never throws (the first error is the one to report). */
+  async rollback(): Promise<void> {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    this.ctx.emit({ type: 'statement', asset: this.asset, sql: 'ROLLBACK' });
+    try {
+      await this.conn.run('ROLLBACK');
+    } catch {
+      // Already rolled back by DuckDB.
+    }
+  }
+}
+
+async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetContext): Promise<AssetRunResult> {
+  const started = performance.now();
+  const id = node.id;
+  ctx.emit({ type: 'asset-started', asset: id });
+  const def = node.definition;
+  const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+
+  if (!def.sql) {
+    if (ctx.opts.checksOnly) {
+      return { key: id, status: 'skipped', rows: null, durationMs: 0, error: `${def.source} checks run with the ${def.source} tool: materialize the asset`, checks: [] };
+    }
+    if (!ctx.opts.delegated) {
+      const error = `Materializing ${def.source} assets is not available in this build: ${id} needs the ${def.source === 'dbt' ? 'dbt' : 'Dagster'} runner.`;
+      ctx.emit({ type: 'log', level: 'error', asset: id, message: error });
+      return { key: id, status: 'failed', rows: null, durationMs: elapsed(), error, checks: [] };
+    }
+    try {
+      const r = await ctx.opts.delegated(node, {
+        target: ctx.target,
+        projectRoot: ctx.opts.projectRoot,
+        signal: ctx.opts.signal,
+        onEvent: ctx.emit,
+      });
+      for (const c of r.checks) ctx.emit({ type: 'check', asset: id, result: c });
+      return { key: id, status: r.status, rows: r.rows ?? null, durationMs: elapsed(), error: r.error, checks: r.checks };
+    } catch (err) {
+      return { key: id, status: 'failed', rows: null, durationMs: elapsed(), error: messageOf(err), checks: [] };
+    }
+  }
+
+  const body = def.sql;
+  const relation = quoteRelation({ schema: body.relation.schema ?? ctx.target.schema, name: body.relation.name });
+  const session = new AssetSession(conn, id, ctx);
+  const baseTemplates: TemplateValues = { this: relation, target: quoteLiteral(ctx.target.name) };
+  try {
+    if (ctx.opts.checksOnly) {
+      const checks = await runChecks(node, session, relation, baseTemplates, ctx, false);
+      const failed = checks.some((c) => !c.passed && c.severity === 'error');
+      return { key: id, status: failed ? 'failed' : 'success', rows: null, durationMs: elapsed(), checks, ...(failed ? { error: failedChecksText(checks) } : {}) };
+    }
+    if (body.partition) {
+      return await runPartitions(node, body, relation, session, baseTemplates, ctx, elapsed);
+    }
+    await session.begin();
+    let rows: number | null;
+    if (body.kind === 'view') {
+      await session.exec(`CREATE OR REPLACE VIEW ${relation} AS\n${buildSql(body, baseTemplates)}`);
+      rows = null;
+    } else if (body.kind === 'incremental') {
+      rows = await loadIncremental(node, body, relation, session, baseTemplates, ctx);
+    } else {
+      rows = await session.exec(`CREATE OR REPLACE TABLE ${relation} AS\n${buildSql(body, baseTemplates)}`);
+    }
+    const checks = await runChecks(node, session, relation, baseTemplates, ctx, true);
+    const blocking = checks.filter((c) => !c.passed && c.blocking && c.severity === 'error');
+    if (blocking.length > 0) {
+      await session.rollback();
+      const error = `blocked by ${failedChecksText(blocking)}; rolled back, the previous data is unchanged`;
+      ctx.emit({ type: 'log', level: 'error', asset: id, message: error });
+      return { key: id, status: 'failed', rows, durationMs: elapsed(), error, checks };
+    }
+    await session.commit();
+    return { key: id, status: 'success', rows, durationMs: elapsed(), checks };
+  } catch (err) {
+    await session.rollback();
+    const error = err instanceof Cancelled ? 'cancelled; rolled back' : messageOf(err);
+    ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${error}` });
+    return {
+      key: id,
+      status: 'failed',
+      rows: null,
+      durationMs: elapsed(),
+      error,
+      location: { file: def.location.file, line: body.sqlLine, column: 1 },
+      checks: [],
+    };
+  }
+}
+
+function buildSql(body: SqlAssetBody, templates: TemplateValues): string {
+  return stripTrailingSemicolon(renderTemplate(body.sql, templates));
+}
+
+async function tableExists(session: AssetSession, body: SqlAssetBody, schema: string): Promise<boolean> {
+  const rows = await session.query(
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${quoteLiteral(schema)} AND table_name = ${quoteLiteral(body.relation.name)}`,
+  );
+  return Number(rows[0]?.['n'] ?? 0) > 0;
+}
+
+/** §5.3: full load the first time; then new rows only, replacing by unique_key, and the mark moves — one transaction. */
+async function loadIncremental(
+  node: AssetNode,
+  body: SqlAssetBody,
+  relation: string,
+  session: AssetSession,
+  templates: TemplateValues,
+  ctx: AssetContext,
+): Promise<number> {
+  const schema = body.relation.schema ?? ctx.target.schema;
+  let rows: number;
+  if (!(await tableExists(session, body, schema))) {
+    rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, { ...templates, watermark: 'NULL' })}`);
+  } else {
+    const mark = body.watermark ? await readWatermark(session.conn, node.id) : undefined;
+    const markSql = watermarkLiteral(mark);
+    let source = buildSql(body, { ...templates, watermark: markSql });
+    if (body.watermark && mark && !usesTemplate(body.sql, 'watermark')) {
+      source = `SELECT * FROM (\n${source}\n) AS __source WHERE ${quoteIdent(body.watermark)} > ${markSql}`;
+    }
+    const keys = body.uniqueKey ?? [];
+    if (keys.length > 0) {
+      const temp = quoteIdent(`__asset_studio_new_${randomUUID().replace(/-/g, '')}`);
+      await session.exec(`CREATE TEMP TABLE ${temp} AS\n${source}`);
+      const match = keys.map((k) => `__old.${quoteIdent(k)} IS NOT DISTINCT FROM __new.${quoteIdent(k)}`).join(' AND ');
+      await session.exec(`DELETE FROM ${relation} AS __old USING ${temp} AS __new WHERE ${match}`);
+      rows = await session.exec(`INSERT INTO ${relation} BY NAME SELECT * FROM ${temp}`);
+      await session.exec(`DROP TABLE ${temp}`);
+    } else {
+      rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${source}`);
+    }
+  }
+  if (body.watermark) {
+    await session.exec(saveWatermarkSql(node.id, relation, quoteIdent(body.watermark), ctx.runId));
+  }
+  return rows;
+}
+
+/** §5.4: each partition its own transaction, in order; stops at the first failure, finished ones stay. */
+async function runPartitions(
+  node: AssetNode,
+  body: SqlAssetBody,
+  relation: string,
+  session: AssetSession,
+  templates: TemplateValues,
+  ctx: AssetContext,
+  elapsed: () => number,
+): Promise<AssetRunResult> {
+  const spec = body.partition!;
+  const choice = ctx.opts.partitions ?? {};
+  let slices: PartitionSlice[];
+  let resume = true;
+  if (choice.partition) {
+    slices = [partitionOf(spec, choice.partition)];
+    resume = false;
+  } else {
+    slices = partitionRange(spec, choice.from, choice.to, ctx.opts.today);
+  }
+  const hash = node.definition.definitionHash;
+  const done = resume ? await donePartitions(session.conn, node.id, hash) : new Set<string>();
+  const schema = body.relation.schema ?? ctx.target.schema;
+  const results: PartitionRunResult[] = [];
+  let total = 0;
+  let lastChecks: CheckResult[] = [];
+  for (const slice of slices) {
+    if (done.has(slice.start)) continue;
+    const bound: TemplateValues = {
+      ...templates,
+      partition_start: `CAST(${quoteLiteral(slice.start)} AS DATE)`,
+      partition_end: `CAST(${quoteLiteral(slice.end)} AS DATE)`,
+    };
+    try {
+      await session.begin();
+      let rows: number;
+      if (!(await tableExists(session, body, schema))) {
+        rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, bound)}`);
+      } else {
+        const col = quoteIdent(spec.column);
+        await session.exec(`DELETE FROM ${relation} WHERE ${col} >= ${bound.partition_start} AND ${col} < ${bound.partition_end}`);
+        rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${buildSql(body, bound)}`);
+      }
+      lastChecks = await runChecks(node, session, relation, bound, ctx, true);
+      const blocking = lastChecks.filter((c) => !c.passed && c.blocking && c.severity === 'error');
+      if (blocking.length > 0) {
+        await session.rollback();
+        const error = `partition ${slice.start} blocked by ${failedChecksText(blocking)}; rolled back`;
+        results.push({ start: slice.start, status: 'failed', rows, error });
+        return { key: node.id, status: 'failed', rows: total, durationMs: elapsed(), error, checks: lastChecks, partitions: results };
+      }
+      await session.exec(savePartitionSql(node.id, slice.start, rows, hash, ctx.runId));
+      await session.commit();
+      total += rows;
+      results.push({ start: slice.start, status: 'success', rows });
+    } catch (err) {
+      await session.rollback();
+      const error = `partition ${slice.start}: ${err instanceof Cancelled ? 'cancelled; rolled back' : messageOf(err)}`;
+      ctx.emit({ type: 'log', level: 'error', asset: node.id, message: `${node.id}: ${error}` });
+      results.push({ start: slice.start, status: 'failed', rows: null, error });
+      return {
+        key: node.id,
+        status: 'failed',
+        rows: total,
+        durationMs: elapsed(),
+        error,
+        location: { file: node.definition.location.file, line: body.sqlLine, column: 1 },
+        checks: lastChecks,
+        partitions: results,
+      };
+    }
+  }
+  return { key: node.id, status: 'success', rows: total, durationMs: elapsed(), checks: lastChecks, partitions: results };
+}
+
+/** Runs every built-in check of the asset on the connection (inside its transaction when building). */
+async function runChecks(
+  node: AssetNode,
+  session: AssetSession,
+  relation: string,
+  templates: TemplateValues,
+  ctx: AssetContext,
+  inTransaction: boolean,
+): Promise<CheckResult[]> {
+  const checks = node.checks.filter((c) => c.type !== 'dagster' && c.type !== 'dbt');
+  if (checks.length === 0) return [];
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const result = await runCheck(node, check, session, relation, templates, ctx);
+    results.push(result);
+    ctx.emit({ type: 'check', asset: node.id, result });
+    if (result.error && inTransaction && result.error.startsWith('aborted:')) break;
+  }
+  return results;
+}
+
+async function runCheck(
+  node: AssetNode,
+  check: CheckDefinition,
+  session: AssetSession,
+  relation: string,
+  templates: TemplateValues,
+  ctx: AssetContext,
+): Promise<CheckResult> {
+  const started = performance.now();
+  const base = { asset: node.id, name: check.name, severity: check.severity, blocking: check.blocking, location: check.location };
+  const compiled = compileCheck(check, {
+    relation,
+    templates,
+    relationOf: (text) => {
+      const other = findAsset(ctx.graph, text)?.definition.sql?.relation;
+      if (other) return quoteRelation({ schema: other.schema ?? ctx.target.schema, name: other.name });
+      const parts = text.split(/[./]/);
+      return parts.length > 1 ? quoteRelation({ schema: parts[parts.length - 2], name: parts[parts.length - 1]! }) : quoteRelation({ schema: ctx.target.schema, name: text });
+    },
+  });
+  if (!compiled.ok) {
+    return { ...base, passed: false, failingRows: 0, samples: [], durationMs: 0, error: compiled.error };
+  }
+  try {
+    const rows = await session.query(compiled.sql);
+    const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
+    const samples = (rows[0]?.['samples'] as Record<string, unknown>[] | null) ?? [];
+    return { ...base, passed: failingRows === 0, failingRows, samples, durationMs: ms(started) };
+  } catch (err) {
+    if (err instanceof Cancelled) throw err;
+    const text = messageOf(err);
+    // A binder error (a missing column) leaves the transaction usable; anything else aborts it.
+    const missing = /Referenced column "([^"]+)" not found/.exec(text);
+    const error = missing
+      ? `check '${check.name}' names column '${missing[1]}', which ${node.id} does not have`
+      : /^Binder Error|^Catalog Error|^Parser Error/.test(text)
+        ? `check '${check.name}': ${text}`
+        : `aborted: check '${check.name}': ${text}`;
+    return { ...base, passed: false, failingRows: 0, samples: [], durationMs: ms(started), error };
+  }
+}
+
+function ms(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+function failedChecksText(checks: readonly CheckResult[]): string {
+  const failed = checks.filter((c) => !c.passed && c.severity === 'error');
+  return `failing check${failed.length === 1 ? '' : 's'} ${failed
+    .map((c) => (c.error ? `${c.name} (${c.error})` : `${c.name} (${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'})`))
+    .join(', ')}`;
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.replace(/;\s*$/, '');
+}
+
+function messageOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.trim();
+}

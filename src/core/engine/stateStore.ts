@@ -1,0 +1,89 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteLiteral } from './sqlIdentifiers';
+import type { CheckResult } from './checkQueries';
+
+/** Schema in each target that remembers runs, checks, watermarks and partitions (§5.6). */
+export const STATE_SCHEMA = '_asset_studio';
+
+export const STATE_DDL = [
+  `CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.runs (run_id VARCHAR, key VARCHAR, status VARCHAR, rows BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP, definition_hash VARCHAR, error VARCHAR, target VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.check_results (run_id VARCHAR, key VARCHAR, name VARCHAR, passed BOOLEAN, severity VARCHAR, failing_rows BIGINT, samples VARCHAR, duration_ms DOUBLE, error VARCHAR, finished_at TIMESTAMP, target VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.watermarks (key VARCHAR PRIMARY KEY, value VARCHAR, value_type VARCHAR, updated_at TIMESTAMP, run_id VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.partitions (key VARCHAR, partition_start VARCHAR, status VARCHAR, rows BIGINT, definition_hash VARCHAR, run_id VARCHAR, finished_at TIMESTAMP, PRIMARY KEY (key, partition_start))`,
+].join(';\n');
+
+export interface RunRecord {
+  readonly runId: string;
+  readonly key: string;
+  readonly status: 'success' | 'failed' | 'skipped';
+  readonly rows: number | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly definitionHash: string;
+  readonly error: string | null;
+  readonly target: string;
+  readonly checks: readonly CheckResult[];
+}
+
+function ts(d: Date): string {
+  return `CAST(${quoteLiteral(d.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
+}
+
+/** One statement writing every run and check result of a batch: state costs one round trip. */
+export function recordRunsSql(records: readonly RunRecord[]): string | undefined {
+  if (records.length === 0) return undefined;
+  const runs = records
+    .map(
+      (r) =>
+        `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)})`,
+    )
+    .join(',\n');
+  let sql = `INSERT INTO ${STATE_SCHEMA}.runs VALUES ${runs}`;
+  const checks = records.flatMap((r) =>
+    r.checks.map(
+      (c) =>
+        `(${quoteLiteral(r.runId)}, ${quoteLiteral(r.key)}, ${quoteLiteral(c.name)}, ${quoteLiteral(c.passed)}, ${quoteLiteral(c.severity)}, ${quoteLiteral(c.failingRows)}, ${quoteLiteral(JSON.stringify(c.samples))}, ${quoteLiteral(c.durationMs)}, ${quoteLiteral(c.error ?? null)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.target)})`,
+    ),
+  );
+  if (checks.length > 0) sql += `;\nINSERT INTO ${STATE_SCHEMA}.check_results VALUES ${checks.join(',\n')}`;
+  return sql;
+}
+
+export interface StoredWatermark {
+  readonly value: string;
+  readonly type: string;
+}
+
+export async function readWatermark(conn: DuckDBConnection, key: string): Promise<StoredWatermark | undefined> {
+  const r = await conn.runAndReadAll(`SELECT value, value_type FROM ${STATE_SCHEMA}.watermarks WHERE key = ${quoteLiteral(key)}`);
+  const row = r.getRowObjectsJson()[0];
+  if (!row || row['value'] === null) return undefined;
+  return { value: String(row['value']), type: String(row['value_type']) };
+}
+
+/** The stored mark as a typed SQL literal, e.g. CAST('2022-11-02 10:00:00' AS TIMESTAMP). */
+export function watermarkLiteral(mark: StoredWatermark | undefined): string {
+  if (!mark) return 'NULL';
+  // The type comes from DuckDB's typeof(); allow only a type name, never arbitrary text.
+  const type = /^[A-Za-z][A-Za-z0-9_ ()]*$/.test(mark.type) ? mark.type : 'VARCHAR';
+  return `CAST(${quoteLiteral(mark.value)} AS ${type})`;
+}
+
+export function saveWatermarkSql(key: string, quotedRelation: string, quotedColumn: string, runId: string): string {
+  return (
+    `INSERT OR REPLACE INTO ${STATE_SCHEMA}.watermarks SELECT ${quoteLiteral(key)}, CAST(max(${quotedColumn}) AS VARCHAR), ` +
+    `typeof(max(${quotedColumn})), CAST(now() AS TIMESTAMP), ${quoteLiteral(runId)} FROM ${quotedRelation} HAVING max(${quotedColumn}) IS NOT NULL`
+  );
+}
+
+export async function donePartitions(conn: DuckDBConnection, key: string, definitionHash: string): Promise<Set<string>> {
+  const r = await conn.runAndReadAll(
+    `SELECT partition_start FROM ${STATE_SCHEMA}.partitions WHERE key = ${quoteLiteral(key)} AND status = 'success' AND definition_hash = ${quoteLiteral(definitionHash)}`,
+  );
+  return new Set(r.getRowObjectsJson().map((row) => String(row['partition_start'])));
+}
+
+export function savePartitionSql(key: string, partitionStart: string, rows: number, definitionHash: string, runId: string): string {
+  return `INSERT OR REPLACE INTO ${STATE_SCHEMA}.partitions VALUES (${[key, partitionStart, 'success'].map(quoteLiteral).join(', ')}, ${quoteLiteral(rows)}, ${quoteLiteral(definitionHash)}, ${quoteLiteral(runId)}, CAST(now() AS TIMESTAMP))`;
+}

@@ -1,0 +1,170 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TargetConfig } from '../project/targetConfig';
+
+/** A failure to reach a target, worded for the user: names the target and what to do. */
+export class TargetConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly target: string,
+    readonly reason: 'no-token' | 'locked' | 'unreachable' | 'missing-file' | 'other',
+  ) {
+    super(message);
+    this.name = 'TargetConnectionError';
+  }
+}
+
+export interface OpenTargetOptions {
+  /** Absolute project root: relative paths in the SQL (read_parquet('data/…')) resolve from it. */
+  readonly projectRoot: string;
+  /** MotherDuck token from the editor's secret storage; the target's token_env wins when set. */
+  readonly token?: string;
+  /** Environment to read token_env from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Open read-only and never create the file: a missing file gives reason 'missing-file'. */
+  readonly readOnly?: boolean;
+  /** Bound on reaching MotherDuck (default 20 s). */
+  readonly timeoutMs?: number;
+}
+
+/** One short-lived DuckDB instance on a target: open per run, close after. */
+export interface TargetConnection {
+  readonly target: TargetConfig;
+  /** `md:<database>` or the absolute file path. Never holds a token. */
+  readonly location: string;
+  connect(): Promise<DuckDBConnection>;
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export async function openTarget(target: TargetConfig, opts: OpenTargetOptions): Promise<TargetConnection> {
+  const options: Record<string, string> = { file_search_path: opts.projectRoot };
+  let location: string;
+  let secret: string | undefined;
+  if (target.type === 'motherduck') {
+    const database = target.database ?? '';
+    location = `md:${database}`;
+    const env = opts.env ?? process.env;
+    secret = (target.tokenEnv ? env[target.tokenEnv] : undefined) || opts.token;
+    if (!secret) {
+      const where = target.tokenEnv
+        ? `set the environment variable ${target.tokenEnv} (token_env)`
+        : 'add token_env to the target in asset-studio.yml';
+      throw new TargetConnectionError(
+        `Target '${target.name}' (MotherDuck ${location}) has no token: ${where}, or run the "Set MotherDuck Token" command.`,
+        target.name,
+        'no-token',
+      );
+    }
+    options['motherduck_token'] = secret;
+    if (opts.readOnly) options['access_mode'] = 'READ_ONLY';
+  } else {
+    location = resolve(opts.projectRoot, target.path ?? '.asset-studio/dev.duckdb');
+    if (opts.readOnly) {
+      if (!existsSync(location)) {
+        throw new TargetConnectionError(`Target '${target.name}': ${location} does not exist yet.`, target.name, 'missing-file');
+      }
+      options['access_mode'] = 'READ_ONLY';
+    } else {
+      mkdirSync(dirname(location), { recursive: true });
+    }
+  }
+  const instance = await createBounded(target, location, options, secret, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  let closed = false;
+  return {
+    target,
+    location,
+    connect: () => instance.connect(),
+    close() {
+      if (closed) return;
+      closed = true;
+      instance.closeSync();
+    },
+  };
+}
+
+async function createBounded(
+  target: TargetConfig,
+  location: string,
+  options: Record<string, string>,
+  secret: string | undefined,
+  timeoutMs: number,
+): Promise<DuckDBInstance> {
+  const creating = DuckDBInstance.create(location, options);
+  if (target.type !== 'motherduck') {
+    try {
+      return await creating;
+    } catch (err) {
+      throw describeOpenError(target, location, err, secret);
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        timedOut = true;
+        reject(
+          new TargetConnectionError(
+            `Target '${target.name}': MotherDuck (${location}) did not answer within ${Math.round(timeoutMs / 1000)} s. Check the network connection.`,
+            target.name,
+            'unreachable',
+          ),
+        );
+      },
+      timeoutMs,
+    );
+  });
+  // A late success after the timeout must not leak an open instance.
+  creating.then(
+    (late) => {
+      if (timedOut) late.closeSync();
+    },
+    () => undefined,
+  );
+  try {
+    return await Promise.race([creating, timeout]);
+  } catch (err) {
+    if (err instanceof TargetConnectionError) throw err;
+    throw describeOpenError(target, location, err, secret);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeOpenError(target: TargetConfig, location: string, err: unknown, secret: string | undefined): Error {
+  const raw = redact(err instanceof Error ? err.message : String(err), secret);
+  if (/Could not set lock|Conflicting lock/i.test(raw)) {
+    const pid = /PID (\d+)/.exec(raw)?.[1];
+    const holder = /held in (.*?) \(PID/.exec(raw)?.[1];
+    return new TargetConnectionError(
+      `Target '${target.name}': ${location} is open in another process${pid ? ` (${holder ? `${holder}, ` : ''}pid ${pid})` : ''}: close it there (DuckDB CLI, a notebook, DBeaver…) and try again.`,
+      target.name,
+      'locked',
+    );
+  }
+  if (target.type === 'motherduck') {
+    const offline = /Could not establish connection|Failed to download extension|resolve|network|timed? ?out/i.test(raw);
+    return new TargetConnectionError(
+      offline
+        ? `Target '${target.name}': cannot reach MotherDuck (${location}); check the network connection. (${firstLine(raw)})`
+        : `Target '${target.name}': MotherDuck (${location}) refused the connection: ${firstLine(raw)}`,
+      target.name,
+      offline ? 'unreachable' : 'other',
+    );
+  }
+  return new TargetConnectionError(`Target '${target.name}': cannot open ${location}: ${firstLine(raw)}`, target.name, 'other');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** Removes a secret from any text before it reaches a message or a log. */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  return text.split(secret).join('***');
+}
