@@ -96,6 +96,8 @@ export interface DbtAssetInfo {
   /** The name given to `dbt build --select`. */
   readonly selector: string;
   readonly materialized?: string;
+  /** dbt source table whose `meta.dagster.asset_key` names the Dagster/SQL asset feeding it (§1.3). */
+  readonly linkedKey?: AssetKey;
 }
 
 export interface AssetDefinition {

@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
+import type { AssetKey } from '../../assetKey';
+import { keyToString, parseKey } from '../../assetKey';
+import type { Problem } from '../../problem';
+import { readDbtFileText } from './dbtFileText';
+import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjectFile';
+import type { DbtProjectSettings } from './dbtProjectFile';
+import { readDbtSchemaFile } from './dbtSchemaFile';
+import type { DbtNodePatch, DbtSchemaFile } from './dbtSchemaFile';
+import { LineIndex, findJinjaCalls, findSnapshotBlocks } from './jinjaCalls';
+import type { JinjaCall, JinjaLiteral } from './jinjaCalls';
+
+export interface DbtProjectDiscovery {
+  /** Absolute folder holding dbt_project.yml. */
+  readonly projectDir: string;
+  readonly projectName: string;
+  /** One per file read (models, snapshots, seeds, properties YAML, dbt_project.yml). */
+  readonly discoveries: FileDiscovery[];
+  /** Every file read, absolute: a change to any of them means re-reading the project. */
+  readonly files: string[];
+  /** Project-level problems (dbt_project.yml); file problems are in their FileDiscovery. */
+  readonly problems: Problem[];
+}
+
+/** Folders inside a dbt project that never hold its sources. */
+const SKIPPED_DIRS = new Set(['target', 'dbt_packages', 'dbt_modules', 'node_modules', 'logs', '__pycache__']);
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+async function listFiles(root: string, exts: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // a declared path that does not exist is normal (no seeds/, no snapshots/)
+    }
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) subdirs.push(full);
+      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
+    }
+    await Promise.all(subdirs.map(walk));
+  };
+  await walk(root);
+  return out.sort();
+}
+
+/** Reads files with bounded concurrency (a big project must not exhaust file handles). */
+async function readAll(files: readonly string[]): Promise<Map<string, Awaited<ReturnType<typeof readDbtFileText>>>> {
+  const results = new Map<string, Awaited<ReturnType<typeof readDbtFileText>>>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const f = files[next++];
+      results.set(f, await readDbtFileText(f));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+  return results;
+}
+
+function str(v: JinjaLiteral | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+interface ReadCalls {
+  deps: DependencyRef[];
+  materialized?: string;
+  enabled?: boolean;
+  group?: string;
+  metaKey?: AssetKey;
+  problems: Problem[];
+  unseen: string[];
+}
+
+/** Turns the ref/source/config calls of one model into dependencies and config. */
+function readCalls(file: string, calls: readonly JinjaCall[], from = 0, to = Number.MAX_SAFE_INTEGER): ReadCalls {
+  const r: ReadCalls = { deps: [], problems: [], unseen: [] };
+  for (const c of calls) {
+    if (c.line < from || c.line > to) continue;
+    const location = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn };
+    const where = `${path.basename(file)}:${c.line}`;
+    if (c.name === 'ref') {
+      // ref('m'), ref('pkg', 'm'), ref('m', v=2): the model is the last positional argument.
+      const name = str(c.args[c.args.length - 1]);
+      if (c.args.length < 1 || c.args.length > 2 || !name || (c.args.length === 2 && !str(c.args[0]))) {
+        if (c.dynamic) r.unseen.push(`dynamic ref(...) at ${where}`);
+        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.ref.invalid', message: "ref() takes a model name: {{ ref('model') }} or {{ ref('package', 'model') }}" });
+        continue;
+      }
+      r.deps.push({ key: [name], origin: 'dbt-ref', location });
+    } else if (c.name === 'source') {
+      const s = str(c.args[0]);
+      const t = str(c.args[1]);
+      if (c.args.length !== 2 || !s || !t) {
+        if (c.dynamic) r.unseen.push(`dynamic source(...) at ${where}`);
+        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.source.invalid', message: "source() takes a source and a table: {{ source('raw', 'taxi_trips') }}" });
+        continue;
+      }
+      r.deps.push({ key: [s, t], origin: 'dbt-source', location });
+    } else if (c.name === 'config') {
+      const m = c.kwargs.materialized;
+      if (typeof m === 'string') r.materialized = m;
+      if (typeof c.kwargs.enabled === 'boolean') r.enabled = c.kwargs.enabled;
+      const meta = c.kwargs.meta as Record<string, JinjaLiteral> | undefined;
+      const dagster = meta && typeof meta === 'object' ? (meta.dagster as Record<string, JinjaLiteral> | undefined) : undefined;
+      if (dagster && typeof dagster === 'object') {
+        const k = dagster.asset_key;
+        if (typeof k === 'string') r.metaKey = parseKey(k);
+        else if (Array.isArray(k) && k.length > 0 && k.every((p) => typeof p === 'string')) r.metaKey = k as string[];
+        if (typeof dagster.group === 'string') r.group = dagster.group;
+      }
+      if (typeof c.kwargs.group === 'string' && !r.group) r.group = c.kwargs.group;
+    }
+  }
+  return r;
+}
+
+interface NodeDraft {
+  asset: AssetDefinition;
+  fileIndex: number;
+  enabled: boolean;
+}
+
+/**
+ * Reads a dbt project statically (no dbt, no Python): models with their
+ * ref/source dependencies, snapshots, seeds, sources and tests from the
+ * properties YAML. Never throws: problems are data.
+ */
+export async function discoverDbtProject(projectDir: string): Promise<DbtProjectDiscovery> {
+  projectDir = path.resolve(projectDir);
+  const projectFile = path.join(projectDir, DBT_PROJECT_FILE);
+  const files: string[] = [projectFile];
+  const discoveries: FileDiscovery[] = [];
+  const problems: Problem[] = [];
+  try {
+    const read = await readDbtFileText(projectFile);
+    if (read.text === undefined) {
+      problems.push(read.problem!);
+      return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
+    }
+    const settings = parseDbtProjectFile(projectFile, read.text);
+    problems.push(...settings.problems);
+    discoveries.push({ file: projectFile, assets: [], problems: settings.problems });
+    await readProject(projectDir, settings, files, discoveries);
+    return { projectDir, projectName: settings.name, discoveries, files, problems };
+  } catch (err) {
+    problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
+    return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
+  }
+}
+
+async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<void> {
+  const projectName = settings.name;
+  const dbtInfo = (resourceType: 'model' | 'seed' | 'snapshot', selector: string, materialized?: string) => ({
+    projectDir,
+    projectName,
+    resourceType,
+    selector,
+    ...(materialized ? { materialized } : {}),
+  });
+  const abs = (p: string) => path.resolve(projectDir, p);
+  const modelRoots = settings.modelPaths.map(abs);
+  const snapshotRoots = settings.snapshotPaths.map(abs);
+  const seedRoots = settings.seedPaths.map(abs);
+  const testRoots = settings.testPaths.map(abs);
+
+  const [modelSql, modelYaml, snapshotSql, snapshotYaml, seedCsv, seedYaml, testSql] = await Promise.all([
+    Promise.all(modelRoots.map((r) => listFiles(r, ['.sql']))),
+    Promise.all(modelRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
+    Promise.all(snapshotRoots.map((r) => listFiles(r, ['.sql']))),
+    Promise.all(snapshotRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
+    Promise.all(seedRoots.map((r) => listFiles(r, ['.csv']))),
+    Promise.all(seedRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
+    Promise.all(testRoots.map((r) => listFiles(r, ['.sql']))),
+  ]);
+  const yamlFiles = [...new Set([...modelYaml.flat(), ...snapshotYaml.flat(), ...seedYaml.flat()])].sort();
+  // Seeds only need their name and a hash: read them too (dbt seeds are small by design).
+  const toRead = [...new Set([...modelSql.flat(), ...snapshotSql.flat(), ...seedCsv.flat(), ...yamlFiles, ...testSql.flat()])];
+  const texts = await readAll(toRead);
+  files.push(...toRead);
+
+  const drafts: NodeDraft[] = [];
+  const perFile: { file: string; problems: Problem[]; unseen: string[] }[] = [];
+  const fileIndex = new Map<string, number>();
+  const pushDraft = (file: string, asset: AssetDefinition, enabled: boolean, fileProblems: Problem[], unseen: string[]) => {
+    let idx = fileIndex.get(file);
+    if (idx === undefined) {
+      idx = perFile.push({ file, problems: [], unseen: [] }) - 1;
+      fileIndex.set(file, idx);
+    }
+    perFile[idx].problems.push(...fileProblems);
+    perFile[idx].unseen.push(...unseen);
+    drafts.push({ asset, fileIndex: idx, enabled });
+  };
+  const skipped = (file: string): boolean => {
+    const r = texts.get(file);
+    if (r?.text !== undefined) return false;
+    perFile.push({ file, problems: r?.problem ? [r.problem] : [], unseen: [] });
+    return true;
+  };
+
+  // Models
+  modelRoots.forEach((root, i) => {
+    for (const file of modelSql[i]) {
+      if (skipped(file)) continue;
+      const text = texts.get(file)!.text!;
+      const name = path.basename(file, path.extname(file));
+      const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
+      const fromProject = folderConfig(settings.modelsConfig, folders);
+      const r = readCalls(file, findJinjaCalls(text));
+      const materialized = r.materialized ?? fromProject.materialized ?? 'view';
+      const asset: AssetDefinition = {
+        key: r.metaKey ?? [name],
+        source: 'dbt',
+        location: { file, line: 1, column: 1 },
+        group: r.group ?? (folders.length > 0 ? folders[folders.length - 1] : projectName),
+        kind: materialized,
+        deps: r.deps,
+        checks: [],
+        definitionHash: hashText(text),
+        dbt: dbtInfo('model', name, materialized),
+      };
+      pushDraft(file, asset, r.enabled ?? fromProject.enabled ?? true, r.problems, r.unseen);
+    }
+  });
+
+  // Snapshots: `{% snapshot name %} … {% endsnapshot %}` blocks.
+  snapshotRoots.forEach((_root, i) => {
+    for (const file of snapshotSql[i]) {
+      if (skipped(file)) continue;
+      const text = texts.get(file)!.text!;
+      const lines = new LineIndex(text);
+      const calls = findJinjaCalls(text, lines);
+      const blocks = findSnapshotBlocks(text);
+      if (blocks.length === 0) perFile.push({ file, problems: [], unseen: [] });
+      blocks.forEach((b, n) => {
+        const start = lines.position(b.offset).line;
+        const end = n + 1 < blocks.length ? lines.position(blocks[n + 1].offset).line - 1 : Number.MAX_SAFE_INTEGER;
+        const r = readCalls(file, calls, start, end);
+        const asset: AssetDefinition = {
+          key: r.metaKey ?? [b.name],
+          source: 'dbt',
+          location: { file, line: start, column: lines.position(b.offset).column },
+          group: r.group ?? 'snapshots',
+          kind: 'snapshot',
+          deps: r.deps,
+          checks: [],
+          definitionHash: hashText(text),
+          dbt: dbtInfo('snapshot', b.name, 'snapshot'),
+        };
+        pushDraft(file, asset, r.enabled ?? true, r.problems, r.unseen);
+      });
+    }
+  });
+
+  // Seeds
+  for (const file of seedCsv.flat()) {
+    if (skipped(file)) continue;
+    const name = path.basename(file, path.extname(file));
+    const asset: AssetDefinition = {
+      key: [name],
+      source: 'dbt',
+      location: { file, line: 1, column: 1 },
+      group: 'seeds',
+      kind: 'seed',
+      deps: [],
+      checks: [],
+      definitionHash: hashText(texts.get(file)!.text!),
+      dbt: dbtInfo('seed', name, 'seed'),
+    };
+    pushDraft(file, asset, true, [], []);
+  }
+
+  // Properties YAML
+  const schemaFiles: DbtSchemaFile[] = [];
+  for (const file of yamlFiles) {
+    if (skipped(file)) continue;
+    schemaFiles.push(readDbtSchemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
+  }
+
+  // Apply YAML patches to the nodes they name (description, materialized, meta.dagster.*, enabled).
+  const byName = new Map<string, NodeDraft>();
+  for (const d of drafts) if (d.asset.dbt) byName.set(`${d.asset.dbt.resourceType}:${d.asset.dbt.selector}`, d);
+  const patch = (d: NodeDraft, p: DbtNodePatch) => {
+    const a = d.asset;
+    const materialized = a.dbt!.resourceType === 'model' && p.materialized ? p.materialized : a.dbt!.materialized;
+    d.asset = {
+      ...a,
+      key: p.assetKey ?? a.key,
+      group: p.group ?? a.group,
+      description: p.description ?? a.description,
+      kind: materialized ?? a.kind,
+      dbt: { ...a.dbt!, ...(materialized ? { materialized } : {}) },
+    };
+    if (p.enabled === false) d.enabled = false;
+  };
+  for (const s of schemaFiles) for (const p of s.patches) {
+    const d = byName.get(`${p.resourceType}:${p.name}`);
+    if (d) patch(d, p);
+  }
+
+  // A node's key may differ from its name (meta.dagster.asset_key): refs and tests follow the key.
+  const keyOfName = new Map<string, AssetKey>();
+  for (const d of drafts) if (d.enabled && d.asset.dbt) keyOfName.set(d.asset.dbt.selector, d.asset.key);
+  const rekey = (key: AssetKey): AssetKey => (key.length === 1 ? keyOfName.get(key[0]) ?? key : key);
+  const disabled = new Set(drafts.filter((d) => !d.enabled).map((d) => d.asset.dbt!.selector));
+
+  for (const d of drafts) {
+    if (d.asset.deps.some((dep) => dep.origin === 'dbt-ref')) {
+      d.asset = { ...d.asset, deps: d.asset.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
+    }
+  }
+
+  // Emit one FileDiscovery per file.
+  const assetsOfFile = new Map<number, AssetDefinition[]>();
+  for (const d of drafts) {
+    if (!d.enabled) continue;
+    const list = assetsOfFile.get(d.fileIndex) ?? [];
+    list.push(d.asset);
+    assetsOfFile.set(d.fileIndex, list);
+  }
+  perFile.forEach((pf, idx) => {
+    const assets = assetsOfFile.get(idx) ?? [];
+    discoveries.push({ file: pf.file, assets, problems: pf.problems, ...(pf.unseen.length > 0 ? { unseen: pf.unseen } : {}) });
+  });
+  for (const s of schemaFiles) {
+    const detachedChecks = s.detachedChecks
+      .filter((c) => !(c.asset.length === 1 && disabled.has(c.asset[0])))
+      .map((c) => ({ asset: rekey(c.asset), check: c.check }));
+    discoveries.push({ file: s.file, assets: s.sources, detachedChecks, problems: s.problems });
+  }
+
+  // Singular tests (tests/*.sql): a check of the one model they ref, as dagster-dbt attaches them.
+  for (const file of testSql.flat()) {
+    if (skipped(file)) continue;
+    const text = texts.get(file)!.text!;
+    const r = readCalls(file, findJinjaCalls(text));
+    const targets = new Map<string, AssetKey>();
+    for (const dep of r.deps) {
+      const k = dep.origin === 'dbt-ref' ? rekey(dep.key) : dep.key;
+      targets.set(keyToString(k), k);
+    }
+    const detachedChecks: { asset: AssetKey; check: CheckDefinition }[] = [];
+    const fileUnseen = [...r.unseen];
+    if (targets.size === 1) {
+      const [asset] = targets.values();
+      const singularSeverity = /severity\s*=\s*['"]warn['"]/i.test(text) ? 'warn' : 'error';
+      detachedChecks.push({
+        asset,
+        check: {
+          name: path.basename(file, path.extname(file)),
+          type: 'dbt',
+          severity: singularSeverity,
+          blocking: singularSeverity === 'error',
+          location: { file, line: 1, column: 1 },
+          config: { test: 'singular' },
+        },
+      });
+    } else if (targets.size > 1) {
+      fileUnseen.push(`singular test ${path.basename(file)} reads ${targets.size} assets: not attached to one`);
+    }
+    discoveries.push({ file, assets: [], detachedChecks, problems: r.problems, ...(fileUnseen.length > 0 ? { unseen: fileUnseen } : {}) });
+  }
+}
