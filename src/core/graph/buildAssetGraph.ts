@@ -1,0 +1,354 @@
+import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../asset';
+import type { AssetKey } from '../assetKey';
+import { keyToString, lastPart, parseKey } from '../assetKey';
+import type { Problem } from '../problem';
+import { problemAt } from '../problem';
+import type { AssetEdge, AssetGraph, AssetNode } from './assetGraph';
+import { findCycles } from './graphCycles';
+
+/**
+ * Builds the one asset graph from what the readers found (§2).
+ *
+ * Resolution of a dependency: the asset with exactly that key (case-insensitive
+ * as a fallback, DuckDB names being so); else the one asset whose last key part
+ * matches (an inferred edge); else, for tables read by SQL and table functions,
+ * an external source node; else a `graph.missing-dependency` problem at the
+ * reference.
+ *
+ * dbt (§1.3): a dbt source whose `dbt.linkedKey` names an asset, or whose table
+ * name is the last part of exactly one SQL/Dagster asset, is that asset: the
+ * source node is folded into it (its tests become the asset's checks) and
+ * models reading the source depend on the asset. An unlinked source stays a
+ * node of its own.
+ *
+ * `@dbt_assets` (a Dagster asset with `dagster.dbtAssets`): it stands for the
+ * dbt models, so every dbt model gets an edge to it (origin `link`); see
+ * `dbtModelsOf` on the graph for the list.
+ */
+export function buildAssetGraph(root: string, discoveries: readonly FileDiscovery[]): ResolvedAssetGraph {
+  const problems: Problem[] = [];
+  const unseen: string[] = [];
+  const sorted = [...discoveries].sort((a, b) => cmp(a.file, b.file));
+
+  // 1. Definitions by key; duplicates reported on every definition, the first kept.
+  const byId = new Map<string, AssetDefinition>();
+  const dupes = new Map<string, AssetDefinition[]>();
+  for (const d of sorted) {
+    for (const p of d.problems) problems.push(p);
+    if (d.unseen) unseen.push(...d.unseen);
+    for (const a of d.assets) {
+      if (a.key.length === 0) continue;
+      const id = keyToString(a.key);
+      const prev = byId.get(id);
+      if (!prev) {
+        byId.set(id, a);
+        continue;
+      }
+      const list = dupes.get(id) ?? [prev];
+      list.push(a);
+      dupes.set(id, list);
+    }
+  }
+  for (const [id, defs] of dupes) {
+    for (const a of defs) {
+      const others = defs.filter((o) => o !== a).map((o) => `${o.location.file}:${o.location.line}`);
+      problems.push(
+        problemAt(a.location, 'error', 'graph.duplicate-key', `Asset key '${id}' is defined more than once; also at ${others.join(', ')}. Rename one (e.g. its 'name:').`),
+      );
+    }
+  }
+
+  const lookup = new KeyLookup(byId.keys());
+
+  // 2. dbt sources linked to the asset that feeds them are folded into that asset.
+  const folded = new Map<string, { id: string; inferred: boolean }>();
+  for (const [id, a] of byId) {
+    if (a.source !== 'dbt' || a.dbt?.resourceType !== 'source') continue;
+    const linked = readLinkedKey(a);
+    if (linked) {
+      const target = lookup.exact(keyToString(linked));
+      if (target && target !== id) {
+        folded.set(id, { id: target, inferred: false });
+        continue;
+      }
+    }
+    const candidates = lookup
+      .byLast(lastPart(a.key))
+      .filter((c) => c !== id && (byId.get(c)!.source === 'sql' || byId.get(c)!.source === 'dagster'));
+    if (candidates.length === 1) folded.set(id, { id: candidates[0]!, inferred: true });
+  }
+  const foldedDefs = new Map<string, AssetDefinition>();
+  for (const id of folded.keys()) {
+    foldedDefs.set(id, byId.get(id)!);
+    byId.delete(id);
+  }
+  lookup.remove(folded.keys());
+
+  // 3. Resolve every dependency.
+  const externals = new Map<string, AssetDefinition>();
+  const edgeMap = new Map<string, AssetEdge>();
+  const addEdge = (from: string, to: string, inferred: boolean, ref?: DependencyRef) => {
+    if (from === to) return;
+    const k = `${from}\u0000${to}`;
+    const prev = edgeMap.get(k);
+    // An exact reference wins over an inferred one for the same pair.
+    if (prev && (!prev.inferred || inferred)) return;
+    edgeMap.set(k, { from, to, inferred, ...(ref ? { ref } : {}) });
+  };
+  const dbtModels: string[] = [];
+  const dbtAssetsNodes: string[] = [];
+  for (const [id, a] of byId) {
+    if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
+    if (a.dagster?.dbtAssets === true) dbtAssetsNodes.push(id);
+    for (const ref of a.deps) {
+      const written = keyToString(ref.key);
+      if (ref.origin === 'dbt-source') {
+        const f = folded.get(written);
+        if (f) {
+          addEdge(f.id, id, f.inferred, ref);
+          continue;
+        }
+      }
+      const exact = lookup.exact(written);
+      if (exact) {
+        addEdge(exact, id, false, ref);
+        continue;
+      }
+      const foldedExact = folded.get(written);
+      if (foldedExact) {
+        addEdge(foldedExact.id, id, foldedExact.inferred, ref);
+        continue;
+      }
+      const last = lookup.byLast(lastPart(ref.key));
+      if (last.length === 1) {
+        addEdge(last[0]!, id, true, ref);
+        continue;
+      }
+      if (ref.origin === 'sql-table' || ref.origin === 'table-function') {
+        if (!externals.has(written)) {
+          externals.set(written, {
+            key: ref.key,
+            source: 'external',
+            location: ref.location ?? a.location,
+            deps: [],
+            checks: [],
+            definitionHash: '',
+            ...(ref.label ? { description: ref.label } : {}),
+            ...(ref.origin === 'table-function' ? { kind: 'table function' } : { kind: 'table' }),
+          });
+        }
+        addEdge(written, id, false, ref);
+        continue;
+      }
+      const where = ref.location ?? a.location;
+      const ambiguous = last.length > 1 ? ` Several assets end in '${lastPart(ref.key)}' (${last.join(', ')}): write the full key.` : '';
+      problems.push(
+        problemAt(where, 'error', 'graph.missing-dependency', `Asset '${id}' depends on '${written}', which no asset defines.${ambiguous}`),
+      );
+    }
+  }
+  for (const n of dbtAssetsNodes) for (const m of dbtModels) addEdge(m, n, false, { key: parseKey(m), origin: 'link' });
+
+  // 4. Nodes, with detached checks (@asset_check, dbt tests) attached.
+  const checks = new Map<string, CheckDefinition[]>();
+  for (const [id, a] of byId) checks.set(id, [...a.checks]);
+  for (const [srcId, f] of folded) {
+    checks.get(f.id)!.push(...foldedDefs.get(srcId)!.checks);
+  }
+  for (const d of sorted) {
+    for (const dc of d.detachedChecks ?? []) {
+      const written = keyToString(dc.asset);
+      const target = lookup.exact(written) ?? folded.get(written)?.id ?? single(lookup.byLast(lastPart(dc.asset)));
+      if (!target) {
+        problems.push(
+          problemAt(dc.check.location, 'error', 'graph.missing-check-asset', `Check '${dc.check.name}' is on asset '${written}', which no asset defines.`),
+        );
+        continue;
+      }
+      checks.get(target)!.push(dc.check);
+    }
+  }
+
+  const nodes = new Map<string, AssetNode>();
+  const ids = [...byId.keys(), ...externals.keys()].sort(cmp);
+  for (const id of ids) {
+    const definition = byId.get(id) ?? externals.get(id)!;
+    nodes.set(id, { id, definition, checks: checks.get(id) ?? [] });
+  }
+  const edges = [...edgeMap.values()].sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
+
+  // 5. Cycles: a problem on every member.
+  const down = adjacency(edges, 'from', 'to');
+  for (const cycle of findCycles(ids, down)) {
+    const path = cycle.join(' → ');
+    for (const id of cycle) {
+      const def = nodes.get(id)!.definition;
+      const ref = def.deps.find((r) => edges.some((e) => e.to === id && e.ref === r && cycle.includes(e.from)));
+      problems.push(
+        problemAt(ref?.location ?? def.location, 'error', 'graph.cycle', `Asset '${id}' is part of a dependency cycle: ${path}. Remove one of these dependencies.`),
+      );
+    }
+  }
+
+  problems.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code));
+  return new ResolvedAssetGraph(root, nodes, edges, problems, [...new Set(unseen)], dbtModels.sort(cmp), new Set(dbtAssetsNodes));
+}
+
+/** The graph built by buildAssetGraph: AssetGraph plus what only it knows. */
+export class ResolvedAssetGraph implements AssetGraph {
+  private readonly up: Map<string, string[]>;
+  private readonly down: Map<string, string[]>;
+  private readonly byFile = new Map<string, AssetNode[]>();
+  private readonly lookup: KeyLookup;
+
+  constructor(
+    readonly root: string,
+    readonly nodes: ReadonlyMap<string, AssetNode>,
+    readonly edges: readonly AssetEdge[],
+    readonly problems: readonly Problem[],
+    readonly unseen: readonly string[],
+    private readonly dbtModels: readonly string[],
+    private readonly dbtAssetsNodes: ReadonlySet<string>,
+  ) {
+    this.up = adjacency(edges, 'to', 'from');
+    this.down = adjacency(edges, 'from', 'to');
+    for (const n of nodes.values()) {
+      if (n.definition.source === 'external') continue;
+      const list = this.byFile.get(n.definition.location.file) ?? [];
+      list.push(n);
+      this.byFile.set(n.definition.location.file, list);
+    }
+    for (const list of this.byFile.values()) list.sort((a, b) => a.definition.location.line - b.definition.location.line);
+    this.lookup = new KeyLookup(nodes.keys());
+  }
+
+  upstreamOf(id: string): readonly string[] {
+    return this.up.get(id) ?? [];
+  }
+
+  downstreamOf(id: string): readonly string[] {
+    return this.down.get(id) ?? [];
+  }
+
+  ancestors(id: string, depth?: number): ReadonlySet<string> {
+    return walk(id, this.up, depth);
+  }
+
+  descendants(id: string, depth?: number): ReadonlySet<string> {
+    return walk(id, this.down, depth);
+  }
+
+  assetAt(file: string, line: number): AssetNode | undefined {
+    const list = this.byFile.get(file);
+    if (!list) return undefined;
+    let found: AssetNode | undefined;
+    for (const n of list) {
+      if (n.definition.location.line <= line) found = n;
+      else break;
+    }
+    // A line above the first definition (a comment on top of a file) still means that file's asset.
+    return found ?? (list.length === 1 ? list[0] : undefined);
+  }
+
+  find(text: string): AssetNode | undefined {
+    const t = text.trim();
+    const direct = this.nodes.get(t);
+    if (direct) return direct;
+    const id = this.lookup.exact(keyToString(parseKey(t))) ?? single(this.lookup.byLast(lastPart(parseKey(t))));
+    return id ? this.nodes.get(id) : undefined;
+  }
+
+  /** Every asset defined in `file`, in line order. */
+  assetsIn(file: string): readonly AssetNode[] {
+    return this.byFile.get(file) ?? [];
+  }
+
+  /** For an `@dbt_assets` node: the dbt models it stands for. */
+  dbtModelsOf(id: string): readonly string[] {
+    return this.dbtAssetsNodes.has(id) ? this.dbtModels : [];
+  }
+}
+
+/** Key strings by exact text, lower case and last part. */
+class KeyLookup {
+  private readonly ids = new Set<string>();
+  private readonly lower = new Map<string, string[]>();
+  private readonly last = new Map<string, string[]>();
+
+  constructor(ids: Iterable<string>) {
+    for (const id of ids) this.add(id);
+  }
+
+  private add(id: string): void {
+    this.ids.add(id);
+    push(this.lower, id.toLowerCase(), id);
+    push(this.last, lastPart(id.split('/')).toLowerCase(), id);
+  }
+
+  remove(ids: Iterable<string>): void {
+    const gone = new Set(ids);
+    for (const id of gone) this.ids.delete(id);
+    for (const m of [this.lower, this.last]) {
+      for (const [k, v] of m) {
+        const kept = v.filter((x) => !gone.has(x));
+        if (kept.length === 0) m.delete(k);
+        else m.set(k, kept);
+      }
+    }
+  }
+
+  exact(id: string): string | undefined {
+    if (this.ids.has(id)) return id;
+    return single(this.lower.get(id.toLowerCase()) ?? []);
+  }
+
+  byLast(part: string): readonly string[] {
+    return this.last.get(part.toLowerCase()) ?? [];
+  }
+}
+
+function push(m: Map<string, string[]>, k: string, v: string): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function single(list: readonly string[]): string | undefined {
+  return list.length === 1 ? list[0] : undefined;
+}
+
+function adjacency(edges: readonly AssetEdge[], from: 'from' | 'to', to: 'from' | 'to'): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const e of edges) push(m, e[from], e[to]);
+  for (const list of m.values()) list.sort(cmp);
+  return m;
+}
+
+function walk(id: string, next: ReadonlyMap<string, readonly string[]>, depth?: number): Set<string> {
+  const seen = new Set<string>();
+  let frontier = [id];
+  for (let d = 0; frontier.length > 0 && (depth === undefined || d < depth); d++) {
+    const following: string[] = [];
+    for (const v of frontier) {
+      for (const w of next.get(v) ?? []) {
+        if (w === id || seen.has(w)) continue;
+        seen.add(w);
+        following.push(w);
+      }
+    }
+    frontier = following;
+  }
+  return seen;
+}
+
+/** dbt readers add `linkedKey` to sources fed by a Dagster/SQL asset; read it without trusting its shape. */
+function readLinkedKey(a: AssetDefinition): AssetKey | undefined {
+  const v = (a.dbt as { linkedKey?: unknown } | undefined)?.linkedKey;
+  if (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string')) return v as string[];
+  if (typeof v === 'string' && v.trim()) return parseKey(v);
+  return undefined;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,58 @@
+/**
+ * Strongly connected components with more than one member, or one member
+ * reaching itself: the dependency cycles. Iterative Tarjan, so a long chain
+ * cannot overflow the stack.
+ */
+export function findCycles(ids: readonly string[], downstream: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let counter = 0;
+
+  for (const start of ids) {
+    if (index.has(start)) continue;
+    // Each frame: node and the position in its successor list.
+    const frames: [string, number][] = [[start, 0]];
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const [v, i] = frame;
+      const next = downstream.get(v) ?? [];
+      if (i < next.length) {
+        frame[1] = i + 1;
+        const w = next[i]!;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          frames.push([w, 0]);
+        } else if (onStack.has(w)) {
+          low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        }
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1]![0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 || next.includes(v)) cycles.push(component.sort());
+      }
+    }
+  }
+  return cycles;
+}
