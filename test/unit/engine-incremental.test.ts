@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { planMaterialization } from '../../src/core/engine/materializationPlan';
+import { parseSelection } from '../../src/core/engine/selection';
+import { runPlan } from '../../src/core/engine/planRunner';
+import type { EngineEvent } from '../../src/core/engine/engineEvents';
+import { duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
+
+async function exec(path: string, sql: string): Promise<void> {
+  const i = await DuckDBInstance.create(path);
+  const c = await i.connect();
+  try {
+    await c.run(sql);
+  } finally {
+    c.closeSync();
+    i.closeSync();
+  }
+}
+
+test('incremental: full load, then only new rows replacing by unique_key; a run without new rows loads 0', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await exec(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(5)");
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, v, ts from src', uniqueKey: ['id'], watermark: 'ts' }),
+    ]);
+    const plan = planMaterialization(graph, parseSelection('inc'));
+    const run = () => runPlan(plan, graph, target, { projectRoot: dir });
+    assert.equal((await run()).runs[0]!.rows, 5);
+    assert.equal((await run()).runs[0]!.rows, 0);
+    // Two new rows, one of them a newer version of id 4.
+    await exec(target.path!, "insert into src values (4, 'v2', timestamp '2024-01-02'), (9, 'v1', timestamp '2024-01-03')");
+    const third = await run();
+    assert.equal(third.runs[0]!.status, 'success', third.runs[0]!.error);
+    assert.equal(third.runs[0]!.rows, 2);
+    const rows = await queryFile(target.path!, "select id, v from inc order by id");
+    assert.deepEqual(rows.map((r) => `${r['id']}:${r['v']}`), ['0:v1', '1:v1', '2:v1', '3:v1', '4:v2', '9:v1']);
+    const mark = await queryFile(target.path!, "select value, value_type from _asset_studio.watermarks where key = 'inc'");
+    assert.deepEqual(mark, [{ value: '2024-01-03 00:00:00', value_type: 'TIMESTAMP' }]);
+    assert.equal((await run()).runs[0]!.rows, 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('incremental with {{ watermark }} in its SQL gets the stored mark as a typed literal', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await exec(target.path!, 'create table src as select range as id from range(3)');
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id from src where {{ watermark }} is null or id > {{ watermark }}', watermark: 'id' }),
+    ]);
+    const plan = planMaterialization(graph, parseSelection('inc'));
+    const events: EngineEvent[] = [];
+    assert.equal((await runPlan(plan, graph, target, { projectRoot: dir })).runs[0]!.rows, 3);
+    await exec(target.path!, 'insert into src values (3), (4)');
+    const second = await runPlan(plan, graph, target, { projectRoot: dir, onEvent: (e) => events.push(e) });
+    assert.equal(second.runs[0]!.rows, 2);
+    assert.ok(events.some((e) => e.type === 'statement' && e.sql.includes("id > CAST('2' AS BIGINT)")));
+    const n = await queryFile(target.path!, 'select count(*) as n from inc');
+    assert.equal(Number(n[0]!['n']), 5);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a backfill failing in the middle keeps finished partitions and a re-run resumes from the first not done', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await exec(target.path!, 'create table flags as select 1 as broken');
+    const graph = testGraph(dir, [
+      sqlAsset({
+        name: 'daily',
+        sql:
+          "select {{ partition_start }} as day, case when {{ partition_start }} = DATE '2024-01-03' and (select count(*) from flags) > 0 then error('boom') else 1 end as v",
+        partition: { by: 'day', column: 'day', start: '2024-01-01' },
+      }),
+    ]);
+    const plan = planMaterialization(graph, parseSelection('daily'));
+    const range = { from: '2024-01-01', to: '2024-01-05' };
+    const first = await runPlan(plan, graph, target, { projectRoot: dir, partitions: range });
+    assert.equal(first.runs[0]!.status, 'failed');
+    assert.match(first.runs[0]!.error!, /partition 2024-01-03: .*boom/);
+    assert.deepEqual(first.runs[0]!.partitions!.map((p) => `${p.start}:${p.status}`), ['2024-01-01:success', '2024-01-02:success', '2024-01-03:failed']);
+    const kept = await queryFile(target.path!, 'select cast(day as varchar) as d from daily order by 1');
+    assert.deepEqual(kept.map((r) => r['d']), ['2024-01-01', '2024-01-02']);
+
+    await exec(target.path!, 'delete from flags');
+    const second = await runPlan(plan, graph, target, { projectRoot: dir, partitions: range });
+    assert.equal(second.runs[0]!.status, 'success', second.runs[0]!.error);
+    assert.deepEqual(second.runs[0]!.partitions!.map((p) => p.start), ['2024-01-03', '2024-01-04', '2024-01-05']);
+    const all = await queryFile(target.path!, 'select count(*) as n, count(distinct day) as d from daily');
+    assert.deepEqual(all, [{ n: '5', d: '5' }]);
+
+    // One named partition is rebuilt even when done: its slice is replaced, not duplicated.
+    const one = await runPlan(plan, graph, target, { projectRoot: dir, partitions: { partition: '2024-01-02' } });
+    assert.deepEqual(one.runs[0]!.partitions!.map((p) => p.start), ['2024-01-02']);
+    const after = await queryFile(target.path!, 'select count(*) as n from daily');
+    assert.equal(Number(after[0]!['n']), 5);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a cancelled long query is interrupted and rolled back: the previous table stays, the rest is skipped', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const quick = testGraph(dir, [sqlAsset({ name: 'big', sql: 'select 42 as n' })]);
+    await runPlan(planMaterialization(quick, parseSelection('big')), quick, target, { projectRoot: dir });
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'big', sql: 'select count(*) as n from range(10000000000)' }),
+      sqlAsset({ name: 'after', sql: 'select * from big', deps: ['big'] }),
+    ]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const r = await runPlan(planMaterialization(graph, parseSelection('big+')), graph, target, { projectRoot: dir, signal: controller.signal });
+    assert.equal(r.cancelled, true);
+    assert.equal(r.runs[0]!.status, 'failed');
+    assert.match(r.runs[0]!.error!, /cancelled/);
+    assert.equal(r.runs[1]!.status, 'skipped');
+    const rows = await queryFile(target.path!, 'select n from big');
+    assert.deepEqual(rows, [{ n: 42 }]);
+    const tables = await queryFile(target.path!, "select count(*) as n from duckdb_tables() where table_name = 'after'");
+    assert.equal(Number(tables[0]!['n']), 0);
+  } finally {
+    cleanup();
+  }
+});
