@@ -3,8 +3,10 @@ import { AssetStudioSession } from './session';
 
 let session: AssetStudioSession | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** Returns the session as the extension's API: the in-editor tests reach the features through it. */
+export async function activate(context: vscode.ExtensionContext): Promise<AssetStudioSession> {
   session = await AssetStudioSession.start(context);
+  return session;
 }
 
 export function deactivate(): void {

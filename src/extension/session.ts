@@ -2,6 +2,17 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './disposables';
 import { TargetStatusItem } from './targetStatusItem';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
+import type { CoreAccess } from './coreAccess';
+import { createCoreAccess } from './coreBinding';
+import { MotherDuckToken } from './motherDuckToken';
+import { TargetSelection } from './targetSelection';
+import { AssetGraphService } from './assetGraphService';
+import { ProblemDiagnostics } from './problemDiagnostics';
+import { AssetCodeLensProvider } from './assetCodeLens';
+import { AssetRuns } from './assetRuns';
+import { CheckTestController } from './checkTestController';
+import { AssetsTreeView } from './assetsTreeView';
+import { AssetNavigation } from './assetNavigation';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -10,13 +21,20 @@ import { probeDuckDb } from '../core/engine/duckdbProbe';
 export class AssetStudioSession implements vscode.Disposable {
   private readonly store = new DisposableStore();
   readonly log: vscode.LogOutputChannel;
+  /** Set by registerFeatures; the in-editor tests reach the features through these. */
+  graphs!: AssetGraphService;
+  targets!: TargetSelection;
+  runs!: AssetRuns;
 
-  private constructor(readonly context: vscode.ExtensionContext) {
+  private constructor(
+    readonly context: vscode.ExtensionContext,
+    private readonly core: CoreAccess,
+  ) {
     this.log = this.store.add(vscode.window.createOutputChannel('Asset Studio', { log: true }));
   }
 
   static async start(context: vscode.ExtensionContext): Promise<AssetStudioSession> {
-    const session = new AssetStudioSession(context);
+    const session = new AssetStudioSession(context, createCoreAccess());
     context.subscriptions.push(session);
     try {
       session.registerFeatures();
@@ -31,12 +49,23 @@ export class AssetStudioSession implements vscode.Disposable {
   }
 
   private registerFeatures(): void {
-    this.store.add(new TargetStatusItem());
-    this.store.add(
-      vscode.commands.registerCommand('assetStudio.showLog', () => this.log.show()),
-    );
+    const statusItem = this.store.add(new TargetStatusItem());
+    this.store.add(vscode.commands.registerCommand('assetStudio.showLog', () => this.log.show()));
+    const token = this.store.add(new MotherDuckToken(this.context.secrets));
+    this.targets = this.store.add(new TargetSelection(this.core, this.context.workspaceState, statusItem, this.log));
+    this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
+    this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
+    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log));
+    const problems = this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
+    this.store.add(this.runs.onDidFinishRun((run) => problems.recordRun(run.target.name, run.outcomes)));
+    this.store.add(new CheckTestController(this.graphs, this.runs));
+    this.store.add(new AssetsTreeView(this.graphs, this.targets));
+    this.store.add(new AssetNavigation(this.graphs));
     // Heavy work after activation returns, so the editor is never held up.
-    setTimeout(() => void this.checkEngine(), 0);
+    setTimeout(() => {
+      void this.checkEngine();
+      void this.graphs.start();
+    }, 0);
   }
 
   private async checkEngine(): Promise<void> {

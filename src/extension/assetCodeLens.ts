@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { assetLenses, lensFingerprint } from '../core/editorModel/assetLensModel';
+import type { AssetGraphService } from './assetGraphService';
+import { readSettings } from './config';
+import { DisposableStore } from './disposables';
+import type { TargetSelection } from './targetSelection';
+
+/** Re-check relative times ("3m ago") this often; lenses refresh only when their text changed. */
+const AGING_INTERVAL_MS = 30_000;
+
+/**
+ * The lenses above every asset. They come from the last graph and states, so
+ * typing never makes them flicker; a refresh is signalled only when what some
+ * lens shows (or where) actually changed.
+ */
+export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private lastFingerprint = '';
+
+  constructor(
+    private readonly graphs: AssetGraphService,
+    private readonly targets: TargetSelection,
+  ) {
+    this.store.add(vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'sql' }, { scheme: 'file', language: 'python' }, { scheme: 'file', pattern: '**/*.sql' }], this));
+    this.store.add(graphs.onDidChangeGraph(() => this.refreshIfChanged()));
+    this.store.add(graphs.onDidChangeStates(() => this.refreshIfChanged()));
+    this.store.add(targets.onDidChange(() => this.refreshIfChanged()));
+    this.store.add(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('assetStudio.codeLens.enabled')) this.changed.fire();
+      }),
+    );
+    const timer = setInterval(() => this.refreshIfChanged(), AGING_INTERVAL_MS);
+    this.store.add({ dispose: () => clearInterval(timer) });
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!readSettings(document.uri).codeLensEnabled) return [];
+    const now = Date.now();
+    const lenses: vscode.CodeLens[] = [];
+    for (const { root, node } of this.graphs.assetsIn(document.uri.fsPath)) {
+      const target = this.targets.targetFor(root);
+      const line = Math.min(Math.max(0, node.definition.location.line - 1), Math.max(0, document.lineCount - 1));
+      const range = new vscode.Range(line, 0, line, 0);
+      for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now)) {
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: spec.title,
+            command: spec.command,
+            arguments: [...spec.args],
+            tooltip: spec.tooltip,
+          }),
+        );
+      }
+    }
+    return lenses;
+  }
+
+  private fingerprint(): string {
+    const now = Date.now();
+    const parts: string[] = [this.targets.currentName()];
+    for (const { root, graph } of this.graphs.graphs()) {
+      const states = this.graphs.states(root);
+      const targetName = this.targets.targetFor(root)?.name ?? '';
+      for (const node of graph.nodes.values()) {
+        const loc = node.definition.location;
+        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, states.get(node.id), targetName, now)]));
+      }
+    }
+    return parts.join('\n');
+  }
+
+  private refreshIfChanged(): void {
+    const next = this.fingerprint();
+    if (next === this.lastFingerprint) return;
+    this.lastFingerprint = next;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,257 @@
+import * as vscode from 'vscode';
+import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
+import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
+import type { CoreAccess, WorkspaceIndexAccess } from './coreAccess';
+import { DisposableStore } from './disposables';
+import type { MotherDuckToken } from './motherDuckToken';
+import type { TargetSelection } from './targetSelection';
+
+const DEBOUNCE_MS = 150;
+const EMPTY_STATES: ReadonlyMap<string, AssetStateView> = new Map();
+
+interface FolderIndex {
+  readonly root: string;
+  index?: WorkspaceIndexAccess;
+  /** Per target name. */
+  readonly states: Map<string, ReadonlyMap<string, AssetStateView>>;
+  /** Changes waiting for the debounce. */
+  readonly changed: Set<string>;
+  readonly deleted: Set<string>;
+  updating: Promise<void>;
+}
+
+export interface FoundAsset {
+  readonly root: string;
+  readonly graph: AssetGraph;
+  readonly node: AssetNode;
+}
+
+/**
+ * The one source of the asset graph in the editor: a WorkspaceIndex per
+ * workspace folder kept live by a file watcher, plus a cache of each asset's
+ * state per target. Every feature reads from here and listens to its events.
+ */
+export class AssetGraphService implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly graphChanged = this.store.add(new vscode.EventEmitter<void>());
+  private readonly statesChanged = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChangeGraph = this.graphChanged.event;
+  readonly onDidChangeStates = this.statesChanged.event;
+  private readonly folders = new Map<string, FolderIndex>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Targets being written: their state is read after the run, not during it. */
+  private readonly busyTargets = new Set<string>();
+  private readyResolve!: () => void;
+  /** Resolves once every folder has been read the first time. */
+  readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+
+  constructor(
+    private readonly core: CoreAccess,
+    private readonly targets: TargetSelection,
+    private readonly token: MotherDuckToken,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher('**/*.{sql,py,yml,yaml}'));
+    this.store.add(watcher.onDidCreate((uri) => this.queue(uri, false)));
+    this.store.add(watcher.onDidChange((uri) => this.queue(uri, false)));
+    this.store.add(watcher.onDidDelete((uri) => this.queue(uri, true)));
+    this.store.add(
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+        for (const f of e.removed) this.closeFolder(f.uri.fsPath);
+        for (const f of e.added) void this.openFolder(f.uri.fsPath);
+      }),
+    );
+    this.store.add(targets.onDidChange(() => void this.refreshStates()));
+    this.store.add(token.onDidChange(() => void this.refreshStates()));
+    this.store.add({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /** Opens every folder's index; called after activation returns so the editor is never held up. */
+  async start(): Promise<void> {
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    await Promise.all(roots.map((r) => this.openFolder(r)));
+    this.readyResolve();
+  }
+
+  /** Reads every folder again from scratch (the Rediscover command). */
+  async rediscover(): Promise<void> {
+    const roots = this.roots();
+    this.folders.clear();
+    await Promise.all(roots.map((r) => this.openFolder(r)));
+  }
+
+  private async openFolder(root: string): Promise<void> {
+    if (this.folders.has(root)) return;
+    const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve() };
+    this.folders.set(root, folder);
+    const started = Date.now();
+    const [index] = await Promise.all([
+      this.core.openIndex(root).catch((err: unknown) => {
+        this.log.error(`Discovery failed in ${root}: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }),
+      this.targets.reload(root),
+    ]);
+    if (this.folders.get(root) !== folder) return;
+    folder.index = index;
+    if (index) {
+      this.log.info(
+        `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms)`,
+      );
+      for (const line of index.graph.unseen) this.log.info(`Not read statically: ${line}`);
+    }
+    this.graphChanged.fire();
+    await this.refreshStates(root);
+  }
+
+  private closeFolder(root: string): void {
+    this.folders.delete(root);
+    this.targets.forget(root);
+    this.graphChanged.fire();
+  }
+
+  private queue(uri: vscode.Uri, deleted: boolean): void {
+    if (uri.scheme !== 'file') return;
+    const folder = this.folderOf(uri.fsPath);
+    if (!folder) return;
+    const file = uri.fsPath;
+    if (deleted) {
+      folder.changed.delete(file);
+      folder.deleted.add(file);
+    } else {
+      folder.deleted.delete(file);
+      folder.changed.add(file);
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), DEBOUNCE_MS);
+  }
+
+  private flush(): void {
+    for (const folder of this.folders.values()) {
+      if (folder.changed.size === 0 && folder.deleted.size === 0) continue;
+      const changed = [...folder.changed];
+      const deleted = [...folder.deleted];
+      folder.changed.clear();
+      folder.deleted.clear();
+      // Updates of one folder run one after another, never interleaved.
+      folder.updating = folder.updating.then(() => this.update(folder, changed, deleted));
+    }
+  }
+
+  private async update(folder: FolderIndex, changed: string[], deleted: string[]): Promise<void> {
+    const index = folder.index;
+    if (!index) return;
+    const before = index.graph;
+    try {
+      const after = await index.updateFiles(changed, deleted);
+      const touchesTargets = [...changed, ...deleted].some((f) => /(^|[\\/])(asset-studio\.yml|profiles\.yml)$/.test(f));
+      if (touchesTargets) await this.targets.reload(folder.root);
+      if (after !== before) {
+        this.graphChanged.fire();
+        // Staleness depends on definition hashes: re-read after a definition changed.
+        await this.refreshStates(folder.root);
+      }
+    } catch (err) {
+      this.log.error(`Re-reading ${changed.length + deleted.length} files failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Re-reads the current target's state of one folder (or all); skipped while a run writes to it. */
+  async refreshStates(root?: string): Promise<void> {
+    const folders = root ? [this.folders.get(root)].filter((f): f is FolderIndex => f !== undefined) : [...this.folders.values()];
+    const token = await this.token.get();
+    let changed = false;
+    for (const folder of folders) {
+      const graph = folder.index?.graph;
+      const target = this.targets.targetFor(folder.root);
+      if (!graph || !target) continue;
+      if (this.busyTargets.has(busyKey(folder.root, target.name))) continue;
+      try {
+        const states = await this.core.readStates(folder.root, graph, target, token);
+        folder.states.set(target.name, states);
+        changed = true;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.log.warn(`State of target '${target.name}' could not be read: ${message}`);
+        if (!folder.states.has(target.name)) {
+          folder.states.set(target.name, EMPTY_STATES);
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.statesChanged.fire();
+  }
+
+  /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
+  beginWrite(root: string, targetName: string): () => Promise<void> {
+    const k = busyKey(root, targetName);
+    this.busyTargets.add(k);
+    return async () => {
+      this.busyTargets.delete(k);
+      await this.refreshStates(root);
+    };
+  }
+
+  roots(): string[] {
+    return [...this.folders.keys()];
+  }
+
+  graphOf(root: string): AssetGraph | undefined {
+    return this.folders.get(root)?.index?.graph;
+  }
+
+  graphs(): { root: string; graph: AssetGraph }[] {
+    return [...this.folders.values()].flatMap((f) => (f.index ? [{ root: f.root, graph: f.index.graph }] : []));
+  }
+
+  /** The state of every asset of a folder on the current target. */
+  states(root: string): ReadonlyMap<string, AssetStateView> {
+    const target = this.targets.targetFor(root);
+    return (target && this.folders.get(root)?.states.get(target.name)) || EMPTY_STATES;
+  }
+
+  findAsset(key: string): FoundAsset | undefined {
+    for (const { root, graph } of this.graphs()) {
+      const node = graph.nodes.get(key) ?? graph.find(key);
+      if (node) return { root, graph, node };
+    }
+    return undefined;
+  }
+
+  /** The asset defined at or above a 1-based line of a file. */
+  assetAt(file: string, line: number): FoundAsset | undefined {
+    const folder = this.folderOf(file);
+    const graph = folder?.index?.graph;
+    const node = graph?.assetAt(file, line);
+    return folder && graph && node ? { root: folder.root, graph, node } : undefined;
+  }
+
+  /** Every asset whose definition is in the file, in line order. */
+  assetsIn(file: string): FoundAsset[] {
+    const folder = this.folderOf(file);
+    const graph = folder?.index?.graph;
+    if (!folder || !graph) return [];
+    const out: FoundAsset[] = [];
+    for (const node of graph.nodes.values()) {
+      if (node.definition.location.file === file) out.push({ root: folder.root, graph, node });
+    }
+    return out.sort((a, b) => a.node.definition.location.line - b.node.definition.location.line);
+  }
+
+  private folderOf(file: string): FolderIndex | undefined {
+    let best: FolderIndex | undefined;
+    for (const folder of this.folders.values()) {
+      const root = folder.root.endsWith('/') ? folder.root : `${folder.root}/`;
+      if ((file === folder.root || file.startsWith(root)) && (!best || folder.root.length > best.root.length)) best = folder;
+    }
+    return best;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+function busyKey(root: string, target: string): string {
+  return `${root}\u0000${target}`;
+}

@@ -1,0 +1,196 @@
+import * as vscode from 'vscode';
+import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
+import { isMaterializable } from '../core/editorModel/assetLensModel';
+import { runSummary } from '../core/editorModel/runSummaryText';
+import { redact } from '../core/engine/targetConnection';
+import type { TargetConfig } from '../core/project/targetConfig';
+import type { AssetGraphService, FoundAsset } from './assetGraphService';
+import type { CoreAccess } from './coreAccess';
+import { DisposableStore } from './disposables';
+import type { MotherDuckToken } from './motherDuckToken';
+import { pythonInterpreterFor } from './pythonInterpreter';
+import type { TargetSelection } from './targetSelection';
+
+export type RunScope = 'asset' | 'upstream' | 'downstream';
+
+export interface FinishedRun {
+  readonly root: string;
+  readonly target: TargetConfig;
+  readonly checksOnly: boolean;
+  readonly outcomes: readonly AssetRunOutcome[];
+}
+
+/** What a command can be given: a key, an Assets-view item, a file (editor title), or nothing (the cursor). */
+export type AssetArgument = string | { readonly key: string } | vscode.Uri | undefined;
+
+/**
+ * Materialize / run-checks commands: resolve the asset, refuse in untrusted
+ * workspaces and for an asset already running, confirm protected targets,
+ * show cancellable progress, log every statement, and say how it ended.
+ */
+export class AssetRuns implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly finished = this.store.add(new vscode.EventEmitter<FinishedRun>());
+  readonly onDidFinishRun = this.finished.event;
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly core: CoreAccess,
+    private readonly graphs: AssetGraphService,
+    private readonly targets: TargetSelection,
+    private readonly token: MotherDuckToken,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const register = (id: string, scope: RunScope, checksOnly: boolean): void => {
+      this.store.add(vscode.commands.registerCommand(id, (arg?: AssetArgument) => this.runCommand(arg, scope, checksOnly)));
+    };
+    register('assetStudio.materialize', 'asset', false);
+    register('assetStudio.materializeWithUpstream', 'upstream', false);
+    register('assetStudio.materializeWithDownstream', 'downstream', false);
+    register('assetStudio.runChecks', 'asset', true);
+  }
+
+  /** Finds the asset a command was invoked on, or says why there is none. */
+  async resolve(arg: AssetArgument): Promise<FoundAsset | undefined> {
+    await this.graphs.ready;
+    if (typeof arg === 'string') {
+      const found = this.graphs.findAsset(arg);
+      if (!found) void vscode.window.showErrorMessage(`Asset Studio: no asset '${arg}' in this workspace.`);
+      return found;
+    }
+    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return this.resolve(arg.key);
+    const editor = vscode.window.activeTextEditor;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
+    if (!file) {
+      void vscode.window.showInformationMessage('Asset Studio: open an asset file, or pick an asset in the Assets view.');
+      return undefined;
+    }
+    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
+    const found = this.graphs.assetAt(file, line) ?? this.graphs.assetsIn(file)[0];
+    if (!found) void vscode.window.showInformationMessage('Asset Studio: there is no asset definition here.');
+    return found;
+  }
+
+  private async runCommand(arg: AssetArgument, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      const answer = await vscode.window.showWarningMessage(
+        `Asset Studio: ${checksOnly ? 'running checks' : 'materializing'} is disabled because this workspace is not trusted — it would run the workspace's SQL, Dagster and dbt. Discovery, lineage and problems keep working.`,
+        manage,
+      );
+      if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    const found = await this.resolve(arg);
+    if (!found) return undefined;
+    return this.run(found, scope, checksOnly);
+  }
+
+  async run(found: FoundAsset, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
+    const { root, graph, node } = found;
+    const key = node.id;
+    if (!isMaterializable(node)) {
+      void vscode.window.showInformationMessage(`Asset Studio: ${key} is an external source; it is read, not materialized.`);
+      return undefined;
+    }
+    const target = this.targets.targetFor(root);
+    if (!target) {
+      void vscode.window.showErrorMessage('Asset Studio: the targets of this workspace are not read yet; try again in a moment.');
+      return undefined;
+    }
+    const verb = checksOnly ? 'Checking' : 'Materializing';
+    const what = checksOnly
+      ? `Run the checks of ${key}`
+      : `Materialize ${key}${scope === 'upstream' ? ' with everything upstream' : scope === 'downstream' ? ' with everything downstream' : ''}`;
+    const busy = `${root}\u0000${target.name}\u0000${key}`;
+    if (this.running.has(busy)) {
+      void vscode.window.showInformationMessage(`Asset Studio: ${key} is already running on '${target.name}'.`);
+      return undefined;
+    }
+    this.running.add(busy);
+    try {
+      if (!(await this.targets.confirmRun(target, what))) return undefined;
+      const selection = scope === 'upstream' ? `+${key}` : scope === 'downstream' ? `${key}+` : key;
+      const usesTools = [...graph.nodes.values()].some((n) => n.definition.source === 'dagster' || n.definition.source === 'dbt');
+      const pythonPath = usesTools ? await pythonInterpreterFor(vscode.Uri.file(root), this.log) : undefined;
+      const token = await this.token.get();
+      const endWrite = this.graphs.beginWrite(root, target.name);
+      const started = Date.now();
+      this.log.info(`${what} on '${target.name}'`);
+      let outcomes: AssetRunOutcome[];
+      try {
+        outcomes = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `${verb} ${key} on '${target.name}'`, cancellable: true },
+          async (progress, cancellation) => {
+            const abort = new AbortController();
+            const sub = cancellation.onCancellationRequested(() => {
+              this.log.warn(`Cancelling ${key} on '${target.name}'`);
+              abort.abort();
+            });
+            try {
+              return await this.core.run({
+                root,
+                graph,
+                target,
+                selections: [selection],
+                checksOnly,
+                token,
+                pythonPath,
+                signal: abort.signal,
+                onEvent: (e) => {
+                  switch (e.kind) {
+                    case 'statement':
+                      this.log.info(`[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`);
+                      break;
+                    case 'output':
+                      this.log.info(`${e.key ? `${e.key}: ` : ''}${redact(e.line, token)}`);
+                      break;
+                    case 'asset-started':
+                      progress.report({ message: e.key });
+                      break;
+                    case 'asset-finished': {
+                      const o = e.outcome;
+                      const log = o.status === 'failed' ? this.log.error.bind(this.log) : this.log.info.bind(this.log);
+                      log(`${o.key}: ${o.status}${o.rows !== undefined ? `, ${o.rows} rows` : ''}${o.error ? ` — ${redact(o.error, token)}` : ''}`);
+                      for (const c of o.checks) {
+                        if (!c.passed) this.log.warn(`  check ${c.name} (${c.severity}) failed: ${c.error ? redact(c.error, token) : `${c.failingRows} failing rows`}`);
+                      }
+                      break;
+                    }
+                  }
+                },
+              });
+            } finally {
+              sub.dispose();
+            }
+          },
+        );
+      } catch (err) {
+        const message = redact(err instanceof Error ? err.message : String(err), token);
+        this.log.error(`${what} on '${target.name}' failed: ${message}`);
+        void this.showFailure(`Asset Studio: ${message}`);
+        return undefined;
+      } finally {
+        await endWrite();
+      }
+      const result: FinishedRun = { root, target, checksOnly, outcomes };
+      this.finished.fire(result);
+      const summary = runSummary(checksOnly ? 'Checked' : 'Materialized', outcomes, target.name, Date.now() - started);
+      this.log.info(summary.text);
+      if (summary.ok) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
+      else void this.showFailure(`Asset Studio: ${redact(summary.text, token)}`);
+      return result;
+    } finally {
+      this.running.delete(busy);
+    }
+  }
+
+  private async showFailure(text: string): Promise<void> {
+    const showLog = 'Show Log';
+    if ((await vscode.window.showErrorMessage(text, showLog)) === showLog) this.log.show();
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import type { AssetNode } from '../core/graph/assetGraph';
+import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
+import { isMaterializable } from '../core/editorModel/assetLensModel';
+import { checkSummaryText, stateText, stateTooltip } from '../core/editorModel/assetLensText';
+import type { AssetGraphService } from './assetGraphService';
+import { DisposableStore } from './disposables';
+import type { TargetSelection } from './targetSelection';
+
+type Entry =
+  | { readonly kind: 'group'; readonly root: string; readonly group: string }
+  | { readonly kind: 'asset'; readonly root: string; readonly key: string };
+
+const NO_GROUP = 'default';
+
+function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.ThemeIcon {
+  if (!isMaterializable(node)) return new vscode.ThemeIcon('cloud');
+  const failingCheck = [...(state?.checks?.values() ?? [])].some((c) => !c.passed && c.severity === 'error');
+  switch (state?.status) {
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'stale':
+      return new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));
+    case 'fresh':
+      return failingCheck
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    default:
+      return new vscode.ThemeIcon('circle-large-outline');
+  }
+}
+
+/** The Assets view: assets by group, with their state on the current target. */
+export class AssetsTreeView implements vscode.TreeDataProvider<Entry>, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<Entry | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly graphs: AssetGraphService,
+    private readonly targets: TargetSelection,
+  ) {
+    const view = this.store.add(vscode.window.createTreeView('assetStudio.assets', { treeDataProvider: this, showCollapseAll: true }));
+    const describe = (): void => {
+      view.description = this.targets.currentName();
+    };
+    describe();
+    this.store.add(graphs.onDidChangeGraph(() => this.changed.fire(undefined)));
+    this.store.add(graphs.onDidChangeStates(() => this.changed.fire(undefined)));
+    this.store.add(
+      targets.onDidChange(() => {
+        describe();
+        this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  getChildren(entry?: Entry): Entry[] {
+    if (!entry) {
+      const groups: Entry[] = [];
+      for (const { root, graph } of this.graphs.graphs()) {
+        const names = new Set([...graph.nodes.values()].map((n) => n.definition.group ?? NO_GROUP));
+        for (const group of [...names].sort()) groups.push({ kind: 'group', root, group });
+      }
+      return groups;
+    }
+    if (entry.kind === 'asset') return [];
+    const graph = this.graphs.graphOf(entry.root);
+    if (!graph) return [];
+    return [...graph.nodes.values()]
+      .filter((n) => (n.definition.group ?? NO_GROUP) === entry.group)
+      .map((n) => ({ kind: 'asset', root: entry.root, key: n.id }));
+  }
+
+  getTreeItem(entry: Entry): vscode.TreeItem {
+    if (entry.kind === 'group') {
+      const item = new vscode.TreeItem(entry.group, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${entry.root}:${entry.group}`;
+      item.iconPath = new vscode.ThemeIcon('folder-library');
+      item.contextValue = 'assetGroup';
+      if (this.graphs.roots().length > 1) item.description = vscode.workspace.asRelativePath(entry.root);
+      return item;
+    }
+    const node = this.graphs.graphOf(entry.root)?.nodes.get(entry.key);
+    const item = new vscode.TreeItem(entry.key, vscode.TreeItemCollapsibleState.None);
+    item.id = `asset:${entry.root}:${entry.key}`;
+    if (!node) return item;
+    const state = this.graphs.states(entry.root).get(entry.key);
+    const target = this.targets.currentName();
+    const checks = checkSummaryText(
+      node.checks.map((c) => c.name),
+      state?.checks,
+    );
+    item.description = [node.definition.source, isMaterializable(node) ? stateText(state, Date.now()) : 'source', checks]
+      .filter((s) => s !== undefined)
+      .join(' · ');
+    item.tooltip = new vscode.MarkdownString(
+      [`**${entry.key}** (${node.definition.source}${node.definition.kind ? `, ${node.definition.kind}` : ''})`, node.definition.description, stateTooltip(state, target)]
+        .filter((s) => s)
+        .join('\n\n'),
+    );
+    item.iconPath = stateIcon(node, state);
+    item.contextValue = isMaterializable(node) ? 'asset.materializable' : 'asset.external';
+    const loc = node.definition.location;
+    if (loc.file) {
+      item.resourceUri = vscode.Uri.file(loc.file);
+      item.command = { title: 'Open Definition', command: 'assetStudio.openDefinition', arguments: [entry.key] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+import type { AssetGraph } from '../core/graph/assetGraph';
+import type { Problem } from '../core/problem';
+import type { TargetConfig } from '../core/project/targetConfig';
+import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetRunOutcome';
+
+/**
+ * The core as the extension uses it: discovery, targets, state and runs.
+ * Everything the editor needs from src/core goes through this one seam, so
+ * features depend on these shapes (and tests can hand in the real core).
+ */
+export interface WorkspaceIndexAccess {
+  readonly graph: AssetGraph;
+  updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph>;
+}
+
+export interface ResolvedTargets {
+  readonly targets: readonly TargetConfig[];
+  readonly defaultTarget: string;
+  readonly problems: readonly Problem[];
+}
+
+export type RunEventView =
+  | { readonly kind: 'statement'; readonly key?: string; readonly sql: string }
+  | { readonly kind: 'output'; readonly key?: string; readonly line: string }
+  | { readonly kind: 'asset-started'; readonly key: string }
+  | { readonly kind: 'asset-finished'; readonly outcome: AssetRunOutcome };
+
+export interface RunRequest {
+  readonly root: string;
+  readonly graph: AssetGraph;
+  readonly target: TargetConfig;
+  /** Selection terms of §7: `KEY`, `+KEY`, `KEY+`. */
+  readonly selections: readonly string[];
+  /** Run the checks of the selected assets against their current data, build nothing. */
+  readonly checksOnly: boolean;
+  /** MotherDuck token from secret storage; passed to the engine only, never logged. */
+  readonly token?: string;
+  /** Interpreter for the delegated Dagster/dbt path. */
+  readonly pythonPath?: string;
+  readonly signal: AbortSignal;
+  readonly onEvent: (event: RunEventView) => void;
+}
+
+export interface CoreAccess {
+  openIndex(root: string): Promise<WorkspaceIndexAccess>;
+  loadTargets(root: string): Promise<ResolvedTargets>;
+  /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
+  readStates(root: string, graph: AssetGraph, target: TargetConfig, token: string | undefined): Promise<Map<string, AssetStateView>>;
+  run(request: RunRequest): Promise<AssetRunOutcome[]>;
+}

@@ -1,0 +1,73 @@
+import type { AssetRunOutcome, CheckOutcome } from '../core/editorModel/assetRunOutcome';
+import type { CheckResult } from '../core/engine/checkQueries';
+import type { AssetRunResult, EngineEvent } from '../core/engine/engineEvents';
+import { planMaterialization } from '../core/engine/materializationPlan';
+import { runPlan } from '../core/engine/planRunner';
+import { parseSelection } from '../core/engine/selection';
+import type { CoreAccess, RunEventView } from './coreAccess';
+
+export function checkOutcomeOf(r: CheckResult): CheckOutcome {
+  return {
+    name: r.name,
+    passed: r.passed,
+    severity: r.severity,
+    failingRows: r.failingRows,
+    sampleRows: r.samples,
+    durationMs: r.durationMs,
+    error: r.error,
+  };
+}
+
+export function runOutcomeOf(r: AssetRunResult, cancelled: boolean): AssetRunOutcome {
+  return {
+    key: r.key,
+    status: cancelled && r.status !== 'success' ? 'cancelled' : r.status,
+    rows: r.rows ?? undefined,
+    durationMs: r.durationMs,
+    error: r.error,
+    errorLine: r.location?.line,
+    checks: r.checks.map(checkOutcomeOf),
+  };
+}
+
+function eventView(e: EngineEvent): RunEventView | undefined {
+  switch (e.type) {
+    case 'statement':
+      return { kind: 'statement', key: e.asset, sql: e.sql };
+    case 'asset-started':
+      return { kind: 'asset-started', key: e.asset };
+    case 'asset-finished':
+      return { kind: 'asset-finished', outcome: runOutcomeOf(e.result, false) };
+    case 'log':
+      return { kind: 'output', key: e.asset, line: e.message };
+    case 'check':
+      return undefined;
+  }
+}
+
+function notYet(what: string): never {
+  throw new Error(`${what} is not available in this build of Asset Studio yet.`);
+}
+
+/** The real core behind the extension's seam. */
+export function createCoreAccess(): CoreAccess {
+  return {
+    openIndex: async () => notYet('Discovery'),
+    loadTargets: async () => notYet('Target resolution'),
+    readStates: async () => notYet('Reading asset state'),
+    async run(request) {
+      const plan = planMaterialization(request.graph, request.selections.flatMap((s) => parseSelection(s)));
+      const result = await runPlan(plan, request.graph, request.target, {
+        projectRoot: request.root,
+        token: request.token,
+        signal: request.signal,
+        checksOnly: request.checksOnly,
+        onEvent: (e) => {
+          const view = eventView(e);
+          if (view) request.onEvent(view);
+        },
+      });
+      return result.runs.map((r) => runOutcomeOf(r, result.cancelled));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import type { Problem } from '../core/problem';
+import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
+import { runOutcomeProblems } from '../core/editorModel/checkResultProblems';
+import type { AssetGraphService } from './assetGraphService';
+import { DisposableStore } from './disposables';
+import type { TargetSelection } from './targetSelection';
+
+/** A 1-based Problem as a VS Code range: a point widens to the rest of its line. */
+export function problemRange(p: Pick<Problem, 'line' | 'column' | 'endLine' | 'endColumn'>): vscode.Range {
+  const line = Math.max(0, p.line - 1);
+  const column = Math.max(0, p.column - 1);
+  if (p.endLine !== undefined && p.endColumn !== undefined && (p.endLine > p.line || p.endColumn > p.column)) {
+    return new vscode.Range(line, column, Math.max(0, p.endLine - 1), Math.max(0, p.endColumn - 1));
+  }
+  return new vscode.Range(line, column, line, Number.MAX_SAFE_INTEGER);
+}
+
+function toDiagnostic(p: Problem): vscode.Diagnostic {
+  const severity =
+    p.severity === 'error'
+      ? vscode.DiagnosticSeverity.Error
+      : p.severity === 'warning'
+        ? vscode.DiagnosticSeverity.Warning
+        : vscode.DiagnosticSeverity.Information;
+  const d = new vscode.Diagnostic(problemRange(p), p.message, severity);
+  d.source = 'Asset Studio';
+  d.code = p.code;
+  return d;
+}
+
+/**
+ * The Problems panel: definition problems of the graph (and of the targets),
+ * and failing checks / run errors of the last run of each asset on the
+ * current target. A passing run of an asset clears its problems.
+ */
+export class ProblemDiagnostics implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly definitions = this.store.add(vscode.languages.createDiagnosticCollection('assetStudio.definitions'));
+  private readonly runs = this.store.add(vscode.languages.createDiagnosticCollection('assetStudio.checks'));
+  /** target name → asset key → problems of its last run. */
+  private readonly runProblems = new Map<string, Map<string, Problem[]>>();
+
+  constructor(
+    private readonly graphs: AssetGraphService,
+    private readonly targets: TargetSelection,
+  ) {
+    this.store.add(graphs.onDidChangeGraph(() => this.showDefinitions()));
+    this.store.add(targets.onDidChange(() => this.showRuns()));
+  }
+
+  private showDefinitions(): void {
+    const byFile = new Map<string, Problem[]>();
+    for (const { root, graph } of this.graphs.graphs()) {
+      for (const p of [...graph.problems, ...this.targets.targetProblems(root)]) {
+        const list = byFile.get(p.file) ?? [];
+        list.push(p);
+        byFile.set(p.file, list);
+      }
+    }
+    this.definitions.clear();
+    for (const [file, problems] of byFile) this.definitions.set(vscode.Uri.file(file), problems.map(toDiagnostic));
+  }
+
+  /** Records what a run said about each asset it touched (skipped assets keep their previous problems). */
+  recordRun(targetName: string, outcomes: readonly AssetRunOutcome[]): void {
+    const perAsset = this.runProblems.get(targetName) ?? new Map<string, Problem[]>();
+    this.runProblems.set(targetName, perAsset);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'skipped' || outcome.status === 'cancelled') continue;
+      const found = this.graphs.findAsset(outcome.key);
+      if (!found) continue;
+      perAsset.set(outcome.key, runOutcomeProblems(outcome, found.node.definition, targetName));
+    }
+    this.showRuns();
+  }
+
+  private showRuns(): void {
+    const perAsset = this.runProblems.get(this.targets.currentName());
+    const byFile = new Map<string, Problem[]>();
+    for (const problems of perAsset?.values() ?? []) {
+      for (const p of problems) {
+        const list = byFile.get(p.file) ?? [];
+        list.push(p);
+        byFile.set(p.file, list);
+      }
+    }
+    this.runs.clear();
+    for (const [file, problems] of byFile) this.runs.set(vscode.Uri.file(file), problems.map(toDiagnostic));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import { isProtectedTarget } from '../core/project/targetConfig';
+import type { TargetConfig } from '../core/project/targetConfig';
+import type { CoreAccess, ResolvedTargets } from './coreAccess';
+import { DisposableStore } from './disposables';
+import type { TargetStatusItem } from './targetStatusItem';
+
+const STATE_KEY = 'assetStudio.currentTarget';
+
+/** Where a target writes, for pickers and confirmations: a file path or `md:<database>`. Never a token. */
+export function describeTargetLocation(target: TargetConfig): string {
+  return target.type === 'motherduck' ? `md:${target.database ?? ''}` : (target.path ?? '');
+}
+
+/**
+ * The current target of the workspace (one name, stored in workspaceState so
+ * it survives a reload), the targets of each folder, and the confirmations a
+ * protected target needs.
+ */
+export class TargetSelection implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  /** Fires when the current target or the list of targets changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly byRoot = new Map<string, ResolvedTargets>();
+
+  constructor(
+    private readonly core: CoreAccess,
+    private readonly workspaceState: vscode.Memento,
+    private readonly statusItem: TargetStatusItem,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.store.add(vscode.commands.registerCommand('assetStudio.selectTarget', () => this.pick()));
+  }
+
+  /** Re-reads asset-studio.yml and profiles.yml of a folder. */
+  async reload(root: string): Promise<void> {
+    try {
+      const resolved = await this.core.loadTargets(root);
+      this.byRoot.set(root, resolved);
+    } catch (err) {
+      this.log.error(`Targets of ${root} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.updateStatus();
+    this.changed.fire();
+  }
+
+  forget(root: string): void {
+    this.byRoot.delete(root);
+    this.updateStatus();
+    this.changed.fire();
+  }
+
+  targetProblems(root: string): ResolvedTargets['problems'] {
+    return this.byRoot.get(root)?.problems ?? [];
+  }
+
+  /** The chosen name: the stored choice, else the first folder's default target. */
+  currentName(): string {
+    const stored = this.workspaceState.get<string>(STATE_KEY);
+    if (stored && this.allTargets().some((t) => t.name === stored)) return stored;
+    const first = [...this.byRoot.values()][0];
+    return stored ?? first?.defaultTarget ?? 'dev';
+  }
+
+  /** The current target as configured in one folder (its default when it has no target of that name). */
+  targetFor(root: string): TargetConfig | undefined {
+    const resolved = this.byRoot.get(root);
+    if (!resolved) return undefined;
+    const name = this.currentName();
+    return resolved.targets.find((t) => t.name === name) ?? resolved.targets.find((t) => t.name === resolved.defaultTarget);
+  }
+
+  /** Every target by name, first folder first. */
+  allTargets(): TargetConfig[] {
+    const seen = new Map<string, TargetConfig>();
+    for (const resolved of this.byRoot.values()) {
+      for (const t of resolved.targets) if (!seen.has(t.name)) seen.set(t.name, t);
+    }
+    return [...seen.values()];
+  }
+
+  async select(name: string, confirmed = false): Promise<boolean> {
+    const target = this.allTargets().find((t) => t.name === name);
+    if (!target) {
+      void vscode.window.showErrorMessage(`Asset Studio: there is no target named '${name}' in asset-studio.yml or profiles.yml.`);
+      return false;
+    }
+    if (isProtectedTarget(target) && !confirmed) {
+      const go = `Switch to ${name}`;
+      const answer = await vscode.window.showWarningMessage(
+        `Switch to the protected target '${name}' (${describeTargetLocation(target)})?`,
+        { modal: true, detail: `Every materialization on '${name}' will ask again before it writes.` },
+        go,
+      );
+      if (answer !== go) return false;
+    }
+    await this.workspaceState.update(STATE_KEY, name);
+    this.log.info(`Target: ${name} (${describeTargetLocation(target)})`);
+    this.updateStatus();
+    this.changed.fire();
+    return true;
+  }
+
+  /** Asks before a run that writes to a protected target; true when allowed. */
+  async confirmRun(target: TargetConfig, what: string): Promise<boolean> {
+    if (!isProtectedTarget(target)) return true;
+    const go = `Run on ${target.name}`;
+    const answer = await vscode.window.showWarningMessage(
+      `${what} on the protected target '${target.name}' (${describeTargetLocation(target)})?`,
+      { modal: true, detail: `'${target.name}' is protected: this writes to it.` },
+      go,
+    );
+    return answer === go;
+  }
+
+  private async pick(): Promise<void> {
+    const current = this.currentName();
+    type Item = vscode.QuickPickItem & { readonly target: TargetConfig };
+    const items: Item[] = this.allTargets().map((t) => ({
+      label: `${t.name === current ? '$(check) ' : ''}${t.name}`,
+      description: `${t.type === 'motherduck' ? 'MotherDuck' : 'DuckDB'} · ${describeTargetLocation(t)}`,
+      detail: [
+        isProtectedTarget(t) ? '$(shield) protected: asks before every run' : undefined,
+        t.from === 'dbt-profile' ? 'from dbt profiles.yml' : t.from === 'default' ? 'built-in default' : 'from asset-studio.yml',
+      ]
+        .filter((s) => s !== undefined)
+        .join(' · '),
+      target: t,
+    }));
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('Asset Studio: no targets yet — the workspace is still being read.');
+      return;
+    }
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: 'Asset Studio: Select Target',
+      placeHolder: `Current target: ${current}`,
+    });
+    if (chosen) await this.select(chosen.target.name);
+  }
+
+  private updateStatus(): void {
+    const name = this.currentName();
+    const target = this.allTargets().find((t) => t.name === name);
+    this.statusItem.show(name, target ? isProtectedTarget(target) : name === 'prod');
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
