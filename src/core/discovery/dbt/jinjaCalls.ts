@@ -86,6 +86,9 @@ export function jinjaBlocks(text: string): JinjaBlock[] {
     const closer = next === '{' ? '}}' : '%}';
     let j = i + 2;
     let end = text.length;
+    // Like Jinja's lexer, brackets are balanced: `{{ {'a': {'b': 1}} }}` ends at the last `}}`.
+    let depth = 0;
+    let firstCloser = -1;
     while (j < text.length) {
       const c = text[j];
       if (c === "'" || c === '"') {
@@ -93,11 +96,18 @@ export function jinjaBlocks(text: string): JinjaBlock[] {
         continue;
       }
       if (c === closer[0] && text[j + 1] === closer[1]) {
-        end = j;
-        break;
+        if (firstCloser < 0) firstCloser = j;
+        if (depth === 0) {
+          end = j;
+          break;
+        }
       }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
       j++;
     }
+    // Unbalanced brackets (a typo): end at the first closer rather than swallow the file.
+    if (end === text.length && firstCloser >= 0) end = firstCloser;
     blocks.push({ kind: next === '{' ? 'expression' : 'statement', start: i + 2, end });
     i = end >= text.length ? -1 : text.indexOf('{', end + 2);
   }

@@ -23,11 +23,13 @@ export function parseYamlWithPositions(file: string, text: string, code: string)
     problems.push({ file, line: 1, column: 1, severity: 'error', code, message: `Cannot read YAML: ${String(err)}` });
     return { file, doc, lines, problems };
   }
+  // An error found at the end of the file (an unclosed bracket) points at the last written line.
+  const lastLine = text.trimEnd().split('\n').length;
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
     problems.push({
       file,
-      line: pos?.line ?? 1,
+      line: Math.min(pos?.line ?? 1, Math.max(1, lastLine)),
       column: pos?.col ?? 1,
       severity: 'error',
       code,
