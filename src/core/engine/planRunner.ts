@@ -134,7 +134,10 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     }
     await Promise.all(done.values());
 
-    const stateSql = recordRunsSql(opts.checksOnly ? records.filter((r) => r.checks.length > 0) : records.filter((r) => r.status !== 'skipped'));
+    const stateSql = recordRunsSql(
+      records.filter((r) => r.status !== 'skipped'),
+      opts.checksOnly,
+    );
     if (stateSql) {
       const conn = await pool.acquire();
       try {

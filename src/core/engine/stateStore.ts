@@ -31,7 +31,7 @@ function ts(d: Date): string {
 }
 
 /** One statement writing every run and check result of a batch: state costs one round trip. */
-export function recordRunsSql(records: readonly RunRecord[]): string | undefined {
+export function recordRunsSql(records: readonly RunRecord[], checksOnly = false): string | undefined {
   if (records.length === 0) return undefined;
   const runs = records
     .map(
@@ -39,15 +39,16 @@ export function recordRunsSql(records: readonly RunRecord[]): string | undefined
         `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)})`,
     )
     .join(',\n');
-  let sql = `INSERT INTO ${STATE_SCHEMA}.runs VALUES ${runs}`;
+  // A check-only run built nothing: it must not count as a materialization.
+  const statements = checksOnly ? [] : [`INSERT INTO ${STATE_SCHEMA}.runs VALUES ${runs}`];
   const checks = records.flatMap((r) =>
     r.checks.map(
       (c) =>
         `(${quoteLiteral(r.runId)}, ${quoteLiteral(r.key)}, ${quoteLiteral(c.name)}, ${quoteLiteral(c.passed)}, ${quoteLiteral(c.severity)}, ${quoteLiteral(c.failingRows)}, ${quoteLiteral(JSON.stringify(c.samples))}, ${quoteLiteral(c.durationMs)}, ${quoteLiteral(c.error ?? null)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.target)})`,
     ),
   );
-  if (checks.length > 0) sql += `;\nINSERT INTO ${STATE_SCHEMA}.check_results VALUES ${checks.join(',\n')}`;
-  return sql;
+  if (checks.length > 0) statements.push(`INSERT INTO ${STATE_SCHEMA}.check_results VALUES ${checks.join(',\n')}`);
+  return statements.length > 0 ? statements.join(';\n') : undefined;
 }
 
 export interface StoredWatermark {
