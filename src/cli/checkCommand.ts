@@ -1,7 +1,7 @@
 import type { CliArgs, CliIo } from './cliIo';
+import { runSelectionCommand } from './materializeCommand';
 
-// Placeholder until its issue lands: says so and fails rather than pretend.
-export async function runCheckCommand(_args: CliArgs, _root: string, io: CliIo): Promise<number> {
-  io.stderr.write('asset-studio check: not built yet\n');
-  return 2;
+/** `asset-studio check [SELECTION...] [--target T] [--json]`: runs checks against what is there, builds nothing. */
+export async function runCheckCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
+  return runSelectionCommand('check', args, root, io);
 }

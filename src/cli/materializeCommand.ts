@@ -1,7 +1,104 @@
 import type { CliArgs, CliIo } from './cliIo';
+import { flagString } from './cliIo';
+import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
+import { MaterializeRefused, materializeSelection } from '../core/engine/materializeWorkspace';
+import { TargetConnectionError } from '../core/engine/targetConnection';
 
-// Placeholder until its issue lands: says so and fails rather than pretend.
-export async function runMaterializeCommand(_args: CliArgs, _root: string, io: CliIo): Promise<number> {
-  io.stderr.write('asset-studio materialize: not built yet\n');
-  return 2;
+/** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
+export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
+  return runSelectionCommand('materialize', args, root, io);
+}
+
+/** The JSON of §7: exactly these fields. */
+export function runResultJson(result: RunResult): unknown {
+  return {
+    target: result.target,
+    runs: result.runs.map((r) => ({
+      key: r.key,
+      status: r.status,
+      rows: r.rows,
+      duration_ms: Math.round(r.durationMs),
+      error: r.error ?? null,
+      checks: r.checks.map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, failing_rows: c.failingRows })),
+    })),
+  };
+}
+
+/** A run failed, or an error-level check failed. */
+export function runFailed(result: RunResult): boolean {
+  return result.runs.some((r) => r.status === 'failed' || r.checks.some((c) => !c.passed && c.severity === 'error'));
+}
+
+/** Shared by materialize and check: the same selection, target and output. */
+export async function runSelectionCommand(command: 'materialize' | 'check', args: CliArgs, root: string, io: CliIo): Promise<number> {
+  const checksOnly = command === 'check';
+  const selections = args.positionals.length > 0 ? args.positionals : checksOnly ? ['*'] : [];
+  const json = args.flags.get('json') === true;
+  if (selections.length === 0) {
+    io.stderr.write(`asset-studio ${command}: give a SELECTION (KEY, +KEY, KEY+, group:NAME or *)\n`);
+    return 2;
+  }
+  const partition = flagString(args, 'partition');
+  const from = flagString(args, 'from');
+  const to = flagString(args, 'to');
+  try {
+    const outcome = await materializeSelection(root, selections, {
+      target: flagString(args, 'target'),
+      confirm: flagString(args, 'confirm'),
+      checksOnly,
+      env: io.env,
+      ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
+      onEvent: json
+        ? undefined
+        : (e) => {
+            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result) + '\n');
+          },
+    });
+    const { result } = outcome;
+    if (json) {
+      io.stdout.write(JSON.stringify(runResultJson(result), null, 2) + '\n');
+    } else {
+      const counts = { success: 0, failed: 0, skipped: 0 };
+      for (const r of result.runs) counts[r.status]++;
+      io.stdout.write(
+        `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+      );
+    }
+    return runFailed(result) ? 1 : 0;
+  } catch (err) {
+    if (err instanceof MaterializeRefused) {
+      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TargetConnectionError) {
+      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const MARK = { success: '✓', failed: '✗', skipped: '–' } as const;
+
+/** One line per asset: status, rows, duration, checks; then the error and failing checks indented. */
+export function humanLine(r: AssetRunResult): string {
+  const parts = [`${MARK[r.status]} ${r.key}`, r.status];
+  if (r.rows !== null) parts.push(`${r.rows.toLocaleString('en-US')} rows`);
+  if (r.status !== 'skipped') parts.push(formatDuration(r.durationMs));
+  if (r.checks.length > 0) {
+    const passed = r.checks.filter((c) => c.passed).length;
+    parts.push(`checks ${passed}/${r.checks.length} passed`);
+  }
+  let line = parts.join('  ');
+  for (const c of r.checks) {
+    if (c.passed) continue;
+    const where = c.location ? ` (${c.location.file}:${c.location.line})` : '';
+    line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
+  }
+  if (r.error) line += `\n    ${r.error.split('\n').join('\n    ')}`;
+  return line;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

@@ -54,6 +54,8 @@ export interface RunOptions {
   /** An already open connection to reuse (tests, benchmarks); not closed by the run. */
   readonly connection?: TargetConnection;
   readonly today?: Date;
+  /** Write runs and check results to _asset_studio (default true); false writes nothing at all. */
+  readonly recordState?: boolean;
 }
 
 class Cancelled extends Error {
@@ -70,6 +72,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   const records: RunRecord[] = [];
   if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
 
+  const record = opts.recordState ?? true;
   const ownConnection = !opts.connection;
   const db = opts.connection ?? (await openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env }));
   const pool = new ConnectionPool(db, Math.max(1, target.threads || 1));
@@ -88,9 +91,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
           if (body) schemas.add(body.relation.schema ?? target.schema);
         }
       }
-      const ddl = [STATE_DDL, ...[...schemas].map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)}`)].join(';\n');
-      emit({ type: 'statement', sql: ddl });
-      await setup.run(ddl);
+      const ddl = [...(record ? [STATE_DDL] : []), ...[...schemas].map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)}`)].join(';\n');
+      if (ddl) {
+        emit({ type: 'statement', sql: ddl });
+        await setup.run(ddl);
+      }
     } finally {
       pool.release(setup);
     }
@@ -138,7 +143,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       records.filter((r) => r.status !== 'skipped'),
       opts.checksOnly,
     );
-    if (stateSql) {
+    if (stateSql && record) {
       const conn = await pool.acquire();
       try {
         await conn.run(stateSql);

@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import type { AssetGraph } from '../graph/assetGraph';
+import type { Problem } from '../problem';
+import type { ProjectConfig } from '../project/projectConfig';
+import type { TargetConfig } from '../project/targetConfig';
+import { isProtectedTarget } from '../project/targetConfig';
+import { loadProjectFile } from '../project/projectFile';
+import { resolveTargets } from '../project/targets';
+import type { ResolvedTargets } from '../project/targets';
+import { readDbtProfileTargets } from '../discovery/dbt/dbtProfiles';
+import { WorkspaceIndex } from '../discovery/workspaceIndex';
+import type { EngineEvent, RunResult } from './engineEvents';
+import type { MaterializationPlan } from './materializationPlan';
+import { planMaterialization } from './materializationPlan';
+import { parseSelection } from './selection';
+import type { DelegatedRunner, PartitionChoice } from './planRunner';
+import { runPlan } from './planRunner';
+
+/** A refusal before anything ran: bad selection, unknown or protected target. */
+export class MaterializeRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'selection' | 'target' | 'protected',
+  ) {
+    super(message);
+    this.name = 'MaterializeRefused';
+  }
+}
+
+export interface LoadedWorkspace {
+  readonly root: string;
+  readonly project: ProjectConfig;
+  readonly graph: AssetGraph;
+  readonly targets: ResolvedTargets;
+  /** Project file, discovery and target problems. */
+  readonly problems: readonly Problem[];
+}
+
+/** Project file + discovery + targets (project, dbt profiles, default dev). */
+export async function loadWorkspace(root: string, env?: Readonly<Record<string, string | undefined>>): Promise<LoadedWorkspace> {
+  const abs = resolve(root);
+  const index = await WorkspaceIndex.open(abs);
+  const graph = index.graph;
+  const loaded = index.loadedProject ?? (await loadProjectFile(abs));
+  const targets = targetsOf(loaded.config, graph, env);
+  return { root: abs, project: loaded.config, graph, targets, problems: [...graph.problems, ...targets.problems] };
+}
+
+/** Resolves the targets of a project whose graph is known (the dbt projects in it give profile targets). */
+export function targetsOf(project: ProjectConfig, graph: AssetGraph, env?: Readonly<Record<string, string | undefined>>): ResolvedTargets {
+  const dbtDirs = new Set<string>();
+  for (const node of graph.nodes.values()) if (node.definition.dbt) dbtDirs.add(node.definition.dbt.projectDir);
+  const dbtTargets: TargetConfig[] = [];
+  const problems: Problem[] = [];
+  for (const dir of [...dbtDirs].sort()) {
+    const read = readDbtProfileTargets(dir, env ? { env } : {});
+    dbtTargets.push(...read.targets);
+    problems.push(...read.problems);
+  }
+  const resolved = resolveTargets(project, dbtTargets);
+  return { ...resolved, problems: [...problems, ...resolved.problems] };
+}
+
+export interface MaterializeSelectionOptions {
+  /** Target name; default: the project's default target. */
+  readonly target?: string;
+  /** Must name the target when it is protected (`--confirm prod`). */
+  readonly confirm?: string;
+  /** Run checks only, building nothing (`asset-studio check`). */
+  readonly checksOnly?: boolean;
+  readonly token?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: EngineEvent) => void;
+  readonly partitions?: PartitionChoice;
+  readonly delegated?: DelegatedRunner;
+  /** An already loaded workspace (the editor's index); default: load it now. */
+  readonly workspace?: LoadedWorkspace;
+}
+
+export interface MaterializeOutcome {
+  readonly workspace: LoadedWorkspace;
+  readonly target: TargetConfig;
+  readonly plan: MaterializationPlan;
+  readonly result: RunResult;
+}
+
+/**
+ * What `asset-studio materialize` does: load the project, discover, resolve
+ * targets, plan the selection and run it. Throws MaterializeRefused before
+ * writing anything when the selection or the target is not acceptable.
+ */
+export async function materializeSelection(root: string, selections: readonly string[], opts: MaterializeSelectionOptions = {}): Promise<MaterializeOutcome> {
+  const workspace = opts.workspace ?? (await loadWorkspace(root, opts.env));
+  const name = opts.target ?? workspace.targets.defaultTarget;
+  const target = workspace.targets.targets.find((t) => t.name === name);
+  if (!target) {
+    throw new MaterializeRefused(
+      `No target '${name}'. Known targets: ${workspace.targets.targets.map((t) => t.name).join(', ')}.`,
+      'target',
+    );
+  }
+  const terms = selections.flatMap((s) => parseSelection(s));
+  if (terms.length === 0) throw new MaterializeRefused('Nothing selected: give an asset key, +KEY, KEY+, group:NAME or *.', 'selection');
+  let plan: MaterializationPlan;
+  try {
+    plan = planMaterialization(workspace.graph, terms);
+  } catch (err) {
+    throw new MaterializeRefused(err instanceof Error ? err.message : String(err), 'selection');
+  }
+  const confirmed = opts.confirm === target.name;
+  if (isProtectedTarget(target) && !confirmed && !opts.checksOnly) {
+    throw new MaterializeRefused(
+      `Target '${target.name}' is protected: nothing was written. Confirm by naming it (--confirm ${target.name}).`,
+      'protected',
+    );
+  }
+  const result = await runPlan(plan, workspace.graph, target, {
+    projectRoot: workspace.root,
+    token: opts.token,
+    env: opts.env,
+    signal: opts.signal,
+    onEvent: opts.onEvent,
+    checksOnly: opts.checksOnly,
+    partitions: opts.partitions,
+    delegated: opts.delegated,
+    // Checks on a protected target read only, unless confirmed: their results are not stored.
+    recordState: !(opts.checksOnly && isProtectedTarget(target) && !confirmed),
+  });
+  return { workspace, target, plan, result };
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../src/cli/cli';
+import { tempDir, queryFile } from './engineFixtures';
+
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
+
+async function cli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd,
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+function copyExample(dir: string): string {
+  const root = join(dir, 'nyc_taxi');
+  cpSync(EXAMPLE, root, { recursive: true, filter: (src) => !src.includes('.asset-studio') });
+  return root;
+}
+
+test('the example project end to end: materialize *, again (0 new trips), check, JSON exactly as §7', async () => {
+  const { dir, cleanup } = tempDir('cli-mat-');
+  try {
+    const root = copyExample(dir);
+    const first = await cli(['materialize', '*', '--json', '--root', root], dir);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    const json = JSON.parse(first.stdout);
+    assert.deepEqual(Object.keys(json), ['target', 'runs']);
+    assert.equal(json.target, 'dev');
+    const byKey = new Map<string, Record<string, unknown>>(json.runs.map((r: Record<string, unknown>) => [r['key'], r]));
+    assert.deepEqual([...byKey.keys()].sort(), ['analytics/daily_trips', 'analytics/trips_by_borough', 'raw/taxi_trips', 'raw/zones']);
+    for (const r of json.runs) {
+      assert.deepEqual(Object.keys(r), ['key', 'status', 'rows', 'duration_ms', 'error', 'checks']);
+      assert.equal(r.status, 'success');
+      for (const c of r.checks) assert.deepEqual(Object.keys(c), ['name', 'passed', 'severity', 'failing_rows']);
+    }
+    const trips = byKey.get('raw/taxi_trips')!;
+    assert.ok((trips['rows'] as number) > 0);
+    assert.equal(byKey.get('analytics/trips_by_borough')!['rows'], null);
+    const stored = await queryFile(join(root, '.asset-studio', 'dev.duckdb'), 'select count(*) as n from raw.taxi_trips');
+    assert.equal(Number(stored[0]!['n']), trips['rows']);
+
+    const second = await cli(['materialize', 'raw.taxi_trips', '--json', '--root', root], dir);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).runs[0].rows, 0);
+
+    const human = await cli(['check', '--root', root], dir);
+    assert.equal(human.code, 0, human.stderr + human.stdout);
+    assert.match(human.stdout, /✓ raw\/taxi_trips {2}success .*checks \d+\/\d+ passed/);
+    assert.match(human.stdout, /checked on dev: 4 succeeded, 0 failed, 0 skipped/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a protected target writes nothing without --confirm naming it; MotherDuck without a token says what to do', async () => {
+  const { dir, cleanup } = tempDir('cli-mat-');
+  try {
+    const root = copyExample(dir);
+    const refused = await cli(['materialize', 'raw.zones', '--target', 'prod', '--root', root], dir);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Target 'prod' is protected: nothing was written\. Confirm by naming it \(--confirm prod\)/);
+    assert.equal(existsSync(join(root, '.asset-studio', 'prod.duckdb')), false);
+    const wrongName = await cli(['materialize', 'raw.zones', '--target', 'prod', '--confirm', 'dev', '--root', root], dir);
+    assert.equal(wrongName.code, 2);
+    const ok = await cli(['materialize', 'raw.zones', '--target', 'prod', '--confirm', 'prod', '--json', '--root', root], dir);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).target, 'prod');
+
+    const cloud = await cli(['materialize', 'raw.zones', '--target', 'cloud', '--confirm', 'cloud', '--root', root], dir, {});
+    assert.equal(cloud.code, 1);
+    assert.match(cloud.stderr, /'cloud'.*MOTHERDUCK_TOKEN \(token_env\).*Set MotherDuck Token/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a failing error check exits non-zero and skips downstream; an unknown selection lists close matches', async () => {
+  const { dir, cleanup } = tempDir('cli-mat-');
+  try {
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(
+      join(dir, 'assets', 'base.sql'),
+      '/* @asset\nname: base\nchecks:\n  - not_null: [id]\n*/\nselect case when range = 1 then null else range end as id from range(3)\n',
+    );
+    writeFileSync(join(dir, 'assets', 'top.sql'), '/* @asset\nname: top\n*/\nselect count(*) as n from base\n');
+    const r = await cli(['materialize', 'base+', '--json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const runs = JSON.parse(r.stdout).runs;
+    assert.deepEqual(runs.map((x: { key: string; status: string }) => `${x.key}:${x.status}`), ['base:failed', 'top:skipped']);
+    assert.deepEqual(runs[0].checks, [{ name: 'not_null_id', passed: false, severity: 'error', failing_rows: 1 }]);
+    assert.ok(existsSync(join(dir, '.asset-studio', 'dev.duckdb')));
+
+    const human = await cli(['materialize', 'base+'], dir);
+    assert.equal(human.code, 1);
+    assert.match(human.stdout, /✗ base {2}failed .*checks 0\/1 passed\n {4}error not_null_id: 1 failing row \(.*base\.sql:4\)/);
+    assert.match(human.stdout, /– top {2}skipped/);
+
+    const unknown = await cli(['materialize', 'bsae'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /No asset 'bsae' in the workspace\. Did you mean: base\?/);
+  } finally {
+    cleanup();
+  }
+});
