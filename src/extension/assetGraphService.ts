@@ -85,16 +85,14 @@ export class AssetGraphService implements vscode.Disposable {
     const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve() };
     this.folders.set(root, folder);
     const started = Date.now();
-    const [index] = await Promise.all([
-      this.core.openIndex(root).catch((err: unknown) => {
-        this.log.error(`Discovery failed in ${root}: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      }),
-      this.targets.reload(root),
-    ]);
+    const index = await this.core.openIndex(root).catch((err: unknown) => {
+      this.log.error(`Discovery failed in ${root}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
     if (this.folders.get(root) !== folder) return;
     folder.index = index;
     if (index) {
+      await this.targets.reload(root, index.graph);
       this.log.info(
         `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms)`,
       );
@@ -145,7 +143,7 @@ export class AssetGraphService implements vscode.Disposable {
     try {
       const after = await index.updateFiles(changed, deleted);
       const touchesTargets = [...changed, ...deleted].some((f) => /(^|[\\/])(asset-studio\.yml|profiles\.yml)$/.test(f));
-      if (touchesTargets) await this.targets.reload(folder.root);
+      if (touchesTargets || after.nodes.size !== before.nodes.size) await this.targets.reload(folder.root, after);
       if (after !== before) {
         this.graphChanged.fire();
         // Staleness depends on definition hashes: re-read after a definition changed.
@@ -226,14 +224,14 @@ export class AssetGraphService implements vscode.Disposable {
     return folder && graph && node ? { root: folder.root, graph, node } : undefined;
   }
 
-  /** Every asset whose definition is in the file, in line order. */
+  /** Every asset whose definition is in the file, in line order (external sources are references, not definitions). */
   assetsIn(file: string): FoundAsset[] {
     const folder = this.folderOf(file);
     const graph = folder?.index?.graph;
     if (!folder || !graph) return [];
     const out: FoundAsset[] = [];
     for (const node of graph.nodes.values()) {
-      if (node.definition.location.file === file) out.push({ root: folder.root, graph, node });
+      if (node.definition.location.file === file && node.definition.source !== 'external') out.push({ root: folder.root, graph, node });
     }
     return out.sort((a, b) => a.node.definition.location.line - b.node.definition.location.line);
   }

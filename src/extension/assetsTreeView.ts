@@ -7,7 +7,7 @@ import type { AssetGraphService } from './assetGraphService';
 import { DisposableStore } from './disposables';
 import type { TargetSelection } from './targetSelection';
 
-type Entry =
+export type AssetsViewEntry =
   | { readonly kind: 'group'; readonly root: string; readonly group: string }
   | { readonly kind: 'asset'; readonly root: string; readonly key: string };
 
@@ -31,9 +31,9 @@ function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.T
 }
 
 /** The Assets view: assets by group, with their state on the current target. */
-export class AssetsTreeView implements vscode.TreeDataProvider<Entry>, vscode.Disposable {
+export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>, vscode.Disposable {
   private readonly store = new DisposableStore();
-  private readonly changed = this.store.add(new vscode.EventEmitter<Entry | undefined>());
+  private readonly changed = this.store.add(new vscode.EventEmitter<AssetsViewEntry | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -55,9 +55,9 @@ export class AssetsTreeView implements vscode.TreeDataProvider<Entry>, vscode.Di
     );
   }
 
-  getChildren(entry?: Entry): Entry[] {
+  getChildren(entry?: AssetsViewEntry): AssetsViewEntry[] {
     if (!entry) {
-      const groups: Entry[] = [];
+      const groups: AssetsViewEntry[] = [];
       for (const { root, graph } of this.graphs.graphs()) {
         const names = new Set([...graph.nodes.values()].map((n) => n.definition.group ?? NO_GROUP));
         for (const group of [...names].sort()) groups.push({ kind: 'group', root, group });
@@ -72,7 +72,7 @@ export class AssetsTreeView implements vscode.TreeDataProvider<Entry>, vscode.Di
       .map((n) => ({ kind: 'asset', root: entry.root, key: n.id }));
   }
 
-  getTreeItem(entry: Entry): vscode.TreeItem {
+  getTreeItem(entry: AssetsViewEntry): vscode.TreeItem {
     if (entry.kind === 'group') {
       const item = new vscode.TreeItem(entry.group, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${entry.root}:${entry.group}`;

@@ -6,7 +6,6 @@ import type { AssetGraphService } from './assetGraphService';
 import type { AssetRuns, FinishedRun } from './assetRuns';
 import { DisposableStore } from './disposables';
 
-const SEP = '\u0000';
 
 function location(file: string, line: number): { uri: vscode.Uri; range: vscode.Range } {
   const l = Math.max(0, line - 1);
@@ -21,6 +20,8 @@ function location(file: string, line: number): { uri: vscode.Uri; range: vscode.
 export class CheckTestController implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly controller = this.store.add(vscode.tests.createTestController('assetStudio.checks', 'Asset Studio Checks'));
+  /** What each test item stands for (test ids may not hold every character, so they are not parsed). */
+  private readonly itemInfo = new Map<string, { readonly root: string; readonly key: string; readonly check?: string }>();
   /** Runs started from the Testing view report their own results. */
   private reportingFromTestRun = false;
 
@@ -42,15 +43,20 @@ export class CheckTestController implements vscode.Disposable {
 
   private rebuild(): void {
     const items: vscode.TestItem[] = [];
+    this.itemInfo.clear();
     for (const { root, graph } of this.graphs.graphs()) {
       for (const node of graph.nodes.values()) {
         if (node.checks.length === 0 || !isMaterializable(node)) continue;
         const loc = node.definition.location;
-        const asset = this.controller.createTestItem(`${root}${SEP}${node.id}`, node.id, vscode.Uri.file(loc.file));
+        const assetId = assetItemId(root, node.id);
+        this.itemInfo.set(assetId, { root, key: node.id });
+        const asset = this.controller.createTestItem(assetId, node.id, vscode.Uri.file(loc.file));
         asset.range = location(loc.file, loc.line).range;
         asset.description = node.definition.group;
         for (const check of node.checks) {
-          const item = this.controller.createTestItem(`${root}${SEP}${node.id}${SEP}${check.name}`, check.name, vscode.Uri.file(check.location.file));
+          const checkId = `${assetId}#${check.name}`;
+          this.itemInfo.set(checkId, { root, key: node.id, check: check.name });
+          const item = this.controller.createTestItem(checkId, check.name, vscode.Uri.file(check.location.file));
           item.range = location(check.location.file, check.location.line).range;
           item.description = `${check.type}${check.severity === 'warn' ? ' · warn' : ''}`;
           asset.children.add(item);
@@ -62,7 +68,7 @@ export class CheckTestController implements vscode.Disposable {
   }
 
   private assetItemOf(item: vscode.TestItem): vscode.TestItem {
-    return item.id.split(SEP).length > 2 && item.parent ? item.parent : item;
+    return this.itemInfo.get(item.id)?.check !== undefined && item.parent ? item.parent : item;
   }
 
   private async runTests(request: vscode.TestRunRequest, cancellation: vscode.CancellationToken): Promise<void> {
@@ -86,7 +92,7 @@ export class CheckTestController implements vscode.Disposable {
         if (cancellation.isCancellationRequested) break;
         const wanted = checks.filter((c) => !excluded.has(c.id));
         for (const c of wanted) run.started(c);
-        const key = asset.id.split(SEP)[1] ?? '';
+        const key = this.itemInfo.get(asset.id)?.key ?? '';
         const found = this.graphs.findAsset(key);
         const finished = vscode.workspace.isTrusted && found ? await this.runs.run(found, 'asset', true) : undefined;
         const outcome = finished?.outcomes.find((o) => o.key === key);
@@ -130,7 +136,7 @@ export class CheckTestController implements vscode.Disposable {
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), `Materialize on ${finished.target.name}`, false);
     try {
       for (const outcome of outcomes) {
-        const asset = this.controller.items.get(`${finished.root}${SEP}${outcome.key}`);
+        const asset = this.controller.items.get(assetItemId(finished.root, outcome.key));
         asset?.children.forEach((c) => this.reportCheck(run, c, outcome.key, outcome, finished.target.name));
       }
     } finally {
@@ -141,4 +147,8 @@ export class CheckTestController implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+function assetItemId(root: string, key: string): string {
+  return `${root}|${key}`;
 }

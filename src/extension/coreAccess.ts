@@ -43,7 +43,8 @@ export interface RunRequest {
 
 export interface CoreAccess {
   openIndex(root: string): Promise<WorkspaceIndexAccess>;
-  loadTargets(root: string): Promise<ResolvedTargets>;
+  /** asset-studio.yml, the dbt profiles of the dbt projects in the graph, and the default. */
+  loadTargets(root: string, graph: AssetGraph): Promise<ResolvedTargets>;
   /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
   readStates(root: string, graph: AssetGraph, target: TargetConfig, token: string | undefined): Promise<Map<string, AssetStateView>>;
   run(request: RunRequest): Promise<AssetRunOutcome[]>;

@@ -5,6 +5,10 @@ import { planMaterialization } from '../core/engine/materializationPlan';
 import { runPlan } from '../core/engine/planRunner';
 import { parseSelection } from '../core/engine/selection';
 import type { CoreAccess, RunEventView } from './coreAccess';
+import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
+import { loadProjectFile } from '../core/project/projectFile';
+import { targetsOf } from '../core/engine/materializeWorkspace';
+import { readAssetStates } from '../core/engine/assetStates';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -45,16 +49,15 @@ function eventView(e: EngineEvent): RunEventView | undefined {
   }
 }
 
-function notYet(what: string): never {
-  throw new Error(`${what} is not available in this build of Asset Studio yet.`);
-}
-
 /** The real core behind the extension's seam. */
 export function createCoreAccess(): CoreAccess {
   return {
-    openIndex: async () => notYet('Discovery'),
-    loadTargets: async () => notYet('Target resolution'),
-    readStates: async () => notYet('Reading asset state'),
+    openIndex: (root) => WorkspaceIndex.open(root),
+    async loadTargets(root, graph) {
+      const project = await loadProjectFile(root);
+      return targetsOf(project.config, graph);
+    },
+    readStates: (root, graph, target, token) => readAssetStates(target, graph, { projectRoot: root, token }),
     async run(request) {
       const plan = planMaterialization(request.graph, request.selections.flatMap((s) => parseSelection(s)));
       const result = await runPlan(plan, request.graph, request.target, {

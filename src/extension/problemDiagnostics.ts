@@ -51,8 +51,13 @@ export class ProblemDiagnostics implements vscode.Disposable {
 
   private showDefinitions(): void {
     const byFile = new Map<string, Problem[]>();
+    const seen = new Set<string>();
     for (const { root, graph } of this.graphs.graphs()) {
       for (const p of [...graph.problems, ...this.targets.targetProblems(root)]) {
+        // The project file's problems may come both from discovery and from target resolution.
+        const id = `${p.file}:${p.line}:${p.column}:${p.message}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
         const list = byFile.get(p.file) ?? [];
         list.push(p);
         byFile.set(p.file, list);

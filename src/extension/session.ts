@@ -25,6 +25,7 @@ export class AssetStudioSession implements vscode.Disposable {
   graphs!: AssetGraphService;
   targets!: TargetSelection;
   runs!: AssetRuns;
+  assetsView!: AssetsTreeView;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -59,7 +60,7 @@ export class AssetStudioSession implements vscode.Disposable {
     const problems = this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(this.runs.onDidFinishRun((run) => problems.recordRun(run.target.name, run.outcomes)));
     this.store.add(new CheckTestController(this.graphs, this.runs));
-    this.store.add(new AssetsTreeView(this.graphs, this.targets));
+    this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     this.store.add(new AssetNavigation(this.graphs));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {

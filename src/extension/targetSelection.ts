@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isProtectedTarget } from '../core/project/targetConfig';
 import type { TargetConfig } from '../core/project/targetConfig';
+import type { AssetGraph } from '../core/graph/assetGraph';
 import type { CoreAccess, ResolvedTargets } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { TargetStatusItem } from './targetStatusItem';
@@ -23,6 +24,12 @@ export class TargetSelection implements vscode.Disposable {
   /** Fires when the current target or the list of targets changes. */
   readonly onDidChange = this.changed.event;
   private readonly byRoot = new Map<string, ResolvedTargets>();
+  /**
+   * Asks a modal yes/no question naming the target; true when the user chose
+   * `confirm`. A field so the in-editor tests can see the question and answer it.
+   */
+  ask = async (message: string, detail: string, confirm: string): Promise<boolean> =>
+    (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) === confirm;
 
   constructor(
     private readonly core: CoreAccess,
@@ -34,9 +41,9 @@ export class TargetSelection implements vscode.Disposable {
   }
 
   /** Re-reads asset-studio.yml and profiles.yml of a folder. */
-  async reload(root: string): Promise<void> {
+  async reload(root: string, graph: AssetGraph): Promise<void> {
     try {
-      const resolved = await this.core.loadTargets(root);
+      const resolved = await this.core.loadTargets(root, graph);
       this.byRoot.set(root, resolved);
     } catch (err) {
       this.log.error(`Targets of ${root} could not be read: ${err instanceof Error ? err.message : String(err)}`);
@@ -87,13 +94,12 @@ export class TargetSelection implements vscode.Disposable {
       return false;
     }
     if (isProtectedTarget(target) && !confirmed) {
-      const go = `Switch to ${name}`;
-      const answer = await vscode.window.showWarningMessage(
+      const allowed = await this.ask(
         `Switch to the protected target '${name}' (${describeTargetLocation(target)})?`,
-        { modal: true, detail: `Every materialization on '${name}' will ask again before it writes.` },
-        go,
+        `Every materialization on '${name}' will ask again before it writes.`,
+        `Switch to ${name}`,
       );
-      if (answer !== go) return false;
+      if (!allowed) return false;
     }
     await this.workspaceState.update(STATE_KEY, name);
     this.log.info(`Target: ${name} (${describeTargetLocation(target)})`);
@@ -105,13 +111,11 @@ export class TargetSelection implements vscode.Disposable {
   /** Asks before a run that writes to a protected target; true when allowed. */
   async confirmRun(target: TargetConfig, what: string): Promise<boolean> {
     if (!isProtectedTarget(target)) return true;
-    const go = `Run on ${target.name}`;
-    const answer = await vscode.window.showWarningMessage(
+    return this.ask(
       `${what} on the protected target '${target.name}' (${describeTargetLocation(target)})?`,
-      { modal: true, detail: `'${target.name}' is protected: this writes to it.` },
-      go,
+      `'${target.name}' is protected: this writes to it.`,
+      `Run on ${target.name}`,
     );
-    return answer === go;
   }
 
   private async pick(): Promise<void> {

@@ -1,0 +1,196 @@
+// The editor glue at the VS Code API level, inside a real VS Code with the
+// example project (examples/nyc_taxi, copied) as the workspace.
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { AssetStudioSession } from '../../src/extension/session';
+import type { FinishedRun } from '../../src/extension/assetRuns';
+
+const EXTENSION_ID = 'asset-studio.asset-studio';
+
+async function session(): Promise<AssetStudioSession> {
+  const ext = vscode.extensions.getExtension<AssetStudioSession>(EXTENSION_ID);
+  assert.ok(ext, 'the extension is installed');
+  const s = ext.isActive ? ext.exports : await ext.activate();
+  await s.graphs.ready;
+  return s;
+}
+
+function exampleRoot(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) return undefined;
+  try {
+    return readFileSync(join(folder, 'asset-studio.yml'), 'utf8').includes('nyc_taxi') ? folder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves on the next event, or rejects after `ms` with what was awaited. */
+function next(event: vscode.Event<unknown>, what: string, ms = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    const sub = event(() => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+async function countRows(dbFile: string, relation: string): Promise<number> {
+  // Opening the file here proves the extension does not hold it between runs.
+  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
+    return Number(reader.getRowObjects()[0]?.['n']);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function diagnosticsOf(file: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'Asset Studio');
+}
+
+suite('editor: CodeLens, runs, problems, targets', function () {
+  let root: string;
+  let s: AssetStudioSession;
+
+  suiteSetup(async function () {
+    const found = exampleRoot();
+    if (!found) this.skip();
+    root = found;
+    s = await session();
+    if (s.targets.currentName() !== 'dev') await s.targets.select('dev', true);
+  });
+
+  test('the example is discovered and the lenses sit on the asset header', async () => {
+    const zones = s.graphs.findAsset('raw/zones');
+    assert.ok(zones, 'raw/zones is in the graph');
+    const file = zones.node.definition.location.file;
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file));
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.includes('▶ Materialize'), `lenses: ${titles.join(' | ')}`);
+    assert.ok(titles.includes('+ upstream'));
+    assert.ok(titles.includes('Lineage'));
+    const n = zones.node.checks.length;
+    assert.ok(n > 0);
+    assert.ok(titles.some((t) => t.endsWith(`${n} checks`)), `a check summary for ${n} checks in ${titles.join(' | ')}`);
+    const materialize = lenses.find((l) => l.command?.title === '▶ Materialize');
+    assert.equal(materialize?.range.start.line, zones.node.definition.location.line - 1);
+    assert.deepEqual(materialize?.command?.arguments, ['raw/zones']);
+  });
+
+  test('materialize writes the table, records state, and the lens shows the rows', async () => {
+    const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+    assert.ok(run, 'the run happened');
+    const outcome = run.outcomes.find((o) => o.key === 'raw/zones');
+    assert.equal(outcome?.status, 'success', outcome?.error);
+    const dbFile = run.target.path ?? '';
+    const rows = await countRows(dbFile, 'raw.zones');
+    assert.ok(rows > 0);
+    assert.equal(outcome?.rows, rows);
+    const state = s.graphs.states(root).get('raw/zones');
+    assert.equal(state?.status, 'fresh');
+    const file = s.graphs.findAsset('raw/zones')?.node.definition.location.file ?? '';
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file));
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => t.startsWith(`${rows.toLocaleString('en-US')} rows`)), titles.join(' | '));
+    const n = s.graphs.findAsset('raw/zones')?.node.checks.length ?? 0;
+    assert.ok(titles.includes(`✓ ${n} checks`), titles.join(' | '));
+  });
+
+  test('a failing check is a problem at its line, the data is kept, and fixing it clears the problem', async () => {
+    const zones = s.graphs.findAsset('raw/zones');
+    assert.ok(zones);
+    const file = zones.node.definition.location.file;
+    const original = readFileSync(file, 'utf8');
+    const dbFile = s.targets.targetFor(root)?.path ?? '';
+    const before = await countRows(dbFile, 'raw.zones');
+    // Only Manhattan is allowed: every other borough fails, at the line written here.
+    const broken = original.replace('checks:\n', 'checks:\n  - accepted_values: { column: borough, values: [Manhattan] }\n');
+    assert.notEqual(broken, original);
+    const checkLine = broken.split('\n').findIndex((l) => l.includes('values: [Manhattan]')) + 1;
+    try {
+      const changed = next(s.graphs.onDidChangeGraph, 'the graph to see the new check');
+      writeFileSync(file, broken);
+      await changed;
+      const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+      assert.equal(run?.outcomes[0]?.status, 'failed');
+      const problem = diagnosticsOf(file).find((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      assert.ok(problem, 'a problem for the failing check');
+      assert.equal(problem.range.start.line, checkLine - 1);
+      assert.match(problem.message, /accepted_values/);
+      assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
+    } finally {
+      const changed = next(s.graphs.onDidChangeGraph, 'the graph to see the fix');
+      writeFileSync(file, original);
+      await changed;
+    }
+    const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+    assert.equal(run?.outcomes[0]?.status, 'success');
+    assert.deepEqual(
+      diagnosticsOf(file).filter((d) => d.code === 'check.failed'),
+      [],
+    );
+  });
+
+  test('the same asset twice at once runs once', async () => {
+    const [a, b] = await Promise.all([
+      vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones'),
+      vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones'),
+    ]);
+    assert.equal([a, b].filter((r) => r !== undefined).length, 1);
+  });
+
+  test('switching to prod and running there asks first, naming the target', async () => {
+    const questions: string[] = [];
+    const ask = s.targets.ask;
+    try {
+      s.targets.ask = async (message) => {
+        questions.push(message);
+        return true;
+      };
+      assert.equal(await s.targets.select('prod'), true);
+      assert.equal(s.targets.currentName(), 'prod');
+      assert.match(questions[0] ?? '', /'prod'/);
+      const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+      assert.equal(run?.target.name, 'prod');
+      assert.equal(run?.outcomes[0]?.status, 'success', run?.outcomes[0]?.error);
+      assert.match(questions[1] ?? '', /Materialize raw\/zones on the protected target 'prod'/);
+      assert.ok((await countRows(run?.target.path ?? '', 'raw.zones')) > 0);
+
+      // Refusing the question writes nothing.
+      s.targets.ask = async () => false;
+      const refused = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+      assert.equal(refused, undefined);
+    } finally {
+      s.targets.ask = ask;
+      await s.targets.select('dev', true);
+    }
+  });
+
+  test('the Assets view lists assets by group', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.assetStudio');
+    const groups = s.assetsView.getChildren();
+    assert.ok(groups.length > 0);
+    const assets = groups.flatMap((g) => s.assetsView.getChildren(g));
+    const keys = assets.map((a) => (a.kind === 'asset' ? a.key : ''));
+    for (const key of ['raw/zones', 'raw/taxi_trips', 'analytics/daily_trips', 'analytics/trips_by_borough']) {
+      assert.ok(keys.includes(key), `${key} in ${keys.join(', ')}`);
+    }
+    const zones = assets.find((a) => a.kind === 'asset' && a.key === 'raw/zones');
+    assert.ok(zones);
+    const item = s.assetsView.getTreeItem(zones);
+    assert.equal(item.contextValue, 'asset.materializable');
+    assert.equal(item.command?.command, 'assetStudio.openDefinition');
+  });
+});
