@@ -116,6 +116,7 @@ test('failing checks become problems at their own line; passing ones give none',
   const run: AssetRunOutcome = {
     key: n.id,
     status: 'failed',
+    error: 'blocked by failing check row_count (12 failing rows)',
     checks: [outcome('row_count', false, 'error', 12), outcome('fresh', true, 'warn')],
   };
   const problems = runOutcomeProblems(run, n.definition, 'dev');

@@ -11,7 +11,9 @@ export function runOutcomeProblems(
   targetName: string,
 ): Problem[] {
   const problems: Problem[] = [];
-  if (outcome.status === 'failed' && outcome.error) {
+  // A failure caused by a blocking check is said at the check's line, not twice.
+  const blockedByCheck = outcome.checks.some((c) => !c.passed && c.severity === 'error' && !c.error);
+  if (outcome.status === 'failed' && outcome.error && !blockedByCheck) {
     const line = outcome.errorLine ?? asset.location.line;
     problems.push({
       file: asset.location.file,
