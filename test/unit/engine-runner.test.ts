@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
@@ -184,6 +186,53 @@ test('relative paths in SQL resolve from the project root, and independent asset
     assert.equal(r.runs.find((x) => x.key === 'wide/rel')!.checks[0]!.passed, true);
     const rows = await queryFile(target.path!, 'select count(*) as n from wide.a5');
     assert.equal(Number(rows[0]!['n']), 2);
+  } finally {
+    cleanup();
+  }
+});
+
+test('Dagster/dbt assets: without a runner they fail plainly; with one, the file is released while the tool runs', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir, { threads: 2 });
+    const dagsterAsset = {
+      key: ['py_asset'],
+      source: 'dagster' as const,
+      location: { file: join(dir, 'defs.py'), line: 3, column: 1 },
+      deps: [{ key: ['first'], origin: 'deps' as const }],
+      checks: [],
+      definitionHash: 'py1',
+      dagster: { file: join(dir, 'defs.py') },
+    };
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'first', sql: 'select 1 as x' }),
+      dagsterAsset,
+      sqlAsset({ name: 'last', sql: 'select * from py_table', deps: ['py_asset'] }),
+    ]);
+    const plan = planMaterialization(graph, parseSelection('first+'));
+    const without = await runPlan(plan, graph, target, { projectRoot: dir });
+    assert.deepEqual(without.runs.map((r) => r.status), ['success', 'failed', 'skipped']);
+    assert.match(without.runs[1]!.error!, /not available in this build: py_asset needs the Dagster runner/);
+
+    const duckdbModule = createRequire(import.meta.url).resolve('@duckdb/node-api');
+    const withRunner = await runPlan(plan, graph, target, {
+      projectRoot: dir,
+      // Stands in for `dagster asset materialize`: another process writing to the same file.
+      delegated: async () => {
+        const code = await new Promise<number | null>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            ['-e', `const {DuckDBInstance}=require(${JSON.stringify(duckdbModule)});(async()=>{const i=await DuckDBInstance.create(${JSON.stringify(target.path)});const c=await i.connect();await c.run('create or replace table py_table as select 7 as y');c.closeSync();i.closeSync();})().catch(e=>{console.error(e.message);process.exit(3)})`],
+            { stdio: 'inherit' },
+          );
+          child.on('exit', resolve);
+        });
+        return code === 0 ? { status: 'success', rows: 1, checks: [] } : { status: 'failed', error: `exit ${code}`, checks: [] };
+      },
+    });
+    assert.deepEqual(withRunner.runs.map((r) => r.status), ['success', 'success', 'success'], JSON.stringify(withRunner.runs));
+    const rows = await queryFile(target.path!, 'select y from main.last');
+    assert.deepEqual(rows, [{ y: 7 }]);
   } finally {
     cleanup();
   }

@@ -73,9 +73,14 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
 
   const record = opts.recordState ?? true;
-  const ownConnection = !opts.connection;
-  const db = opts.connection ?? (await openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env }));
-  const pool = new ConnectionPool(db, Math.max(1, target.threads || 1));
+  const external = opts.connection;
+  const pool = new ConnectionPool(
+    external ? async () => external : () => openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env }),
+    Math.max(1, target.threads || 1),
+    !external,
+  );
+  // Opened up front so that a connection problem (lock, token, network) fails the run at once.
+  await pool.open();
   const busy = new Set<DuckDBConnection>();
   const onAbort = () => {
     for (const c of busy) c.interrupt();
@@ -108,6 +113,10 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       if (blocker || opts.signal?.aborted) {
         const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
         return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: reason, checks: [] };
+      }
+      if (!planned.node.definition.sql && !opts.checksOnly && opts.delegated) {
+        // Dagster/dbt open the database file themselves: release it while they run.
+        return pool.exclusive(() => runDelegatedAsset(planned.node, ctx));
       }
       const conn = await pool.acquire();
       try {
@@ -153,8 +162,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    pool.closeAll();
-    if (ownConnection) db.close();
+    pool.close();
   }
   return {
     runId,
@@ -164,40 +172,90 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   };
 }
 
+/**
+ * Connections to one DuckDB instance, up to `size` at once. `exclusive` closes
+ * everything (the file is free for another process) and reopens after.
+ */
 class ConnectionPool {
+  private db: TargetConnection | undefined;
+  private opening: Promise<TargetConnection> | undefined;
   private readonly free: DuckDBConnection[] = [];
   private readonly all: DuckDBConnection[] = [];
-  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private inUse = 0;
   private creating = 0;
+  private held: Promise<unknown> = Promise.resolve();
+  private suspended = false;
+  private drained: (() => void) | undefined;
+
   constructor(
-    private readonly db: TargetConnection,
+    private readonly openDb: () => Promise<TargetConnection>,
     private readonly size: number,
+    private readonly owned: boolean,
   ) {}
 
+  async open(): Promise<TargetConnection> {
+    if (this.db) return this.db;
+    this.opening ??= this.openDb().finally(() => (this.opening = undefined));
+    this.db = await this.opening;
+    return this.db;
+  }
+
   async acquire(): Promise<DuckDBConnection> {
-    const c = this.free.pop();
-    if (c) return c;
-    if (this.all.length + this.creating < this.size) {
-      this.creating++;
-      try {
-        const made = await this.db.connect();
-        this.all.push(made);
-        return made;
-      } finally {
-        this.creating--;
+    for (;;) {
+      if (!this.suspended) {
+        const c = this.free.pop();
+        if (c) {
+          this.inUse++;
+          return c;
+        }
+        if (this.all.length + this.creating < this.size) {
+          this.creating++;
+          try {
+            const made = await (await this.open()).connect();
+            this.all.push(made);
+            this.inUse++;
+            return made;
+          } finally {
+            this.creating--;
+          }
+        }
       }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   release(c: DuckDBConnection): void {
-    const w = this.waiting.shift();
-    if (w) w(c);
-    else this.free.push(c);
+    this.inUse--;
+    this.free.push(c);
+    if (this.inUse === 0 && this.drained) this.drained();
+    this.waiting.shift()?.();
   }
 
-  closeAll(): void {
+  /** Runs `fn` with every connection and the instance closed; one at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.held.then(async () => {
+      this.suspended = true;
+      if (this.inUse > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      this.drained = undefined;
+      if (this.owned) this.close();
+      try {
+        return await fn();
+      } finally {
+        this.suspended = false;
+        for (const w of this.waiting.splice(0)) w();
+      }
+    });
+    this.held = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
     for (const c of this.all) c.closeSync();
+    this.all.length = 0;
+    this.free.length = 0;
+    if (this.owned) this.db?.close();
+    this.db = undefined;
   }
 }
 
@@ -288,18 +346,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       ctx.emit({ type: 'log', level: 'error', asset: id, message: error });
       return { key: id, status: 'failed', rows: null, durationMs: elapsed(), error, checks: [] };
     }
-    try {
-      const r = await ctx.opts.delegated(node, {
-        target: ctx.target,
-        projectRoot: ctx.opts.projectRoot,
-        signal: ctx.opts.signal,
-        onEvent: ctx.emit,
-      });
-      for (const c of r.checks) ctx.emit({ type: 'check', asset: id, result: c });
-      return { key: id, status: r.status, rows: r.rows ?? null, durationMs: elapsed(), error: r.error, checks: r.checks };
-    } catch (err) {
-      return { key: id, status: 'failed', rows: null, durationMs: elapsed(), error: messageOf(err), checks: [] };
-    }
+    return runDelegatedAsset(node, ctx);
   }
 
   const body = def.sql;
@@ -350,6 +397,24 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       location: { file: def.location.file, line: body.sqlLine, column: 1 },
       checks: [],
     };
+  }
+}
+
+async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<AssetRunResult> {
+  const started = performance.now();
+  const id = node.id;
+  ctx.emit({ type: 'asset-started', asset: id });
+  try {
+    const r = await ctx.opts.delegated!(node, {
+      target: ctx.target,
+      projectRoot: ctx.opts.projectRoot,
+      signal: ctx.opts.signal,
+      onEvent: ctx.emit,
+    });
+    for (const c of r.checks) ctx.emit({ type: 'check', asset: id, result: c });
+    return { key: id, status: r.status, rows: r.rows ?? null, durationMs: ms(started), ...(r.error ? { error: r.error } : {}), checks: r.checks };
+  } catch (err) {
+    return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: messageOf(err), checks: [] };
   }
 }
 
