@@ -117,8 +117,11 @@ test('a cancelled long query is interrupted and rolled back: the previous table 
       sqlAsset({ name: 'after', sql: 'select * from big', deps: ['big'] }),
     ]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const r = await runPlan(planMaterialization(graph, parseSelection('big+')), graph, target, { projectRoot: dir, signal: controller.signal });
+    // Cancel 200 ms into the long statement itself (not into opening the file, which a busy machine may make slow).
+    const onEvent = (e: EngineEvent) => {
+      if (e.type === 'statement' && e.sql.includes('range(10000000000)')) setTimeout(() => controller.abort(), 200);
+    };
+    const r = await runPlan(planMaterialization(graph, parseSelection('big+')), graph, target, { projectRoot: dir, signal: controller.signal, onEvent });
     assert.equal(r.cancelled, true);
     assert.equal(r.runs[0]!.status, 'failed');
     assert.match(r.runs[0]!.error!, /cancelled/);
