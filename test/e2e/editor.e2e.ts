@@ -1,0 +1,139 @@
+// The three daily actions in a real VS Code (code-server) with the packaged
+// extension: click ▶ Materialize above an asset and find the table in the
+// DuckDB file; break a check and read it in Problems at its line with the
+// previous data kept, fix it and see the problem go; switch to the protected
+// `prod` target through the status bar (confirming by name) and materialize there.
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { eventually, startEditor, type Editor } from './harness/editor';
+
+let editor: Editor;
+const ZONES = 'assets/raw/zones.sql';
+
+before(async () => {
+  editor = await startEditor({ workspace: 'examples/nyc_taxi', label: 'editor' });
+});
+
+after(async () => {
+  await editor?.close();
+});
+
+/** Rows of a relation, read with our own short-lived connection: the extension must not be holding the file. */
+async function countRows(dbFile: string, relation: string): Promise<number> {
+  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
+      return Number(reader.getRowObjects()[0]?.['n']);
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+async function clearNotifications(): Promise<void> {
+  await editor.runCommand('Notifications: Clear All Notifications');
+}
+
+async function waitForNotification(text: string | RegExp, timeout = 120_000): Promise<string> {
+  const toast = editor.page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return (await toast.innerText()).trim();
+}
+
+/** A lens by its text, whether a link or a plain label (the state lens has no command). */
+function lensText(text: string | RegExp) {
+  return editor.page.locator('.codelens-decoration', { hasText: text }).first();
+}
+
+async function clickMaterialize(): Promise<void> {
+  await (await editor.waitForCodeLens('▶ Materialize', 120_000)).click();
+}
+
+test('▶ Materialize above an asset writes its table into the DuckDB file', { timeout: 300_000 }, async () => {
+  await editor.openFile(ZONES);
+  await lensText('never materialized').waitFor({ timeout: 120_000 });
+  const lenses = await editor.codeLenses();
+  for (const expected of ['▶ Materialize', '+ upstream', 'Lineage']) assert.ok(lenses.includes(expected), lenses.join(' | '));
+
+  await clickMaterialize();
+  const message = await waitForNotification("Materialized raw/zones on 'dev'");
+  const rows = await countRows(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), 'raw.zones');
+  assert.ok(rows > 0);
+  assert.match(message, new RegExp(`${rows} rows`));
+  // The lens now says what landed, and that the checks passed.
+  await lensText(new RegExp(`${rows} rows · `)).waitFor({ timeout: 30_000 });
+  await editor.waitForCodeLens(/^✓ \d+ checks$/, 30_000);
+  await editor.screenshot('editor-codelens');
+});
+
+test('a failing check shows in Problems at its own line, keeps the previous data, and clears once fixed', { timeout: 300_000 }, async () => {
+  const file = join(editor.workspaceDir, ZONES);
+  const dbFile = join(editor.workspaceDir, '.asset-studio', 'dev.duckdb');
+  const before = await countRows(dbFile, 'raw.zones');
+  const original = readFileSync(file, 'utf8');
+  const checksBefore = Number(/(\d+) checks/.exec((await editor.codeLenses()).join(' '))?.[1]);
+  assert.ok(checksBefore > 0);
+  // Only Manhattan allowed: the other boroughs fail this new check.
+  const broken = original.replace('checks:\n', 'checks:\n  - accepted_values: { column: borough, values: [Manhattan] }\n');
+  assert.notEqual(broken, original);
+  const checkLine = broken.split('\n').findIndex((l) => l.includes('values: [Manhattan]')) + 1;
+  writeFileSync(file, broken);
+  await lensText(`${checksBefore + 1} checks`).waitFor({ timeout: 60_000 });
+
+  await clearNotifications();
+  await clickMaterialize();
+  await waitForNotification(/raw\/zones failed on 'dev'/);
+  const failing = await eventually(async () => {
+    const found = (await editor.problems()).filter((p) => p.code === 'check.failed');
+    assert.equal(found.length, 1, JSON.stringify(found));
+    return found[0]!;
+  }, 30_000);
+  assert.equal(failing.line, checkLine);
+  assert.equal(failing.severity, 'error');
+  assert.match(failing.message, /accepted_values_borough/);
+  assert.match(failing.file, /zones\.sql/);
+  assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
+  await lensText(/✗ 1 of \d+ checks/).waitFor({ timeout: 30_000 });
+  await editor.screenshot('editor-problems');
+
+  writeFileSync(file, original);
+  await lensText(new RegExp(`(^|\\s)${checksBefore} checks`)).waitFor({ timeout: 60_000 });
+  await clearNotifications();
+  await clickMaterialize();
+  await waitForNotification("Materialized raw/zones on 'dev'");
+  await eventually(async () => {
+    assert.deepEqual((await editor.problems()).filter((p) => p.code === 'check.failed'), []);
+  }, 30_000);
+});
+
+test('switching to prod asks by name, colours the status bar, and every run there asks again', { timeout: 300_000 }, async () => {
+  const prodFile = join(editor.workspaceDir, '.asset-studio', 'prod.duckdb');
+  await editor.statusBarItem().click();
+  const prodRow = editor.page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*prod/ }).first();
+  await prodRow.waitFor();
+  await prodRow.click();
+  const dialog = editor.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await dialog.innerText(), /protected target 'prod'/);
+  await dialog.locator('.monaco-button', { hasText: 'Switch to prod' }).click();
+  await eventually(async () => assert.equal(await editor.statusBarText(), 'prod'), 30_000);
+  assert.match((await editor.statusBarItem().getAttribute('class')) ?? '', /warning-kind/);
+  await lensText('never materialized').waitFor({ timeout: 30_000 });
+
+  await clearNotifications();
+  await clickMaterialize();
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await dialog.innerText(), /Materialize raw\/zones on the protected target 'prod'/);
+  await editor.screenshot('editor-prod-confirmation');
+  await dialog.locator('.monaco-button', { hasText: 'Run on prod' }).click();
+  await waitForNotification("Materialized raw/zones on 'prod'");
+  assert.ok((await countRows(prodFile, 'raw.zones')) > 0);
+  await editor.screenshot('editor-prod');
+});
