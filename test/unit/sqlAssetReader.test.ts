@@ -205,3 +205,10 @@ test('the SQL bad-input corpus: each file yields its problem at the right line',
     assert.ok(got.includes(`${line}:${code}`), `${f}: expected ${line}:${code}, got ${JSON.stringify(got)}`);
   }
 });
+
+test('aliased and sampled table functions and tables are still found', async () => {
+  const text = "/* @asset */\nselect * from read_parquet('a.parquet') as p (x, y)\njoin raw.events e tablesample 10% on true\njoin main.read_json('b.json') j on true\n";
+  const d = await readSqlAssetFile('/w/x.sql', text, { root: '/w' });
+  assert.deepEqual(d.problems, []);
+  assert.deepEqual(depKeys(d), ['sql-table:raw/events', "table-function:read_parquet('a.parquet')", "table-function:read_json('b.json')"]);
+});

@@ -191,15 +191,28 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   }
 
   problems.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code));
-  return new ResolvedAssetGraph(root, nodes, edges, problems, [...new Set(unseen)], dbtModels.sort(cmp), new Set(dbtAssetsNodes));
+  const indexes: GraphIndexes = {
+    up: adjacency(edges, 'to', 'from'),
+    down,
+    lookup: new KeyLookup(nodes.keys()),
+    dbtModels: dbtModels.sort(cmp),
+    dbtAssetsNodes: new Set(dbtAssetsNodes),
+  };
+  return new ResolvedAssetGraph(root, nodes, edges, problems, [...new Set(unseen)], indexes);
+}
+
+/** Lookups derived from nodes and edges; a patched graph with the same structure shares them. */
+export interface GraphIndexes {
+  readonly up: ReadonlyMap<string, readonly string[]>;
+  readonly down: ReadonlyMap<string, readonly string[]>;
+  readonly lookup: KeyLookup;
+  readonly dbtModels: readonly string[];
+  readonly dbtAssetsNodes: ReadonlySet<string>;
 }
 
 /** The graph built by buildAssetGraph: AssetGraph plus what only it knows. */
 export class ResolvedAssetGraph implements AssetGraph {
-  private readonly up: Map<string, string[]>;
-  private readonly down: Map<string, string[]>;
-  private readonly byFile = new Map<string, AssetNode[]>();
-  private readonly lookup: KeyLookup;
+  private readonly byFile: Map<string, AssetNode[]>;
 
   constructor(
     readonly root: string,
@@ -207,19 +220,37 @@ export class ResolvedAssetGraph implements AssetGraph {
     readonly edges: readonly AssetEdge[],
     readonly problems: readonly Problem[],
     readonly unseen: readonly string[],
-    private readonly dbtModels: readonly string[],
-    private readonly dbtAssetsNodes: ReadonlySet<string>,
+    readonly indexes: GraphIndexes,
+    byFile?: Map<string, AssetNode[]>,
   ) {
-    this.up = adjacency(edges, 'to', 'from');
-    this.down = adjacency(edges, 'from', 'to');
-    for (const n of nodes.values()) {
-      if (n.definition.source === 'external') continue;
-      const list = this.byFile.get(n.definition.location.file) ?? [];
-      list.push(n);
-      this.byFile.set(n.definition.location.file, list);
+    if (byFile) this.byFile = byFile;
+    else {
+      this.byFile = new Map();
+      for (const n of nodes.values()) {
+        if (n.definition.source === 'external') continue;
+        const list = this.byFile.get(n.definition.location.file) ?? [];
+        list.push(n);
+        this.byFile.set(n.definition.location.file, list);
+      }
+      for (const list of this.byFile.values()) sortByLine(list);
     }
-    for (const list of this.byFile.values()) list.sort((a, b) => a.definition.location.line - b.definition.location.line);
-    this.lookup = new KeyLookup(nodes.keys());
+  }
+
+  private get up() {
+    return this.indexes.up;
+  }
+
+  private get down() {
+    return this.indexes.down;
+  }
+
+  private get lookup() {
+    return this.indexes.lookup;
+  }
+
+  /** Nodes by definition file (shared with patched graphs; do not mutate). */
+  get nodesByFile(): ReadonlyMap<string, readonly AssetNode[]> {
+    return this.byFile;
   }
 
   upstreamOf(id: string): readonly string[] {
@@ -265,12 +296,12 @@ export class ResolvedAssetGraph implements AssetGraph {
 
   /** For an `@dbt_assets` node: the dbt models it stands for. */
   dbtModelsOf(id: string): readonly string[] {
-    return this.dbtAssetsNodes.has(id) ? this.dbtModels : [];
+    return this.indexes.dbtAssetsNodes.has(id) ? this.indexes.dbtModels : [];
   }
 }
 
 /** Key strings by exact text, lower case and last part. */
-class KeyLookup {
+export class KeyLookup {
   private readonly ids = new Set<string>();
   private readonly lower = new Map<string, string[]>();
   private readonly last = new Map<string, string[]>();
@@ -349,6 +380,10 @@ function readLinkedKey(a: AssetDefinition): AssetKey | undefined {
   return undefined;
 }
 
-function cmp(a: string, b: string): number {
+export function sortByLine(list: AssetNode[]): void {
+  list.sort((a, b) => a.definition.location.line - b.definition.location.line);
+}
+
+export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

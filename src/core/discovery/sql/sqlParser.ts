@@ -54,7 +54,7 @@ export async function parseSqlBatch(texts: readonly string[]): Promise<SqlParseR
     let rows: string[];
     try {
       const reader = await conn.runAndReadAll(
-        'select json_serialize_sql(t) as j from unnest($1) with ordinality as u(t, i) order by i',
+        'select json_serialize_sql(t, skip_empty := true, skip_null := true) as j from unnest($1) with ordinality as u(t, i) order by i',
         [listValue(chunk)],
       );
       rows = reader.getColumns()[0]!.map((v) => String(v));
@@ -63,7 +63,7 @@ export async function parseSqlBatch(texts: readonly string[]): Promise<SqlParseR
       rows = [];
       for (const t of chunk) {
         try {
-          const r = await conn.runAndReadAll('select json_serialize_sql($1) as j', [t]);
+          const r = await conn.runAndReadAll('select json_serialize_sql($1::varchar, skip_empty := true, skip_null := true) as j', [t]);
           rows.push(String(r.getColumns()[0]![0]));
         } catch (err) {
           rows.push(JSON.stringify({ error: true, error_message: err instanceof Error ? err.message : String(err) }));
@@ -76,14 +76,13 @@ export async function parseSqlBatch(texts: readonly string[]): Promise<SqlParseR
 }
 
 function readSerialized(json: string): SqlParseResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return { ok: false, message: 'DuckDB returned an unreadable parse tree.' };
-  }
-  const doc = parsed as { error?: boolean; error_message?: string; error_type?: string; position?: string; statements?: unknown[] };
-  if (doc.error) {
+  if (json.startsWith('{"error":true')) {
+    let doc: { error_message?: string; error_type?: string; position?: string };
+    try {
+      doc = JSON.parse(json) as typeof doc;
+    } catch {
+      return { ok: false, message: 'DuckDB returned an unreadable parse tree.' };
+    }
     const pos = doc.position !== undefined ? Number(doc.position) : NaN;
     return {
       ok: false,
@@ -92,15 +91,52 @@ function readSerialized(json: string): SqlParseResult {
       ...(doc.error_type ? { errorType: doc.error_type } : {}),
     };
   }
-  const statements = doc.statements ?? [];
+  // The tree is scanned for the few objects that matter rather than parsed whole: JSON.parse of
+  // every query's full tree was most of discovery's time (§9). Structural `{"type":"…"` cannot come
+  // from user text, whose quotes are escaped inside JSON strings.
   const cteNames = new Set<string>();
+  for (const m of json.matchAll(CTE_ENTRY)) cteNames.add((JSON.parse(m[1]!) as string).toLowerCase());
   const tables: SqlTableRead[] = [];
+  for (let at = json.indexOf(BASE_TABLE); at !== -1; at = json.indexOf(BASE_TABLE, at + 1)) {
+    const obj = JSON.parse(json.slice(at, objectEnd(json, at))) as Record<string, unknown>;
+    const table = obj['table_name'];
+    if (typeof table !== 'string') continue;
+    const schema = typeof obj['schema_name'] === 'string' && obj['schema_name'] ? obj['schema_name'] : undefined;
+    const catalog = typeof obj['catalog_name'] === 'string' && obj['catalog_name'] ? obj['catalog_name'] : undefined;
+    const offset = location(obj);
+    tables.push({ table, ...(schema ? { schema } : {}), ...(catalog ? { catalog } : {}), ...(offset !== undefined ? { offset } : {}) });
+  }
   const tableFunctions: SqlTableFunctionRead[] = [];
-  collect(statements, cteNames, tables, tableFunctions);
+  for (let at = json.indexOf(TABLE_FUNCTION); at !== -1; at = json.indexOf(TABLE_FUNCTION, at + 1)) {
+    const slice = json.slice(at, at + 4000);
+    const head = FUNCTION_NAME.exec(slice);
+    if (!head) continue;
+    const name = JSON.parse(head[1]!) as string;
+    const loc = Number(QUERY_LOCATION.exec(slice)?.[1] ?? NO_LOCATION);
+    let firstArgument: string | undefined;
+    const children = at + head.index + head[0].length;
+    if (json.startsWith('"children":[{', children)) {
+      const start = children + '"children":['.length;
+      const first = JSON.parse(json.slice(start, objectEnd(json, start))) as Record<string, unknown>;
+      const value = first['value'] as { value?: unknown; is_null?: boolean } | undefined;
+      if (first['class'] === 'CONSTANT' && value && !value.is_null) firstArgument = String(value.value);
+    }
+    tableFunctions.push({
+      name,
+      ...(firstArgument !== undefined ? { firstArgument } : {}),
+      ...(loc !== NO_LOCATION ? { offset: loc } : {}),
+    });
+  }
+  const statementCount = countStatements(json);
   const reads = tables.filter((t) => t.schema !== undefined || t.catalog !== undefined || !cteNames.has(t.table.toLowerCase()));
-  return { ok: true, statementCount: statements.length, tables: reads, tableFunctions };
+  return { ok: true, statementCount, tables: reads, tableFunctions };
 }
 
+const BASE_TABLE = '{"type":"BASE_TABLE"';
+const TABLE_FUNCTION = '{"type":"TABLE_FUNCTION"';
+const FUNCTION_NAME = /"function_name":("(?:[^"\\]|\\.)*"),(?:"schema":"(?:[^"\\]|\\.)*",)?(?:"catalog":"(?:[^"\\]|\\.)*",)?/;
+const QUERY_LOCATION = /"query_location":(\d+)/;
+const CTE_ENTRY = /\{"key":("(?:[^"\\]|\\.)*"),"value":\{(?:"aliases":\[[^\]]*\],)?"query":/g;
 const NO_LOCATION = 18446744073709551615;
 
 function location(node: Record<string, unknown>): number | undefined {
@@ -108,55 +144,36 @@ function location(node: Record<string, unknown>): number | undefined {
   return typeof q === 'number' && q !== NO_LOCATION && q >= 0 ? q : undefined;
 }
 
-// Walks the whole tree rather than known fields, so tables inside subqueries, joins, set
-// operations, IN (...) and scalar subqueries are all found whatever the node type.
-function collect(
-  node: unknown,
-  cteNames: Set<string>,
-  tables: SqlTableRead[],
-  tableFunctions: SqlTableFunctionRead[],
-): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collect(n, cteNames, tables, tableFunctions);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const obj = node as Record<string, unknown>;
-  const cteMap = obj['cte_map'] as { map?: { key?: unknown }[] } | undefined;
-  if (cteMap?.map) for (const entry of cteMap.map) if (typeof entry.key === 'string') cteNames.add(entry.key.toLowerCase());
-  if (obj['type'] === 'BASE_TABLE' && typeof obj['table_name'] === 'string') {
-    const schema = typeof obj['schema_name'] === 'string' && obj['schema_name'] ? obj['schema_name'] : undefined;
-    const catalog = typeof obj['catalog_name'] === 'string' && obj['catalog_name'] ? obj['catalog_name'] : undefined;
-    const offset = location(obj);
-    tables.push({
-      table: obj['table_name'],
-      ...(schema ? { schema } : {}),
-      ...(catalog ? { catalog } : {}),
-      ...(offset !== undefined ? { offset } : {}),
-    });
-    return;
-  }
-  if (obj['type'] === 'TABLE_FUNCTION') {
-    const fn = obj['function'] as Record<string, unknown> | undefined;
-    if (fn && typeof fn['function_name'] === 'string') {
-      const children = (fn['children'] as Record<string, unknown>[] | undefined) ?? [];
-      const first = children[0];
-      const value = first?.['value'] as { value?: unknown; is_null?: boolean } | undefined;
-      let firstArgument: string | undefined;
-      if (first?.['class'] === 'CONSTANT' && value && !value.is_null) {
-        firstArgument = Array.isArray(value.value) ? JSON.stringify(value.value) : String(value.value);
+/** Offset just past the JSON object starting at `start` (a `{`), minding strings. */
+function objectEnd(json: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < json.length; i++) {
+        const d = json.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
       }
-      const offset = location(obj);
-      tableFunctions.push({
-        name: fn['function_name'],
-        ...(firstArgument !== undefined ? { firstArgument } : {}),
-        ...(offset !== undefined ? { offset } : {}),
-      });
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return i + 1;
     }
-    // Its arguments may hold subqueries reading tables.
   }
-  for (const key in obj) {
-    const v = obj[key];
-    if (v !== null && typeof v === 'object') collect(v, cteNames, tables, tableFunctions);
+  return json.length;
+}
+
+/** Top-level statements: the objects of the `statements` array. */
+function countStatements(json: string): number {
+  const start = json.indexOf('"statements":[');
+  if (start === -1) return 0;
+  let n = 0;
+  let i = start + '"statements":['.length;
+  while (json[i] === '{') {
+    n++;
+    i = objectEnd(json, i);
+    if (json[i] === ',') i++;
   }
+  return n;
 }

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { Problem } from '../problem';
+
+/** Files bigger than this are not definitions (a data dump named .sql): skipped with a problem. */
+export const MAX_DISCOVERY_FILE_BYTES = 1024 * 1024;
+
+export interface WalkResult {
+  /** Absolute paths of the files discovery reads, sorted. */
+  readonly files: string[];
+  /** Folders holding a dbt_project.yml (absolute). */
+  readonly dbtProjects: string[];
+}
+
+export type PathFilter = (relPath: string) => boolean;
+
+/** Test for excluded paths (relative to the root, `/`-separated): the built-in excludes plus the project's. */
+export function excludeMatcher(globs: readonly string[]): PathFilter {
+  const isMatch = picomatch([...globs], { dot: true });
+  // Folders are tested by a path inside them, so `target/**` prunes `target` itself.
+  return (rel) => isMatch(rel) || isMatch(`${rel}/_`);
+}
+
+export function toRelative(root: string, file: string): string {
+  const rel = relative(root, file);
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+/** True for the files discovery reads: SQL, Python, dbt project files. */
+export function isDiscoveryFile(name: string): boolean {
+  return name.endsWith('.sql') || name.endsWith('.py') || name === 'dbt_project.yml';
+}
+
+/**
+ * Lists the files discovery reads under `root`, pruning excluded folders before
+ * entering them. Unreadable folders are skipped: discovery never throws.
+ */
+export async function walkWorkspace(root: string, excluded: PathFilter): Promise<WalkResult> {
+  const files: string[] = [];
+  const dbtProjects: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!excluded(toRelative(root, full))) subdirs.push(full);
+      } else if (e.isFile() && isDiscoveryFile(e.name)) {
+        if (excluded(toRelative(root, full))) continue;
+        if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
+        else files.push(full);
+      }
+    }
+    await Promise.all(subdirs.map(visit));
+  };
+  await visit(root);
+  files.sort();
+  dbtProjects.sort();
+  return { files, dbtProjects };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a source file as text, or says why it was skipped (missing, too big, binary, not UTF-8). */
+export async function readSourceText(file: string): Promise<{ text?: string; problem?: Problem; missing?: boolean }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
+    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
+  }
+  return decodeSourceText(file, buf);
+}
+
+/**
+ * The same, synchronously: for thousands of small files one blocking read each is several times
+ * cheaper than the open/stat/read/close round trips of the async API (callers read in slices).
+ */
+export function readSourceTextSync(file: string): { text?: string; problem?: Problem; missing?: boolean } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
+    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
+  }
+  return decodeSourceText(file, buf);
+}
+
+export function decodeSourceText(file: string, buf: Buffer): { text?: string; problem?: Problem } {
+  if (buf.length > MAX_DISCOVERY_FILE_BYTES) {
+    return {
+      problem: skipped(
+        file,
+        'warning',
+        'discovery.file-too-large',
+        `Skipped: ${(buf.length / 1024 / 1024).toFixed(1)} MB is more than the 1 MB a definition file may have.`,
+      ),
+    };
+  }
+  if (buf.subarray(0, 8192).includes(0)) {
+    return { problem: skipped(file, 'warning', 'discovery.binary-file', 'Skipped: this is a binary file, not SQL or Python text.') };
+  }
+  try {
+    let text = utf8.decode(buf);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    return { problem: skipped(file, 'warning', 'discovery.not-utf8', 'Skipped: this file is not UTF-8 text; save it as UTF-8 to have it read.') };
+  }
+}
+
+function skipped(file: string, severity: Problem['severity'], code: string, message: string): Problem {
+  return { file, line: 1, column: 1, severity, code, message };
+}

@@ -1,0 +1,301 @@
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { FileDiscovery } from '../asset';
+import type { AssetGraph } from '../graph/assetGraph';
+import { buildAssetGraph } from '../graph/buildAssetGraph';
+import type { ResolvedAssetGraph } from '../graph/buildAssetGraph';
+import { patchAssetGraph } from '../graph/patchAssetGraph';
+import type { Problem } from '../problem';
+import type { LoadedProject } from '../project/projectConfig';
+import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
+import { loadProjectFile } from '../project/projectFile';
+import { discoverDbtProject } from './dbt/dbtProject';
+import type { DbtProjectDiscovery } from './dbt/dbtProject';
+import { excludeMatcher, readSourceTextSync, toRelative, walkWorkspace } from './fileWalk';
+import type { PathFilter } from './fileWalk';
+import { readSqlFiles } from './sql/sqlAssetReader';
+import type { SqlReadContext } from './sql/sqlAssetReader';
+import { loadPythonWorkspaceReader } from './pythonWorkspaceReader';
+import type { PythonWorkspaceReader } from './pythonWorkspaceReader';
+
+export interface WorkspaceIndexOptions {
+  /** Reads Dagster definitions; default: the tree-sitter reader. `null` turns Python off. */
+  readonly python?: PythonWorkspaceReader | null;
+}
+
+/** Files read between two yields to the event loop, so a cold start never blocks it for long. */
+const READ_SLICE = 256;
+
+/**
+ * Everything discovery knows about one workspace folder, kept so that a save
+ * re-reads only the files that changed (§9) and rebuilds the graph.
+ */
+export class WorkspaceIndex {
+  private project!: LoadedProject;
+  private excluded!: PathFilter;
+  private assetMatch: ((rel: string) => boolean) | undefined;
+  private sqlContext!: SqlReadContext;
+  private readonly sql = new Map<string, FileDiscovery>();
+  private readonly python = new Map<string, unknown>();
+  /** Problems of Python files skipped before parsing (too big, binary…). */
+  private readonly pythonSkipped = new Map<string, FileDiscovery>();
+  private pythonResolved: readonly FileDiscovery[] = [];
+  private readonly dbt = new Map<string, DbtProjectDiscovery>();
+  private current!: ResolvedAssetGraph;
+
+  private constructor(
+    readonly root: string,
+    private readonly pythonReader: PythonWorkspaceReader | null,
+    private readonly pythonProblem: Problem | undefined,
+  ) {}
+
+  /** Reads the whole workspace. Never throws: what cannot be read is a problem in the graph. */
+  static async open(root: string, options: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
+    const abs = resolve(root);
+    let reader = options.python;
+    let problem: Problem | undefined;
+    if (reader === undefined) {
+      const loaded = await loadPythonWorkspaceReader();
+      reader = loaded.reader ?? null;
+      if (loaded.error) {
+        problem = {
+          file: abs,
+          line: 1,
+          column: 1,
+          severity: 'warning',
+          code: 'python.unavailable',
+          message: `Dagster definitions were not read: ${loaded.error}`,
+        };
+      }
+    }
+    const index = new WorkspaceIndex(abs, reader, problem);
+    await index.reloadAll();
+    return index;
+  }
+
+  get graph(): ResolvedAssetGraph {
+    return this.current;
+  }
+
+  get loadedProject(): LoadedProject {
+    return this.project;
+  }
+
+  /** Absolute path of the project file (whether it exists or not). */
+  get projectFile(): string {
+    return join(this.root, PROJECT_FILE_NAME);
+  }
+
+  /**
+   * Re-reads the given files (absolute paths) and rebuilds the graph: only those
+   * files, except that a change in a dbt project re-reads that project and a
+   * change of the project file re-reads everything.
+   */
+  async updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
+    const all = [...changed, ...deleted].map((f) => resolve(f));
+    if (all.some((f) => f === this.projectFile)) {
+      await this.reloadAll();
+      return this.current;
+    }
+    const dbtDirty = new Set<string>();
+    const sqlToRead: string[] = [];
+    const pyToRead: string[] = [];
+    let pythonTouched = false;
+    const gone = new Set(deleted.map((f) => resolve(f)));
+    for (const file of all) {
+      if (!this.isInside(file)) continue;
+      const rel = toRelative(this.root, file);
+      if (this.excluded(rel)) continue;
+      if (basename(file) === 'dbt_project.yml') {
+        const dir = dirname(file);
+        if (gone.has(file)) this.dbt.delete(dir);
+        dbtDirty.add(dir);
+        continue;
+      }
+      const project = this.dbtProjectOf(file);
+      if (project) {
+        dbtDirty.add(project);
+        // A file that moved into a dbt project is no longer read as a plain SQL/Python file.
+        if (this.sql.delete(file) || this.python.delete(file) || this.pythonSkipped.delete(file)) pythonTouched = true;
+        continue;
+      }
+      if (file.endsWith('.sql')) {
+        if (gone.has(file)) this.sql.delete(file);
+        else sqlToRead.push(file);
+      } else if (file.endsWith('.py')) {
+        pythonTouched = true;
+        if (gone.has(file)) {
+          this.python.delete(file);
+          this.pythonSkipped.delete(file);
+        } else pyToRead.push(file);
+      }
+    }
+    const simple = !pythonTouched && pyToRead.length === 0 && dbtDirty.size === 0 && gone.size === 0;
+    const before = sqlToRead.map((f) => this.sql.get(f) ?? emptyDiscovery(f));
+    await Promise.all([
+      this.readSql(sqlToRead),
+      this.readPython(pyToRead),
+      ...[...dbtDirty].map((dir) => this.readDbt(dir)),
+    ]);
+    if (pythonTouched || pyToRead.length > 0) this.resolvePython();
+    if (simple) {
+      // A save that kept every file's keys and dependencies patches the graph instead of rebuilding it.
+      const changes = sqlToRead
+        .map((f, i) => ({ before: before[i]!, after: this.sql.get(f) ?? emptyDiscovery(f) }))
+        .filter((c) => c.before !== c.after);
+      const patched = changes.length === 0 ? this.current : patchAssetGraph(this.current, changes);
+      if (patched) {
+        this.current = patched;
+        return this.current;
+      }
+    }
+    this.rebuild();
+    return this.current;
+  }
+
+  /** All discoveries as the graph sees them, e.g. for tools that want per-file problems. */
+  discoveries(): FileDiscovery[] {
+    const out: FileDiscovery[] = [...this.sql.values(), ...this.pythonResolved, ...this.pythonSkipped.values()];
+    for (const p of this.dbt.values()) {
+      out.push(...p.discoveries);
+      if (p.problems.length > 0) out.push({ file: join(p.projectDir, 'dbt_project.yml'), assets: [], problems: p.problems });
+    }
+    const extra: Problem[] = [...this.project.problems];
+    if (this.pythonProblem) extra.push(this.pythonProblem);
+    if (extra.length > 0) out.push({ file: this.projectFile, assets: [], problems: extra });
+    return out;
+  }
+
+  private async reloadAll(): Promise<void> {
+    this.project = await loadProjectFile(this.root);
+    const config = this.project.config;
+    this.excluded = excludeMatcher([...BUILTIN_EXCLUDES, ...config.exclude]);
+    const assetGlobs = config.assets ?? [];
+    this.assetMatch = assetGlobs.length > 0 ? picomatch([...assetGlobs], { dot: true }) : undefined;
+    this.sqlContext = {
+      root: this.root,
+      assetRoots: assetGlobs.map((g) => resolve(this.root, picomatch.scan(g).base || '.')),
+    };
+    this.sql.clear();
+    this.python.clear();
+    this.pythonSkipped.clear();
+    this.dbt.clear();
+
+    const walked = await walkWorkspace(this.root, this.excluded);
+    for (const dir of walked.dbtProjects) this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
+    const sqlFiles: string[] = [];
+    const pyFiles: string[] = [];
+    for (const f of walked.files) {
+      if (this.dbtProjectOf(f)) continue;
+      if (f.endsWith('.sql')) sqlFiles.push(f);
+      else if (f.endsWith('.py')) pyFiles.push(f);
+    }
+    await Promise.all([this.readSql(sqlFiles), this.readPython(pyFiles), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+    this.resolvePython();
+    this.rebuild();
+  }
+
+  private async readSql(files: readonly string[]): Promise<void> {
+    const match = this.assetMatch;
+    const candidates = match ? files.filter((f) => match(toRelative(this.root, f))) : files;
+    if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.sql.delete(f);
+    const texts: { file: string; text: string }[] = [];
+    await inSlices(candidates, (file) => {
+      const read = readSourceTextSync(file);
+      if (read.missing) this.sql.delete(file);
+      else if (read.problem) this.sql.set(file, { file, assets: [], problems: [read.problem] });
+      else texts.push({ file, text: read.text! });
+    });
+    for (const d of await readSqlFiles(texts, this.sqlContext)) {
+      if (d.assets.length > 0 || d.problems.length > 0) this.sql.set(d.file, d);
+      else this.sql.delete(d.file);
+    }
+  }
+
+  private async readPython(files: readonly string[]): Promise<void> {
+    const reader = this.pythonReader;
+    if (!reader) return;
+    await inSlices(files, (file) => {
+      const read = readSourceTextSync(file);
+      this.pythonSkipped.delete(file);
+      if (read.missing) this.python.delete(file);
+      else if (read.problem) {
+        this.python.delete(file);
+        this.pythonSkipped.set(file, { file, assets: [], problems: [read.problem] });
+      } else {
+        try {
+          this.python.set(file, reader.read(file, read.text!));
+        } catch (err) {
+          this.python.delete(file);
+          this.pythonSkipped.set(file, { file, assets: [], problems: [crashProblem(file, 'python.internal', err)] });
+        }
+      }
+    });
+  }
+
+  private resolvePython(): void {
+    if (!this.pythonReader) {
+      this.pythonResolved = [];
+      return;
+    }
+    const files = [...this.python.keys()].sort();
+    try {
+      this.pythonResolved = this.pythonReader.resolve(files.map((f) => this.python.get(f)));
+    } catch (err) {
+      this.pythonResolved = [{ file: this.projectFile, assets: [], problems: [crashProblem(this.projectFile, 'python.internal', err)] }];
+    }
+  }
+
+  private async readDbt(dir: string): Promise<void> {
+    try {
+      this.dbt.set(dir, await discoverDbtProject(dir));
+    } catch (err) {
+      const file = join(dir, 'dbt_project.yml');
+      this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });
+    }
+  }
+
+  private rebuild(): void {
+    this.current = buildAssetGraph(this.root, this.discoveries());
+  }
+
+  /** The innermost dbt project holding `file`, if any. */
+  private dbtProjectOf(file: string): string | undefined {
+    let best: string | undefined;
+    for (const dir of this.dbt.keys()) {
+      if (file.startsWith(dir + sep) && (!best || dir.length > best.length)) best = dir;
+    }
+    return best;
+  }
+
+  private isInside(file: string): boolean {
+    return file.startsWith(this.root + sep);
+  }
+}
+
+/** One-shot discovery of a workspace folder. */
+export async function discoverWorkspace(root: string, options: WorkspaceIndexOptions = {}): Promise<ResolvedAssetGraph> {
+  return (await WorkspaceIndex.open(root, options)).graph;
+}
+
+async function inSlices<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
+  for (let i = 0; i < items.length; i += READ_SLICE) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const item of items.slice(i, i + READ_SLICE)) fn(item);
+  }
+}
+
+function emptyDiscovery(file: string): FileDiscovery {
+  return { file, assets: [], problems: [] };
+}
+
+function crashProblem(file: string, code: string, err: unknown): Problem {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    severity: 'error',
+    code,
+    message: `Asset Studio could not read this (please report it): ${err instanceof Error ? err.message : String(err)}`,
+  };
+}

@@ -1,0 +1,209 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import type { Problem, SourceLocation } from '../problem';
+import { problemAt } from '../problem';
+import type { LoadedProject, ProjectConfig } from './projectConfig';
+import { PROJECT_FILE_NAME } from './projectConfig';
+import type { TargetConfig, TargetType } from './targetConfig';
+import { DEFAULT_TARGET_NAME } from './targetConfig';
+
+const PROJECT_KEYS = ['assets', 'exclude', 'default_target', 'targets'];
+const TARGET_KEYS = ['type', 'path', 'database', 'schema', 'threads', 'env', 'token_env', 'protected'];
+
+/** Reads `<root>/asset-studio.yml`; no file is a valid project. Never throws. */
+export async function loadProjectFile(root: string): Promise<LoadedProject> {
+  const file = join(root, PROJECT_FILE_NAME);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { config: defaultProject(root), problems: [] };
+    return {
+      config: defaultProject(root),
+      problems: [problemAt({ file, line: 1, column: 1 }, 'error', 'project.unreadable', `Cannot read ${PROJECT_FILE_NAME}: ${(err as Error).message}`)],
+    };
+  }
+  return parseProjectFile(root, file, text);
+}
+
+export function defaultProject(root: string): ProjectConfig {
+  return { root, exclude: [], defaultTarget: DEFAULT_TARGET_NAME, targets: [] };
+}
+
+/** Parses the text of a project file; every problem is at its line. */
+export function parseProjectFile(root: string, file: string, text: string): LoadedProject {
+  const problems: Problem[] = [];
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourceLocation => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  const nodeAt = (n: Node | null | undefined): SourceLocation => at(n?.range?.[0] ?? 0);
+  const report = (loc: SourceLocation, code: string, message: string) => problems.push(problemAt(loc, 'error', code, message));
+
+  let config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...defaultProject(root), file };
+  for (const e of doc.errors) report(at(e.pos[0]), 'project.invalid-yaml', `Invalid YAML in ${PROJECT_FILE_NAME}: ${e.message.split('\n')[0]}`);
+  if (doc.errors.length > 0) return { config, problems };
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return { config, problems };
+  if (!isMap(contents)) {
+    report(nodeAt(contents as Node), 'project.invalid-value', `${PROJECT_FILE_NAME} must be a mapping of keys (${PROJECT_KEYS.join(', ')}).`);
+    return { config, problems };
+  }
+  const baseDir = dirname(file);
+  for (const pair of contents.items as Pair<Node, Node | null>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value;
+    switch (key) {
+      case 'assets':
+      case 'exclude': {
+        const globs = stringList(value);
+        if (!globs) report(nodeAt(value ?? pair.key), 'project.invalid-value', `'${key}' must be a list of globs, e.g. [assets/**/*.sql].`);
+        else if (key === 'assets') config = { ...config, assets: globs };
+        else config = { ...config, exclude: globs };
+        break;
+      }
+      case 'default_target':
+        if (isScalar(value) && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value };
+        else report(nodeAt(value ?? pair.key), 'project.invalid-value', "'default_target' must be a target name.");
+        break;
+      case 'targets': {
+        if (!isMap(value)) {
+          report(nodeAt(value ?? pair.key), 'project.invalid-value', "'targets' must map target names to settings.");
+          break;
+        }
+        const targets: TargetConfig[] = [];
+        for (const t of value.items as Pair<Node, Node | null>[]) {
+          const name = isScalar(t.key) ? String(t.key.value) : '';
+          const target = readTarget(name, t, baseDir, nodeAt, report);
+          if (target) targets.push(target);
+        }
+        config = { ...config, targets };
+        break;
+      }
+      default:
+        report(nodeAt(pair.key), 'project.unknown-key', `Unknown key '${key}' in ${PROJECT_FILE_NAME}; expected one of: ${PROJECT_KEYS.join(', ')}.`);
+    }
+  }
+  return { config, problems };
+}
+
+function readTarget(
+  name: string,
+  pair: Pair<Node, Node | null>,
+  baseDir: string,
+  nodeAt: (n: Node | null | undefined) => SourceLocation,
+  report: (loc: SourceLocation, code: string, message: string) => void,
+): TargetConfig | undefined {
+  const origin = nodeAt(pair.key);
+  const value = pair.value;
+  if (!name || !isMap(value)) {
+    report(origin, 'project.invalid-value', `Target '${name}' must be a mapping (type, path or database, schema, …).`);
+    return undefined;
+  }
+  const fields = new Map<string, Pair<Node, Node | null>>();
+  for (const p of value.items as Pair<Node, Node | null>[]) {
+    const k = isScalar(p.key) ? String(p.key.value) : '';
+    if (!TARGET_KEYS.includes(k)) report(nodeAt(p.key), 'project.unknown-key', `Unknown key '${k}' in target '${name}'; expected one of: ${TARGET_KEYS.join(', ')}.`);
+    else fields.set(k, p);
+  }
+  const scalar = (k: string): unknown => {
+    const p = fields.get(k);
+    return p && isScalar(p.value) ? p.value.value : undefined;
+  };
+  const bad = (k: string, message: string) => {
+    const p = fields.get(k);
+    report(nodeAt(p?.value ?? p?.key ?? pair.key), 'project.invalid-value', message);
+  };
+  let ok = true;
+  const typeValue = scalar('type') ?? 'duckdb';
+  if (typeValue !== 'duckdb' && typeValue !== 'motherduck') {
+    bad('type', `Target '${name}': 'type' must be duckdb or motherduck.`);
+    ok = false;
+  }
+  const type = typeValue as TargetType;
+  const pathValue = scalar('path');
+  let database = scalar('database');
+  let path: string | undefined;
+  if (typeof pathValue === 'string' && pathValue.startsWith('md:')) {
+    // A duckdb path `md:<db>` is MotherDuck, as in dbt profiles.
+    database ??= pathValue.slice(3);
+  } else if (pathValue !== undefined) {
+    if (typeof pathValue !== 'string' || !pathValue) {
+      bad('path', `Target '${name}': 'path' must be a file path.`);
+      ok = false;
+    } else path = isAbsolute(pathValue) ? pathValue : resolve(baseDir, pathValue);
+  }
+  const isMotherDuck = type === 'motherduck' || (typeof pathValue === 'string' && pathValue.startsWith('md:'));
+  if (isMotherDuck && (typeof database !== 'string' || !database)) {
+    bad('database', `Target '${name}': a motherduck target needs 'database'.`);
+    ok = false;
+  }
+  if (!isMotherDuck && !path) path = resolve(baseDir, '.asset-studio', `${name}.duckdb`);
+  const schema = scalar('schema') ?? 'main';
+  if (typeof schema !== 'string' || !schema) {
+    bad('schema', `Target '${name}': 'schema' must be a schema name.`);
+    ok = false;
+  }
+  const threads = scalar('threads') ?? 4;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    bad('threads', `Target '${name}': 'threads' must be a whole number of at least 1.`);
+    ok = false;
+  }
+  const prot = scalar('protected') ?? false;
+  if (typeof prot !== 'boolean') {
+    bad('protected', `Target '${name}': 'protected' must be true or false.`);
+    ok = false;
+  }
+  const tokenEnv = scalar('token_env');
+  if (tokenEnv !== undefined && (typeof tokenEnv !== 'string' || !tokenEnv)) {
+    bad('token_env', `Target '${name}': 'token_env' must name an environment variable.`);
+    ok = false;
+  }
+  const env: Record<string, string> = {};
+  const envPair = fields.get('env');
+  if (envPair) {
+    if (!isMap(envPair.value)) {
+      bad('env', `Target '${name}': 'env' must map variable names to values.`);
+      ok = false;
+    } else {
+      for (const e of envPair.value.items as Pair<Node, Node | null>[]) {
+        if (isScalar(e.key) && isScalar(e.value) && e.value.value !== null && typeof e.value.value !== 'object') {
+          env[String(e.key.value)] = String(e.value.value);
+        } else {
+          report(nodeAt(e.value ?? e.key), 'project.invalid-value', `Target '${name}': each 'env' entry is NAME: value.`);
+          ok = false;
+        }
+      }
+    }
+  }
+  if (!ok) return undefined;
+  return {
+    name,
+    type: isMotherDuck ? 'motherduck' : 'duckdb',
+    ...(path && !isMotherDuck ? { path } : {}),
+    ...(isMotherDuck ? { database: database as string } : {}),
+    schema: schema as string,
+    threads: threads as number,
+    env,
+    ...(typeof tokenEnv === 'string' ? { tokenEnv } : {}),
+    protected: prot as boolean,
+    origin,
+    from: 'project',
+  };
+}
+
+function stringList(node: Node | null): string[] | undefined {
+  if (isScalar(node) && typeof node.value === 'string' && node.value) return [node.value];
+  if (!isSeq(node)) return undefined;
+  const out: string[] = [];
+  for (const item of node.items) {
+    if (!isScalar(item) || typeof item.value !== 'string' || !item.value) return undefined;
+    out.push(item.value);
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+// Discovery benchmark (§9): generates a 10,000-file workspace — SQL assets,
+// Dagster Python files, one dbt project, and files that are not assets — then
+// prints cold discovery time, one-file re-read times and peak memory.
+//   npm run bench:discovery            (keeps nothing; the workspace is in a temp dir)
+//   npm run bench:discovery -- --files 20000
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+
+const argFiles = process.argv.indexOf('--files');
+const TOTAL = argFiles > 0 ? Number(process.argv[argFiles + 1]) : 10_000;
+
+// Share of the files: 30% SQL assets, 30% Dagster Python, 20% dbt, 20% other.
+const N_SQL = Math.round(TOTAL * 0.3);
+const N_PY = Math.round(TOTAL * 0.3);
+const N_DBT_MODELS = Math.round(TOTAL * 0.18);
+const N_DBT_YML = Math.round(TOTAL * 0.02);
+const N_OTHER = TOTAL - N_SQL - N_PY - N_DBT_MODELS - N_DBT_YML;
+const GROUPS = 30;
+
+function write(file: string, text: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function sqlAsset(i: number): string {
+  const g = i % GROUPS;
+  const up1 = i >= GROUPS ? `g${(i - GROUPS) % GROUPS}.a${i - GROUPS}` : 'raw_src.events';
+  const up2 = i >= 2 * GROUPS ? `a${i - 2 * GROUPS}` : `read_parquet('data/events_${i}.parquet')`;
+  const kind = i % 7 === 0 ? 'incremental' : i % 5 === 0 ? 'view' : 'table';
+  return `/* @asset
+name: g${g}.a${i}
+kind: ${kind}
+description: Asset ${i} of group ${g}, aggregated from its upstream tables.
+${kind === 'incremental' ? 'unique_key: id\nwatermark: updated_at\n' : ''}checks:
+  - not_null: [id, updated_at]
+  - unique: id
+  - accepted_values: { column: status, values: [new, open, closed] }
+  - row_count: { min: 1 }
+  - name: no_negative_amounts_${i}
+    sql: select * from {{ this }} where amount < 0
+    severity: warn
+*/
+with base as (
+  select
+    id,
+    status,
+    amount,
+    updated_at,
+    customer_id
+  from ${up1}
+  ${kind === 'incremental' ? 'where updated_at > {{ watermark }}' : ''}
+),
+enriched as (
+  select b.*, u.region, u.segment
+  from base b
+  left join ${up2} u on u.customer_id = b.customer_id
+),
+ranked as (
+  select *, row_number() over (partition by id order by updated_at desc) as rn
+  from enriched
+)
+select id, status, amount, updated_at, region, segment
+from ranked
+where rn = 1
+  and id in (select id from ${up1} where amount is not null)
+`;
+}
+
+function dagsterFile(i: number): string {
+  const dep = i > 0 ? `m${i - 1}_c` : 'g0/a0';
+  return `"""Dagster assets of module ${i}."""
+import dagster as dg
+from dagster import AssetExecutionContext, AssetIn, MaterializeResult
+from dagster_duckdb import DuckDBResource
+
+
+@dg.asset(group_name="py${i % GROUPS}", kinds={"duckdb"}, deps=["${dep}"])
+def m${i}_a(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    """Loads the landing table for module ${i}."""
+    with duckdb.get_connection() as conn:
+        conn.execute("create or replace table landing.m${i}_a as select 1 as id")
+    return MaterializeResult(metadata={"rows": 1})
+
+
+@dg.asset(group_name="py${i % GROUPS}")
+def m${i}_b(m${i}_a):
+    rows = [r for r in range(10)]
+    return rows
+
+
+@dg.asset(ins={"upstream": AssetIn(key="m${i}_b")}, group_name="py${i % GROUPS}")
+def m${i}_c(context, upstream):
+    context.log.info("rows: %s", len(upstream))
+    return upstream
+
+
+@dg.asset_check(asset=m${i}_c)
+def m${i}_c_not_empty(m${i}_c):
+    return dg.AssetCheckResult(passed=len(m${i}_c) > 0)
+`;
+}
+
+function dbtModel(i: number): string {
+  const upstream =
+    i < 20
+      ? `{{ source('landing', 't${i}') }}`
+      : `{{ ref('model_${i - 20}') }}`;
+  return `{{ config(materialized='${i % 3 === 0 ? 'table' : 'view'}') }}
+
+with src as (
+    select * from ${upstream}
+),
+final as (
+    select
+        id,
+        status,
+        amount,
+        updated_at
+    from src
+    where status is not null
+)
+select * from final
+`;
+}
+
+function dbtYml(j: number, modelsPerFile: number): string {
+  let out = 'version: 2\n\nmodels:\n';
+  for (let k = 0; k < modelsPerFile; k++) {
+    const i = j * modelsPerFile + k;
+    if (i >= N_DBT_MODELS) break;
+    out += `  - name: model_${i}
+    description: Model ${i}.
+    columns:
+      - name: id
+        data_tests:
+          - unique
+          - not_null
+      - name: status
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: ['new', 'open', 'closed']
+`;
+  }
+  if (j === 0) {
+    out += '\nsources:\n  - name: landing\n    schema: landing\n    tables:\n';
+    for (let t = 0; t < 20; t++) out += `      - name: t${t}\n`;
+  }
+  return out;
+}
+
+function otherFile(i: number, root: string): [string, string] {
+  switch (i % 5) {
+    case 0:
+      return [join(root, 'docs', `note_${i}.md`), `# Note ${i}\n\nSome words about the pipeline.\n`.repeat(5)];
+    case 1:
+      return [join(root, 'data', `seed_${i}.csv`), 'id,status,amount\n' + '1,open,10\n'.repeat(50)];
+    case 2:
+      return [join(root, 'analyses', `adhoc_${i}.sql`), `-- ad-hoc query, not an asset\nselect count(*) from g0.a0 where id = ${i}\n`];
+    case 3:
+      return [join(root, 'scripts', `tool_${i}.py`), `import json\n\n\ndef main():\n    print(json.dumps({"n": ${i}}))\n`];
+    default:
+      return [join(root, 'config', `settings_${i}.json`), JSON.stringify({ n: i, tags: ['a', 'b'] }, null, 2)];
+  }
+}
+
+function generate(root: string): void {
+  write(join(root, 'asset-studio.yml'), 'assets: [assets/**/*.sql]\nexclude: [scratch/**]\n');
+  for (let i = 0; i < N_SQL; i++) write(join(root, 'assets', `g${i % GROUPS}`, `a${i}.sql`), sqlAsset(i));
+  for (let i = 0; i < N_PY; i++) write(join(root, 'pipeline', 'pipeline', `mod${Math.floor(i / 100)}`, `assets_${i}.py`), dagsterFile(i));
+  const dbt = join(root, 'transform');
+  write(join(dbt, 'dbt_project.yml'), "name: shop\nversion: '1.0.0'\nprofile: shop\nmodel-paths: [models]\n");
+  for (let i = 0; i < N_DBT_MODELS; i++) write(join(dbt, 'models', `dir${Math.floor(i / 100)}`, `model_${i}.sql`), dbtModel(i));
+  const perFile = Math.ceil(N_DBT_MODELS / Math.max(1, N_DBT_YML - 1));
+  for (let j = 0; j < N_DBT_YML - 1; j++) write(join(dbt, 'models', `schema_${j}.yml`), dbtYml(j, perFile));
+  for (let i = 0; i < N_OTHER; i++) {
+    const [f, t] = otherFile(i, root);
+    write(f, t);
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+async function timeUpdate(index: WorkspaceIndex, file: string, text: string, runs = 20): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    writeFileSync(file, text.replace('Asset', `Asset (edit ${r})`).replace('"""', `"""edit ${r} `) + `\n-- edit ${r}\n`.replace(/^/, file.endsWith('.py') ? '#' : ''));
+    const t0 = performance.now();
+    await index.updateFiles([file], []);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-bench-'));
+  try {
+    const g0 = performance.now();
+    generate(root);
+    console.log(`workspace: ${TOTAL} files (${N_SQL} SQL assets, ${N_PY} Dagster .py, ${N_DBT_MODELS} dbt models + ${N_DBT_YML} dbt .yml, ${N_OTHER} other) generated in ${(performance.now() - g0).toFixed(0)} ms`);
+    const rssBefore = process.memoryUsage().rss;
+
+    const t0 = performance.now();
+    const index = await WorkspaceIndex.open(root);
+    const cold = performance.now() - t0;
+    const g = index.graph;
+    const bySource = new Map<string, number>();
+    for (const n of g.nodes.values()) bySource.set(n.definition.source, (bySource.get(n.definition.source) ?? 0) + 1);
+    console.log(`graph: ${g.nodes.size} nodes (${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')}), ${g.edges.length} edges, ${g.problems.length} problems`);
+    console.log(`cold discovery: ${cold.toFixed(0)} ms`);
+
+    // Second cold open: the DuckDB parser and the Python grammar are loaded by now.
+    const t1 = performance.now();
+    await WorkspaceIndex.open(root);
+    console.log(`cold discovery (runtime warm): ${(performance.now() - t1).toFixed(0)} ms`);
+
+    const sqlFile = join(root, 'assets', 'g3', 'a33.sql');
+    console.log(`re-read one changed SQL file: ${(await timeUpdate(index, sqlFile, sqlAsset(33))).toFixed(1)} ms (median of 20)`);
+    const pyFile = join(root, 'pipeline', 'pipeline', 'mod0', 'assets_7.py');
+    console.log(`re-read one changed Python file: ${(await timeUpdate(index, pyFile, dagsterFile(7))).toFixed(1)} ms (median of 20)`);
+    const dbtFile = join(root, 'transform', 'models', 'dir0', 'model_42.sql');
+    console.log(`re-read one changed dbt model (re-reads its project): ${(await timeUpdate(index, dbtFile, dbtModel(42), 5)).toFixed(1)} ms (median of 5)`);
+
+    const peak = process.resourceUsage().maxRSS * 1024;
+    console.log(`memory: peak RSS ${mb(peak)} (before discovery ${mb(rssBefore)}, now ${mb(process.memoryUsage().rss)})`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+void main();

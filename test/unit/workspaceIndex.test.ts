@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WorkspaceIndex, discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
+import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
+import type { AssetGraph } from '../../src/core/graph/assetGraph';
+
+const fixtures = resolve(__dirname, '../fixtures');
+
+function tempCopy(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+/** Everything a user can see of a graph, for comparing two of them. */
+function view(g: AssetGraph) {
+  return {
+    nodes: [...g.nodes.values()].map((n) => ({
+      id: n.id,
+      source: n.definition.source,
+      at: `${n.definition.location.file}:${n.definition.location.line}`,
+      hash: n.definition.definitionHash,
+      checks: n.checks.map((c) => `${c.name}@${c.location.line}`).sort(),
+    })),
+    edges: g.edges.map((e) => `${e.from}->${e.to}${e.inferred ? '?' : ''}@${e.ref?.location?.line ?? ''}`),
+    problems: g.problems.map((p) => `${p.file}:${p.line}:${p.column}:${p.code}`),
+  };
+}
+
+function sameAsFreshBuild(index: WorkspaceIndex): void {
+  assert.deepEqual(view(index.graph), view(buildAssetGraph(index.root, index.discoveries())));
+}
+
+test('opens a workspace: SQL assets under the assets globs, keys from folders, external sources', async () => {
+  const root = tempCopy('sql');
+  try {
+    const g = await discoverWorkspace(root, { python: null });
+    const ids = [...g.nodes.keys()];
+    assert.deepEqual(
+      ids.filter((id) => g.nodes.get(id)!.definition.source === 'sql'),
+      ['analytics/daily_trips', 'analytics/zone_revenue', 'raw/taxi_trips', 'raw/zones'],
+    );
+    // scripts/ is outside `assets: [assets/**/*.sql]`, so its header file is not an asset.
+    assert.ok(!g.nodes.has('helper_asset'));
+    assert.equal(g.nodes.get('staging/active_zones')!.definition.source, 'external');
+    assert.deepEqual(g.upstreamOf('analytics/zone_revenue'), ['analytics/daily_trips', 'raw/taxi_trips', 'raw/zones', 'staging/active_zones']);
+    assert.ok(g.edges.some((e) => e.from === 'raw/zones' && e.to === 'analytics/zone_revenue' && e.inferred));
+    assert.deepEqual(g.problems, []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('without a project file every *.sql with a header is an asset, keyed by its stem', async () => {
+  const root = tempCopy('sql');
+  try {
+    rmSync(join(root, 'asset-studio.yml'));
+    const g = await discoverWorkspace(root, { python: null });
+    assert.ok(g.nodes.has('helper_asset'));
+    assert.ok(g.nodes.has('taxi_trips'));
+    assert.ok(g.nodes.has('raw/zones')); // named in its header
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a body edit is patched in place and matches a fresh build', async () => {
+  const root = tempCopy('sql');
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    const file = join(root, 'assets/analytics/daily_trips.sql');
+    const before = index.graph.nodes.get('analytics/daily_trips')!;
+    // Two lines more in the header: every check and dependency below moves by two lines.
+    const text = `/* @asset
+name: analytics.daily_trips
+kind: incremental
+description: Trips per day, now with a longer description
+  that spans two lines.
+unique_key: pickup_date
+watermark: pickup_date
+checks:
+  - not_null: pickup_date
+  - unique: pickup_date
+  - row_count: { min: 1 }
+*/
+
+with trips as (
+  select pickup_at::date as pickup_date, payment_type, zone_id
+  from raw.taxi_trips
+)
+select pickup_date, payment_type, zone_id, count(*) as trips
+from trips
+group by all
+`;
+    writeFileSync(file, text);
+    const g = await index.updateFiles([file], []);
+    const after = g.nodes.get('analytics/daily_trips')!;
+    assert.notEqual(after.definition.definitionHash, before.definition.definitionHash);
+    assert.deepEqual(after.checks.map((c) => c.name), ['not_null_pickup_date', 'unique_pickup_date', 'row_count']);
+    assert.equal(g.edges.find((e) => e.to === 'analytics/daily_trips')!.ref!.location!.line, 16);
+    sameAsFreshBuild(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('new, changed, broken and deleted files update the graph like a fresh build', async () => {
+  const root = tempCopy('sql');
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    const added = join(root, 'assets/analytics/weekly.sql');
+    writeFileSync(added, '/* @asset */\nselect * from analytics.daily_trips\n');
+    let g = await index.updateFiles([added], []);
+    assert.deepEqual(g.upstreamOf('analytics/weekly'), ['analytics/daily_trips']);
+    sameAsFreshBuild(index);
+
+    writeFileSync(added, '/* @asset */\nselect * from analytics.daily_trips join raw.zones using (id)\n');
+    g = await index.updateFiles([added], []);
+    assert.deepEqual(g.upstreamOf('analytics/weekly'), ['analytics/daily_trips', 'raw/zones']);
+    sameAsFreshBuild(index);
+
+    writeFileSync(added, '/* @asset */\nselect * from analytics.daily_trips where\n');
+    g = await index.updateFiles([added], []);
+    assert.ok(g.problems.some((p) => p.file === added && p.code === 'sql.syntax' && p.line === 3));
+    sameAsFreshBuild(index);
+
+    rmSync(join(root, 'assets/raw/zones.sql'));
+    g = await index.updateFiles([], [join(root, 'assets/raw/zones.sql')]);
+    assert.equal(g.nodes.get('raw/zones'), undefined);
+    assert.equal(g.nodes.get('zones')!.definition.source, 'external');
+    sameAsFreshBuild(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a missing dependency moves with its line when the file is edited', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    const file = join(root, 'a.sql');
+    writeFileSync(file, '/* @asset\ndepends: [ghost]\n*/\nselect 1\n');
+    const index = await WorkspaceIndex.open(root, { python: null });
+    assert.deepEqual(index.graph.problems.map((p) => `${p.line}:${p.code}`), ['2:graph.missing-dependency']);
+    writeFileSync(file, '/* @asset\ndescription: moved down\ndepends: [ghost]\n*/\nselect 1\n');
+    const g = await index.updateFiles([file], []);
+    assert.deepEqual(g.problems.map((p) => `${p.line}:${p.code}`), ['3:graph.missing-dependency']);
+    sameAsFreshBuild(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a change of the project file reloads everything; excludes apply', async () => {
+  const root = tempCopy('sql');
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    assert.ok(index.graph.nodes.has('raw/zones'));
+    writeFileSync(join(root, 'asset-studio.yml'), 'exclude: [assets/raw/**]\n');
+    const g = await index.updateFiles([join(root, 'asset-studio.yml')], []);
+    // Now read by the SQL but defined nowhere: an external source.
+    assert.equal(g.nodes.get('raw/taxi_trips')!.definition.source, 'external');
+    assert.ok(!g.nodes.has('raw/zones'));
+    assert.equal(g.nodes.get('helper_asset')!.definition.source, 'sql');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('binary, huge and non-UTF-8 files are skipped with a problem; node_modules is never read', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    writeFileSync(join(root, 'bin.sql'), Buffer.from([47, 42, 32, 64, 0, 1, 2, 3]));
+    writeFileSync(join(root, 'latin1.sql'), Buffer.from('/* @asset\ndescription: caf\xe9\n*/\nselect 1\n', 'latin1'));
+    writeFileSync(join(root, 'huge.sql'), '/* @asset */\nselect 1\n' + '-- padding\n'.repeat(110_000));
+    mkdirSync(join(root, 'node_modules', 'pkg'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'pkg', 'x.sql'), '/* @asset */\nselect from\n');
+    writeFileSync(join(root, 'ok.sql'), '/* @asset */\nselect 1\n');
+    const g = await discoverWorkspace(root, { python: null });
+    assert.deepEqual(
+      g.problems.map((p) => `${p.file.slice(root.length + 1)}:${p.line}:${p.code}`),
+      ['bin.sql:1:discovery.binary-file', 'huge.sql:1:discovery.file-too-large', 'latin1.sql:1:discovery.not-utf8'],
+    );
+    assert.deepEqual([...g.nodes.keys()], ['ok']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a bad project file is a problem at its line and discovery goes on', async () => {
+  const root = tempCopy('sql');
+  try {
+    writeFileSync(join(root, 'asset-studio.yml'), 'assets: [assets/**/*.sql]\ntargets:\n  dev:\n    type: duckdb\n    pth: x.duckdb\nsurprise: 1\n');
+    const index = await WorkspaceIndex.open(root, { python: null });
+    assert.deepEqual(
+      index.graph.problems.map((p) => `${p.file.slice(root.length + 1)}:${p.line}:${p.code}`),
+      ['asset-studio.yml:5:project.unknown-key', 'asset-studio.yml:6:project.unknown-key'],
+    );
+    assert.ok(index.graph.nodes.has('raw/taxi_trips'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
