@@ -210,4 +210,47 @@ test('a folder without dbt_project.yml gives a problem, not an exception', async
   const b = await discoverDbtProject(bad);
   assert.equal(b.projectName, path.basename(bad));
   assert.equal(b.problems[0].code, 'dbt.project.invalid');
+  assert.equal(allProblems(b).length, 1, 'a project problem is reported once');
+});
+
+test('random and truncated input never throws (seeded, reproducible)', async () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const alphabet = "{}%#()[]'\",:=-. \nabcref_source_config0123456789|*&!?";
+  const sources = fs.readdirSync(path.join(FIXTURE, 'models/staging')).map((f) => fs.readFileSync(path.join(FIXTURE, 'models/staging', f), 'utf8'));
+  const files: Record<string, string> = { 'dbt_project.yml': 'name: fuzz\n' };
+  for (let i = 0; i < 40; i++) {
+    let text = '';
+    if (i % 2 === 0) {
+      const src = sources[i % sources.length];
+      text = src.slice(0, Math.floor(rand() * src.length)); // truncated real file
+    } else {
+      const n = Math.floor(rand() * 300);
+      for (let k = 0; k < n; k++) text += alphabet[Math.floor(rand() * alphabet.length)];
+    }
+    files[`models/f${i}.${i % 4 < 2 ? 'yml' : 'sql'}`] = text;
+  }
+  const d = await discoverDbtProject(tempProject(files));
+  assert.equal(d.projectName, 'fuzz');
+  for (const p of allProblems(d)) {
+    assert.ok(p.line >= 1 && p.column >= 1, `problem position must be 1-based: ${JSON.stringify(p)}`);
+    assert.ok(path.isAbsolute(p.file));
+  }
+});
+
+test('re-reading a project after an edit sees the edit (parsed files are reused only while unchanged)', async () => {
+  const dir = tempProject({
+    'dbt_project.yml': 'name: p\n',
+    'models/a.sql': 'select 1 as id',
+    'models/b.sql': "select * from {{ ref('a') }}",
+    'models/s.yml': 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        tests: [unique]\n',
+  });
+  const first = await discoverDbtProject(dir);
+  assert.deepEqual(assets(first).get('b')!.deps.map((x) => x.key[0]), ['a']);
+  fs.writeFileSync(path.join(dir, 'models/b.sql'), "-- now two\nselect * from {{ ref('a') }} join {{ ref('c') }} using (id)");
+  fs.writeFileSync(path.join(dir, 'models/s.yml'), 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        tests: [not_null]\n');
+  const second = await discoverDbtProject(dir);
+  assert.deepEqual(assets(second).get('b')!.deps.map((x) => [x.key[0], x.location!.line]), [['a', 2], ['c', 2]]);
+  assert.deepEqual(checks(second).map((c) => c.check.name), ['not_null_b_id']);
+  assert.notEqual(assets(second).get('b')!.definitionHash, assets(first).get('b')!.definitionHash);
 });

@@ -17,11 +17,11 @@ export interface DbtProjectDiscovery {
   /** Absolute folder holding dbt_project.yml. */
   readonly projectDir: string;
   readonly projectName: string;
-  /** One per file read (models, snapshots, seeds, properties YAML, dbt_project.yml). */
+  /** One per file read (models, snapshots, seeds, properties YAML, singular tests); not dbt_project.yml. */
   readonly discoveries: FileDiscovery[];
   /** Every file read, absolute: a change to any of them means re-reading the project. */
   readonly files: string[];
-  /** Project-level problems (dbt_project.yml); file problems are in their FileDiscovery. */
+  /** Project-level problems (dbt_project.yml), only here; file problems are in their FileDiscovery. */
   readonly problems: Problem[];
 }
 
@@ -55,18 +55,42 @@ async function listFiles(root: string, exts: readonly string[]): Promise<string[
   return out.sort();
 }
 
-/** Reads files with bounded concurrency (a big project must not exhaust file handles). */
-async function readAll(files: readonly string[]): Promise<Map<string, Awaited<ReturnType<typeof readDbtFileText>>>> {
-  const results = new Map<string, Awaited<ReturnType<typeof readDbtFileText>>>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const f = files[next++];
-      results.set(f, await readDbtFileText(f));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+/** Reads files in batches, letting the event loop run between batches (the editor stays responsive). */
+async function readAll(files: readonly string[]): Promise<Map<string, ReturnType<typeof readDbtFileText>>> {
+  const results = new Map<string, ReturnType<typeof readDbtFileText>>();
+  for (let i = 0; i < files.length; i++) {
+    results.set(files[i], readDbtFileText(files[i]));
+    if (i % 256 === 255) await new Promise<void>((r) => setImmediate(r));
+  }
   return results;
+}
+
+/**
+ * Parsed files by path, reused while their text is unchanged: a change to one
+ * file re-reads the project, but only that file is parsed again (YAML parsing
+ * is the expensive part).
+ */
+const parsedSchemaFiles = new Map<string, { text: string; ctx: string; result: DbtSchemaFile }>();
+const parsedCalls = new Map<string, { text: string; calls: JinjaCall[] }>();
+const MAX_CACHED_FILES = 50_000;
+
+function cachedSchemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
+  const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
+  const hit = parsedSchemaFiles.get(file);
+  if (hit && hit.text === text && hit.ctx === ctxKey) return hit.result;
+  const result = readDbtSchemaFile(file, text, ctx);
+  if (parsedSchemaFiles.size >= MAX_CACHED_FILES) parsedSchemaFiles.clear();
+  parsedSchemaFiles.set(file, { text, ctx: ctxKey, result });
+  return result;
+}
+
+function cachedCalls(file: string, text: string, lines?: LineIndex): JinjaCall[] {
+  const hit = parsedCalls.get(file);
+  if (hit && hit.text === text) return hit.calls;
+  const calls = findJinjaCalls(text, lines);
+  if (parsedCalls.size >= MAX_CACHED_FILES) parsedCalls.clear();
+  parsedCalls.set(file, { text, calls });
+  return calls;
 }
 
 function str(v: JinjaLiteral | undefined): string | undefined {
@@ -144,14 +168,14 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
   const discoveries: FileDiscovery[] = [];
   const problems: Problem[] = [];
   try {
-    const read = await readDbtFileText(projectFile);
+    const read = readDbtFileText(projectFile);
     if (read.text === undefined) {
       problems.push(read.problem!);
       return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
     }
     const settings = parseDbtProjectFile(projectFile, read.text);
+    // Project-level problems are only in `problems` (callers add them once, at dbt_project.yml).
     problems.push(...settings.problems);
-    discoveries.push({ file: projectFile, assets: [], problems: settings.problems });
     await readProject(projectDir, settings, files, discoveries);
     return { projectDir, projectName: settings.name, discoveries, files, problems };
   } catch (err) {
@@ -218,7 +242,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
       const name = path.basename(file, path.extname(file));
       const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
       const fromProject = folderConfig(settings.modelsConfig, folders);
-      const r = readCalls(file, findJinjaCalls(text));
+      const r = readCalls(file, cachedCalls(file, text));
       const materialized = r.materialized ?? fromProject.materialized ?? 'view';
       const asset: AssetDefinition = {
         key: r.metaKey ?? [name],
@@ -241,7 +265,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
       if (skipped(file)) continue;
       const text = texts.get(file)!.text!;
       const lines = new LineIndex(text);
-      const calls = findJinjaCalls(text, lines);
+      const calls = cachedCalls(file, text, lines);
       const blocks = findSnapshotBlocks(text);
       if (blocks.length === 0) perFile.push({ file, problems: [], unseen: [] });
       blocks.forEach((b, n) => {
@@ -286,7 +310,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   const schemaFiles: DbtSchemaFile[] = [];
   for (const file of yamlFiles) {
     if (skipped(file)) continue;
-    schemaFiles.push(readDbtSchemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
+    schemaFiles.push(cachedSchemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
   }
 
   // Apply YAML patches to the nodes they name (description, materialized, meta.dagster.*, enabled).
@@ -345,7 +369,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   for (const file of testSql.flat()) {
     if (skipped(file)) continue;
     const text = texts.get(file)!.text!;
-    const r = readCalls(file, findJinjaCalls(text));
+    const r = readCalls(file, cachedCalls(file, text));
     const targets = new Map<string, AssetKey>();
     for (const dep of r.deps) {
       const k = dep.origin === 'dbt-ref' ? rekey(dep.key) : dep.key;

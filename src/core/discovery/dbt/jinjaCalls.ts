@@ -114,39 +114,50 @@ export function jinjaBlocks(text: string): JinjaBlock[] {
   return blocks;
 }
 
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function tokenize(text: string, start: number, end: number): Token[] {
   const tokens: Token[] = [];
   let i = start;
   while (i < end) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '-' && (i === start || i === end - 1)) {
-      // `{{-` / `-}}` whitespace control
+    const code = text.charCodeAt(i);
+    // whitespace, and the `-` of `{{-` / `-}}` whitespace control
+    if (code === 32 || code === 9 || code === 10 || code === 13 || (code === 45 && (i === start || i === end - 1))) {
       i++;
       continue;
     }
-    if (/[A-Za-z_]/.test(c)) {
+    if (isIdentStart(code)) {
       let j = i + 1;
-      while (j < end && /[A-Za-z0-9_]/.test(text[j])) j++;
+      while (j < end) {
+        const d = text.charCodeAt(j);
+        if (!isIdentStart(d) && !isDigit(d)) break;
+        j++;
+      }
       tokens.push({ type: 'ident', text: text.slice(i, j), offset: i });
       i = j;
       continue;
     }
-    if (c === "'" || c === '"') {
+    if (code === 39 || code === 34) {
       const j = Math.min(skipString(text, i), end);
       const raw = text.slice(i + 1, j - 1);
-      tokens.push({ type: 'string', text: text.slice(i, j), value: raw.replace(/\\(.)/g, '$1'), offset: i });
+      tokens.push({ type: 'string', text: text.slice(i, j), value: raw.includes('\\') ? raw.replace(/\\(.)/g, '$1') : raw, offset: i });
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c)) {
+    if (isDigit(code)) {
       let j = i + 1;
-      while (j < end && /[0-9._]/.test(text[j])) j++;
+      while (j < end && (isDigit(text.charCodeAt(j)) || text[j] === '.' || text[j] === '_')) j++;
       const raw = text.slice(i, j);
       tokens.push({ type: 'number', text: raw, value: Number(raw.replace(/_/g, '')), offset: i });
       i = j;
       continue;
     }
-    tokens.push({ type: 'punct', text: c, offset: i });
+    tokens.push({ type: 'punct', text: text[i], offset: i });
     i++;
   }
   return tokens;
@@ -218,6 +229,8 @@ function splitArgs(tokens: Token[], from: number, to: number): [number, number][
 export function findJinjaCalls(text: string, lines: LineIndex = new LineIndex(text)): JinjaCall[] {
   const calls: JinjaCall[] = [];
   for (const block of jinjaBlocks(text)) {
+    const body = text.slice(block.start, block.end);
+    if (!body.includes('ref') && !body.includes('source') && !body.includes('config')) continue;
     const tokens = tokenize(text, block.start, block.end);
     for (let k = 0; k < tokens.length - 1; k++) {
       const t = tokens[k];
