@@ -237,3 +237,18 @@ test('Dagster/dbt assets: without a runner they fail plainly; with one, the file
     cleanup();
   }
 });
+
+test('a SQL error is located at its line in the asset file', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const def = sqlAsset({ name: 'bad', sql: '\nselect 1 as a,\n  missing_col\nfrom range(3)\n' });
+    const graph = testGraph(dir, [def]);
+    const r = await runPlan(planMaterialization(graph, parseSelection('bad')), graph, duckTarget(dir), { projectRoot: dir });
+    assert.equal(r.runs[0]!.status, 'failed');
+    assert.match(r.runs[0]!.error!, /missing_col/);
+    // sqlLine 10 is the SQL's first (empty) line; missing_col is two lines further.
+    assert.deepEqual(r.runs[0]!.location, { file: '/tmp/fixture.sql', line: 12, column: 1 });
+  } finally {
+    cleanup();
+  }
+});

@@ -272,6 +272,8 @@ interface AssetContext {
 class AssetSession {
   inTransaction = false;
   private pendingBegin = false;
+  /** The text of the last statement sent, to map DuckDB's `LINE n` back to the file. */
+  lastSent = '';
   constructor(
     readonly conn: DuckDBConnection,
     readonly asset: string,
@@ -288,10 +290,14 @@ class AssetSession {
     if (this.ctx.opts.signal?.aborted) throw new Cancelled();
     this.ctx.emit({ type: 'statement', asset: this.asset, sql });
     this.ctx.busy.add(this.conn);
-    const text = this.pendingBegin ? `BEGIN TRANSACTION;\n${sql}` : sql;
-    this.pendingBegin = false;
+    this.lastSent = sql;
     try {
-      const reader = await this.conn.runAndReadAll(text);
+      if (this.pendingBegin) {
+        // Its own call: sent with the statement, DuckDB would misplace the error positions of that statement.
+        this.pendingBegin = false;
+        await this.conn.run('BEGIN TRANSACTION');
+      }
+      const reader = await this.conn.runAndReadAll(sql);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
     } catch (err) {
       if (this.ctx.opts.signal?.aborted) throw new Cancelled();
@@ -301,7 +307,7 @@ class AssetSession {
     }
   }
 
-  /** BEGIN rides on the next statement: one round trip less per asset (overhead is budgeted, §9). */
+  /** BEGIN is sent with the next statement, so an asset that fails before any statement opens nothing. */
   begin(): void {
     this.inTransaction = true;
     this.pendingBegin = true;
@@ -394,7 +400,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       rows: null,
       durationMs: elapsed(),
       error,
-      location: { file: def.location.file, line: body.sqlLine, column: 1 },
+      location: { file: def.location.file, line: errorLine(error, session.lastSent, body, baseTemplates), column: 1 },
       checks: [],
     };
   }
@@ -416,6 +422,24 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
   } catch (err) {
     return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: messageOf(err), checks: [] };
   }
+}
+
+/**
+ * The file line of DuckDB's `LINE n` (counted over the whole text sent) when it
+ * falls inside the asset's own SQL; else the SQL's first line. Templates never
+ * add lines, so the rendered SQL has the file's line breaks.
+ */
+export function errorLine(message: string, sent: string, body: SqlAssetBody, templates: TemplateValues): number {
+  const m = /\bLINE (\d+):/.exec(message);
+  if (!m) return body.sqlLine;
+  const lines = renderTemplate(body.sql, templates).split('\n');
+  const k = lines.findIndex((l) => l.trim() !== '');
+  const at = k < 0 ? -1 : sent.indexOf(lines[k]!);
+  if (at < 0) return body.sqlLine;
+  // Lines of the sent text before the asset's SQL begins.
+  const before = sent.slice(0, at).split('\n').length - 1 - k;
+  const within = Number(m[1]) - 1 - before;
+  return within >= 0 ? body.sqlLine + within : body.sqlLine;
 }
 
 function buildSql(body: SqlAssetBody, templates: TemplateValues): string {
