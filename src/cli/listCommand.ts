@@ -1,7 +1,53 @@
+import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
+import { discoverWorkspace } from '../core/discovery/workspaceIndex';
+import { formatProblem, listAssets, listProblems } from './assetListing';
 
-// Placeholder until its issue lands: says so and fails rather than pretend.
-export async function runListCommand(_args: CliArgs, _root: string, io: CliIo): Promise<number> {
-  io.stderr.write('asset-studio list: not built yet\n');
-  return 2;
+/** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
+export async function runListCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
+  if (!isFolder(root)) {
+    io.stderr.write(`asset-studio list: ${root} is not a folder; pass the workspace with --root DIR\n`);
+    return 2;
+  }
+  const graph = await discoverWorkspace(root);
+  if (args.flags.has('json')) {
+    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(graph) }, null, 2)}\n`);
+    return 0;
+  }
+  const assets = listAssets(graph);
+  const rows = assets.map((a) => [
+    a.key,
+    a.source,
+    a.kind ?? '',
+    a.group ?? '',
+    a.deps.length > 0 ? a.deps.join(', ') : '-',
+    String(a.checks.length),
+    a.file ? `${a.file}:${a.line}` : '(external)',
+  ]);
+  io.stdout.write(table(['ASSET', 'SOURCE', 'KIND', 'GROUP', 'DEPENDS ON', 'CHECKS', 'DEFINED AT'], rows));
+  const errors = graph.problems.filter((p) => p.severity === 'error').length;
+  const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
+  if (graph.problems.length > 0) {
+    io.stdout.write('\n');
+    for (const p of graph.problems) io.stdout.write(`${formatProblem(root, p)}\n`);
+  }
+  const external = assets.filter((a) => a.source === 'external').length;
+  io.stdout.write(`\n${assets.length - external} assets, ${external} external sources, ${errors} errors, ${warnings} warnings\n`);
+  return 0;
+}
+
+export function isFolder(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function table(header: string[], rows: string[][]): string {
+  // The dependency column is the one that grows; cap it so a row stays on a screen.
+  const cap = (s: string, i: number) => (i === 4 && s.length > 60 ? `${s.slice(0, 57)}...` : s);
+  const cells = [header, ...rows].map((r) => r.map(cap));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
 }

@@ -1,7 +1,35 @@
 import type { CliArgs, CliIo } from './cliIo';
+import { discoverWorkspace } from '../core/discovery/workspaceIndex';
+import { formatProblem, relativePath } from './assetListing';
+import { isFolder } from './listCommand';
 
-// Placeholder until its issue lands: says so and fails rather than pretend.
-export async function runValidateCommand(_args: CliArgs, _root: string, io: CliIo): Promise<number> {
-  io.stderr.write('asset-studio validate: not built yet\n');
-  return 2;
+/** `asset-studio validate [--json] [--root DIR]`: definition problems; exit 1 on any error-level one. */
+export async function runValidateCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
+  if (!isFolder(root)) {
+    io.stderr.write(`asset-studio validate: ${root} is not a folder; pass the workspace with --root DIR\n`);
+    return 2;
+  }
+  const graph = await discoverWorkspace(root);
+  const errors = graph.problems.filter((p) => p.severity === 'error').length;
+  const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
+  const assets = [...graph.nodes.values()].filter((n) => n.definition.source !== 'external').length;
+  if (args.flags.has('json')) {
+    const problems = graph.problems.map((p) => ({
+      file: relativePath(root, p.file),
+      line: p.line,
+      column: p.column,
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+    }));
+    io.stdout.write(`${JSON.stringify({ valid: errors === 0, assets, errors, warnings, problems }, null, 2)}\n`);
+  } else {
+    for (const p of graph.problems) io.stdout.write(`${formatProblem(root, p)}\n`);
+    io.stdout.write(
+      errors === 0
+        ? `ok: ${assets} assets, ${warnings} warnings\n`
+        : `failed: ${errors} errors, ${warnings} warnings in ${assets} assets\n`,
+    );
+  }
+  return errors > 0 ? 1 : 0;
 }

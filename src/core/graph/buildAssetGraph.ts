@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../asset';
 import type { AssetKey } from '../assetKey';
 import { keyToString, lastPart, parseKey } from '../assetKey';
@@ -51,7 +52,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   }
   for (const [id, defs] of dupes) {
     for (const a of defs) {
-      const others = defs.filter((o) => o !== a).map((o) => `${o.location.file}:${o.location.line}`);
+      const others = defs.filter((o) => o !== a).map((o) => `${relative(root, o.location.file) || o.location.file}:${o.location.line}`);
       problems.push(
         problemAt(a.location, 'error', 'graph.duplicate-key', `Asset key '${id}' is defined more than once; also at ${others.join(', ')}. Rename one (e.g. its 'name:').`),
       );

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../asset';
 import type { Problem, SourceLocation } from '../problem';
 import type { AssetEdge, AssetNode } from './assetGraph';
@@ -40,7 +41,7 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
   // other definitions' lines, so those take the full build.
   const problems: Problem[] = [];
   for (const p of old.problems) {
-    if (p.code === 'graph.duplicate-key' && [...changedFiles].some((f) => p.message.includes(f))) return undefined;
+    if (p.code === 'graph.duplicate-key' && [...changedFiles].some((f) => p.message.includes(relative(old.root, f) || f))) return undefined;
     if (!changedFiles.has(p.file)) {
       problems.push(p);
       continue;

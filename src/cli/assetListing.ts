@@ -1,0 +1,55 @@
+import { relative, sep } from 'node:path';
+import type { AssetGraph } from '../core/graph/assetGraph';
+import type { Problem } from '../core/problem';
+
+/** One asset as `list --json` prints it (§7). */
+export interface ListedAsset {
+  readonly key: string;
+  readonly source: 'sql' | 'dagster' | 'dbt' | 'external';
+  /** Relative to the root; null for an external source, which has no definition. */
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly deps: readonly string[];
+  readonly checks: readonly { readonly name: string; readonly line: number }[];
+  readonly group: string | null;
+  readonly kind: string | null;
+}
+
+export interface ListedProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly severity: Problem['severity'];
+  readonly message: string;
+}
+
+export function relativePath(root: string, file: string): string {
+  const rel = relative(root, file);
+  const shown = rel === '' ? '.' : rel;
+  return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+export function listAssets(graph: AssetGraph): ListedAsset[] {
+  return [...graph.nodes.values()].map((n) => {
+    const d = n.definition;
+    const external = d.source === 'external';
+    return {
+      key: n.id,
+      source: d.source,
+      file: external ? null : relativePath(graph.root, d.location.file),
+      line: external ? null : d.location.line,
+      deps: [...graph.upstreamOf(n.id)],
+      checks: n.checks.map((c) => ({ name: c.name, line: c.location.line })),
+      group: d.group ?? null,
+      kind: d.kind ?? null,
+    };
+  });
+}
+
+export function listProblems(graph: AssetGraph): ListedProblem[] {
+  return graph.problems.map((p) => ({ file: relativePath(graph.root, p.file), line: p.line, severity: p.severity, message: p.message }));
+}
+
+/** `file:line:col: severity: message`, the form editors and CI annotate from. */
+export function formatProblem(root: string, p: Problem): string {
+  return `${relativePath(root, p.file)}:${p.line}:${p.column}: ${p.severity}: ${p.message}`;
+}

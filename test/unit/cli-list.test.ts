@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runCli } from '../../src/cli/cli';
+import type { CliIo } from '../../src/cli/cliIo';
+
+const fixtures = resolve(__dirname, '../fixtures');
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    cwd: fixtures,
+    env: {},
+  };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+test('list --json prints the §7 shape with relative paths and 1-based lines', async () => {
+  const { code, out } = await run(['list', '--json', '--root', 'sql']);
+  assert.equal(code, 0);
+  const doc = JSON.parse(out) as { assets: Record<string, unknown>[]; problems: unknown[] };
+  assert.deepEqual(Object.keys(doc), ['assets', 'problems']);
+  for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind']);
+  const daily = doc.assets.find((a) => a['key'] === 'analytics/daily_trips')!;
+  assert.deepEqual(daily, {
+    key: 'analytics/daily_trips',
+    source: 'sql',
+    file: 'assets/analytics/daily_trips.sql',
+    line: 1,
+    deps: ['raw/taxi_trips'],
+    checks: [
+      { name: 'not_null_pickup_date', line: 8 },
+      { name: 'row_count', line: 9 },
+      { name: 'accepted_values_payment_type', line: 10 },
+      { name: 'relationships_zone_id', line: 11 },
+      { name: 'freshness_pickup_date', line: 12 },
+      { name: 'no_negative_trips', line: 13 },
+    ],
+    group: 'analytics',
+    kind: 'incremental',
+  });
+  const external = doc.assets.find((a) => a['key'] === 'staging/active_zones')!;
+  assert.equal(external['source'], 'external');
+  assert.deepEqual(doc.problems, []);
+});
+
+test('list without --json prints a table and a summary', async () => {
+  const { code, out } = await run(['list', '--root', 'sql']);
+  assert.equal(code, 0);
+  assert.match(out, /^ASSET\s+SOURCE\s+KIND\s+GROUP/);
+  assert.match(out, /raw\/zones\s+sql\s+table\s+raw/);
+  assert.match(out, /4 assets, 3 external sources, 0 errors, 0 warnings/);
+});
+
+test('validate exits 0 on a clean workspace and 1 with file:line:col problems on the bad corpus', async () => {
+  assert.equal((await run(['validate', '--root', 'sql'])).code, 0);
+  const { code, out } = await run(['validate', '--root', 'bad']);
+  assert.equal(code, 1);
+  assert.match(out, /^unknown_key\.sql:3:1: error: Unknown key 'materialise'/m);
+  assert.match(out, /^syntax_error\.sql:6:1: error: SQL syntax error/m);
+});
+
+test('validate --json: every file of the bad corpus has its problem at the right line', async () => {
+  const { code, out } = await run(['validate', '--json', '--root', 'bad']);
+  assert.equal(code, 1);
+  const doc = JSON.parse(out) as { valid: boolean; problems: { file: string; line: number; code: string }[] };
+  assert.equal(doc.valid, false);
+  const expected: Record<string, [number, string]> = {
+    'invalid_yaml.sql': [5, 'sql.header.invalid-yaml'],
+    'unknown_key.sql': [3, 'sql.header.unknown-key'],
+    'unknown_check.sql': [5, 'sql.check.unknown-type'],
+    'syntax_error.sql': [6, 'sql.syntax'],
+    'unknown_template.sql': [6, 'sql.template.unknown'],
+    'not_select.sql': [5, 'sql.not-select'],
+    'bad_kind.sql': [3, 'sql.header.invalid-value'],
+    'unclosed_header.sql': [1, 'sql.header.unclosed'],
+    'empty_body.sql': [3, 'sql.empty'],
+    'bad_partition.sql': [4, 'sql.header.invalid-value'],
+    'bad_check_args.sql': [5, 'sql.check.invalid'],
+    'missing_dep.sql': [4, 'graph.missing-dependency'],
+    'cycle_a.sql': [4, 'graph.cycle'],
+    'cycle_b.sql': [4, 'graph.cycle'],
+    'duplicate_a.sql': [1, 'graph.duplicate-key'],
+    'duplicate_b.sql': [2, 'graph.duplicate-key'],
+    'binary.sql': [1, 'discovery.binary-file'],
+    'latin1.sql': [1, 'discovery.not-utf8'],
+  };
+  // Every file of the corpus is listed here: a new bad file must say what it expects.
+  assert.deepEqual(readdirSync(resolve(fixtures, 'bad')).sort(), Object.keys(expected).sort());
+  for (const [file, [line, problemCode]] of Object.entries(expected)) {
+    assert.ok(
+      doc.problems.some((p) => p.file === file && p.line === line && p.code === problemCode),
+      `${file}: expected ${line}:${problemCode}, got ${JSON.stringify(doc.problems.filter((p) => p.file === file))}`,
+    );
+  }
+});
+
+test('a root that is not a folder is a usage error, not a crash', async () => {
+  const { code, err } = await run(['list', '--root', 'no-such-folder']);
+  assert.equal(code, 2);
+  assert.match(err, /not a folder/);
+});
