@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { CheckDefinition } from '../../src/core/asset';
+import { compileCheck } from '../../src/core/engine/checkQueries';
+
+function check(type: CheckDefinition['type'], config: Record<string, unknown>): CheckDefinition {
+  return { name: `${type}_check`, type, severity: 'error', blocking: true, location: { file: '/a.sql', line: 5, column: 3 }, config };
+}
+
+async function withDb(fn: (run: (c: CheckDefinition) => Promise<{ failing: number; samples: unknown }>) => Promise<void>): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(`
+      create table t as select * from (values
+        (1, 'a', 10, timestamp '2020-01-01'), (2, 'b', 20, now()::timestamp), (2, null, 30, now()::timestamp), (4, 'z', 99, now()::timestamp)
+      ) v(id, code, ref, ts);
+      create table p as select * from (values (10), (20), (30)) v(id)`);
+    await fn(async (c) => {
+      const compiled = compileCheck(c, { relation: '"t"', relationOf: (x) => `"${x}"`, templates: { this: '"t"' } });
+      assert.ok(compiled.ok, compiled.ok ? '' : compiled.error);
+      const row = (await conn.runAndReadAll(compiled.sql)).getRowObjectsJson()[0]!;
+      return { failing: Number(row['failing_rows']), samples: row['samples'] };
+    });
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+test('each built-in check counts its failing rows and returns up to 5 samples', async () => {
+  await withDb(async (run) => {
+    const nulls = await run(check('not_null', { column: 'code' }));
+    assert.equal(nulls.failing, 1);
+    assert.deepEqual((nulls.samples as Record<string, unknown>[]).map((r) => [r['id'], r['code'], r['ref']]), [[2, null, 30]]);
+    assert.equal((await run(check('not_null', { columns: ['id', 'ref'] }))).failing, 0);
+    const dup = await run(check('unique', { columns: ['id'] }));
+    assert.deepEqual(dup, { failing: 1, samples: [{ id: 2, duplicates: '2' }] });
+    assert.equal((await run(check('unique', { columns: ['id', 'code'] }))).failing, 0);
+    assert.equal((await run(check('accepted_values', { column: 'code', values: ['a', 'b'] }))).failing, 1);
+    assert.equal((await run(check('accepted_values', { column: 'id', values: [1, 2, 4] }))).failing, 0);
+    assert.equal((await run(check('accepted_values', { column: 'id', values: [1, '2'] }))).failing, 1);
+    assert.equal((await run(check('relationships', { column: 'ref', to: 'p', field: 'id' }))).failing, 1);
+    assert.deepEqual((await run(check('row_count', { min: 5 }))).samples, [{ row_count: '4' }]);
+    assert.equal((await run(check('row_count', { min: 1, max: 4 }))).failing, 0);
+    assert.equal((await run(check('row_count', { max: 3 }))).failing, 1);
+    assert.equal((await run(check('freshness', { column: 'ts', max_age: '1 day' }))).failing, 0);
+    assert.equal((await run(check('sql', { sql: 'select * from {{ this }} where ref > 15;' }))).failing, 3);
+    const many = await run(check('sql', { sql: 'select range from range(9)' }));
+    assert.equal(many.failing, 9);
+    assert.equal((many.samples as unknown[]).length, 5);
+  });
+});
+
+test('freshness fails on old or missing data', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run("create table old as select timestamp '2020-01-01' as at; create table none as select now() as at where false");
+    for (const [rel, expected] of [['"old"', 1], ['"none"', 1]] as const) {
+      const c = compileCheck(check('freshness', { column: 'at', max_age: '2 days' }), { relation: rel, relationOf: (x) => x, templates: {} });
+      assert.ok(c.ok);
+      const row = (await conn.runAndReadAll(c.sql)).getRowObjectsJson()[0]!;
+      assert.equal(Number(row['failing_rows']), expected);
+    }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+});
+
+test('a check with missing arguments is an error, not a query', () => {
+  const ctx = { relation: '"t"', relationOf: (x: string) => x, templates: {} };
+  for (const [type, config] of [
+    ['not_null', {}],
+    ['accepted_values', { column: 'x' }],
+    ['relationships', { column: 'x' }],
+    ['row_count', {}],
+    ['freshness', { column: 'x' }],
+    ['sql', {}],
+  ] as const) {
+    const c = compileCheck(check(type, config), ctx);
+    assert.equal(c.ok, false, type);
+    assert.match((c as { error: string }).error, new RegExp(`check '${type}_check' \\(${type}\\) needs`));
+  }
+  assert.equal(compileCheck(check('dbt', {}), ctx).ok, false);
+});

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSelection } from '../../src/core/engine/selection';
+import { planMaterialization, SelectionError } from '../../src/core/engine/materializationPlan';
+import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
+import type { AssetDefinition } from '../../src/core/asset';
+import { sqlAsset } from './engineFixtures';
+
+test('parseSelection reads keys, relations, +KEY, KEY+, +KEY+, group:NAME and *, several at once', () => {
+  assert.deepEqual(parseSelection('raw/taxi_trips +analytics.daily KEY+ +mid+ group:raw *'), [
+    { kind: 'asset', text: 'raw/taxi_trips', upstream: false, downstream: false },
+    { kind: 'asset', text: 'analytics.daily', upstream: true, downstream: false },
+    { kind: 'asset', text: 'KEY', upstream: false, downstream: true },
+    { kind: 'asset', text: 'mid', upstream: true, downstream: true },
+    { kind: 'group', group: 'raw' },
+    { kind: 'all' },
+  ]);
+  assert.deepEqual(parseSelection('  a,b  '), [
+    { kind: 'asset', text: 'a', upstream: false, downstream: false },
+    { kind: 'asset', text: 'b', upstream: false, downstream: false },
+  ]);
+});
+
+// a -> b -> d, a -> c -> d, e alone; x is an external source read by a.
+function graph() {
+  const external: AssetDefinition = {
+    key: ['x'],
+    source: 'external',
+    location: { file: '/w/a.sql', line: 1, column: 1 },
+    deps: [],
+    checks: [],
+    definitionHash: '',
+  };
+  const defs = [
+    external,
+    sqlAsset({ name: 'raw.a', sql: 'select 1', deps: ['x'], group: 'raw' }, '/w/a.sql'),
+    sqlAsset({ name: 'mid.b', sql: 'select 1', deps: ['raw.a'], group: 'mid' }, '/w/b.sql'),
+    sqlAsset({ name: 'mid.c', sql: 'select 1', deps: ['raw.a'], group: 'mid' }, '/w/c.sql'),
+    sqlAsset({ name: 'top.d', sql: 'select 1', deps: ['mid.b', 'mid.c'], group: 'top' }, '/w/d.sql'),
+    sqlAsset({ name: 'other.e', sql: 'select 1', group: 'other' }, '/w/e.sql'),
+  ];
+  return buildAssetGraph('/w', [{ file: '/w/all', assets: defs, problems: [] }]);
+}
+
+test('plans are in dependency order with levels that may run side by side; externals are never planned', () => {
+  const g = graph();
+  const all = planMaterialization(g, parseSelection('*'));
+  assert.deepEqual(all.levels, [['other/e', 'raw/a'], ['mid/b', 'mid/c'], ['top/d']]);
+  assert.deepEqual(all.assets.find((a) => a.id === 'top/d')!.waitsFor.slice().sort(), ['mid/b', 'mid/c']);
+
+  assert.deepEqual(planMaterialization(g, parseSelection('+top.d')).levels, [['raw/a'], ['mid/b', 'mid/c'], ['top/d']]);
+  assert.deepEqual(planMaterialization(g, parseSelection('mid/b+')).levels, [['mid/b'], ['top/d']]);
+  assert.deepEqual(planMaterialization(g, parseSelection('group:mid')).levels, [['mid/b', 'mid/c']]);
+  // Alone in a plan, an asset waits for nothing.
+  assert.deepEqual(planMaterialization(g, parseSelection('top.d')).assets.map((a) => a.waitsFor), [[]]);
+  // Several selections merge.
+  assert.deepEqual(planMaterialization(g, parseSelection('other.e mid.c')).assets.map((a) => a.id), ['mid/c', 'other/e']);
+});
+
+test('an unknown selection is an error listing close matches; an external one says there is nothing to build', () => {
+  const g = graph();
+  assert.throws(() => planMaterialization(g, parseSelection('mid.bb')), (e: unknown) => {
+    assert.ok(e instanceof SelectionError);
+    assert.match(e.message, /No asset 'mid.bb' in the workspace\. Did you mean: .*mid\/b/);
+    return true;
+  });
+  assert.throws(() => planMaterialization(g, parseSelection('group:rw')), /No asset in group 'rw'\. Did you mean: raw/);
+  assert.throws(() => planMaterialization(g, parseSelection('x')), /'x' is an external source/);
+});
