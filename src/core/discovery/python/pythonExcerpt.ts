@@ -14,6 +14,8 @@ export interface PythonExcerpt {
   readonly rows: readonly number[];
   /** Excerpt row of a kept statement's first line → its extent in the file (for hashing definitions). */
   readonly statements: ReadonlyMap<number, { readonly start: number; readonly end: number }>;
+  /** Excerpt row of a function body's `...` → the docstring it stands for, as written (not parsed: it is one token). */
+  readonly docstrings: ReadonlyMap<number, string>;
 }
 
 /** Substrings that make a module-level statement worth parsing (besides the file's Dagster import aliases). */
@@ -25,6 +27,7 @@ export function excerptPython(text: string): PythonExcerpt {
   const pieces: string[] = [];
   const rows: number[] = [];
   const statements = new Map<number, { start: number; end: number }>();
+  const docstrings = new Map<number, string>();
   const mentions = [...MENTIONS];
 
   const keep = (line: LogicalLine): void => {
@@ -50,8 +53,12 @@ export function excerptPython(text: string): PythonExcerpt {
   for (const s of outlinePython(text)) {
     switch (s.kind) {
       case 'import': {
+        // Only Dagster's imports bind names the reader resolves.
+        const { start, end } = extent(s);
+        const statement = text.slice(start, end);
+        if (!statement.includes('dagster')) break;
         keepAll(s);
-        addAliases(text.slice(extent(s).start, extent(s).end), mentions);
+        addAliases(statement, mentions);
         break;
       }
       case 'decorated':
@@ -68,8 +75,8 @@ export function excerptPython(text: string): PythonExcerpt {
         for (let i = 0; i <= headerAt; i++) keep(s.lines[i]!);
         const body = s.lines[headerAt + 1];
         if (!header.opensBlock || !body) break;
-        if (!isClass && startsWithString(text, body.content)) keep(body);
-        else placeholder(body);
+        if (!isClass && startsWithString(text, body.content)) docstrings.set(rows.length, text.slice(body.content, body.end).trim());
+        placeholder(body);
         break;
       }
       case 'def': {
@@ -90,7 +97,7 @@ export function excerptPython(text: string): PythonExcerpt {
       }
     }
   }
-  return { text: pieces.join(''), rows, statements };
+  return { text: pieces.join(''), rows, statements, docstrings };
 }
 
 function extent(s: TopLevelStatement): { start: number; end: number } {
@@ -110,9 +117,11 @@ function startsWithString(text: string, at: number): boolean {
 /** `import dagster as dg`, `from dagster import asset as a`: the local names, so statements using them are kept. */
 function addAliases(importText: string, mentions: string[]): void {
   if (!importText.includes('dagster')) return;
+  if (!mentions.includes('dagster')) mentions.push('dagster');
+  if (!/\bas\b/.test(importText)) return;
   const words = importText.split(/[^A-Za-z0-9_]+/);
   for (let i = 0; i + 1 < words.length; i++) {
-    if (words[i] === 'as' && words[i + 1]) mentions.push(words[i + 1]!);
+    const alias = words[i + 1]!;
+    if (words[i] === 'as' && alias && !mentions.includes(alias)) mentions.push(alias);
   }
-  if (words.includes('dagster')) mentions.push('dagster');
 }

@@ -17,12 +17,21 @@ export function stringValue(node: PySyntax | undefined, source: string): string 
   }
   if (node.type === 'parenthesized_expression' && node.children.length === 1) return stringValue(node.children[0], source);
   if (node.type !== 'string') return undefined;
-  const open = node.children.find((c) => c.type === 'string_start');
-  const close = node.children.find((c) => c.type === 'string_end');
-  if (!open || !close || node.children.some((c) => c.type === 'interpolation')) return undefined;
-  const prefix = source.slice(open.start, open.end).toLowerCase();
-  if (prefix.includes('b')) return undefined;
-  const body = source.slice(open.end, close.start);
+  return literalValue(source.slice(node.start, node.end));
+}
+
+/** The value of one string literal's source text (`r"..."`, `"""..."""`); undefined for bytes and f-strings with holes. */
+export function literalValue(raw: string): string | undefined {
+  let i = 0;
+  while (i < raw.length && /[a-zA-Z]/.test(raw[i]!)) i++;
+  const prefix = raw.slice(0, i).toLowerCase();
+  const quote = raw[i];
+  if (prefix.includes('b') || (quote !== '"' && quote !== "'")) return undefined;
+  const triple = quote.repeat(3);
+  const isTriple = raw.startsWith(triple, i) && raw.length >= i + 6 && raw.endsWith(triple);
+  if (!isTriple && (raw.length < i + 2 || !raw.endsWith(quote))) return undefined;
+  const body = isTriple ? raw.slice(i + 3, -3) : raw.slice(i + 1, -1);
+  if (prefix.includes('f') && body.includes('{')) return undefined;
   if (prefix.includes('r') || !body.includes('\\')) return body;
   return body.replace(/\\(.)/gs, (whole, c: string) => ESCAPES[c] ?? whole);
 }
@@ -42,6 +51,7 @@ export function stringList(node: PySyntax | undefined, source: string): string[]
 
 /** Python's `inspect.cleandoc`: first line stripped, the rest dedented, blank edges dropped. */
 export function cleanDocstring(doc: string): string {
+  if (!doc.includes('\n')) return doc.trim();
   const lines = doc.replace(/\r\n?/g, '\n').split('\n');
   let indent = Infinity;
   for (const line of lines.slice(1)) {

@@ -78,6 +78,9 @@ export function firstWord(text: string, at: number): string {
   return text.slice(at, i);
 }
 
+/** Characters that change the outline: newline, comment, backslash, quotes, brackets. */
+const SPECIAL = /[\n#\\"'()[\]{}]/g;
+
 /** Splits the text into logical lines, skipping blank and comment-only lines. */
 export function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
@@ -105,45 +108,51 @@ export function logicalLines(text: string): LogicalLine[] {
     const content = i;
     const startRow = row;
     let depth = 0;
-    let lastCode = -1;
+    let commentAt = -1;
     let terminated = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
+    // Jump from one character that matters to the next (native regex search), not char by char.
+    SPECIAL.lastIndex = i;
+    for (;;) {
+      const m = SPECIAL.exec(text);
+      if (!m) {
+        i = n;
+        break;
+      }
+      const at = m.index;
+      const c = text.charCodeAt(at);
       if (c === 10) {
         row++;
-        i++;
+        i = at + 1;
         if (depth === 0) {
           terminated = true;
           break;
         }
+        commentAt = -1;
       } else if (c === 35) {
-        const nl = text.indexOf('\n', i);
-        i = nl < 0 ? n : nl;
+        commentAt = at;
+        const nl = text.indexOf('\n', at);
+        SPECIAL.lastIndex = nl < 0 ? n : nl;
       } else if (c === 92) {
-        const next = text.charCodeAt(i + 1);
-        if (next === 10) {
-          row++;
-          i += 2;
-        } else if (next === 13 && text.charCodeAt(i + 2) === 10) {
-          row++;
-          i += 3;
-        } else {
-          lastCode = i;
-          i++;
-        }
+        const next = text.charCodeAt(at + 1);
+        const skip = next === 10 ? 2 : next === 13 && text.charCodeAt(at + 2) === 10 ? 3 : 1;
+        if (skip > 1) row++;
+        SPECIAL.lastIndex = at + skip;
       } else if (c === 34 || c === 39) {
-        const end = skipString(text, i, c);
-        for (let k = i; k < end; k++) if (text.charCodeAt(k) === 10) row++;
-        lastCode = end - 1;
-        i = end;
-      } else if (c === 32 || c === 9 || c === 13 || c === 12) {
-        i++;
-      } else {
-        if (c === 40 || c === 91 || c === 123) depth++;
-        else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
-        lastCode = i;
-        i++;
+        const end = skipString(text, at, c);
+        for (let k = text.indexOf('\n', at); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) row++;
+        SPECIAL.lastIndex = end;
+      } else if (c === 40 || c === 91 || c === 123) {
+        depth++;
+      } else if (depth > 0) {
+        depth--;
       }
+    }
+    // The last code character: before the newline (and before a comment), blanks skipped.
+    let last = (commentAt >= 0 ? commentAt : terminated ? i - 1 : n) - 1;
+    while (last >= content) {
+      const c = text.charCodeAt(last);
+      if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 10) break;
+      last--;
     }
     out.push({
       start: pos,
@@ -152,7 +161,7 @@ export function logicalLines(text: string): LogicalLine[] {
       row: startRow,
       rows: row - startRow + (terminated ? 0 : 1),
       indent,
-      opensBlock: lastCode >= 0 && text.charCodeAt(lastCode) === 58,
+      opensBlock: last >= content && text.charCodeAt(last) === 58,
     });
     pos = i;
   }

@@ -9,6 +9,8 @@ export interface PythonParser {
   /** `language.types`/`language.fields` by id, cached so walking a tree reads names without calls into wasm. */
   readonly typeNames: readonly string[];
   readonly fieldNames: readonly (string | null)[];
+  /** By type id: whether nodes of that type are named (punctuation and keywords are not). */
+  readonly namedTypes: readonly boolean[];
 }
 
 let loading: Promise<PythonParser> | undefined;
@@ -35,7 +37,8 @@ async function load(): Promise<PythonParser> {
   const language = await treeSitter.Language.load(grammarWasm);
   const parser = new treeSitter.Parser();
   parser.setLanguage(language);
-  return { parser, language, typeNames: language.types, fieldNames: language.fields };
+  const namedTypes = language.types.map((_, id) => language.nodeTypeIsNamed(id));
+  return { parser, language, typeNames: language.types, fieldNames: language.fields, namedTypes };
 }
 
 /** Next to the bundle (dist/) first, else in node_modules of this file's folder or one above it. */

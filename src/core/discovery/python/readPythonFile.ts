@@ -1,7 +1,6 @@
 // Reads Dagster definitions from one Python file, statically (§1.2). The file is
 // never imported: tree-sitter parses the lines that can hold definitions (see
 // pythonExcerpt) and this reader walks the module level of that tree.
-import { createHash } from 'node:crypto';
 import type { AssetKey } from '../../assetKey';
 import type { AssetDefinition, CheckDefinition, DagsterAssetInfo, DependencyOrigin, DependencyRef } from '../../asset';
 import type { Problem, SourceLocation } from '../../problem';
@@ -11,7 +10,7 @@ import { excerptPython } from './pythonExcerpt';
 import type { PythonExcerpt } from './pythonExcerpt';
 import type { PythonFacts, PythonFileDiscovery, PythonJob, PythonSchedule, PythonSelection } from './pythonFileDiscovery';
 import { NO_PYTHON_FACTS } from './pythonFileDiscovery';
-import { cleanDocstring, stringList, stringValue } from './pythonLiterals';
+import { cleanDocstring, literalValue, stringList, stringValue } from './pythonLiterals';
 import type { PythonParser } from './pythonParser';
 import type { PySyntax } from './pythonSyntax';
 import { copySyntax, fieldOf } from './pythonSyntax';
@@ -260,6 +259,10 @@ class DagsterFileReader {
     if (!list || (list.type !== 'list' && list.type !== 'tuple')) return;
     for (const item of list.children) {
       const call = item.type === 'list_splat' ? item.children[0] : item;
+      if (call?.type === 'list_comprehension' || call?.type === 'generator_expression') {
+        this.unsee(call, 'assets built in a comprehension are not shown');
+        continue;
+      }
       if (call?.type !== 'call') continue;
       const called = this.names.resolve(fieldOf(call, 'function'), this.src);
       if (called === undefined) {
@@ -788,10 +791,10 @@ class DagsterFileReader {
   }
 
   private docstring(fn: PySyntax): string | undefined {
-    const body = fieldOf(fn, 'body');
-    const first = body?.children[0];
-    if (first?.type !== 'expression_statement') return undefined;
-    const doc = stringValue(first.children[0], this.src);
+    const first = fieldOf(fn, 'body')?.children[0];
+    if (!first) return undefined;
+    const raw = this.excerpt.docstrings.get(this.rowOf(first.start));
+    const doc = raw !== undefined ? literalValue(raw) : first.type === 'expression_statement' ? stringValue(first.children[0], this.src) : undefined;
     return doc === undefined ? undefined : cleanDocstring(doc);
   }
 
@@ -989,8 +992,18 @@ function splitKey(s: string): string[] {
   return s.split('/').filter((p) => p.length > 0);
 }
 
-function hash(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
+/** A 53-bit string hash (cyrb53) in hex: definitions are hashed by the thousand, sha1 costs ten times more. */
+export function hash(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }
 
 function abbreviate(s: string): string {
