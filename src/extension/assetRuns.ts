@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
-import { redact } from '../core/engine/targetConnection';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
@@ -193,4 +192,9 @@ export class AssetRuns implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/** Removes the token from any text before it reaches the log or a message. */
+function redact(text: string, token: string | undefined): string {
+  return token ? text.split(token).join('***') : text;
 }

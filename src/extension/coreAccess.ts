@@ -42,10 +42,28 @@ export interface RunRequest {
 }
 
 export interface CoreAccess {
+  /** Loads DuckDB and says its version: proves the native binding works here. */
+  probeDuckDb(): Promise<string>;
   openIndex(root: string): Promise<WorkspaceIndexAccess>;
   /** asset-studio.yml, the dbt profiles of the dbt projects in the graph, and the default. */
   loadTargets(root: string, graph: AssetGraph): Promise<ResolvedTargets>;
   /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
   readStates(root: string, graph: AssetGraph, target: TargetConfig, token: string | undefined): Promise<Map<string, AssetStateView>>;
   run(request: RunRequest): Promise<AssetRunOutcome[]>;
+}
+
+/**
+ * The core loaded on first use: DuckDB's native binding alone takes ~100 ms
+ * to load, which must not count against activation.
+ */
+export function lazyCoreAccess(load: () => Promise<CoreAccess>): CoreAccess {
+  let loading: Promise<CoreAccess> | undefined;
+  const core = (): Promise<CoreAccess> => (loading ??= load());
+  return {
+    probeDuckDb: async () => (await core()).probeDuckDb(),
+    openIndex: async (root) => (await core()).openIndex(root),
+    loadTargets: async (root, graph) => (await core()).loadTargets(root, graph),
+    readStates: async (root, graph, target, token) => (await core()).readStates(root, graph, target, token),
+    run: async (request) => (await core()).run(request),
+  };
 }

@@ -9,6 +9,7 @@ import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
 import { loadProjectFile } from '../core/project/projectFile';
 import { targetsOf } from '../core/engine/materializeWorkspace';
 import { readAssetStates } from '../core/engine/assetStates';
+import { probeDuckDb } from '../core/engine/duckdbProbe';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -52,6 +53,7 @@ function eventView(e: EngineEvent): RunEventView | undefined {
 /** The real core behind the extension's seam. */
 export function createCoreAccess(): CoreAccess {
   return {
+    probeDuckDb,
     openIndex: (root) => WorkspaceIndex.open(root),
     async loadTargets(root, graph) {
       const project = await loadProjectFile(root);

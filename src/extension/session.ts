@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from './disposables';
 import { TargetStatusItem } from './targetStatusItem';
-import { probeDuckDb } from '../core/engine/duckdbProbe';
 import type { CoreAccess } from './coreAccess';
-import { createCoreAccess } from './coreBinding';
+import { lazyCoreAccess } from './coreAccess';
 import { MotherDuckToken } from './motherDuckToken';
 import { TargetSelection } from './targetSelection';
 import { AssetGraphService } from './assetGraphService';
@@ -35,10 +34,15 @@ export class AssetStudioSession implements vscode.Disposable {
   }
 
   static async start(context: vscode.ExtensionContext): Promise<AssetStudioSession> {
-    const session = new AssetStudioSession(context, createCoreAccess());
+    const started = performance.now();
+    const session = new AssetStudioSession(
+      context,
+      lazyCoreAccess(async () => (await import('./coreBinding')).createCoreAccess()),
+    );
     context.subscriptions.push(session);
     try {
       session.registerFeatures();
+      session.log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms; discovery continues in the background`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       session.log.error(`Activation failed: ${message}`);
@@ -71,7 +75,7 @@ export class AssetStudioSession implements vscode.Disposable {
 
   private async checkEngine(): Promise<void> {
     try {
-      const version = await probeDuckDb();
+      const version = await this.core.probeDuckDb();
       this.log.info(`DuckDB ${version} ready`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -43,6 +43,13 @@ function next(event: vscode.Event<unknown>, what: string, ms = 20_000): Promise<
   });
 }
 
+/** The lenses of a file as VS Code computes them (the document must be open for that). */
+async function lensesOf(file: string): Promise<vscode.CodeLens[]> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(document);
+  return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+}
+
 async function countRows(dbFile: string, relation: string): Promise<number> {
   // Opening the file here proves the extension does not hold it between runs.
   const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
@@ -76,7 +83,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     const zones = s.graphs.findAsset('raw/zones');
     assert.ok(zones, 'raw/zones is in the graph');
     const file = zones.node.definition.location.file;
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file));
+    const lenses = await lensesOf(file);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.includes('▶ Materialize'), `lenses: ${titles.join(' | ')}`);
     assert.ok(titles.includes('+ upstream'));
@@ -101,7 +108,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     const state = s.graphs.states(root).get('raw/zones');
     assert.equal(state?.status, 'fresh');
     const file = s.graphs.findAsset('raw/zones')?.node.definition.location.file ?? '';
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file));
+    const lenses = await lensesOf(file);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.some((t) => t.startsWith(`${rows.toLocaleString('en-US')} rows`)), titles.join(' | '));
     const n = s.graphs.findAsset('raw/zones')?.node.checks.length ?? 0;
