@@ -7,8 +7,8 @@ export interface DelegatedCommand {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
-  /** What runs it, for messages: `dagster` or `dbt`. */
-  readonly tool: 'dagster' | 'dbt';
+  /** What runs it, for messages: `dagster` or `dbt` (default: read from the command line). */
+  readonly tool?: 'dagster' | 'dbt';
   /** The Python interpreter involved, when known (for the "how to install" message). */
   readonly python?: string;
 }
@@ -106,4 +106,10 @@ export function buildDbtCommand(opts: DbtCommandOptions): DelegatedCommand {
     tool: 'dbt',
     ...(opts.python ? { python: opts.python } : {}),
   };
+}
+
+/** The tool a command runs, when it does not say. */
+export function toolOf(cmd: DelegatedCommand): 'dagster' | 'dbt' {
+  if (cmd.tool) return cmd.tool;
+  return cmd.args.includes('dagster') || /dagster/.test(cmd.command) ? 'dagster' : 'dbt';
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { DelegatedCommand } from './delegatedCommand';
+import { toolOf } from './delegatedCommand';
 import { explainMissingTool, explainSpawnError } from './toolFailure';
 
 export type DelegatedRunStatus = 'succeeded' | 'failed' | 'cancelled' | 'tool-missing' | 'spawn-failed';
@@ -51,7 +52,7 @@ function failureMessage(cmd: DelegatedCommand, exitCode: number | null, signal: 
     .filter((l) => l.trim() !== '' && !/^\s/.test(l) && !l.startsWith('Traceback (most recent call last)'))
     .slice(-3)
     .join('\n');
-  return `${cmd.tool} ${how}.${tail ? `\n${tail}` : ''}`;
+  return `${toolOf(cmd)} ${how}.${tail ? `\n${tail}` : ''}`;
 }
 
 /**
@@ -63,7 +64,7 @@ export function runDelegated(cmd: DelegatedCommand, opts: DelegatedRunOptions = 
   const started = Date.now();
   const output: string[] = [];
   if (opts.signal?.aborted) {
-    return Promise.resolve({ status: 'cancelled', exitCode: null, signal: null, message: `${cmd.tool} run cancelled before it started.`, output, durationMs: 0 });
+    return Promise.resolve({ status: 'cancelled', exitCode: null, signal: null, message: `${toolOf(cmd)} run cancelled before it started.`, output, durationMs: 0 });
   }
   return new Promise((resolve) => {
     let settled = false;
@@ -121,7 +122,7 @@ export function runDelegated(cmd: DelegatedCommand, opts: DelegatedRunOptions = 
       if (cancelled) {
         // The tree may still hold children that ignored SIGTERM.
         killTree(child, 'SIGKILL');
-        finish({ status: 'cancelled', exitCode: code, signal: sig, message: `${cmd.tool} run cancelled.` });
+        finish({ status: 'cancelled', exitCode: code, signal: sig, message: `${toolOf(cmd)} run cancelled.` });
         return;
       }
       if (code === 0) {

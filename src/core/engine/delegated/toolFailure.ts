@@ -1,4 +1,5 @@
 import type { DelegatedCommand } from './delegatedCommand';
+import { toolOf } from './delegatedCommand';
 
 const WHERE_INTERPRETER =
   'The interpreter is the one chosen with "Python: Select Interpreter" (Python extension), else the assetStudio.pythonPath setting.';
@@ -15,7 +16,7 @@ function pipPackage(moduleName: string): string {
 /** Why a delegated tool could not even start, in words the user can act on; undefined when it did start. */
 export function explainSpawnError(cmd: DelegatedCommand, errorCode: string | undefined): string | undefined {
   if (errorCode === 'ENOENT') {
-    if (cmd.tool === 'dbt') {
+    if (toolOf(cmd) === 'dbt') {
       const where = cmd.python ? `next to ${cmd.python} or on PATH` : 'on PATH';
       return `dbt was not found (${where}). Install it in your Python environment: pip install dbt-duckdb. ${WHERE_INTERPRETER}`;
     }

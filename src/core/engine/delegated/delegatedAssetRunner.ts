@@ -1,0 +1,165 @@
+import type { CheckDefinition } from '../../asset';
+import { keyToString } from '../../assetKey';
+import type { AssetNode } from '../../graph/assetGraph';
+import type { CheckResult } from '../checkQueries';
+import type { DelegatedRunner } from '../planRunner';
+import { dagsterStepKey, parseDagsterEventOutput } from './dagsterEventOutput';
+import { readDbtRunResults } from './dbtRunResults';
+import type { DbtRunResultsSummary } from './dbtRunResults';
+import { buildDagsterCommand, buildDbtCommand } from './delegatedCommand';
+import type { DelegatedCommand } from './delegatedCommand';
+import { runDelegated } from './delegatedRun';
+import type { DelegatedRunOutcome } from './delegatedRun';
+
+export interface DelegatedRunnerOptions {
+  /** The interpreter chosen by the Python extension, else `assetStudio.pythonPath`. */
+  readonly python?: string;
+  /** An explicit dbt executable (default: next to `python`, else on PATH). */
+  readonly dbtExecutable?: string;
+  /** DAGSTER_HOME when the environment has none (default: Dagster's temporary instance). */
+  readonly dagsterHome?: string;
+}
+
+type Outcome = Awaited<ReturnType<DelegatedRunner>>;
+
+const NO_PYTHON =
+  'No Python interpreter: choose one with "Python: Select Interpreter" (Python extension) or set assetStudio.pythonPath, with Dagster installed in it (pip install dagster dagster-duckdb).';
+
+function checkDefinition(node: AssetNode, name: string): CheckDefinition | undefined {
+  return node.checks.find((c) => c.name === name);
+}
+
+/** Streams the tool's lines into the run log, under the asset. */
+async function run(cmd: DelegatedCommand, id: string, ctx: Parameters<DelegatedRunner>[1]): Promise<DelegatedRunOutcome> {
+  ctx.onEvent({ type: 'log', level: 'info', asset: id, message: `$ ${[cmd.command, ...cmd.args].join(' ')}` });
+  return runDelegated(cmd, {
+    signal: ctx.signal,
+    onOutput: (line) => ctx.onEvent({ type: 'log', level: 'info', asset: id, message: line }),
+  });
+}
+
+function notRun(outcome: DelegatedRunOutcome): Outcome | undefined {
+  if (outcome.status === 'tool-missing' || outcome.status === 'spawn-failed' || outcome.status === 'cancelled') {
+    return { status: 'failed', error: outcome.message ?? outcome.status, checks: [] };
+  }
+  return undefined;
+}
+
+async function runDagsterAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Outcome> {
+  const info = node.definition.dagster;
+  if (!opts.python) return { status: 'failed', error: NO_PYTHON, checks: [] };
+  if (info?.external) return { status: 'failed', error: `${node.id} is an external asset (AssetSpec): Dagster does not materialize it.`, checks: [] };
+  const cmd = buildDagsterCommand({
+    python: opts.python,
+    keys: [node.id],
+    ...(info?.module ? { module: info.module } : { file: info?.file ?? node.definition.location.file }),
+    cwd: ctx.projectRoot,
+    targetEnv: ctx.target.env,
+    ...(opts.dagsterHome ? { dagsterHome: opts.dagsterHome } : {}),
+  });
+  const outcome = await run(cmd, node.id, ctx);
+  const early = notRun(outcome);
+  if (early) return early;
+  const summary = parseDagsterEventOutput(outcome.output);
+  const checks: CheckResult[] = summary.checks
+    .filter((c) => keyToString(c.asset) === node.id)
+    .map((c) => {
+      const def = checkDefinition(node, c.name);
+      return {
+        asset: node.id,
+        name: c.name,
+        passed: c.passed,
+        severity: def?.severity ?? 'error',
+        blocking: def?.blocking ?? false,
+        // Dagster's log does not say how many rows failed.
+        failingRows: 0,
+        samples: [],
+        durationMs: 0,
+        ...(def ? { location: def.location } : {}),
+      };
+    });
+  for (const c of summary.checks) {
+    if (!c.passed && c.description) ctx.onEvent({ type: 'log', level: 'warn', asset: node.id, message: `check ${c.name}: ${c.description}` });
+  }
+  const step = dagsterStepKey(parseKeyParts(node.id));
+  const materialized = summary.materialized.some((m) => keyToString(m.key) === node.id);
+  const failedStep = summary.failedSteps.find((f) => f.stepKey === step) ?? summary.failedSteps[0];
+  if (outcome.status === 'succeeded' && (materialized || summary.status === 'success')) return { status: 'success', rows: null, checks };
+  const error = failedStep?.error ?? summary.runMessage ?? outcome.message ?? 'Dagster run failed';
+  return { status: 'failed', rows: null, error, checks };
+}
+
+function parseKeyParts(id: string): string[] {
+  return id.split('/');
+}
+
+function dbtChecks(node: AssetNode, summary: DbtRunResultsSummary): CheckResult[] {
+  return summary.tests
+    .filter((t) => t.asset && keyToString(t.asset) === node.id)
+    .map((t) => {
+      const def = checkDefinition(node, t.name);
+      return {
+        asset: node.id,
+        name: t.name,
+        passed: t.passed,
+        severity: def?.severity ?? t.severity,
+        blocking: def?.blocking ?? t.severity === 'error',
+        failingRows: t.failures ?? 0,
+        samples: [],
+        durationMs: Math.round(t.executionTime * 1000),
+        ...(t.status === 'error' || t.status === 'skipped' ? { error: t.message ?? `dbt test ${t.status}` } : {}),
+        ...(def ? { location: def.location } : {}),
+      };
+    });
+}
+
+async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Outcome> {
+  const info = node.definition.dbt;
+  if (!info) return { status: 'failed', error: `${node.id} has no dbt project`, checks: [] };
+  const started = new Date();
+  const cmd = buildDbtCommand({
+    ...(opts.python ? { python: opts.python } : {}),
+    ...(opts.dbtExecutable ? { dbtExecutable: opts.dbtExecutable } : {}),
+    selectors: [info.selector],
+    projectDir: info.projectDir,
+    target: ctx.target.name,
+    targetEnv: ctx.target.env,
+  });
+  const outcome = await run(cmd, node.id, ctx);
+  const early = notRun(outcome);
+  if (early) return early;
+  const testAssets = new Map(node.checks.map((c) => [c.name, node.definition.key] as const));
+  const summary = await readDbtRunResults(info.projectDir, { notBefore: started, testAssets });
+  for (const p of summary.problems) ctx.onEvent({ type: 'log', level: 'warn', asset: node.id, message: p });
+  const checks = dbtChecks(node, summary);
+  const result = summary.nodes.find((n) => keyToString(n.key) === node.id || n.name === info.selector);
+  if (!result) {
+    // A source has no node of its own: its tests are the run.
+    if (info.resourceType === 'source' && outcome.status === 'succeeded') return { status: 'success', rows: null, checks };
+    return { status: 'failed', rows: null, error: outcome.message ?? `dbt reported nothing for ${info.selector}`, checks };
+  }
+  const rows = result.rowsAffected ?? null;
+  if (result.status === 'error') return { status: 'failed', rows, error: result.message ?? 'dbt failed', checks };
+  if (result.status === 'skipped') return { status: 'failed', rows, error: `dbt skipped ${info.selector}`, checks };
+  const blocking = checks.filter((c) => !c.passed && c.severity === 'error');
+  if (blocking.length > 0) {
+    const names = blocking.map((c) => `${c.name} (${c.failingRows} rows)`).join(', ');
+    // dbt build runs tests after building: unlike SQL assets, nothing is rolled back.
+    return { status: 'failed', rows, error: `dbt test failed: ${names}; dbt keeps the model it built`, checks };
+  }
+  return { status: 'success', rows, checks };
+}
+
+/**
+ * The engine's runner for Dagster and dbt assets (§5.5): runs the workspace's
+ * own tool with the target's env, streams its output to the run log, and
+ * turns Dagster check evaluations and dbt test results into check results.
+ */
+export function createDelegatedRunner(opts: DelegatedRunnerOptions = {}): DelegatedRunner {
+  return async (node, ctx) => {
+    const source = node.definition.source;
+    if (source === 'dbt') return runDbtAsset(node, ctx, opts);
+    if (source === 'dagster') return runDagsterAsset(node, ctx, opts);
+    return { status: 'failed', error: `${node.id} is a ${source} asset: there is no tool to materialize it`, checks: [] };
+  };
+}

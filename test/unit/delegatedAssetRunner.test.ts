@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AssetDefinition, CheckDefinition } from '../../src/core/asset';
+import type { AssetNode } from '../../src/core/graph/assetGraph';
+import type { TargetConfig } from '../../src/core/project/targetConfig';
+import type { EngineEvent } from '../../src/core/engine/engineEvents';
+import { createDelegatedRunner } from '../../src/core/engine/delegated/delegatedAssetRunner';
+import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
+
+/*
+ * Dagster and dbt cannot be installed here. These tests put a stand-in
+ * executable where the real tool would be: it records its command line and
+ * environment and replays a recorded output (test/fixtures/recorded/). What
+ * is exercised for real: the command, the environment, the child process,
+ * reading run_results.json from the project's target/ folder, and the mapping
+ * to check results.
+ */
+
+const RECORDED = path.resolve(__dirname, '../fixtures/recorded');
+const TAXI = path.resolve(__dirname, '../fixtures/dbt/nyc_taxi_dbt');
+
+const target: TargetConfig = {
+  name: 'dev',
+  type: 'duckdb',
+  path: '/tmp/dev.duckdb',
+  schema: 'analytics',
+  threads: 1,
+  env: { DBT_TARGET: 'dev', DUCKDB_PATH: '/tmp/dev.duckdb' },
+  protected: false,
+  from: 'dbt-profile',
+};
+
+function standIn(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+async function dbtNodes(projectDir: string): Promise<Map<string, AssetNode>> {
+  const d = await discoverDbtProject(projectDir);
+  const defs = d.discoveries.flatMap((f) => f.assets);
+  const checks = d.discoveries.flatMap((f) => f.detachedChecks ?? []);
+  const nodes = new Map<string, AssetNode>();
+  for (const def of defs) {
+    const id = def.key.join('/');
+    nodes.set(id, { id, definition: def, checks: checks.filter((c) => c.asset.join('/') === id).map((c) => c.check) });
+  }
+  return nodes;
+}
+
+test('dbt asset: dbt build with the target, run_results.json read into check results, failing test fails the asset', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-dbt-'));
+  const project = path.join(work, 'nyc_taxi_dbt');
+  fs.cpSync(TAXI, project, { recursive: true });
+  const venv = path.join(work, 'venv', 'bin');
+  fs.mkdirSync(venv, { recursive: true });
+  const python = standIn(venv, 'python', 'exit 0');
+  // dbt next to the interpreter: writes the recorded results as dbt build does, prints, exits 1 (a test failed).
+  standIn(
+    venv,
+    'dbt',
+    [
+      'echo "$@" > "$PWD/args.txt"',
+      'echo "DBT_TARGET=$DBT_TARGET DUCKDB_PATH=$DUCKDB_PATH" > "$PWD/env.txt"',
+      'mkdir -p target',
+      `sed 's/2025-01-14T09:12:41.761524Z/'"$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"'/' '${RECORDED}/dbt-duckdb-1.9-build-run_results.json' > target/run_results.json`,
+      `cp '${RECORDED}/dbt-duckdb-1.9-manifest-excerpt.json' target/manifest.json`,
+      'echo "09:12:41  1 of 11 START sql view model analytics.stg_trips ........ [RUN]"',
+      'echo "09:12:41  Done. PASS=6 WARN=1 ERROR=1 SKIP=2 TOTAL=11" >&2',
+      'exit 1',
+    ].join('\n'),
+  );
+  const nodes = await dbtNodes(project);
+  const events: EngineEvent[] = [];
+  const r = await createDelegatedRunner({ python })(nodes.get('stg_trips')!, { target, projectRoot: work, onEvent: (e) => events.push(e) });
+
+  assert.equal(fs.readFileSync(path.join(project, 'args.txt'), 'utf8').trim(), `build --select stg_trips --target dev --project-dir ${project}`);
+  assert.equal(fs.readFileSync(path.join(project, 'env.txt'), 'utf8').trim(), 'DBT_TARGET=dev DUCKDB_PATH=/tmp/dev.duckdb');
+  assert.equal(r.status, 'failed');
+  assert.match(r.error!, /dbt test failed: unique_stg_trips_trip_id \(4 rows\); dbt keeps the model it built/);
+  const byName = new Map(r.checks.map((c) => [c.name, c]));
+  assert.deepEqual(
+    r.checks.map((c) => [c.name, c.passed, c.severity, c.failingRows]).sort(),
+    [
+      ['accepted_values_stg_trips_payment_type__1__2__3__4__5__6', false, 'warn', 2],
+      ['assert_no_negative_fares', true, 'error', 0],
+      ['not_null_stg_trips_trip_id', true, 'error', 0],
+      ['relationships_stg_trips_pickup_zone_id__zone_id__ref_stg_zones_', true, 'error', 0],
+      ['unique_stg_trips_trip_id', false, 'error', 4],
+    ],
+  );
+  // Each result carries the check's own YAML line from discovery.
+  assert.equal(byName.get('unique_stg_trips_trip_id')!.location!.line, 10);
+  assert.equal(path.basename(byName.get('unique_stg_trips_trip_id')!.location!.file), 'schema.yml');
+  const logs = events.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message);
+  assert.ok(logs.some((l) => l.includes('Done. PASS=6 WARN=1 ERROR=1')), 'the tool output reaches the run log');
+});
+
+test('dbt asset: run_results.json left by an earlier run is not taken for this one', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-stale-'));
+  const project = path.join(work, 'p');
+  fs.cpSync(TAXI, project, { recursive: true });
+  fs.mkdirSync(path.join(project, 'target'));
+  fs.copyFileSync(path.join(RECORDED, 'dbt-duckdb-1.9-build-run_results.json'), path.join(project, 'target/run_results.json'));
+  const dbt = standIn(work, 'fake-dbt', 'echo "Encountered an error: Runtime Error  Could not find profile named nyc_taxi"; exit 2');
+  const nodes = await dbtNodes(project);
+  const r = await createDelegatedRunner({ dbtExecutable: dbt })(nodes.get('stg_zones')!, { target, projectRoot: work, onEvent: () => undefined });
+  assert.equal(r.status, 'failed');
+  assert.match(r.error!, /Could not find profile named nyc_taxi/);
+  assert.deepEqual(r.checks, []);
+});
+
+test('dbt asset: no dbt anywhere gives the install message', async () => {
+  const nodes = await dbtNodes(TAXI);
+  const r = await createDelegatedRunner({ dbtExecutable: '/nonexistent/dbt' })(nodes.get('stg_zones')!, { target, projectRoot: TAXI, onEvent: () => undefined });
+  assert.equal(r.status, 'failed');
+  assert.match(r.error!, /dbt was not found .*pip install dbt-duckdb/);
+});
+
+function dagsterNode(file: string, checks: CheckDefinition[]): AssetNode {
+  const definition: AssetDefinition = {
+    key: ['raw', 'taxi_trips'],
+    source: 'dagster',
+    location: { file, line: 12, column: 1 },
+    deps: [],
+    checks: [],
+    definitionHash: 'h',
+    dagster: { file },
+  };
+  return { id: 'raw/taxi_trips', definition, checks };
+}
+
+test('Dagster asset: python -m dagster asset materialize, check evaluations from its log', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-dg-'));
+  const defs = path.join(work, 'defs.py');
+  fs.writeFileSync(defs, '');
+  const python = standIn(work, 'python', [`echo "$@" > '${work}/args.txt'`, `echo "$DBT_TARGET" > '${work}/env.txt'`, `cat '${RECORDED}/dagster-1.10-asset-materialize-failure.log' >&2`, 'exit 1'].join('\n'));
+  const check: CheckDefinition = { name: 'no_negative_fares', type: 'dagster', severity: 'warn', blocking: false, location: { file: defs, line: 30, column: 1 } };
+  const r = await createDelegatedRunner({ python })(dagsterNode(defs, [check]), { target, projectRoot: work, onEvent: () => undefined });
+  assert.equal(fs.readFileSync(path.join(work, 'args.txt'), 'utf8').trim(), `-m dagster asset materialize --select raw/taxi_trips -f ${defs}`);
+  assert.equal(fs.readFileSync(path.join(work, 'env.txt'), 'utf8').trim(), 'dev');
+  // The asset itself materialized; the run failed on another step (taxi_zones).
+  assert.equal(r.status, 'failed');
+  assert.match(r.error!, /IOException: IO Error: No files found/);
+  assert.deepEqual(r.checks.map((c) => [c.asset, c.name, c.passed, c.severity, c.location?.line]), [['raw/taxi_trips', 'no_negative_fares', false, 'warn', 30]]);
+
+  const ok = standIn(work, 'python-ok', `cat '${RECORDED}/dagster-1.10-asset-materialize-success.log' >&2`);
+  const r2 = await createDelegatedRunner({ python: ok })(dagsterNode(defs, [check]), { target, projectRoot: work, onEvent: () => undefined });
+  assert.equal(r2.status, 'success');
+  assert.deepEqual(r2.checks.map((c) => [c.name, c.passed]), [['no_negative_fares', true]]);
+});
+
+test('Dagster asset: without an interpreter, or with a python lacking dagster, the message says what to do', async () => {
+  const node = dagsterNode('/x/defs.py', []);
+  const none = await createDelegatedRunner({})(node, { target, projectRoot: os.tmpdir(), onEvent: () => undefined });
+  assert.match(none.error!, /No Python interpreter: choose one with "Python: Select Interpreter"/);
+  const real = await createDelegatedRunner({ python: 'python3' })(node, { target, projectRoot: os.tmpdir(), onEvent: () => undefined });
+  assert.equal(real.status, 'failed');
+  assert.match(real.error!, /Dagster is not installed .*pip install dagster dagster-duckdb/);
+});
