@@ -15,6 +15,7 @@ import { planMaterialization } from './materializationPlan';
 import { parseSelection } from './selection';
 import type { DelegatedRunner, PartitionChoice } from './planRunner';
 import { runPlan } from './planRunner';
+import { createDelegatedRunner } from './delegatedAssetRunner';
 
 /** A refusal before anything ran: bad selection, unknown or protected target. */
 export class MaterializeRefused extends Error {
@@ -73,7 +74,10 @@ export interface MaterializeSelectionOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: EngineEvent) => void;
   readonly partitions?: PartitionChoice;
+  /** Runs Dagster/dbt assets; default: the workspace's own tools with `pythonPath`. */
   readonly delegated?: DelegatedRunner;
+  /** Interpreter for Dagster (and the dbt beside it); default `python3` on PATH. */
+  readonly pythonPath?: string;
   /** An already loaded workspace (the editor's index); default: load it now. */
   readonly workspace?: LoadedWorkspace;
 }
@@ -123,7 +127,7 @@ export async function materializeSelection(root: string, selections: readonly st
     onEvent: opts.onEvent,
     checksOnly: opts.checksOnly,
     partitions: opts.partitions,
-    delegated: opts.delegated,
+    delegated: opts.delegated ?? createDelegatedRunner({ python: opts.pythonPath, token: opts.token }),
     // Checks on a protected target read only, unless confirmed: their results are not stored.
     recordState: !(opts.checksOnly && isProtectedTarget(target) && !confirmed),
   });
