@@ -96,10 +96,13 @@ test('profiles.yml falls back to ~/.dbt and picks the profile dbt_project.yml na
       '    dev: {type: duckdb, path: shop.duckdb, schema: staging}',
     ].join('\n'),
   });
-  const r = readDbtProfileTargets(project, { homeDir: home });
+  const r = readDbtProfileTargets(project, { homeDir: home, env: {} });
   assert.equal(r.profilesFile, path.join(home, '.dbt/profiles.yml'));
   assert.deepEqual(r.targets.map((t) => [t.name, t.path, t.schema]), [['dev', path.join(project, 'shop.duckdb'), 'staging']]);
-  assert.deepEqual(readDbtProfileTargets(project, { homeDir: home, profileName: 'other' }).targets.map((t) => t.path), [path.join(project, 'other.duckdb')]);
+  assert.deepEqual(readDbtProfileTargets(project, { homeDir: home, profileName: 'other', env: {} }).targets.map((t) => t.path), [path.join(project, 'other.duckdb')]);
+  // DBT_PROFILES_DIR comes first, as in dbt.
+  const elsewhere = tempDir({ 'profiles.yml': 'shop:\n  outputs:\n    ci: {type: duckdb, path: ci.duckdb}\n' });
+  assert.deepEqual(readDbtProfileTargets(project, { homeDir: home, env: { DBT_PROFILES_DIR: elsewhere } }).targets.map((t) => t.name), ['ci']);
   const missing = readDbtProfileTargets(project, { homeDir: home, profileName: 'nope' });
   assert.deepEqual(missing.targets, []);
   assert.equal(missing.problems[0].code, 'dbt.profile.missing');
@@ -108,9 +111,9 @@ test('profiles.yml falls back to ~/.dbt and picks the profile dbt_project.yml na
 test('no profiles.yml anywhere: no targets, no problem; broken YAML: a problem at its line', () => {
   const project = tempDir({ 'dbt_project.yml': 'name: x\n' });
   const emptyHome = tempDir({});
-  assert.deepEqual(readDbtProfileTargets(project, { homeDir: emptyHome }), { targets: [], problems: [] });
+  assert.deepEqual(readDbtProfileTargets(project, { homeDir: emptyHome, env: {} }), { targets: [], problems: [] });
   const broken = tempDir({ 'dbt_project.yml': 'name: x\nprofile: x\n', 'profiles.yml': 'x:\n  outputs:\n    dev: {type: duckdb, path: [\n' });
-  const r = readDbtProfileTargets(broken, { homeDir: emptyHome });
+  const r = readDbtProfileTargets(broken, { homeDir: emptyHome, env: {} });
   assert.equal(r.targets.length, 0);
   assert.equal(r.problems[0].code, 'dbt.profile.invalid');
   assert.equal(r.problems[0].line, 3);

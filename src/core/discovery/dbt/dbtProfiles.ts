@@ -112,8 +112,10 @@ function readOutput(
 
 /**
  * dbt `profiles.yml` outputs of `type: duckdb` as targets (§3): profiles.yml
- * in the project folder, else `~/.dbt/profiles.yml`; the profile named by
- * dbt_project.yml's `profile:`. Never throws.
+ * in `$DBT_PROFILES_DIR` when set, else in the project folder, else
+ * `~/.dbt/profiles.yml`; the profile named by dbt_project.yml's `profile:`.
+ * `env_var('X', 'default')` takes X from `opts.env` when set, else the
+ * default, as dbt does. Never throws.
  */
 export function readDbtProfileTargets(projectDir: string, opts: DbtProfileOptions = {}): DbtProfileTargets {
   const problems: Problem[] = [];
@@ -125,7 +127,9 @@ export function readDbtProfileTargets(projectDir: string, opts: DbtProfileOption
       const projectFile = path.join(projectDir, DBT_PROJECT_FILE);
       if (existsSync(projectFile)) profileName = parseDbtProjectFile(projectFile, readFileSync(projectFile, 'utf8')).profile;
     }
-    const candidates = [path.join(projectDir, 'profiles.yml'), path.join(opts.homeDir ?? os.homedir(), '.dbt', 'profiles.yml')];
+    // dbt's order: DBT_PROFILES_DIR, then the project folder, then ~/.dbt.
+    const fromEnv = env.DBT_PROFILES_DIR ? [path.join(path.resolve(projectDir, env.DBT_PROFILES_DIR), 'profiles.yml')] : [];
+    const candidates = [...fromEnv, path.join(projectDir, 'profiles.yml'), path.join(opts.homeDir ?? os.homedir(), '.dbt', 'profiles.yml')];
     const profilesFile = candidates.find((f) => existsSync(f));
     if (!profilesFile) return { targets: [], problems };
     const y = parseYamlWithPositions(profilesFile, readFileSync(profilesFile, 'utf8'), `${CODE}.invalid`);
