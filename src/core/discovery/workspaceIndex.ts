@@ -122,7 +122,7 @@ export class WorkspaceIndex {
       if (file.endsWith('.sql')) {
         if (gone.has(file)) this.sql.delete(file);
         else sqlToRead.push(file);
-      } else if (file.endsWith('.py')) {
+      } else if (file.endsWith('.py') && this.pythonReader) {
         pythonTouched = true;
         if (gone.has(file)) {
           this.python.delete(file);

@@ -73,11 +73,13 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
   }
   const touched = new Set<string>(newDetached.keys());
   const newOwn = new Map<string, AssetDefinition>();
-  for (const n of old.nodes.values()) {
-    const replacement = defs.get(n.definition);
-    if (replacement) {
-      newOwn.set(n.id, replacement);
-      touched.add(n.id);
+  for (const f of changedFiles) {
+    for (const n of old.nodesByFile.get(f) ?? []) {
+      const replacement = defs.get(n.definition);
+      if (replacement) {
+        newOwn.set(n.id, replacement);
+        touched.add(n.id);
+      }
     }
   }
   for (const id of touched) {
@@ -88,8 +90,9 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
     nodes.set(id, { id, definition: def, checks: [...own, ...kept, ...(newDetached.get(id) ?? [])] });
   }
   // External sources are placed at the first reference to them, which may have moved.
-  for (const n of old.nodes.values()) {
-    if (n.definition.source !== 'external' || !changedFiles.has(n.definition.location.file)) continue;
+  for (const id of externalsReadBy(old, changes)) {
+    const n = old.nodes.get(id)!;
+    if (!changedFiles.has(n.definition.location.file)) continue;
     const moved = locations.get(locKey(n.definition.location));
     if (moved) nodes.set(n.id, { ...n, definition: { ...n.definition, location: moved } });
   }
@@ -103,6 +106,17 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
     if (list.length > 0) byFile.set(f, list);
   }
   return new ResolvedAssetGraph(old.root, nodes, edges, problems, old.unseen, old.indexes, byFile);
+}
+
+/** External sources the changed files' assets read (only those can be placed in a changed file). */
+function externalsReadBy(old: ResolvedAssetGraph, changes: readonly FileChange[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of changes) {
+    for (const a of c.before.assets) {
+      for (const up of old.upstreamOf(a.key.join('/'))) if (old.nodes.get(up)?.definition.source === 'external') out.add(up);
+    }
+  }
+  return out;
 }
 
 /** What decides edges, nodes and graph problems: keys, sources, dependencies, check targets. */

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -33,46 +34,54 @@ export type SqlParseResult =
       readonly errorType?: string;
     };
 
-// One in-memory DuckDB for the whole process, made on first use: parsing needs no data.
-let connection: Promise<DuckDBConnection> | undefined;
+// One in-memory DuckDB for the whole process, made on first use: parsing needs no data. A
+// connection per core: each query parses its slice on its own thread.
+let connections: Promise<DuckDBConnection[]> | undefined;
 
-function parserConnection(): Promise<DuckDBConnection> {
-  connection ??= DuckDBInstance.create(':memory:').then((db) => db.connect());
-  return connection;
+function parserConnections(): Promise<DuckDBConnection[]> {
+  connections ??= DuckDBInstance.create(':memory:', { threads: '1' }).then((db) =>
+    Promise.all(Array.from({ length: Math.max(1, Math.min(4, cpus().length)) }, () => db.connect())),
+  );
+  return connections;
 }
 
-// Above this many texts a batch is split: one huge list parameter costs more than a few queries.
-const BATCH = 2000;
+// Below this many texts one query does it: splitting costs more than it gains.
+const SPLIT_ABOVE = 64;
 
-/** Parses many SQL texts with DuckDB's own parser (`json_serialize_sql`), one query per batch. */
+/** Parses many SQL texts with DuckDB's own parser (`json_serialize_sql`), in a few concurrent queries. */
 export async function parseSqlBatch(texts: readonly string[]): Promise<SqlParseResult[]> {
   if (texts.length === 0) return [];
-  const conn = await parserConnection();
-  const results: SqlParseResult[] = [];
-  for (let start = 0; start < texts.length; start += BATCH) {
-    const chunk = texts.slice(start, start + BATCH);
-    let rows: string[];
-    try {
-      const reader = await conn.runAndReadAll(
-        'select json_serialize_sql(t, skip_empty := true, skip_null := true) as j from unnest($1) with ordinality as u(t, i) order by i',
-        [listValue(chunk)],
-      );
-      rows = reader.getColumns()[0]!.map((v) => String(v));
-    } catch {
-      // A failure of the batch itself (not of one text): parse one by one so one text cannot hide the rest.
-      rows = [];
-      for (const t of chunk) {
-        try {
-          const r = await conn.runAndReadAll('select json_serialize_sql($1::varchar, skip_empty := true, skip_null := true) as j', [t]);
-          rows.push(String(r.getColumns()[0]![0]));
-        } catch (err) {
-          rows.push(JSON.stringify({ error: true, error_message: err instanceof Error ? err.message : String(err) }));
-        }
+  const conns = await parserConnections();
+  const parts = texts.length <= SPLIT_ABOVE ? 1 : conns.length;
+  const size = Math.ceil(texts.length / parts);
+  const slices = await Promise.all(
+    Array.from({ length: parts }, (_, k) => parseSlice(conns[k]!, texts.slice(k * size, (k + 1) * size))),
+  );
+  return slices.flat();
+}
+
+async function parseSlice(conn: DuckDBConnection, chunk: readonly string[]): Promise<SqlParseResult[]> {
+  if (chunk.length === 0) return [];
+  let rows: string[];
+  try {
+    const reader = await conn.runAndReadAll(
+      'select json_serialize_sql(t, skip_empty := true, skip_null := true) as j from unnest($1) with ordinality as u(t, i) order by i',
+      [listValue([...chunk])],
+    );
+    rows = reader.getColumns()[0]!.map((v) => String(v));
+  } catch {
+    // A failure of the query itself (not of one text): parse one by one so one text cannot hide the rest.
+    rows = [];
+    for (const t of chunk) {
+      try {
+        const r = await conn.runAndReadAll('select json_serialize_sql($1::varchar, skip_empty := true, skip_null := true) as j', [t]);
+        rows.push(String(r.getColumns()[0]![0]));
+      } catch (err) {
+        rows.push(JSON.stringify({ error: true, error_message: err instanceof Error ? err.message : String(err) }));
       }
     }
-    for (const row of rows) results.push(readSerialized(row));
   }
-  return results;
+  return rows.map(readSerialized);
 }
 
 function readSerialized(json: string): SqlParseResult {
