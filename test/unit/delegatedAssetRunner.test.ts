@@ -161,3 +161,28 @@ test('Dagster asset: without an interpreter, or with a python lacking dagster, t
   assert.equal(real.status, 'failed');
   assert.match(real.error!, /Dagster is not installed .*pip install dagster dagster-duckdb/);
 });
+
+test('a MotherDuck target hands the stored token to the tool in its environment only, never in the log', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-md-'));
+  const secret = 'md-secret-token-123';
+  const dbt = standIn(work, 'fake-dbt', `echo "$MOTHERDUCK_TOKEN" > '${work}/token.txt'; echo "$@"; exit 2`);
+  const nodes = await dbtNodes(TAXI);
+  const prod: TargetConfig = { name: 'prod', type: 'motherduck', database: 'prod_analytics', tokenEnv: 'AS_TEST_UNSET_TOKEN_VAR', schema: 'analytics', threads: 1, env: { DBT_TARGET: 'prod' }, protected: true, from: 'dbt-profile' };
+  const events: EngineEvent[] = [];
+  const r = await createDelegatedRunner({ dbtExecutable: dbt, motherDuckToken: secret })(nodes.get('stg_zones')!, { target: prod, projectRoot: work, onEvent: (e) => events.push(e) });
+  assert.equal(fs.readFileSync(path.join(work, 'token.txt'), 'utf8').trim(), secret);
+  assert.equal(r.status, 'failed');
+  assert.ok(!JSON.stringify(events).includes(secret) && !JSON.stringify(r).includes(secret), 'the token never appears in events or results');
+  // A local target never receives it.
+  await createDelegatedRunner({ dbtExecutable: dbt, motherDuckToken: secret })(nodes.get('stg_zones')!, { target, projectRoot: work, onEvent: () => undefined });
+  assert.equal(fs.readFileSync(path.join(work, 'token.txt'), 'utf8').trim(), process.env.MOTHERDUCK_TOKEN ?? '');
+});
+
+test("a MotherDuck target's token_env is passed on as MOTHERDUCK_TOKEN, which DuckDB reads", async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-md2-'));
+  const dbt = standIn(work, 'fake-dbt', `echo "$MOTHERDUCK_TOKEN" > '${work}/token.txt'; exit 2`);
+  const nodes = await dbtNodes(TAXI);
+  const prod: TargetConfig = { name: 'prod', type: 'motherduck', database: 'p', tokenEnv: 'PROD_MD_TOKEN', schema: 'main', threads: 1, env: { PROD_MD_TOKEN: 'from-token-env' }, protected: true, from: 'project' };
+  await createDelegatedRunner({ dbtExecutable: dbt, motherDuckToken: 'stored' })(nodes.get('stg_zones')!, { target: prod, projectRoot: work, onEvent: () => undefined });
+  assert.equal(fs.readFileSync(path.join(work, 'token.txt'), 'utf8').trim(), 'from-token-env');
+});

@@ -18,6 +18,24 @@ export interface DelegatedRunnerOptions {
   readonly dbtExecutable?: string;
   /** DAGSTER_HOME when the environment has none (default: Dagster's temporary instance). */
   readonly dagsterHome?: string;
+  /**
+   * MotherDuck token from the editor's secret storage, for a `motherduck` target:
+   * handed to the tool as MOTHERDUCK_TOKEN in its environment only (DuckDB reads
+   * it from there), never on the command line or in the log.
+   */
+  readonly motherDuckToken?: string;
+}
+
+/** The target's env, plus MOTHERDUCK_TOKEN for a MotherDuck target: from its token_env, else the stored token. */
+function toolEnv(target: Parameters<DelegatedRunner>[1]['target'], opts: DelegatedRunnerOptions): Record<string, string> {
+  const env: Record<string, string> = { ...target.env };
+  if (target.type === 'motherduck') {
+    // DuckDB reads MOTHERDUCK_TOKEN: a token kept under another name (token_env) is passed on under that one.
+    const name = target.tokenEnv ?? 'MOTHERDUCK_TOKEN';
+    const value = env[name] || process.env[name] || opts.motherDuckToken;
+    if (value) env.MOTHERDUCK_TOKEN = value;
+  }
+  return env;
 }
 
 type Outcome = Awaited<ReturnType<DelegatedRunner>>;
@@ -54,7 +72,7 @@ async function runDagsterAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>
     keys: [node.id],
     ...(info?.module ? { module: info.module } : { file: info?.file ?? node.definition.location.file }),
     cwd: ctx.projectRoot,
-    targetEnv: ctx.target.env,
+    targetEnv: toolEnv(ctx.target, opts),
     ...(opts.dagsterHome ? { dagsterHome: opts.dagsterHome } : {}),
   });
   const outcome = await run(cmd, node.id, ctx);
@@ -123,7 +141,7 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
     selectors: [info.selector],
     projectDir: info.projectDir,
     target: ctx.target.name,
-    targetEnv: ctx.target.env,
+    targetEnv: toolEnv(ctx.target, opts),
   });
   const outcome = await run(cmd, node.id, ctx);
   const early = notRun(outcome);
