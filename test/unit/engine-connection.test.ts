@@ -108,3 +108,35 @@ test('MotherDuck with a token but no network fails with a clear error that never
     },
   );
 });
+
+test('opens of one file in one process share an instance; the file is free once the last one closes', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const first = await openTarget(target, { projectRoot: dir });
+    const second = await openTarget(target, { projectRoot: dir });
+    const reader = await openTarget(target, { projectRoot: dir, readOnly: true });
+    const c1 = await first.connect();
+    await c1.run('create table t as select 1 as x');
+    c1.closeSync();
+    first.close();
+    // Still usable through the others, and they see the same data.
+    const c2 = await reader.connect();
+    assert.deepEqual((await c2.runAndReadAll('select x from t')).getRowObjectsJson(), [{ x: 1 }]);
+    c2.closeSync();
+    reader.close();
+    second.close();
+    // Closed for real: another process can take the file's lock now.
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['-e', `const {DuckDBInstance}=require(${JSON.stringify(duckdbModule)});DuckDBInstance.create(${JSON.stringify(target.path)}).then(i=>{i.closeSync();process.exit(0)},e=>{console.error(e.message);process.exit(4)})`],
+        { stdio: 'inherit' },
+      );
+      child.on('exit', resolve);
+    });
+    assert.equal(code, 0);
+  } finally {
+    cleanup();
+  }
+});

@@ -72,7 +72,8 @@ export async function openTarget(target: TargetConfig, opts: OpenTargetOptions):
       mkdirSync(dirname(location), { recursive: true });
     }
   }
-  const instance = await createBounded(target, location, options, secret, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const shared = target.type === 'duckdb' ? await acquireShared(location, !!opts.readOnly, () => createBounded(target, location, options, secret, 0)) : undefined;
+  const instance = shared ?? (await createBounded(target, location, options, secret, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   let closed = false;
   return {
     target,
@@ -81,9 +82,65 @@ export async function openTarget(target: TargetConfig, opts: OpenTargetOptions):
     close() {
       if (closed) return;
       closed = true;
-      instance.closeSync();
+      if (shared) releaseShared(location, instance);
+      else instance.closeSync();
     },
   };
+}
+
+/**
+ * DuckDB file locks are per process, so two instances of one file in one
+ * process would both write it. Opens in this process share one instance,
+ * closed when the last user closes it (the file is then free again).
+ */
+interface SharedInstance {
+  readonly ready: Promise<DuckDBInstance>;
+  instance?: DuckDBInstance;
+  refs: number;
+  readonly readOnly: boolean;
+}
+
+const live = new Map<string, SharedInstance>();
+
+async function acquireShared(location: string, readOnly: boolean, create: () => Promise<DuckDBInstance>): Promise<DuckDBInstance> {
+  for (;;) {
+    const entry = live.get(location);
+    if (!entry) break;
+    if (!entry.readOnly || readOnly) {
+      entry.refs++;
+      try {
+        return await entry.ready;
+      } catch (err) {
+        entry.refs--;
+        throw err;
+      }
+    }
+    // A read-only reader is open: wait for it to finish (readers are short) rather than open a second writer.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ready = create();
+  const entry: SharedInstance = { ready: ready.then((i) => (entry.instance = i)), refs: 1, readOnly };
+  live.set(location, entry);
+  try {
+    return await entry.ready;
+  } catch (err) {
+    live.delete(location);
+    throw err;
+  }
+}
+
+function releaseShared(location: string, instance: DuckDBInstance): void {
+  const entry = live.get(location);
+  if (!entry || entry.instance !== instance) {
+    // Not the shared one (cannot happen unless closed twice): close it anyway.
+    instance.closeSync();
+    return;
+  }
+  entry.refs--;
+  if (entry.refs === 0) {
+    live.delete(location);
+    instance.closeSync();
+  }
 }
 
 async function createBounded(
