@@ -10,6 +10,7 @@ import { loadProjectFile } from '../core/project/projectFile';
 import { targetsOf } from '../core/engine/materializeWorkspace';
 import { readAssetStates } from '../core/engine/assetStates';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
+import { createDelegatedRunner } from '../core/engine/delegated/delegatedAssetRunner';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -67,6 +68,8 @@ export function createCoreAccess(): CoreAccess {
         token: request.token,
         signal: request.signal,
         checksOnly: request.checksOnly,
+        // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (§5.5).
+        delegated: createDelegatedRunner({ python: request.pythonPath }),
         onEvent: (e) => {
           const view = eventView(e);
           if (view) request.onEvent(view);

@@ -73,6 +73,23 @@ test('▶ Materialize above an asset writes its table into the DuckDB file', { t
   await editor.screenshot('editor-codelens');
 });
 
+test('the Testing view lists each asset with its checks and runs one asset\'s checks', { timeout: 300_000 }, async () => {
+  await editor.runCommand('Testing: Focus on Test Explorer View');
+  const row = editor.page.locator('.test-explorer .monaco-list-row', { hasText: 'raw/zones' }).first();
+  await row.waitFor({ timeout: 60_000 });
+  for (const key of ['raw/taxi_trips', 'analytics/daily_trips']) {
+    await editor.page.locator('.test-explorer .monaco-list-row', { hasText: key }).first().waitFor();
+  }
+  await clearNotifications();
+  await row.hover();
+  await row.locator('.action-label[aria-label^="Run Test"]').click();
+  await waitForNotification("Checked raw/zones on 'dev'");
+  await row.locator('.codicon-testing-passed-icon').waitFor({ timeout: 30_000 });
+  await editor.screenshot('editor-testing-view');
+  await editor.runCommand('View: Show Explorer');
+  await editor.openFile(ZONES);
+});
+
 test('a failing check shows in Problems at its own line, keeps the previous data, and clears once fixed', { timeout: 300_000 }, async () => {
   const file = join(editor.workspaceDir, ZONES);
   const dbFile = join(editor.workspaceDir, '.asset-studio', 'dev.duckdb');
@@ -136,4 +153,25 @@ test('switching to prod asks by name, colours the status bar, and every run ther
   await waitForNotification("Materialized raw/zones on 'prod'");
   assert.ok((await countRows(prodFile, 'raw.zones')) > 0);
   await editor.screenshot('editor-prod');
+});
+
+test('an untrusted workspace gets lenses and problems but refuses to materialize, saying why', { timeout: 300_000 }, async () => {
+  const untrusted = await startEditor({ workspace: 'examples/nyc_taxi', label: 'editor-untrusted', trusted: false });
+  try {
+    const page = untrusted.page;
+    // Restricted mode may ask first: stay untrusted.
+    const dontTrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
+    if (await dontTrust.isVisible({ timeout: 15_000 }).catch(() => false)) await dontTrust.click();
+    await untrusted.openFile(ZONES);
+    const lens = await untrusted.waitForCodeLens('▶ Materialize', 120_000);
+    await lens.click();
+    const toast = page.locator('.notification-toast', { hasText: 'not trusted' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await toast.innerText(), /materializing is disabled because this workspace is not trusted/);
+    await untrusted.screenshot('editor-untrusted');
+    const { existsSync } = await import('node:fs');
+    assert.equal(existsSync(join(untrusted.workspaceDir, '.asset-studio', 'dev.duckdb')), false, 'nothing was written');
+  } finally {
+    await untrusted.close();
+  }
 });
