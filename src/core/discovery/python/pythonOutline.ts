@@ -78,8 +78,9 @@ export function firstWord(text: string, at: number): string {
   return text.slice(at, i);
 }
 
-/** Characters that change the outline: newline, comment, backslash, quotes, brackets. */
-const SPECIAL = /[\n#\\"'()[\]{}]/g;
+/** Characters that change the outline: newline, comment, backslash, quotes, brackets (1 = special). */
+const SPECIAL = new Uint8Array(128);
+for (const c of '\n#\\"\'()[]{}') SPECIAL[c.charCodeAt(0)] = 1;
 
 /** Splits the text into logical lines, skipping blank and comment-only lines. */
 export function logicalLines(text: string): LogicalLine[] {
@@ -110,41 +111,39 @@ export function logicalLines(text: string): LogicalLine[] {
     let depth = 0;
     let commentAt = -1;
     let terminated = false;
-    // Jump from one character that matters to the next (native regex search), not char by char.
-    SPECIAL.lastIndex = i;
-    for (;;) {
-      const m = SPECIAL.exec(text);
-      if (!m) {
-        i = n;
-        break;
+    // A tight skip over ordinary characters, then one branch per character that matters.
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      while (c >= 128 || SPECIAL[c] === 0) {
+        if (++i >= n) break;
+        c = text.charCodeAt(i);
       }
-      const at = m.index;
-      const c = text.charCodeAt(at);
+      if (i >= n) break;
       if (c === 10) {
         row++;
-        i = at + 1;
+        i++;
         if (depth === 0) {
           terminated = true;
           break;
         }
         commentAt = -1;
       } else if (c === 35) {
-        commentAt = at;
-        const nl = text.indexOf('\n', at);
-        SPECIAL.lastIndex = nl < 0 ? n : nl;
+        commentAt = i;
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl;
       } else if (c === 92) {
-        const next = text.charCodeAt(at + 1);
-        const skip = next === 10 ? 2 : next === 13 && text.charCodeAt(at + 2) === 10 ? 3 : 1;
+        const next = text.charCodeAt(i + 1);
+        const skip = next === 10 ? 2 : next === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 1;
         if (skip > 1) row++;
-        SPECIAL.lastIndex = at + skip;
+        i += skip;
       } else if (c === 34 || c === 39) {
-        const end = skipString(text, at, c);
-        for (let k = text.indexOf('\n', at); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) row++;
-        SPECIAL.lastIndex = end;
-      } else if (c === 40 || c === 91 || c === 123) {
-        depth++;
-      } else if (depth > 0) {
-        depth--;
+        const end = skipString(text, i, c);
+        for (let k = text.indexOf('\n', i); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) row++;
+        i = end;
+      } else {
+        if (c === 40 || c === 91 || c === 123) depth++;
+        else if (depth > 0) depth--;
+        i++;
       }
     }
     // The last code character: before the newline (and before a comment), blanks skipped.
@@ -159,7 +158,7 @@ export function logicalLines(text: string): LogicalLine[] {
       content,
       end: i,
       row: startRow,
-      rows: row - startRow + (terminated ? 0 : 1),
+      rows: row - startRow + (terminated || text.charCodeAt(i - 1) === 10 ? 0 : 1),
       indent,
       opensBlock: last >= content && text.charCodeAt(last) === 58,
     });
