@@ -9,6 +9,7 @@ import { startEditor } from './editor';
 
 /** Matches RESULTS_ENV in test/vscode/index.ts (kept apart: that file is built for the editor). */
 const RESULTS_ENV = 'ASSET_STUDIO_VSCODE_TEST_RESULTS';
+const GREP_ENV = 'ASSET_STUDIO_VSCODE_TEST_GREP';
 
 export interface InEditorTest {
   readonly title: string;
@@ -24,7 +25,15 @@ export interface InEditorSuiteResult {
   readonly tests: readonly InEditorTest[];
 }
 
-export async function runInEditorSuite(options: { workspace?: string; timeoutMs?: number } = {}): Promise<InEditorSuiteResult> {
+export interface InEditorSuiteOptions {
+  /** Folder to copy and open; default examples/nyc_taxi. */
+  readonly workspace?: string;
+  readonly timeoutMs?: number;
+  /** Only the tests whose full title matches (mocha grep); default every test. */
+  readonly grep?: string;
+}
+
+export async function runInEditorSuite(options: InEditorSuiteOptions = {}): Promise<InEditorSuiteResult> {
   const env = e2eEnvironment();
   const suite = join(env.repoRoot, 'dist', 'test', 'vscode', 'index.js');
   if (!existsSync(suite)) throw new Error(`e2e: ${suite} is missing; run \`npm run build\`.`);
@@ -39,7 +48,7 @@ export async function runInEditorSuite(options: { workspace?: string; timeoutMs?
     workspace: options.workspace ?? 'examples/nyc_taxi',
     label: 'vscode-suite',
     extensionsDir: noExtensions,
-    env: { [RESULTS_ENV]: resultsFile },
+    env: { [RESULTS_ENV]: resultsFile, ...(options.grep ? { [GREP_ENV]: options.grep } : {}) },
     payload: (server) => [
       ['extensionDevelopmentPath', `vscode-remote://${server.authority}${env.repoRoot}`],
       ['extensionTestsPath', `vscode-remote://${server.authority}${suite}`],
