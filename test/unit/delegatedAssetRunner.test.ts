@@ -186,3 +186,15 @@ test("a MotherDuck target's token_env is passed on as MOTHERDUCK_TOKEN, which Du
   await createDelegatedRunner({ dbtExecutable: dbt, motherDuckToken: 'stored' })(nodes.get('stg_zones')!, { target: prod, projectRoot: work, onEvent: () => undefined });
   assert.equal(fs.readFileSync(path.join(work, 'token.txt'), 'utf8').trim(), 'from-token-env');
 });
+
+test('two dbt assets of one project asked at once run one after the other (run_results.json and the file lock are shared)', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-serial-'));
+  const log = path.join(work, 'log.txt');
+  // Each run notes its start and end; overlapping runs would interleave them.
+  const dbt = standIn(work, 'fake-dbt', `echo "start $3" >> '${log}'; sleep 0.3; echo "end $3" >> '${log}'; exit 2`);
+  const nodes = await dbtNodes(TAXI);
+  const runner = createDelegatedRunner({ dbtExecutable: dbt });
+  const ctx = { target, projectRoot: work, onEvent: () => undefined };
+  await Promise.all([runner(nodes.get('stg_zones')!, ctx), runner(nodes.get('stg_trips')!, ctx)]);
+  assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['start stg_zones', 'end stg_zones', 'start stg_trips', 'end stg_trips']);
+});

@@ -174,10 +174,24 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
  * turns Dagster check evaluations and dbt test results into check results.
  */
 export function createDelegatedRunner(opts: DelegatedRunnerOptions = {}): DelegatedRunner {
+  // One tool run at a time per dbt project / Dagster root: two `dbt build`s in one
+  // project overwrite each other's target/run_results.json, and dbt-duckdb holds
+  // the database file's lock for its whole run.
+  const queues = new Map<string, Promise<unknown>>();
+  const serialized = <T>(key: string, job: () => Promise<T>): Promise<T> => {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const next = previous.then(job, job);
+    const settled = next.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return next;
+  };
   return async (node, ctx) => {
     const source = node.definition.source;
-    if (source === 'dbt') return runDbtAsset(node, ctx, opts);
-    if (source === 'dagster') return runDagsterAsset(node, ctx, opts);
+    if (source === 'dbt') return serialized(`dbt:${node.definition.dbt?.projectDir ?? ''}`, () => runDbtAsset(node, ctx, opts));
+    if (source === 'dagster') return serialized(`dagster:${ctx.projectRoot}`, () => runDagsterAsset(node, ctx, opts));
     return { status: 'failed', error: `${node.id} is a ${source} asset: there is no tool to materialize it`, checks: [] };
   };
 }
