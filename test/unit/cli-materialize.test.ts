@@ -110,3 +110,20 @@ test('a failing error check exits non-zero and skips downstream; an unknown sele
     cleanup();
   }
 });
+
+test('an asset whose file has a definition error is not run; the error names its line', async () => {
+  const { dir, cleanup } = tempDir('cli-mat-');
+  try {
+    writeFileSync(join(dir, 'broken.sql'), '/* @asset\nname: broken\n*/\nselect {{ nope }} as x\n');
+    writeFileSync(join(dir, 'fine.sql'), '/* @asset\nname: fine\n*/\nselect 1 as x\n');
+    const r = await cli(['materialize', '*', '--json'], dir);
+    assert.equal(r.code, 1);
+    const runs = JSON.parse(r.stdout).runs;
+    const broken = runs.find((x: { key: string }) => x.key === 'broken');
+    assert.equal(broken.status, 'failed');
+    assert.match(broken.error, /^not run: fix the definition first: .*nope.*broken\.sql:4\)$/);
+    assert.equal(runs.find((x: { key: string }) => x.key === 'fine').status, 'success');
+  } finally {
+    cleanup();
+  }
+});

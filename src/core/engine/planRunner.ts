@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CheckDefinition, SqlAssetBody } from '../asset';
 import type { AssetGraph, AssetNode } from '../graph/assetGraph';
 import type { TargetConfig } from '../project/targetConfig';
+import type { Problem } from '../problem';
 import { renderTemplate, usesTemplate } from '../discovery/sql/sqlTemplate';
 import type { TemplateValues } from '../discovery/sql/sqlTemplate';
 import type { MaterializationPlan, PlannedAsset } from './materializationPlan';
@@ -105,7 +106,9 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       pool.release(setup);
     }
 
-    const ctx: AssetContext = { graph, target, opts, runId, emit, busy };
+    const fileErrors = new Map<string, Problem>();
+    for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors };
     const done = new Map<string, Promise<AssetRunResult>>();
     const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
@@ -266,6 +269,8 @@ interface AssetContext {
   readonly runId: string;
   readonly emit: (e: EngineEvent) => void;
   readonly busy: Set<DuckDBConnection>;
+  /** The first error-level problem of each file: a SQL asset with one is not run. */
+  readonly fileErrors: ReadonlyMap<string, Problem>;
 }
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
@@ -356,6 +361,12 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
   }
 
   const body = def.sql;
+  const problem = ctx.fileErrors.get(def.location.file);
+  if (problem) {
+    const error = `not run: fix the definition first: ${problem.message} (${problem.file}:${problem.line})`;
+    ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${error}` });
+    return { key: id, status: 'failed', rows: null, durationMs: elapsed(), error, location: { file: problem.file, line: problem.line, column: problem.column }, checks: [] };
+  }
   const relation = quoteRelation({ schema: body.relation.schema ?? ctx.target.schema, name: body.relation.name });
   const session = new AssetSession(conn, id, ctx);
   const baseTemplates: TemplateValues = { this: relation, target: quoteLiteral(ctx.target.name) };
