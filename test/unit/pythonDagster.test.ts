@@ -249,3 +249,20 @@ test('never throws on odd input', () => {
     'crlf 2 up parameter 3:10',
   ]);
 });
+
+test('a name bound to different keys in two files is left as written', () => {
+  const a = readPythonFile(parser, '/ws/a.py', 'import dagster as dg\n@dg.asset(key_prefix="a")\ndef trips(): ...\n');
+  const b = readPythonFile(parser, '/ws/b.py', 'import dagster as dg\n@dg.asset(key_prefix="b")\ndef trips(): ...\n');
+  const c = readPythonFile(
+    parser,
+    '/ws/c.py',
+    'import dagster as dg\nzones = dg.AssetSpec("raw/zones").with_io_manager_key("io")\n@dg.asset(deps=[trips, zones, weather])\ndef uses(): ...\n',
+  );
+  const d = readPythonFile(parser, '/ws/d.py', 'import dagster as dg\n@dg.asset(key_prefix="w")\ndef weather(): ...\n');
+  const out = resolvePythonWorkspace([a, b, c, d]);
+  const uses = out[2]!.assets.find((x) => x.key.join('/') === 'uses')!;
+  assert.deepEqual(
+    uses.deps.map((x) => x.key.join('/')),
+    ['trips', 'raw/zones', 'w/weather'],
+  );
+});

@@ -222,7 +222,11 @@ class DagsterFileReader {
           return;
         }
         if (called === 'Definitions') this.definitionsAssets(args.keywords.get('assets'));
-        for (const c of node.children) this.expression(c, undefined);
+        // `AssetSpec(...).with_io_manager_key(...)`: the variable still names the spec.
+        const fn = fieldOf(node, 'function');
+        const receiver = fn?.type === 'attribute' ? fieldOf(fn, 'object') : undefined;
+        if (receiver?.type === 'call') this.expression(receiver, variable);
+        for (const c of node.children) if (c !== fn) this.expression(c, undefined);
         return;
       }
       case 'list':

@@ -25,8 +25,15 @@ const RESOURCE_ROOTS = [
 
 export function resolvePythonWorkspace(files: readonly PythonFileDiscovery[]): readonly FileDiscovery[] {
   const resourceClasses = resourceClassNames(files);
-  const bindings = new Map<string, readonly AssetKey[]>();
-  for (const f of files) for (const b of f.python.bindings) if (!bindings.has(b.name)) bindings.set(b.name, b.keys);
+  // A name bound to different keys in different files is ambiguous without following imports: left as written.
+  const bindings = new Map<string, readonly AssetKey[] | null>();
+  for (const f of files) {
+    for (const b of f.python.bindings) {
+      const seen = bindings.get(b.name);
+      if (seen === undefined) bindings.set(b.name, b.keys);
+      else if (seen !== null && seen.map(keyToString).join(',') !== b.keys.map(keyToString).join(',')) bindings.set(b.name, null);
+    }
+  }
 
   const materializable = new Set<string>();
   for (const f of files) {
@@ -120,7 +127,7 @@ interface Marks {
 function scheduleMarks(
   files: readonly PythonFileDiscovery[],
   assets: readonly AssetDefinition[],
-  bindings: ReadonlyMap<string, readonly AssetKey[]>,
+  bindings: ReadonlyMap<string, readonly AssetKey[] | null>,
 ): Map<string, Marks> {
   const marks = new Map<string, Marks>();
   const mark = (key: string, kind: keyof Marks, name: string): void => {
