@@ -214,3 +214,17 @@ test('the bad corpus: missing dependency, cycle and duplicate key at their lines
     'missing_dep.sql:4:graph.missing-dependency',
   ]);
 });
+
+test('a dbt source with the same key as a Dagster asset is that asset, with the source tests as its checks', () => {
+  const check: CheckDefinition = { name: 'source_not_null_raw_taxi_trips_id', type: 'dbt', severity: 'error', blocking: false, location: { file: '/w/dbt/_sources.yml', line: 9, column: 11 } };
+  const g = buildAssetGraph('/w', [
+    file({ ...asset('raw/taxi_trips'), source: 'dagster' }),
+    file(asset('raw/taxi_trips', [], { source: 'dbt', location: { file: '/w/dbt/_sources.yml', line: 8, column: 9 }, dbt: { projectDir: '/w/dbt', projectName: 'p', resourceType: 'source', selector: 'source:raw.taxi_trips' } })),
+    { file: '/w/dbt/_sources.yml', assets: [], problems: [], detachedChecks: [{ asset: ['raw', 'taxi_trips'], check }] },
+    file(asset('stg_trips', [['raw/taxi_trips', 'dbt-source']], { source: 'dbt', dbt: { projectDir: '/w/dbt', projectName: 'p', resourceType: 'model', selector: 'stg_trips' } })),
+  ]);
+  assert.deepEqual(g.problems, []);
+  assert.equal(g.nodes.get('raw/taxi_trips')!.definition.source, 'dagster');
+  assert.deepEqual(g.nodes.get('raw/taxi_trips')!.checks.map((c) => c.name), ['source_not_null_raw_taxi_trips_id']);
+  assert.deepEqual(g.upstreamOf('stg_trips'), ['raw/taxi_trips']);
+});

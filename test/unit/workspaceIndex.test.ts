@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkspaceIndex, discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
@@ -199,6 +199,40 @@ test('a bad project file is a problem at its line and discovery goes on', async 
       ['asset-studio.yml:5:project.unknown-key', 'asset-studio.yml:6:project.unknown-key'],
     );
     assert.ok(index.graph.nodes.has('raw/taxi_trips'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, @dbt_assets over the models', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
+    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
+    cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
+    const index = await WorkspaceIndex.open(root);
+    const g = index.graph;
+    const sources = new Set([...g.nodes.values()].map((n) => n.definition.source));
+    assert.deepEqual([...sources].sort(), ['dagster', 'dbt', 'external', 'sql']);
+    // The dbt source raw.taxi_trips is the Dagster asset raw/taxi_trips: one node, no duplicate.
+    assert.equal(g.nodes.get('raw/taxi_trips')!.definition.source, 'dagster');
+    assert.ok(!g.problems.some((p) => p.code === 'graph.duplicate-key' && p.file.endsWith('_sources.yml')));
+    assert.ok(g.upstreamOf('stg_trips').includes('raw/taxi_trips'));
+    // @dbt_assets stands for every dbt model.
+    const dbtNode = [...g.nodes.values()].find((n) => n.definition.dagster?.dbtAssets)!;
+    assert.ok(g.upstreamOf(dbtNode.id).includes('stg_trips'));
+    assert.ok(g.upstreamOf(dbtNode.id).includes('daily_trips'));
+    // A dbt model edit re-reads that project and the graph equals a fresh build.
+    const model = join(root, 'nyc_taxi_dbt/models/staging/stg_zones.sql');
+    writeFileSync(model, "select * from {{ source('raw', 'taxi_zones') }} -- edited\n");
+    await index.updateFiles([model], []);
+    sameAsFreshBuild(index);
+    // A Python edit re-reads that file.
+    const py = join(root, 'taxi/taxi/ingest.py');
+    writeFileSync(py, readFileSync(py, 'utf8') + '\n\n@asset\ndef added_later(daily_trips):\n    return daily_trips\n');
+    const after = await index.updateFiles([py], []);
+    assert.deepEqual(after.upstreamOf('added_later'), ['daily_trips']);
+    sameAsFreshBuild(index);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

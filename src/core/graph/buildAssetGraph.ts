@@ -32,24 +32,36 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   const sorted = [...discoveries].sort((a, b) => cmp(a.file, b.file));
 
   // 1. Definitions by key; duplicates reported on every definition, the first kept.
+  // A dbt source with the very key of a Dagster/SQL asset is that asset (§1.3), not a duplicate.
   const byId = new Map<string, AssetDefinition>();
   const dupes = new Map<string, AssetDefinition[]>();
+  const sources: AssetDefinition[] = [];
+  const sameKeySources: AssetDefinition[] = [];
+  const add = (a: AssetDefinition) => {
+    const id = keyToString(a.key);
+    const prev = byId.get(id);
+    if (!prev) {
+      byId.set(id, a);
+      return;
+    }
+    if (isDbtSource(a) && !isDbtSource(prev)) {
+      sameKeySources.push(a);
+      return;
+    }
+    const list = dupes.get(id) ?? [prev];
+    list.push(a);
+    dupes.set(id, list);
+  };
   for (const d of sorted) {
     for (const p of d.problems) problems.push(p);
     if (d.unseen) unseen.push(...d.unseen);
     for (const a of d.assets) {
       if (a.key.length === 0) continue;
-      const id = keyToString(a.key);
-      const prev = byId.get(id);
-      if (!prev) {
-        byId.set(id, a);
-        continue;
-      }
-      const list = dupes.get(id) ?? [prev];
-      list.push(a);
-      dupes.set(id, list);
+      if (isDbtSource(a)) sources.push(a);
+      else add(a);
     }
   }
+  for (const a of sources) add(a);
   for (const [id, defs] of dupes) {
     for (const a of defs) {
       const others = defs.filter((o) => o !== a).map((o) => `${relative(root, o.location.file) || o.location.file}:${o.location.line}`);
@@ -64,7 +76,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   // 2. dbt sources linked to the asset that feeds them are folded into that asset.
   const folded = new Map<string, { id: string; inferred: boolean }>();
   for (const [id, a] of byId) {
-    if (a.source !== 'dbt' || a.dbt?.resourceType !== 'source') continue;
+    if (!isDbtSource(a)) continue;
     const linked = readLinkedKey(a);
     if (linked) {
       const target = lookup.exact(keyToString(linked));
@@ -153,6 +165,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   // 4. Nodes, with detached checks (@asset_check, dbt tests) attached.
   const checks = new Map<string, CheckDefinition[]>();
   for (const [id, a] of byId) checks.set(id, [...a.checks]);
+  for (const a of sameKeySources) checks.get(keyToString(a.key))!.push(...a.checks);
   for (const [srcId, f] of folded) {
     checks.get(f.id)!.push(...foldedDefs.get(srcId)!.checks);
   }
@@ -371,6 +384,10 @@ function walk(id: string, next: ReadonlyMap<string, readonly string[]>, depth?: 
     frontier = following;
   }
   return seen;
+}
+
+function isDbtSource(a: AssetDefinition): boolean {
+  return a.source === 'dbt' && a.dbt?.resourceType === 'source';
 }
 
 /** dbt readers add `linkedKey` to sources fed by a Dagster/SQL asset; read it without trusting its shape. */
