@@ -88,7 +88,7 @@ test('a source table links to the Dagster asset named by meta.dagster.asset_key'
   const a = assets(await discoverDbtProject(FIXTURE));
   const trips = a.get('raw/taxi_trips')!;
   assert.equal(trips.source, 'dbt');
-  assert.deepEqual(trips.dbt!.linkedKey, ['taxi_trips']);
+  assert.deepEqual(trips.dbt!.linkedKey, ['raw', 'taxi_trips']);
   assert.equal(trips.dbt!.resourceType, 'source');
   assert.equal(trips.dbt!.selector, 'source:raw.taxi_trips');
   assert.deepEqual([trips.location.file, trips.location.line], [path.join(FIXTURE, 'models/staging/_sources.yml'), 8]);
