@@ -19,7 +19,7 @@ export interface PythonExcerpt {
 }
 
 /** Substrings that make a module-level statement worth parsing (besides the file's Dagster import aliases). */
-const MENTIONS = ['sset', 'Spec', 'chedule', 'job', 'Job', 'Definitions', 'Key', 'Selection'];
+const MENTIONS = ['dagster', 'sset', 'Spec', 'chedule', 'job', 'Job', 'Definitions', 'Key', 'Selection'];
 /** Module-level one-liners this short are kept anyway: they may be constants a decorator refers to. */
 const SHORT_STATEMENT = 160;
 
