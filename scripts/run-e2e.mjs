@@ -185,11 +185,11 @@ function printLogs() {
     const dir = join(editors, editor);
     const logs = readdirSync(dir, { recursive: true })
       .map((f) => join(dir, f))
-      .filter((f) => /(remoteexthost|Asset Studio|code-server|browser-console)\.log$/.test(f))
+      .filter((f) => /(remoteexthost|Asset Studio|code-server)\.log$/.test(f))
       .sort();
     for (const f of logs) {
-      console.log(`\n----- ${editor}: ${basename(f)} (last 40 lines; ${relative(root, f) || f}) -----`);
-      console.log(tail(f, 40));
+      console.log(`\n----- ${editor}: ${basename(f)} (last 25 lines of ${f}) -----`);
+      console.log(tail(f, 25));
     }
   }
   console.log('');
