@@ -30,6 +30,10 @@ function view(g: AssetGraph) {
   };
 }
 
+async function sameAsReopened(index: WorkspaceIndex): Promise<void> {
+  assert.deepEqual(view(index.graph), view((await WorkspaceIndex.open(index.root)).graph));
+}
+
 function sameAsFreshBuild(index: WorkspaceIndex): void {
   assert.deepEqual(view(index.graph), view(buildAssetGraph(index.root, index.discoveries())));
 }
@@ -227,12 +231,17 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
     writeFileSync(model, "select * from {{ source('raw', 'taxi_zones') }} -- edited\n");
     await index.updateFiles([model], []);
     sameAsFreshBuild(index);
-    // A Python edit re-reads that file.
+    // A Python edit that moves every line but keeps the definitions is patched in, as a reopen sees it.
     const py = join(root, 'taxi/taxi/ingest.py');
+    writeFileSync(py, '# a comment on top\n\n' + readFileSync(py, 'utf8'));
+    const moved = await index.updateFiles([py], []);
+    assert.equal(moved.nodes.get('raw/taxi_trips')!.definition.location.line, 9);
+    await sameAsReopened(index);
+    // A Python edit that adds an asset re-resolves the workspace.
     writeFileSync(py, readFileSync(py, 'utf8') + '\n\n@asset\ndef added_later(daily_trips):\n    return daily_trips\n');
     const after = await index.updateFiles([py], []);
     assert.deepEqual(after.upstreamOf('added_later'), ['daily_trips']);
-    sameAsFreshBuild(index);
+    await sameAsReopened(index);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

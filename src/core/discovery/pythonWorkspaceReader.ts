@@ -12,6 +12,12 @@ import type { PythonFileDiscovery } from './python/pythonFileDiscovery';
 export interface PythonWorkspaceReader {
   read(file: string, text: string): unknown;
   resolve(files: readonly unknown[]): readonly FileDiscovery[];
+  /**
+   * When `after` exports what `before` did (the same bindings, classes, jobs, keys and
+   * dependencies), the other files' results cannot change: returns `after` resolved against
+   * the others alone — a save costs one file, not the workspace. Else undefined.
+   */
+  resolveOne?(before: unknown, after: unknown, others: readonly unknown[]): FileDiscovery | undefined;
 }
 
 /**
@@ -25,9 +31,52 @@ export async function loadPythonWorkspaceReader(): Promise<{ reader?: PythonWork
       reader: {
         read: (file, text) => readPythonFile(parser, file, text),
         resolve: (files) => resolvePythonWorkspace(files as readonly PythonFileDiscovery[]),
+        resolveOne: (before, after, others) =>
+          resolveOne(before as PythonFileDiscovery, after as PythonFileDiscovery, others as readonly PythonFileDiscovery[]),
       },
     };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+function resolveOne(
+  before: PythonFileDiscovery,
+  after: PythonFileDiscovery,
+  others: readonly PythonFileDiscovery[],
+): FileDiscovery | undefined {
+  if (exportsOf(before) !== exportsOf(after)) return undefined;
+  // Everything the workspace pass reads from the other files, folded into one stand-in file.
+  const context: PythonFileDiscovery = {
+    file: '\u0000context',
+    assets: others.flatMap((f) => f.assets.map((a) => ({ ...a, deps: [] }))),
+    problems: [],
+    python: {
+      classes: others.flatMap((f) => f.python.classes),
+      bindings: others.flatMap((f) => f.python.bindings),
+      nameRefs: [],
+      checkRefs: [],
+      annotatedParameters: [],
+      jobs: others.flatMap((f) => f.python.jobs),
+      schedules: others.flatMap((f) => f.python.schedules),
+    },
+  };
+  return resolvePythonWorkspace([context, after])[1];
+}
+
+/** What one Python file gives the others, positions left out (an edit moves them). */
+function exportsOf(f: PythonFileDiscovery): string {
+  const selection = (s: PythonFileDiscovery['python']['jobs'][number]['selection'] | undefined) => s ?? null;
+  return JSON.stringify([
+    f.assets.map((a) => [a.key, a.group ?? null, a.dagster?.external === true, a.deps.map((d) => [d.origin, d.key])]),
+    (f.detachedChecks ?? []).map((c) => c.asset),
+    f.python.classes,
+    f.python.bindings,
+    f.python.nameRefs,
+    f.python.checkRefs,
+    f.python.annotatedParameters,
+    f.python.jobs.map((j) => [j.name, j.variable ?? null, selection(j.selection)]),
+    f.python.schedules.map((j) => [j.name, j.job ?? null, selection(j.selection)]),
+    f.unseen ?? [],
+  ]);
 }

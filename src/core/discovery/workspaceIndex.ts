@@ -39,7 +39,7 @@ export class WorkspaceIndex {
   private readonly python = new Map<string, unknown>();
   /** Problems of Python files skipped before parsing (too big, binary…). */
   private readonly pythonSkipped = new Map<string, FileDiscovery>();
-  private pythonResolved: readonly FileDiscovery[] = [];
+  private pythonResolvedByFile = new Map<string, FileDiscovery>();
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
   private current!: ResolvedAssetGraph;
 
@@ -130,32 +130,37 @@ export class WorkspaceIndex {
         } else pyToRead.push(file);
       }
     }
-    const simple = !pythonTouched && pyToRead.length === 0 && dbtDirty.size === 0 && gone.size === 0;
+    const simple = dbtDirty.size === 0 && gone.size === 0 && (pyToRead.length === 0 || (pyToRead.length === 1 && sqlToRead.length === 0));
     const before = sqlToRead.map((f) => this.sql.get(f) ?? emptyDiscovery(f));
+    const pyBefore = pyToRead.length === 1 ? this.python.get(pyToRead[0]!) : undefined;
     await Promise.all([
       this.readSql(sqlToRead),
       this.readPython(pyToRead),
       ...[...dbtDirty].map((dir) => this.readDbt(dir)),
     ]);
-    if (pythonTouched || pyToRead.length > 0) this.resolvePython();
     if (simple) {
       // A save that kept every file's keys and dependencies patches the graph instead of rebuilding it.
       const changes = sqlToRead
         .map((f, i) => ({ before: before[i]!, after: this.sql.get(f) ?? emptyDiscovery(f) }))
         .filter((c) => c.before !== c.after);
-      const patched = changes.length === 0 ? this.current : patchAssetGraph(this.current, changes);
+      const py = pyToRead.length === 1 ? this.pythonChange(pyToRead[0]!, pyBefore) : undefined;
+      if (py) changes.push(py);
+      const patched =
+        pyToRead.length === 1 && !py ? undefined : changes.length === 0 ? this.current : patchAssetGraph(this.current, changes);
       if (patched) {
+        if (py) this.pythonResolvedByFile.set(py.after.file, py.after);
         this.current = patched;
         return this.current;
       }
     }
+    if (pythonTouched || pyToRead.length > 0) this.resolvePython();
     this.rebuild();
     return this.current;
   }
 
   /** All discoveries as the graph sees them, e.g. for tools that want per-file problems. */
   discoveries(): FileDiscovery[] {
-    const out: FileDiscovery[] = [...this.sql.values(), ...this.pythonResolved, ...this.pythonSkipped.values()];
+    const out: FileDiscovery[] = [...this.sql.values(), ...this.pythonResolvedByFile.values(), ...this.pythonSkipped.values()];
     for (const p of this.dbt.values()) {
       out.push(...p.discoveries);
       if (p.problems.length > 0) out.push({ file: join(p.projectDir, 'dbt_project.yml'), assets: [], problems: p.problems });
@@ -233,16 +238,33 @@ export class WorkspaceIndex {
     });
   }
 
+  /** One re-read Python file resolved against the others, when it exports what it did before. */
+  private pythonChange(file: string, before: unknown): { before: FileDiscovery; after: FileDiscovery } | undefined {
+    const after = this.python.get(file);
+    const resolvedBefore = this.pythonResolvedByFile.get(file);
+    if (!this.pythonReader?.resolveOne || before === undefined || after === undefined || !resolvedBefore) return undefined;
+    const others: unknown[] = [];
+    for (const [f, d] of this.python) if (f !== file) others.push(d);
+    try {
+      const resolved = this.pythonReader.resolveOne(before, after, others);
+      return resolved ? { before: resolvedBefore, after: resolved } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private resolvePython(): void {
     if (!this.pythonReader) {
-      this.pythonResolved = [];
+      this.pythonResolvedByFile = new Map();
       return;
     }
     const files = [...this.python.keys()].sort();
     try {
-      this.pythonResolved = this.pythonReader.resolve(files.map((f) => this.python.get(f)));
+      const resolved = this.pythonReader.resolve(files.map((f) => this.python.get(f)));
+      this.pythonResolvedByFile = new Map(resolved.map((d) => [d.file, d]));
     } catch (err) {
-      this.pythonResolved = [{ file: this.projectFile, assets: [], problems: [crashProblem(this.projectFile, 'python.internal', err)] }];
+      const crash = { file: this.projectFile, assets: [], problems: [crashProblem(this.projectFile, 'python.internal', err)] };
+      this.pythonResolvedByFile = new Map([[crash.file, crash]]);
     }
   }
 
