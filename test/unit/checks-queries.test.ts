@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CheckDefinition } from '../../src/core/asset';
-import { compileCheck } from '../../src/core/engine/checkQueries';
+import { combineChecks, compileCheck, parseSamples } from '../../src/core/engine/checkQueries';
 
 function check(type: CheckDefinition['type'], config: Record<string, unknown>): CheckDefinition {
   return { name: `${type}_check`, type, severity: 'error', blocking: true, location: { file: '/a.sql', line: 5, column: 3 }, config };
@@ -21,7 +21,7 @@ async function withDb(fn: (run: (c: CheckDefinition) => Promise<{ failing: numbe
       const compiled = compileCheck(c, { relation: '"t"', relationOf: (x) => `"${x}"`, templates: { this: '"t"' } });
       assert.ok(compiled.ok, compiled.ok ? '' : compiled.error);
       const row = (await conn.runAndReadAll(compiled.sql)).getRowObjectsJson()[0]!;
-      return { failing: Number(row['failing_rows']), samples: row['samples'] };
+      return { failing: Number(row['failing_rows']), samples: parseSamples(row['samples']) };
     });
   } finally {
     conn.closeSync();
@@ -36,13 +36,13 @@ test('each built-in check counts its failing rows and returns up to 5 samples', 
     assert.deepEqual((nulls.samples as Record<string, unknown>[]).map((r) => [r['id'], r['code'], r['ref']]), [[2, null, 30]]);
     assert.equal((await run(check('not_null', { columns: ['id', 'ref'] }))).failing, 0);
     const dup = await run(check('unique', { columns: ['id'] }));
-    assert.deepEqual(dup, { failing: 1, samples: [{ id: 2, duplicates: '2' }] });
+    assert.deepEqual(dup, { failing: 1, samples: [{ id: 2, duplicates: 2 }] });
     assert.equal((await run(check('unique', { columns: ['id', 'code'] }))).failing, 0);
     assert.equal((await run(check('accepted_values', { column: 'code', values: ['a', 'b'] }))).failing, 1);
     assert.equal((await run(check('accepted_values', { column: 'id', values: [1, 2, 4] }))).failing, 0);
     assert.equal((await run(check('accepted_values', { column: 'id', values: [1, '2'] }))).failing, 1);
     assert.equal((await run(check('relationships', { column: 'ref', to: 'p', field: 'id' }))).failing, 1);
-    assert.deepEqual((await run(check('row_count', { min: 5 }))).samples, [{ row_count: '4' }]);
+    assert.deepEqual((await run(check('row_count', { min: 5 }))).samples, [{ row_count: 4 }]);
     assert.equal((await run(check('row_count', { min: 1, max: 4 }))).failing, 0);
     assert.equal((await run(check('row_count', { max: 3 }))).failing, 1);
     assert.equal((await run(check('freshness', { column: 'ts', max_age: '1 day' }))).failing, 0);
@@ -85,4 +85,24 @@ test('a check with missing arguments is an error, not a query', () => {
     assert.match((c as { error: string }).error, new RegExp(`check '${type}_check' \\(${type}\\) needs`));
   }
   assert.equal(compileCheck(check('dbt', {}), ctx).ok, false);
+});
+
+test('all checks of an asset combine into one query with one row per check', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run("create table t as select range as id, case when range < 2 then null else 'x' end as s from range(6)");
+    const ctx = { relation: '"t"', relationOf: (x: string) => x, templates: { this: '"t"' } };
+    const sqls = [check('not_null', { column: 's' }), check('row_count', { max: 3 }), check('unique', { columns: ['id'] })].map((c) => {
+      const q = compileCheck(c, ctx);
+      assert.ok(q.ok);
+      return q.sql;
+    });
+    const rows = (await conn.runAndReadAll(combineChecks(sqls))).getRowObjectsJson();
+    const byCheck = rows.map((r) => [Number(r['__check']), Number(r['failing_rows']), parseSamples(r['samples']).length]).sort((a, b) => a[0]! - b[0]!);
+    assert.deepEqual(byCheck, [[0, 2, 2], [1, 1, 1], [2, 0, 0]]);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 });

@@ -119,11 +119,15 @@ test('a check naming a missing column is a check error at the check line, not a 
       sqlAsset({
         name: 'src',
         sql: 'select 1 as id',
-        checks: [{ name: 'not_null_nope', type: 'not_null', severity: 'warn', config: { column: 'nope' }, location: { file: '/x/a.sql', line: 4, column: 5 } }],
+        checks: [
+          { name: 'not_null_id', type: 'not_null', config: { column: 'id' } },
+          { name: 'not_null_nope', type: 'not_null', severity: 'warn', config: { column: 'nope' }, location: { file: '/x/a.sql', line: 4, column: 5 } },
+        ],
       }),
     ]);
     const r = await runPlan(planMaterialization(graph, parseSelection('src')), graph, duckTarget(dir), { projectRoot: dir });
-    const check = r.runs[0]!.checks[0]!;
+    assert.deepEqual(r.runs[0]!.checks.map((c) => [c.name, c.passed]), [['not_null_id', true], ['not_null_nope', false]]);
+    const check = r.runs[0]!.checks[1]!;
     assert.equal(check.passed, false);
     assert.match(check.error!, /column 'nope'/);
     assert.deepEqual(check.location, { file: '/x/a.sql', line: 4, column: 5 });

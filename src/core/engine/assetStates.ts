@@ -3,6 +3,7 @@ import type { TargetConfig } from '../project/targetConfig';
 import type { AssetStateView, CheckOutcome } from '../editorModel/assetRunOutcome';
 import { isBuildable } from './materializationPlan';
 import { quoteLiteral } from './sqlIdentifiers';
+import { parseSamples } from './checkQueries';
 import { STATE_SCHEMA } from './stateStore';
 import { openTarget, TargetConnectionError } from './targetConnection';
 
@@ -140,14 +141,4 @@ function computeStates(graph: AssetGraph, runs: Row[], successes: Row[], checkRo
     out.set(id, staleReason ? { ...base, status: 'stale', staleReason } : { ...base, status: 'fresh' });
   }
   return out;
-}
-
-function parseSamples(v: unknown): Record<string, unknown>[] | undefined {
-  if (typeof v !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(v);
-    return Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -38,14 +38,14 @@ export interface CheckContext {
 
 /**
  * One query per check: its failing rows are counted and up to 5 of them
- * returned, in one round trip (columns `failing_rows`, `samples`).
+ * returned as JSON text, in one round trip (columns `failing_rows`, `samples`).
  */
 export function compileCheck(check: CheckDefinition, ctx: CheckContext): CompiledCheck {
   const failing = failingRowsQuery(check, ctx);
   if (!failing.ok) return failing;
   const sql =
     `WITH __failing AS (${failing.sql}\n) SELECT (SELECT count(*) FROM __failing) AS failing_rows, ` +
-    `(SELECT list(__f) FROM (SELECT * FROM __failing LIMIT ${SAMPLE_ROWS}) AS __f) AS samples`;
+    `(SELECT CAST(to_json(list(__f)) AS VARCHAR) FROM (SELECT * FROM __failing LIMIT ${SAMPLE_ROWS}) AS __f) AS samples`;
   return { ok: true, sql, columns: failing.columns };
 }
 
@@ -142,4 +142,20 @@ function numberOf(v: unknown): number | undefined {
 
 function stripTrailingSemicolon(sql: string): string {
   return sql.replace(/;\s*$/, '');
+}
+
+/** Every check of an asset in one query (one row per check, `__check` = its index): one round trip for all. */
+export function combineChecks(sqls: readonly string[]): string {
+  return sqls.map((sql, i) => `SELECT ${i} AS __check, * FROM (\n${sql}\n)`).join('\nUNION ALL\n');
+}
+
+/** The `samples` column (JSON text) as rows. */
+export function parseSamples(value: unknown): Record<string, unknown>[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [];
+  } catch {
+    return [];
+  }
 }
