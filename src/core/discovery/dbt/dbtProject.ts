@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
@@ -55,11 +56,37 @@ async function listFiles(root: string, exts: readonly string[]): Promise<string[
   return out.sort();
 }
 
+const MAX_CACHED_FILES = 50_000;
+
+/** Texts read before, by path, with the stat they were read at: an unchanged file is not read again. */
+const readTexts = new Map<string, { stamp: string; result: ReturnType<typeof readDbtFileText> }>();
+
+function stampOf(file: string): string | undefined {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.mtimeNs}:${st.ctimeNs}:${st.size}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads files in batches, letting the event loop run between batches (the editor stays responsive). */
 async function readAll(files: readonly string[]): Promise<Map<string, ReturnType<typeof readDbtFileText>>> {
   const results = new Map<string, ReturnType<typeof readDbtFileText>>();
   for (let i = 0; i < files.length; i++) {
-    results.set(files[i], readDbtFileText(files[i]));
+    const file = files[i];
+    const stamp = stampOf(file);
+    const hit = readTexts.get(file);
+    if (stamp !== undefined && hit && hit.stamp === stamp) {
+      results.set(file, hit.result);
+    } else {
+      const result = readDbtFileText(file);
+      results.set(file, result);
+      if (stamp !== undefined) {
+        if (readTexts.size >= MAX_CACHED_FILES) readTexts.clear();
+        readTexts.set(file, { stamp, result });
+      }
+    }
     if (i % 256 === 255) await new Promise<void>((r) => setImmediate(r));
   }
   return results;
@@ -72,7 +99,6 @@ async function readAll(files: readonly string[]): Promise<Map<string, ReturnType
  */
 const parsedSchemaFiles = new Map<string, { text: string; ctx: string; result: DbtSchemaFile }>();
 const parsedCalls = new Map<string, { text: string; calls: JinjaCall[] }>();
-const MAX_CACHED_FILES = 50_000;
 
 function cachedSchemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
   const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
@@ -91,6 +117,18 @@ function cachedCalls(file: string, text: string, lines?: LineIndex): JinjaCall[]
   if (parsedCalls.size >= MAX_CACHED_FILES) parsedCalls.clear();
   parsedCalls.set(file, { text, calls });
   return calls;
+}
+
+/** A whole file's dependencies/config and its hash, reused while the text is unchanged (treated as immutable). */
+const fileFacts = new Map<string, { text: string; read: ReadCalls; hash: string }>();
+
+function cachedFacts(file: string, text: string): { read: ReadCalls; hash: string } {
+  const hit = fileFacts.get(file);
+  if (hit && hit.text === text) return hit;
+  const facts = { text, read: readCalls(file, cachedCalls(file, text)), hash: hashText(text) };
+  if (fileFacts.size >= MAX_CACHED_FILES) fileFacts.clear();
+  fileFacts.set(file, facts);
+  return facts;
 }
 
 function str(v: JinjaLiteral | undefined): string | undefined {
@@ -242,7 +280,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
       const name = path.basename(file, path.extname(file));
       const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
       const fromProject = folderConfig(settings.modelsConfig, folders);
-      const r = readCalls(file, cachedCalls(file, text));
+      const { read: r, hash } = cachedFacts(file, text);
       const materialized = r.materialized ?? fromProject.materialized ?? 'view';
       const asset: AssetDefinition = {
         key: r.metaKey ?? [name],
@@ -252,7 +290,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
         kind: materialized,
         deps: r.deps,
         checks: [],
-        definitionHash: hashText(text),
+        definitionHash: hash,
         dbt: dbtInfo('model', name, materialized),
       };
       pushDraft(file, asset, r.enabled ?? fromProject.enabled ?? true, r.problems, r.unseen);
@@ -300,7 +338,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
       kind: 'seed',
       deps: [],
       checks: [],
-      definitionHash: hashText(texts.get(file)!.text!),
+      definitionHash: cachedFacts(file, texts.get(file)!.text!).hash,
       dbt: dbtInfo('seed', name, 'seed'),
     };
     pushDraft(file, asset, true, [], []);
@@ -369,7 +407,7 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   for (const file of testSql.flat()) {
     if (skipped(file)) continue;
     const text = texts.get(file)!.text!;
-    const r = readCalls(file, cachedCalls(file, text));
+    const r = cachedFacts(file, text).read;
     const targets = new Map<string, AssetKey>();
     for (const dep of r.deps) {
       const k = dep.origin === 'dbt-ref' ? rekey(dep.key) : dep.key;
