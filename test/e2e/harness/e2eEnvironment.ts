@@ -2,7 +2,7 @@
 // once (build, .vsix, extensions dir) and passes them in the environment; a test
 // file started on its own prepares the same from dist/asset-studio.vsix.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -45,7 +45,13 @@ export function e2eEnvironment(): E2eEnvironment {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
   const resultsDir = process.env[ENV_RESULTS_DIR] ?? join(repoRoot, 'test-results', 'e2e');
   mkdirSync(resultsDir, { recursive: true });
-  const runDir = process.env[ENV_RUN_DIR] ?? mkdtempSync(join(tmpdir(), 'asset-studio-e2e-'));
+  let runDir = process.env[ENV_RUN_DIR];
+  if (!runDir) {
+    // Started without the runner: this process owns the run folder and cleans it up.
+    const own = mkdtempSync(join(tmpdir(), 'asset-studio-e2e-'));
+    process.once('exit', () => cleanUpRun(own));
+    runDir = own;
+  }
   let extensionsDir = process.env[ENV_EXTENSIONS_DIR];
   if (!extensionsDir) {
     extensionsDir = join(runDir, 'extensions');
@@ -62,6 +68,22 @@ export function e2eEnvironment(): E2eEnvironment {
     extensionId: `${pkg.publisher}.${pkg.name}`,
   };
   return cached;
+}
+
+/** Ends every server group still listed (a test that crashed before close()) and removes the folder. */
+function cleanUpRun(runDir: string): void {
+  const pids = join(runDir, 'pids.txt');
+  if (existsSync(pids)) {
+    for (const line of readFileSync(pids, 'utf8').split('\n')) {
+      if (!/^\d+$/.test(line)) continue;
+      try {
+        process.kill(-Number(line), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  rmSync(runDir, { recursive: true, force: true });
 }
 
 function installVsix(nodeBinary: string, entry: string, extensionsDir: string, runDir: string): void {
