@@ -256,3 +256,19 @@ test('a SQL error is located at its line in the asset file', async () => {
     cleanup();
   }
 });
+
+test('changing an asset from view to table (and back) replaces the other kind', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    for (const [kind, checks] of [['view', []], ['table', []], ['view', [{ name: 'c', type: 'not_null' as const, config: { column: 'x' } }]], ['table', [{ name: 'c', type: 'not_null' as const, config: { column: 'x' } }]]] as const) {
+      const graph = testGraph(dir, [sqlAsset({ name: 'flip', kind, sql: `select '${kind}' as x`, checks })]);
+      const r = await runPlan(planMaterialization(graph, parseSelection('flip')), graph, target, { projectRoot: dir });
+      assert.equal(r.runs[0]!.status, 'success', r.runs[0]!.error);
+      const rows = await queryFile(target.path!, "select x, (select table_type from information_schema.tables where table_name = 'flip') as t from flip");
+      assert.deepEqual(rows, [{ x: kind, t: kind === 'view' ? 'VIEW' : 'BASE TABLE' }]);
+    }
+  } finally {
+    cleanup();
+  }
+});

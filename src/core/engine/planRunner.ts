@@ -158,6 +158,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     if (stateSql && record) {
       const conn = await pool.acquire();
       try {
+        emit({ type: 'statement', sql: stateSql });
         await conn.run(stateSql);
       } finally {
         pool.release(conn);
@@ -382,20 +383,20 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     let rows: number | null;
     if (body.kind !== 'incremental' && engineChecks(node).length === 0) {
       // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9).
-      const kind = body.kind === 'view' ? 'VIEW' : 'TABLE';
-      const count = await session.exec(`CREATE OR REPLACE ${kind} ${relation} AS\n${buildSql(body, baseTemplates)}`);
+      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), false);
+      if (session.inTransaction) await session.commit();
       return { key: id, status: 'success', rows: body.kind === 'view' ? null : count, durationMs: elapsed(), checks: [] };
     }
     if (body.kind === 'view') {
       session.begin();
-      await session.exec(`CREATE OR REPLACE VIEW ${relation} AS\n${buildSql(body, baseTemplates)}`);
+      await replaceRelation(session, 'VIEW', relation, buildSql(body, baseTemplates), true);
       rows = null;
     } else if (body.kind === 'incremental') {
       session.begin();
       rows = await loadIncremental(node, body, relation, session, baseTemplates, ctx);
     } else {
       session.begin();
-      rows = await session.exec(`CREATE OR REPLACE TABLE ${relation} AS\n${buildSql(body, baseTemplates)}`);
+      rows = await replaceRelation(session, 'TABLE', relation, buildSql(body, baseTemplates), true);
     }
     const checks = await runChecks(node, session, relation, baseTemplates, ctx);
     const blocking = checks.filter((c) => !c.passed && c.blocking && c.severity === 'error');
@@ -457,6 +458,22 @@ export function errorLine(message: string, sent: string, body: SqlAssetBody, tem
   const before = sent.slice(0, at).split('\n').length - 1 - k;
   const within = Number(m[1]) - 1 - before;
   return within >= 0 ? body.sqlLine + within : body.sqlLine;
+}
+
+/**
+ * CREATE OR REPLACE TABLE/VIEW; when the relation exists as the other kind (the
+ * asset's kind changed), drops it first — in one transaction, so a failure keeps it.
+ */
+async function replaceRelation(session: AssetSession, kind: 'TABLE' | 'VIEW', relation: string, sql: string, inTransaction: boolean): Promise<number> {
+  const create = `CREATE OR REPLACE ${kind} ${relation} AS\n${sql}`;
+  try {
+    return await session.exec(create);
+  } catch (err) {
+    if (!/Existing object .* is of type (View|Table), trying to replace with type (Table|View)/.test(messageOf(err))) throw err;
+    if (!inTransaction) session.begin();
+    await session.exec(`DROP ${kind === 'TABLE' ? 'VIEW' : 'TABLE'} ${relation}`);
+    return session.exec(create);
+  }
 }
 
 function buildSql(body: SqlAssetBody, templates: TemplateValues): string {
