@@ -47,6 +47,34 @@ export class ProblemDiagnostics implements vscode.Disposable {
   ) {
     this.store.add(graphs.onDidChangeGraph(() => this.showDefinitions()));
     this.store.add(targets.onDidChange(() => this.showRuns()));
+    this.store.add(graphs.onDidChangeStates(() => this.recordStates()));
+  }
+
+  /**
+   * The last results stored in the target (§5.6), so failing checks are shown
+   * after a reload, after a target switch, and for runs made by the CLI.
+   */
+  private recordStates(): void {
+    for (const { root, graph } of this.graphs.graphs()) {
+      const target = this.targets.targetFor(root);
+      if (!target) continue;
+      const perAsset = this.runProblems.get(target.name) ?? new Map<string, Problem[]>();
+      this.runProblems.set(target.name, perAsset);
+      for (const [key, state] of this.graphs.states(root)) {
+        const node = graph.nodes.get(key);
+        if (!node) continue;
+        const current = new Set(node.checks.map((c) => c.name));
+        const outcome: AssetRunOutcome = {
+          key,
+          status: state.status === 'failed' ? 'failed' : 'success',
+          error: state.status === 'failed' ? state.error : undefined,
+          // Results of checks since removed from the definition are not shown.
+          checks: [...(state.checks?.values() ?? [])].filter((c) => current.has(c.name)),
+        };
+        perAsset.set(key, runOutcomeProblems(outcome, node.definition, target.name));
+      }
+    }
+    this.showRuns();
   }
 
   private showDefinitions(): void {

@@ -59,8 +59,10 @@ async function clickMaterialize(): Promise<void> {
 test('▶ Materialize above an asset writes its table into the DuckDB file', { timeout: 300_000 }, async () => {
   await editor.openFile(ZONES);
   await lensText('never materialized').waitFor({ timeout: 120_000 });
-  const lenses = await editor.codeLenses();
-  for (const expected of ['▶ Materialize', '+ upstream', 'Lineage']) assert.ok(lenses.includes(expected), lenses.join(' | '));
+  await eventually(async () => {
+    const lenses = await editor.codeLenses();
+    for (const expected of ['▶ Materialize', '+ upstream', 'Lineage']) assert.ok(lenses.includes(expected), `lenses: ${lenses.join(' | ')}`);
+  }, 30_000);
 
   await clickMaterialize();
   const message = await waitForNotification("Materialized raw/zones on 'dev'");
@@ -71,6 +73,17 @@ test('▶ Materialize above an asset writes its table into the DuckDB file', { t
   await lensText(new RegExp(`${rows} rows · `)).waitFor({ timeout: 30_000 });
   await editor.waitForCodeLens(/^✓ \d+ checks$/, 30_000);
   await editor.screenshot('editor-codelens');
+});
+
+test('the Assets view lists assets by group with their state on the current target', { timeout: 300_000 }, async () => {
+  await editor.runCommand('Asset Studio: Focus on Assets View');
+  const view = editor.page.locator('.pane', { has: editor.page.locator('.pane-header', { hasText: /Assets/i }) });
+  for (const group of ['analytics', 'raw']) await view.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${group}`) }).first().waitFor({ timeout: 60_000 });
+  const zones = view.locator('.monaco-list-row', { hasText: 'raw/zones' }).first();
+  await zones.waitFor();
+  await eventually(async () => assert.match(await zones.innerText(), /\d+ rows/), 30_000);
+  assert.match(await view.locator('.monaco-list-row', { hasText: 'analytics/daily_trips' }).first().innerText(), /never materialized/);
+  await editor.screenshot('editor-assets-view');
 });
 
 test('the Testing view lists each asset with its checks and runs one asset\'s checks', { timeout: 300_000 }, async () => {
