@@ -198,3 +198,12 @@ test('two dbt assets of one project asked at once run one after the other (run_r
   await Promise.all([runner(nodes.get('stg_zones')!, ctx), runner(nodes.get('stg_trips')!, ctx)]);
   assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['start stg_zones', 'end stg_zones', 'start stg_trips', 'end stg_trips']);
 });
+
+test('an asset-studio.yml target names its dbt output with env DBT_TARGET; a DuckDB target passes DUCKDB_PATH', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-tgt-'));
+  const dbt = standIn(work, 'fake-dbt', `echo "$@ | $DUCKDB_PATH" > '${work}/seen.txt'; exit 2`);
+  const nodes = await dbtNodes(TAXI);
+  const local: TargetConfig = { name: 'local', type: 'duckdb', path: '/data/local.duckdb', schema: 'main', threads: 1, env: { DBT_TARGET: 'dev' }, protected: false, from: 'project' };
+  await createDelegatedRunner({ dbtExecutable: dbt })(nodes.get('stg_zones')!, { target: local, projectRoot: work, onEvent: () => undefined });
+  assert.equal(fs.readFileSync(path.join(work, 'seen.txt'), 'utf8').trim(), `build --select stg_zones --target dev --project-dir ${TAXI} | /data/local.duckdb`);
+});

@@ -24,15 +24,19 @@ export interface DelegatedRunnerOptions {
    * it from there), never on the command line or in the log.
    */
   readonly motherDuckToken?: string;
+  /** Same as motherDuckToken (the option name src/core/engine/delegatedAssetRunner.ts uses). */
+  readonly token?: string;
 }
 
 /** The target's env, plus MOTHERDUCK_TOKEN for a MotherDuck target: from its token_env, else the stored token. */
 function toolEnv(target: Parameters<DelegatedRunner>[1]['target'], opts: DelegatedRunnerOptions): Record<string, string> {
   const env: Record<string, string> = { ...target.env };
+  // A Dagster resource configured with EnvVar("DUCKDB_PATH") writes where the target says.
+  if (target.type === 'duckdb' && target.path && !env.DUCKDB_PATH) env.DUCKDB_PATH = target.path;
   if (target.type === 'motherduck') {
     // DuckDB reads MOTHERDUCK_TOKEN: a token kept under another name (token_env) is passed on under that one.
     const name = target.tokenEnv ?? 'MOTHERDUCK_TOKEN';
-    const value = env[name] || process.env[name] || opts.motherDuckToken;
+    const value = env[name] || process.env[name] || opts.motherDuckToken || opts.token;
     if (value) env.MOTHERDUCK_TOKEN = value;
   }
   return env;
@@ -140,7 +144,8 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
     ...(opts.dbtExecutable ? { dbtExecutable: opts.dbtExecutable } : {}),
     selectors: [info.selector],
     projectDir: info.projectDir,
-    target: ctx.target.name,
+    // The profiles.yml output to build into: the target's DBT_TARGET (asset-studio.yml targets), else its name.
+    target: ctx.target.env.DBT_TARGET ?? ctx.target.name,
     targetEnv: toolEnv(ctx.target, opts),
   });
   const outcome = await run(cmd, node.id, ctx);
