@@ -1,6 +1,8 @@
 // Reads Dagster definitions from one Python file, statically (§1.2). The file is
 // never imported: tree-sitter parses the lines that can hold definitions (see
 // pythonExcerpt) and this reader walks the module level of that tree.
+import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AssetKey } from '../../assetKey';
 import type { AssetDefinition, CheckDefinition, DagsterAssetInfo, DependencyOrigin, DependencyRef } from '../../asset';
 import type { Problem, SourceLocation } from '../../problem';
@@ -996,19 +998,12 @@ function splitKey(s: string): string[] {
   return s.split('/').filter((p) => p.length > 0);
 }
 
-/** A 53-bit string hash (cyrb53) in hex: definitions are hashed by the thousand, sha1 costs ten times more. */
+/** sha1 of a definition's text; crypto.hash (Node ≥ 20.12) skips the Hash object, older editors' Node lack it. */
 export function hash(s: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+  return oneShotHash ? oneShotHash('sha1', s, 'hex') : createHash('sha1').update(s).digest('hex');
 }
+
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 function abbreviate(s: string): string {
   const one = s.replace(/\s+/g, ' ');

@@ -42,20 +42,24 @@ export function resolvePythonWorkspace(files: readonly PythonFileDiscovery[]): r
 
   // Per file: finish deps and checks; drop external specs another definition materializes.
   const finished = files.map((f) => {
-    const dropped = new Set<string>();
-    for (const p of f.python.annotatedParameters) {
-      if (resourceClasses.has(lastDotted(p.annotation.split('[')[0]!.trim()))) dropped.add(`${p.asset}:${p.dep}`);
+    const { annotatedParameters, nameRefs } = f.python;
+    // Dependencies to change, by asset index * 2^16 + dependency index.
+    const dropped = new Set<number>();
+    for (const p of annotatedParameters) {
+      if (resourceClasses.has(lastDotted(p.annotation.split('[')[0]!.trim()))) dropped.add(p.asset * 65536 + p.dep);
     }
-    const renamed = new Map<string, readonly AssetKey[]>();
-    for (const r of f.python.nameRefs) {
+    const renamed = new Map<number, readonly AssetKey[]>();
+    for (const r of nameRefs) {
       const keys = bindings.get(r.name);
-      if (keys) renamed.set(`${r.asset}:${r.dep}`, keys);
+      if (keys) renamed.set(r.asset * 65536 + r.dep, keys);
     }
+    const touched = dropped.size > 0 || renamed.size > 0;
     const assets = f.assets.flatMap((a, index) => {
       if (a.dagster?.external && materializable.has(keyToString(a.key))) return [];
+      if (!touched) return [a];
       const deps: DependencyRef[] = [];
       a.deps.forEach((d, i) => {
-        const at = `${index}:${i}`;
+        const at = index * 65536 + i;
         if (dropped.has(at)) return;
         const keys = renamed.get(at);
         if (keys) for (const key of keys) deps.push({ ...d, key });
