@@ -127,3 +127,24 @@ test('an asset whose file has a definition error is not run; the error names its
     cleanup();
   }
 });
+
+test('partitions from the command line: --from/--to backfills, --partition rebuilds one', async () => {
+  const { dir, cleanup } = tempDir('cli-mat-');
+  try {
+    writeFileSync(
+      join(dir, 'daily.sql'),
+      '/* @asset\nname: daily\npartition: { by: day, column: day, start: 2024-03-01 }\n*/\nselect {{ partition_start }} as day, 1 as n\n',
+    );
+    const r = await cli(['materialize', 'daily', '--from', '2024-03-01', '--to', '2024-03-03', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).runs[0].rows, 3);
+    const again = await cli(['materialize', 'daily', '--from', '2024-03-01', '--to', '2024-03-04', '--json'], dir);
+    assert.equal(JSON.parse(again.stdout).runs[0].rows, 1);
+    const one = await cli(['materialize', 'daily', '--partition', '2024-03-02', '--json'], dir);
+    assert.equal(JSON.parse(one.stdout).runs[0].rows, 1);
+    const rows = await queryFile(join(dir, '.asset-studio', 'dev.duckdb'), 'select count(*) as n from daily');
+    assert.equal(Number(rows[0]!['n']), 4);
+  } finally {
+    cleanup();
+  }
+});

@@ -160,6 +160,9 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       try {
         emit({ type: 'statement', sql: stateSql });
         await conn.run(stateSql);
+      } catch (err) {
+        // The assets are built and committed; losing their history must not turn the run into a failure.
+        emit({ type: 'log', level: 'warn', message: `Run history was not saved in ${target.name}: ${messageOf(err)}` });
       } finally {
         pool.release(conn);
       }
