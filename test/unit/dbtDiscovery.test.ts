@@ -172,7 +172,12 @@ test('bad input: every problem at its line, nothing thrown, good files still rea
       '          - 42', // 10
       '          - accepted_values: [not, a, mapping]', // 11
       '          - not_null', // 12
+      '  - name: other', // 13
+      '    columns:', // 14
+      '      - name: x', // 15
+      '        tests: {not_null: true}', // 16
     ].join('\n'),
+    'models/src.yml': 'version: 2\nsources:\n  - name: raw\n    tables: taxi_trips\n',
     'models/good.sql': 'select 1 as id',
     'models/dynamic.sql': "select * from {{ ref(var('upstream')) }}\njoin {{ source('only_one') }}",
     'models/binary.sql': Buffer.from([0x73, 0x65, 0x00, 0x01, 0x02]),
@@ -189,6 +194,8 @@ test('bad input: every problem at its line, nothing thrown, good files still rea
   has('odd.yml', 7, 'dbt.schema.invalid');
   has('odd.yml', 10, 'dbt.schema.invalid');
   has('odd.yml', 11, 'dbt.schema.invalid');
+  has('odd.yml', 16, 'dbt.schema.invalid');
+  has('src.yml', 4, 'dbt.schema.invalid');
   has('dynamic.sql', 2, 'dbt.source.invalid');
   has('binary.sql', 1, 'dbt.file.binary');
   has('latin1.sql', 1, 'dbt.file.encoding');

@@ -153,6 +153,13 @@ function readTest(
   };
 }
 
+/** True when `node` is a list or absent/empty; otherwise says that `what:` must be a list. */
+function isList(y: PositionedYaml, node: YamlNode | undefined, what: string, problems: Problem[]): boolean {
+  if (node === undefined || isSeq(node) || (isScalar(node) && (node.value === null || node.value === ''))) return true;
+  problems.push(problem(locationOf(y, node), CODE_SCHEMA, `\`${what}:\` must be a list`));
+  return false;
+}
+
 /** Column tests and node-level tests of one YAML entry (model, seed, snapshot or source table). */
 function readTests(
   y: PositionedYaml,
@@ -162,6 +169,7 @@ function readTests(
   problems: Problem[],
 ): void {
   const add = (list: YamlNode | undefined, column: string | undefined): void => {
+    if (!isList(y, list, 'tests', problems)) return;
     for (const item of itemsOf(list)) {
       const check = readTest(y, item, target, column, problems);
       if (check) out.push({ asset: target.key, check });
@@ -169,6 +177,7 @@ function readTests(
   };
   add(child(entry, 'tests'), undefined);
   add(child(entry, 'data_tests'), undefined);
+  if (!isList(y, child(entry, 'columns'), 'columns', problems)) return;
   for (const col of itemsOf(child(entry, 'columns'))) {
     const colName = stringOf(child(col, 'name'));
     if (!colName) {
@@ -195,6 +204,7 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
     }
     const sourceLink = assetKeyFromMeta(y, dagsterMeta(src, 'asset_key'), result.problems);
     const sourceDescription = stringOf(child(src, 'description'));
+    if (!isList(y, child(src, 'tables'), 'tables', result.problems)) continue;
     for (const table of itemsOf(child(src, 'tables'))) {
       const tableName = stringOf(child(table, 'name'));
       if (!tableName) {
