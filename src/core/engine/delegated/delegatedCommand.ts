@@ -84,10 +84,9 @@ export function resolveDbtExecutable(python?: string, dbtExecutable?: string): s
   if (dbtExecutable) return dbtExecutable;
   if (python && path.isAbsolute(python)) {
     const dir = path.dirname(python);
-    for (const name of process.platform === 'win32' ? ['dbt.exe', 'dbt'] : ['dbt']) {
-      const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
+    // A conda env on Windows keeps python.exe at its root and scripts in Scripts\.
+    const candidates = process.platform === 'win32' ? [path.join(dir, 'dbt.exe'), path.join(dir, 'Scripts', 'dbt.exe')] : [path.join(dir, 'dbt')];
+    for (const candidate of candidates) if (existsSync(candidate)) return candidate;
   }
   return 'dbt';
 }
