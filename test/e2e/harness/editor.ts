@@ -8,7 +8,7 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { e2eEnvironment, type E2eEnvironment } from './e2eEnvironment';
 
@@ -253,6 +253,27 @@ export class Editor {
         .map((l) => l.text)
         .join('\n'),
     );
+  }
+
+  /**
+   * The content of a webview (the lineage panel, a preview): the workbench hosts each in
+   * `iframe.webview`, whose document puts the extension's HTML in `iframe#active-frame`.
+   * Default: the most recently opened one.
+   */
+  webview(index?: number): FrameLocator {
+    const hosts = this.page.frameLocator('iframe.webview.ready');
+    return (index === undefined ? hosts.last() : hosts.nth(index)).frameLocator('iframe#active-frame');
+  }
+
+  /** Waits for a notification toast containing `text`; returns its whole text. */
+  async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return (await toast.innerText()).trim();
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
   }
 
   /** Types into the bottom panel's filter box (Output, Problems), so long logs show only matching lines. */
