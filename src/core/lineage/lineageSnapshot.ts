@@ -1,0 +1,56 @@
+import { relative, isAbsolute } from 'node:path';
+import type { AssetGraph } from '../graph/assetGraph';
+import { lastPart } from '../assetKey';
+import type { LineageEdge, LineageNode, LineageSnapshot, LineageState } from '../../protocol/lineageMessages';
+
+/** What the engine knows about one asset on the current target; absent means never run. */
+export interface LineageAssetStatus {
+  readonly state: LineageState;
+  readonly checksPassed?: number;
+  readonly checksFailed?: number;
+  /** ISO time. */
+  readonly lastRun?: string;
+}
+
+/**
+ * The serialisable picture of the graph the lineage panel draws, from the
+ * asset graph and the state of each asset on `target`.
+ */
+export function buildLineageSnapshot(
+  graph: AssetGraph,
+  statusOf: (key: string) => LineageAssetStatus | undefined = () => undefined,
+  target?: string,
+): LineageSnapshot {
+  const nodes: LineageNode[] = [];
+  for (const node of graph.nodes.values()) {
+    const def = node.definition;
+    const status = statusOf(node.id);
+    const total = node.checks.length;
+    const failed = Math.min(status?.checksFailed ?? 0, total);
+    const passed = Math.min(status?.checksPassed ?? 0, total - failed);
+    const file = def.location.file;
+    nodes.push({
+      id: node.id,
+      label: lastPart(def.key) || node.id,
+      source: def.source,
+      ...(def.group !== undefined ? { group: def.group } : {}),
+      ...(def.kind !== undefined ? { kind: def.kind } : {}),
+      ...(file ? { file: isAbsolute(file) && graph.root ? relative(graph.root, file) : file } : {}),
+      ...(def.location.line > 0 ? { line: def.location.line } : {}),
+      state: status?.state ?? 'never',
+      checks: { passed, failed, total },
+      ...(status?.lastRun !== undefined ? { lastRun: status.lastRun } : {}),
+    });
+  }
+  // An edge to a key with no node cannot be drawn; such misses are Problems, not lineage.
+  const edges: LineageEdge[] = [];
+  const seen = new Set<string>();
+  for (const edge of graph.edges) {
+    if (!graph.nodes.has(edge.from) || !graph.nodes.has(edge.to)) continue;
+    const id = `${edge.from}\u0000${edge.to}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ from: edge.from, to: edge.to, inferred: edge.inferred });
+  }
+  return { ...(target !== undefined ? { target } : {}), nodes, edges };
+}

@@ -1,0 +1,203 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { DisposableStore } from '../disposables';
+import { lineageHtml } from './lineageHtml';
+import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
+import type {
+  ExtensionToWebviewMessage,
+  LineageSnapshot,
+  MaterializeMode,
+  WebviewToExtensionMessage,
+} from '../../protocol/lineageMessages';
+
+export interface LineagePanelDeps {
+  /** The graph with its state on the current target, as it is now. */
+  getSnapshot(): LineageSnapshot;
+  /** Fires after a run, a target switch or a file change. */
+  readonly onDidChange: vscode.Event<void>;
+  openDefinition(key: string): void;
+  materialize(key: string, mode: MaterializeMode): void;
+  readonly log: vscode.LogOutputChannel;
+  /** The asset defined at a place in a document, to follow the active editor; absent: the panel does not follow. */
+  keyAt?(uri: vscode.Uri, line: number): string | undefined;
+}
+
+/** The commands behind the panel's materialize actions, for `deps.materialize`. */
+export const materializeCommands: Readonly<Record<MaterializeMode, string>> = {
+  asset: 'assetStudio.materialize',
+  upstream: 'assetStudio.materializeWithUpstream',
+  downstream: 'assetStudio.materializeWithDownstream',
+};
+
+/** One lineage panel per window; `show` reveals it, focused on a key when given. */
+export class LineagePanel implements vscode.Disposable {
+  static readonly viewType = 'assetStudio.lineage';
+  private static current: LineagePanel | undefined;
+
+  private readonly store = new DisposableStore();
+  private ready = false;
+  private focusKey: string | undefined;
+  private snapshot: LineageSnapshot | undefined;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static show(context: vscode.ExtensionContext, deps: LineagePanelDeps, focusKey?: string): LineagePanel {
+    const existing = LineagePanel.current;
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      if (focusKey) existing.focus(focusKey);
+      return existing;
+    }
+    const webviewRoot = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    const panel = vscode.window.createWebviewPanel(
+      LineagePanel.viewType,
+      'Asset Lineage',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        // Laying out thousands of nodes again each time the tab is shown would be slow; the webview also keeps its view state.
+        retainContextWhenHidden: true,
+        localResourceRoots: [webviewRoot, vscode.Uri.joinPath(context.extensionUri, 'media')],
+      },
+    );
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'asset-studio.svg');
+    const created = new LineagePanel(panel, webviewRoot, deps, focusKey);
+    LineagePanel.current = created;
+    context.subscriptions.push(created);
+    return created;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    webviewRoot: vscode.Uri,
+    private readonly deps: LineagePanelDeps,
+    focusKey: string | undefined,
+  ) {
+    this.focusKey = focusKey;
+    const webview = panel.webview;
+    const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, file)).toString();
+    webview.html = lineageHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: uri('lineage.js'),
+      workerUri: uri('layout-worker.js'),
+      styleUri: uri('lineage.css'),
+      codiconUri: uri('codicon.css'),
+    });
+    this.store.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.store.add(panel.onDidDispose(() => this.dispose()));
+    this.store.add(deps.onDidChange(() => this.scheduleSnapshot()));
+    if (deps.keyAt) {
+      this.store.add(vscode.window.onDidChangeActiveTextEditor(() => this.scheduleFollow()));
+      this.store.add(vscode.window.onDidChangeTextEditorSelection(() => this.scheduleFollow()));
+    }
+  }
+
+  /** Shows the neighbourhood of `key`. */
+  focus(key: string): void {
+    this.focusKey = key;
+    this.post({ type: 'focus', key });
+  }
+
+  private post(message: ExtensionToWebviewMessage): void {
+    // Before the handshake the webview would drop it; what matters is re-sent on 'ready'.
+    if (!this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private sendSnapshot(): void {
+    try {
+      this.snapshot = this.deps.getSnapshot();
+    } catch (err) {
+      this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    this.post({ type: 'snapshot', snapshot: this.snapshot });
+  }
+
+  /** Bursts of changes (a run updating many assets) become one redraw. */
+  private scheduleSnapshot(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => this.sendSnapshot(), 100);
+  }
+
+  private scheduleFollow(): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => this.followActiveEditor(), 250);
+  }
+
+  private followActiveEditor(): void {
+    if (!vscode.workspace.getConfiguration('assetStudio').get<boolean>('lineage.followActiveEditor', true)) return;
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !this.deps.keyAt) return;
+    const key = this.deps.keyAt(editor.document.uri, editor.selection.active.line + 1);
+    if (key && key !== this.focusKey) this.focus(key);
+  }
+
+  private knows(key: string): boolean {
+    return this.snapshot?.nodes.some((n) => n.id === key) ?? false;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.deps.log.warn('Lineage: ignored a malformed message from the panel');
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewToExtensionMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendSnapshot();
+        if (this.focusKey) this.post({ type: 'focus', key: this.focusKey });
+        else this.followActiveEditor();
+        return;
+      case 'openDefinition':
+        if (this.knows(message.key)) this.deps.openDefinition(message.key);
+        else this.deps.log.warn(`Lineage: no asset ${message.key} to open`);
+        return;
+      case 'materialize':
+        if (this.knows(message.key)) this.deps.materialize(message.key, message.mode);
+        else this.deps.log.warn(`Lineage: no asset ${message.key} to materialize`);
+        return;
+      case 'exportSvg':
+        void this.saveSvg(message.svg);
+        return;
+      case 'rendered':
+        this.deps.log.debug(
+          `Lineage: ${message.nodes} nodes, ${message.edges} edges laid out in ${Math.round(message.layoutMs)} ms` +
+            `${message.inWorker ? ' (worker)' : ''}, drawn in ${Math.round(message.drawMs)} ms, ${Math.round(message.totalMs)} ms in all`,
+        );
+        return;
+    }
+  }
+
+  private async saveSvg(svg: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Lineage as SVG',
+      filters: { SVG: ['svg'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'lineage.svg') } : {}),
+    });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(svg));
+      this.deps.log.info(`Lineage exported to ${target.fsPath}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(
+        `Asset Studio: could not write ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+
+  dispose(): void {
+    if (LineagePanel.current === this) LineagePanel.current = undefined;
+    clearTimeout(this.snapshotTimer);
+    clearTimeout(this.followTimer);
+    this.store.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import type { MaterializeMode, WebviewToExtensionMessage } from './lineageMessages';
+
+/** Keys are short text; anything longer is not one of ours. */
+const maxKeyLength = 1024;
+/** An exported SVG of 5,000 nodes is a few MB; refuse anything absurd. */
+const maxSvgLength = 64 * 1024 * 1024;
+const modes: readonly MaterializeMode[] = ['asset', 'upstream', 'downstream'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isKey(value: unknown): value is string {
+  return typeof value === 'string' && value.trim().length > 0 && value.length <= maxKeyLength && !value.includes('\0');
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * The webview is untrusted input: returns the typed message, or undefined
+ * for anything malformed (unknown type, missing or ill-typed field).
+ */
+export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage | undefined {
+  if (!isRecord(value) || typeof value.type !== 'string') return undefined;
+  switch (value.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openDefinition':
+      return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
+    case 'materialize':
+      if (!isKey(value.key) || !modes.includes(value.mode as MaterializeMode)) return undefined;
+      return { type: 'materialize', key: value.key, mode: value.mode as MaterializeMode };
+    case 'exportSvg':
+      if (typeof value.svg !== 'string' || value.svg.length > maxSvgLength || !value.svg.trimStart().startsWith('<svg')) {
+        return undefined;
+      }
+      return { type: 'exportSvg', svg: value.svg };
+    case 'rendered': {
+      const { nodes, edges, layoutMs, drawMs, totalMs, inWorker } = value;
+      if (![nodes, edges, layoutMs, drawMs, totalMs].every(isCount) || typeof inWorker !== 'boolean') return undefined;
+      return {
+        type: 'rendered',
+        nodes: nodes as number,
+        edges: edges as number,
+        layoutMs: layoutMs as number,
+        drawMs: drawMs as number,
+        totalMs: totalMs as number,
+        inWorker,
+      };
+    }
+    default:
+      return undefined;
+  }
+}

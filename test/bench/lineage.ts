@@ -1,0 +1,174 @@
+/**
+ * npm run bench:lineage — the built lineage panel in headless Chromium, with
+ * the extension's own page and CSP, fed generated graphs of 500 and 5,000
+ * assets. Prints time until laid out and drawn (as the panel reports it) and
+ * frame times while panning and zooming with the mouse. Budget (§9): 500 in
+ * under 300 ms, 5,000 in under 2 s, panning smooth.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { lineageHtml } from '../../src/extension/lineage/lineageHtml';
+import { generateLineageSnapshot } from './lineageSnapshotGenerator';
+import type { RenderedMessage } from '../../src/protocol/lineageMessages';
+
+const root = resolve(import.meta.dirname, '../..');
+const webviewDir = join(root, 'dist/webview');
+const chromiumPath = '/usr/bin/chromium';
+
+// Stands in for VS Code in this page only: records what the panel posts, and gives it theme colours.
+const prelude = `
+window.__posted = [];
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => window.__posted.push(m),
+  getState: () => undefined,
+  setState: () => {},
+});
+const vars = {
+  '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d', '--vscode-disabledForeground': '#6b6b6b', '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-testing-iconFailed': '#f14c4c', '--vscode-editorWarning-foreground': '#cca700', '--vscode-editorError-foreground': '#f14c4c',
+  '--vscode-progressBar-background': '#0e70c0', '--vscode-panel-border': '#80808059', '--vscode-editorWidget-background': '#252526',
+  '--vscode-focusBorder': '#007fd4', '--vscode-badge-background': '#4d4d4d', '--vscode-badge-foreground': '#ffffff',
+  '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
+};
+for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+`;
+
+function serve(): Promise<{ origin: string; close: () => void }> {
+  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/') {
+      const origin = `http://${req.headers.host}`;
+      const html = lineageHtml({
+        cspSource: origin,
+        nonce: randomBytes(16).toString('base64'),
+        scriptUri: `${origin}/lineage.js`,
+        workerUri: `${origin}/layout-worker.js`,
+        styleUri: `${origin}/lineage.css`,
+        codiconUri: `${origin}/codicon.css`,
+        preludeScript: prelude,
+      });
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
+    const file = join(webviewDir, url.pathname.replace(/^\/+/, ''));
+    if (!file.startsWith(webviewDir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const ext = file.slice(file.lastIndexOf('.'));
+    res.writeHead(200, { 'content-type': types[ext] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((done) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      done({ origin: `http://127.0.0.1:${port}`, close: () => server.close() });
+    });
+  });
+}
+
+async function renderOnce(page: Page, origin: string, count: number, seed: number): Promise<RenderedMessage> {
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(`window.__posted.some((m) => m.type === 'ready')`);
+  const snapshot = generateLineageSnapshot(count, seed);
+  await page.evaluate(`window.postMessage({ type: 'snapshot', snapshot: ${JSON.stringify(snapshot)} }, '*')`);
+  const handle = await page.waitForFunction(
+    `window.__posted.find((m) => m.type === 'rendered')`,
+    undefined,
+    { timeout: 120_000 },
+  );
+  return (await handle.jsonValue()) as RenderedMessage;
+}
+
+interface FrameStats {
+  frames: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  over33: number;
+}
+
+async function panFrames(page: Page, zoomSteps: number): Promise<FrameStats> {
+  const box = (await page.locator('#graph').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < zoomSteps; i++) await page.mouse.wheel(0, -240);
+  await page.waitForTimeout(300);
+  // A string, not a function: tsx would wrap a function with helpers the page does not have.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    let last = performance.now();
+    const tick = (now) => {
+      window.__frames.push(now - last);
+      last = now;
+      if (window.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  // Two seconds of dragging around a circle, one mouse step per ~16 ms as a hand would.
+  await page.mouse.down();
+  const steps = 120;
+  for (let i = 0; i <= steps; i++) {
+    const a = (i / steps) * Math.PI * 2;
+    await page.mouse.move(cx + Math.cos(a) * 200 - 200, cy + Math.sin(a) * 150);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const frames = (await page.evaluate('(() => { window.__recording = false; return window.__frames.slice(1); })()')) as number[];
+  const sorted = [...frames].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { frames: frames.length, medianMs: at(0.5), p95Ms: at(0.95), maxMs: sorted[sorted.length - 1] ?? 0, over33: frames.filter((f) => f > 33.4).length };
+}
+
+const fmt = (n: number): string => n.toFixed(0).padStart(5);
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: install chromium (apt-get install chromium)`);
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+    });
+    console.log(`lineage panel in headless Chromium (${chromiumPath}), ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+    console.log('assets  edges  run  layout_ms  draw_ms  total_ms  worker  budget_ms');
+    for (const [count, budget] of [[500, 300], [5000, 2000]] as const) {
+      for (let run = 1; run <= 3; run++) {
+        const r = await renderOnce(page, server.origin, count, run);
+        console.log(`${String(count).padStart(6)} ${String(r.edges).padStart(6)} ${String(run).padStart(4)} ${fmt(r.layoutMs).padStart(10)} ${fmt(r.drawMs).padStart(8)} ${fmt(r.totalMs).padStart(9)}  ${String(r.inWorker).padStart(6)} ${String(budget).padStart(10)}`);
+      }
+    }
+    console.log('\npanning 5,000 assets (mouse drag, 2 s): frame times');
+    console.log('zoom           frames  median_ms  p95_ms  max_ms  frames>33ms');
+    for (const [name, zoomSteps] of [['fit (far)', 0], ['close (x8)', 6]] as const) {
+      await renderOnce(page, server.origin, 5000, 1);
+      const f = await panFrames(page, zoomSteps);
+      console.log(`${name.padEnd(14)} ${String(f.frames).padStart(6)} ${fmt(f.medianMs).padStart(10)} ${fmt(f.p95Ms).padStart(7)} ${fmt(f.maxMs).padStart(7)} ${String(f.over33).padStart(12)}`);
+    }
+    if (errors.length > 0) console.log(`\npage errors/warnings:\n${errors.join('\n')}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseWebviewMessage } from '../../src/protocol/parseWebviewMessage';
+
+test('well-formed messages from the panel are accepted as typed', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseWebviewMessage({ type: 'openDefinition', key: 'raw/trips' }), { type: 'openDefinition', key: 'raw/trips' });
+  for (const mode of ['asset', 'upstream', 'downstream'] as const) {
+    assert.deepEqual(parseWebviewMessage({ type: 'materialize', key: 'raw/trips', mode }), { type: 'materialize', key: 'raw/trips', mode });
+  }
+  assert.deepEqual(parseWebviewMessage({ type: 'exportSvg', svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }), {
+    type: 'exportSvg',
+    svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+  });
+  const rendered = { type: 'rendered', nodes: 5, edges: 4, layoutMs: 1.5, drawMs: 2, totalMs: 4, inWorker: false };
+  assert.deepEqual(parseWebviewMessage(rendered), rendered);
+});
+
+test('extra fields are dropped, not passed on', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'openDefinition', key: 'a/b', command: 'rm -rf' }), { type: 'openDefinition', key: 'a/b' });
+});
+
+test('malformed messages are rejected', () => {
+  const bad: unknown[] = [
+    undefined,
+    null,
+    42,
+    'ready',
+    [],
+    { type: 'Ready' },
+    { type: 'unknown' },
+    { type: 'openDefinition' },
+    { type: 'openDefinition', key: '' },
+    { type: 'openDefinition', key: '   ' },
+    { type: 'openDefinition', key: 7 },
+    { type: 'openDefinition', key: 'a\0b' },
+    { type: 'openDefinition', key: 'k'.repeat(5000) },
+    { type: 'materialize', key: 'a/b' },
+    { type: 'materialize', key: 'a/b', mode: 'everything' },
+    { type: 'materialize', key: ['a', 'b'], mode: 'asset' },
+    { type: 'exportSvg', svg: 12 },
+    { type: 'exportSvg', svg: '<script>alert(1)</script>' },
+    { type: 'rendered', nodes: -1, edges: 0, layoutMs: 0, drawMs: 0, totalMs: 0, inWorker: true },
+    { type: 'rendered', nodes: 1, edges: 0, layoutMs: Number.NaN, drawMs: 0, totalMs: 0, inWorker: true },
+    { type: 'rendered', nodes: 1, edges: 0, layoutMs: 0, drawMs: 0, totalMs: 0 },
+  ];
+  for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+});

@@ -1,0 +1,239 @@
+/**
+ * What the lineage panel shows, computed from a snapshot and the user's view
+ * options: pure (no DOM), shared by the webview and the unit tests.
+ */
+import type { LineageNode, LineageSnapshot, LineageSource, LineageState } from '../../../src/protocol/lineageMessages';
+
+export type GroupBy = 'none' | 'group' | 'source';
+
+export interface LineageViewOptions {
+  /** Key of the asset whose neighbourhood is shown; undefined shows the whole graph. */
+  readonly focus?: string;
+  /** How many steps upstream/downstream of the focus; null is unlimited. */
+  readonly upstreamDepth: number | null;
+  readonly downstreamDepth: number | null;
+  /** Case-insensitive text matched against key, group, source and kind; empty shows all. */
+  readonly search: string;
+  readonly groupBy: GroupBy;
+}
+
+/** The state drawn: the run state, except that a fresh asset with failing checks says so. */
+export type NodeStatus = LineageState | 'checks-failing';
+
+export interface CheckBadge {
+  readonly text: string;
+  readonly failing: boolean;
+}
+
+export interface ViewNode {
+  readonly id: string;
+  readonly label: string;
+  readonly source: LineageSource;
+  readonly group?: string;
+  readonly kind?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly status: NodeStatus;
+  /** CSS class for the status (`status-stale`). */
+  readonly statusClass: string;
+  /** A `var(--vscode-…)` theme colour for the status. */
+  readonly colour: string;
+  /** A codicon name for the source. */
+  readonly icon: string;
+  readonly badge?: CheckBadge;
+  /** Cluster id when grouped. */
+  readonly cluster?: string;
+  readonly focused: boolean;
+  /** Hover text and accessible name. */
+  readonly title: string;
+}
+
+export interface ViewEdge {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly inferred: boolean;
+  readonly className: string;
+}
+
+export interface ViewCluster {
+  readonly id: string;
+  readonly label: string;
+  readonly size: number;
+}
+
+export interface LineageView {
+  readonly nodes: readonly ViewNode[];
+  readonly edges: readonly ViewEdge[];
+  readonly clusters: readonly ViewCluster[];
+  /** Nodes in the snapshot, to say "showing n of m". */
+  readonly total: number;
+  /** The focus key is not in the snapshot (renamed or deleted): the whole graph is shown. */
+  readonly focusMissing: boolean;
+}
+
+export const defaultViewOptions: LineageViewOptions = {
+  upstreamDepth: 2,
+  downstreamDepth: 2,
+  search: '',
+  groupBy: 'group',
+};
+
+const statusColours: Readonly<Record<NodeStatus, string>> = {
+  never: 'var(--vscode-disabledForeground)',
+  fresh: 'var(--vscode-testing-iconPassed)',
+  stale: 'var(--vscode-editorWarning-foreground)',
+  failed: 'var(--vscode-testing-iconFailed)',
+  running: 'var(--vscode-progressBar-background)',
+  'checks-failing': 'var(--vscode-editorError-foreground)',
+};
+
+const sourceIcons: Readonly<Record<LineageSource, string>> = {
+  sql: 'database',
+  dagster: 'symbol-method',
+  dbt: 'layers',
+  external: 'cloud',
+};
+
+const sourceNames: Readonly<Record<LineageSource, string>> = {
+  sql: 'SQL',
+  dagster: 'Dagster',
+  dbt: 'dbt',
+  external: 'External',
+};
+
+export function nodeStatus(node: LineageNode): NodeStatus {
+  if (node.state === 'fresh' && node.checks.failed > 0) return 'checks-failing';
+  return node.state;
+}
+
+export function statusColour(status: NodeStatus): string {
+  return statusColours[status];
+}
+
+export function sourceIcon(source: LineageSource): string {
+  return sourceIcons[source];
+}
+
+/** `2/3` checks passing, or `1✕` when some fail; none when the asset has no checks. */
+export function checkBadge(node: LineageNode): CheckBadge | undefined {
+  const { passed, failed, total } = node.checks;
+  if (total === 0) return undefined;
+  if (failed > 0) return { text: `${failed}✕`, failing: true };
+  return { text: `${passed}/${total}`, failing: false };
+}
+
+/** Keys within `up` steps upstream and `down` steps downstream of `focus` (null: unlimited), focus included. */
+export function neighbourhood(
+  snapshot: LineageSnapshot,
+  focus: string,
+  up: number | null,
+  down: number | null,
+): Set<string> {
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  for (const e of snapshot.edges) {
+    (parents.get(e.to) ?? parents.set(e.to, []).get(e.to)!).push(e.from);
+    (children.get(e.from) ?? children.set(e.from, []).get(e.from)!).push(e.to);
+  }
+  const result = new Set<string>([focus]);
+  const walk = (next: Map<string, string[]>, depth: number | null): void => {
+    let frontier = [focus];
+    const seen = new Set<string>([focus]);
+    for (let step = 0; frontier.length > 0 && (depth === null || step < depth); step++) {
+      const following: string[] = [];
+      for (const id of frontier) {
+        for (const n of next.get(id) ?? []) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          result.add(n);
+          following.push(n);
+        }
+      }
+      frontier = following;
+    }
+  };
+  walk(parents, up);
+  walk(children, down);
+  return result;
+}
+
+export function matchesSearch(node: LineageNode, search: string): boolean {
+  const q = search.trim().toLowerCase();
+  if (q.length === 0) return true;
+  return [node.id, node.group ?? '', node.source, node.kind ?? ''].some((t) => t.toLowerCase().includes(q));
+}
+
+function clusterOf(node: LineageNode, groupBy: GroupBy): string | undefined {
+  if (groupBy === 'group') return node.group ?? 'default';
+  if (groupBy === 'source') return node.source;
+  return undefined;
+}
+
+function clusterLabel(id: string, groupBy: GroupBy): string {
+  return groupBy === 'source' ? sourceNames[id as LineageSource] ?? id : id;
+}
+
+function describe(node: LineageNode, status: NodeStatus, badge: CheckBadge | undefined): string {
+  const parts = [node.id, sourceNames[node.source]];
+  if (node.group) parts.push(`group ${node.group}`);
+  if (node.kind) parts.push(node.kind);
+  parts.push(status === 'checks-failing' ? 'checks failing' : status);
+  if (badge) parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed of ${node.checks.total}`);
+  if (node.lastRun) parts.push(`last run ${node.lastRun}`);
+  if (node.file) parts.push(node.line ? `${node.file}:${node.line}` : node.file);
+  return parts.join(' · ');
+}
+
+export function buildLineageView(snapshot: LineageSnapshot, options: LineageViewOptions): LineageView {
+  const ids = new Set(snapshot.nodes.map((n) => n.id));
+  const focusMissing = options.focus !== undefined && !ids.has(options.focus);
+  const focus = focusMissing ? undefined : options.focus;
+  const around = focus !== undefined ? neighbourhood(snapshot, focus, options.upstreamDepth, options.downstreamDepth) : undefined;
+
+  const nodes: ViewNode[] = [];
+  const kept = new Set<string>();
+  const clusterSizes = new Map<string, number>();
+  for (const n of snapshot.nodes) {
+    if (around && !around.has(n.id)) continue;
+    // The focus stays visible whatever the search, so the user keeps their bearings.
+    if (n.id !== focus && !matchesSearch(n, options.search)) continue;
+    kept.add(n.id);
+    const status = nodeStatus(n);
+    const badge = checkBadge(n);
+    const cluster = clusterOf(n, options.groupBy);
+    if (cluster !== undefined) clusterSizes.set(cluster, (clusterSizes.get(cluster) ?? 0) + 1);
+    nodes.push({
+      id: n.id,
+      label: n.label,
+      source: n.source,
+      ...(n.group !== undefined ? { group: n.group } : {}),
+      ...(n.kind !== undefined ? { kind: n.kind } : {}),
+      ...(n.file !== undefined ? { file: n.file } : {}),
+      ...(n.line !== undefined ? { line: n.line } : {}),
+      status,
+      statusClass: `status-${status}`,
+      colour: statusColour(status),
+      icon: sourceIcon(n.source),
+      ...(badge ? { badge } : {}),
+      ...(cluster !== undefined ? { cluster } : {}),
+      focused: n.id === focus,
+      title: describe(n, status, badge),
+    });
+  }
+  const edges: ViewEdge[] = [];
+  for (const e of snapshot.edges) {
+    if (!kept.has(e.from) || !kept.has(e.to)) continue;
+    edges.push({
+      id: `${e.from}\u2192${e.to}`,
+      from: e.from,
+      to: e.to,
+      inferred: e.inferred,
+      className: e.inferred ? 'edge inferred' : 'edge',
+    });
+  }
+  const clusters = [...clusterSizes]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, size]) => ({ id, label: clusterLabel(id, options.groupBy), size }));
+  return { nodes, edges, clusters, total: snapshot.nodes.length, focusMissing };
+}
