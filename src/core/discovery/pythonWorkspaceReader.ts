@@ -1,4 +1,5 @@
-import type { FileDiscovery } from '../asset';
+import type { AssetDefinition, FileDiscovery } from '../asset';
+import { keyToString } from '../assetKey';
 import { loadPythonParser } from './python/pythonParser';
 import { readPythonFile } from './python/readPythonFile';
 import { resolvePythonWorkspace } from './python/resolvePythonWorkspace';
@@ -46,22 +47,54 @@ function resolveOne(
   others: readonly PythonFileDiscovery[],
 ): FileDiscovery | undefined {
   if (exportsOf(before) !== exportsOf(after)) return undefined;
-  // Everything the workspace pass reads from the other files, folded into one stand-in file.
-  const context: PythonFileDiscovery = {
-    file: '\u0000context',
-    assets: others.flatMap((f) => f.assets.map((a) => ({ ...a, deps: [] }))),
-    problems: [],
-    python: {
-      classes: others.flatMap((f) => f.python.classes),
-      bindings: others.flatMap((f) => f.python.bindings),
-      nameRefs: [],
-      checkRefs: [],
-      annotatedParameters: [],
-      jobs: others.flatMap((f) => f.python.jobs),
-      schedules: others.flatMap((f) => f.python.schedules),
+  let context = contexts.get(others);
+  if (!context) {
+    context = contextOf(others);
+    contexts.set(others, context);
+  }
+  // Of the others' assets only those that materialize one of this file's external specs matter
+  // (the pass drops such specs); job and schedule marks are read for this file's keys only.
+  const materialized = after.assets.flatMap((a) =>
+    a.dagster?.external ? (context.materializable.get(keyToString(a.key)) ?? []) : [],
+  );
+  return resolvePythonWorkspace([{ ...context.file, assets: materialized }, after])[1];
+}
+
+interface PythonContext {
+  readonly file: PythonFileDiscovery;
+  readonly materializable: ReadonlyMap<string, AssetDefinition[]>;
+}
+
+// Saves of one file in a row pass the same `others` list: its stand-in is built once.
+const contexts = new WeakMap<readonly PythonFileDiscovery[], PythonContext>();
+
+/** Everything the workspace pass reads from the other files, folded into one stand-in file. */
+function contextOf(others: readonly PythonFileDiscovery[]): PythonContext {
+  const materializable = new Map<string, AssetDefinition[]>();
+  for (const f of others) {
+    for (const a of f.assets) {
+      if (a.dagster?.external) continue;
+      const k = keyToString(a.key);
+      materializable.set(k, [...(materializable.get(k) ?? []), { ...a, deps: [] }]);
+    }
+  }
+  return {
+    materializable,
+    file: {
+      file: '\u0000context',
+      assets: [],
+      problems: [],
+      python: {
+        classes: others.flatMap((f) => f.python.classes),
+        bindings: others.flatMap((f) => f.python.bindings),
+        nameRefs: [],
+        checkRefs: [],
+        annotatedParameters: [],
+        jobs: others.flatMap((f) => f.python.jobs),
+        schedules: others.flatMap((f) => f.python.schedules),
+      },
     },
   };
-  return resolvePythonWorkspace([context, after])[1];
 }
 
 /** What one Python file gives the others, positions left out (an edit moves them). */

@@ -40,6 +40,8 @@ export class WorkspaceIndex {
   /** Problems of Python files skipped before parsing (too big, binary…). */
   private readonly pythonSkipped = new Map<string, FileDiscovery>();
   private pythonResolvedByFile = new Map<string, FileDiscovery>();
+  /** The other Python files' results while one file is saved again and again (see resolveOne). */
+  private pythonOthers: { readonly file: string; readonly others: unknown[] } | undefined;
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
   private current!: ResolvedAssetGraph;
 
@@ -220,6 +222,7 @@ export class WorkspaceIndex {
   private async readPython(files: readonly string[]): Promise<void> {
     const reader = this.pythonReader;
     if (!reader) return;
+    if (files.some((f) => f !== this.pythonOthers?.file)) this.pythonOthers = undefined;
     await inSlices(files, (file) => {
       const read = readSourceTextSync(file);
       this.pythonSkipped.delete(file);
@@ -243,8 +246,12 @@ export class WorkspaceIndex {
     const after = this.python.get(file);
     const resolvedBefore = this.pythonResolvedByFile.get(file);
     if (!this.pythonReader?.resolveOne || before === undefined || after === undefined || !resolvedBefore) return undefined;
-    const others: unknown[] = [];
-    for (const [f, d] of this.python) if (f !== file) others.push(d);
+    let others = this.pythonOthers?.file === file ? this.pythonOthers.others : undefined;
+    if (!others) {
+      others = [];
+      for (const [f, d] of this.python) if (f !== file) others.push(d);
+      this.pythonOthers = { file, others };
+    }
     try {
       const resolved = this.pythonReader.resolveOne(before, after, others);
       return resolved ? { before: resolvedBefore, after: resolved } : undefined;
@@ -254,6 +261,7 @@ export class WorkspaceIndex {
   }
 
   private resolvePython(): void {
+    this.pythonOthers = undefined;
     if (!this.pythonReader) {
       this.pythonResolvedByFile = new Map();
       return;

@@ -1,5 +1,7 @@
 import { relative } from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../asset';
+import type { AssetKey } from '../assetKey';
+import { keyToString } from '../assetKey';
 import type { Problem, SourceLocation } from '../problem';
 import type { AssetEdge, AssetNode } from './assetGraph';
 import { ResolvedAssetGraph, cmp, sortByLine } from './buildAssetGraph';
@@ -57,14 +59,21 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
 
   // Checks: a node's own checks and the detached ones written in a changed file are replaced.
   const nodes = new Map(old.nodes);
-  const detachedTargets = new Map<CheckDefinition, string>();
-  if (changes.some((c) => (c.before.detachedChecks ?? []).length > 0)) {
-    for (const n of old.nodes.values()) for (const ch of n.checks) detachedTargets.set(ch, n.id);
-  }
+  // The node a detached check was attached to: found by its key, else by searching every node.
+  let allChecks: Map<CheckDefinition, string> | undefined;
+  const targetOf = (asset: AssetKey, check: CheckDefinition): string | undefined => {
+    const guess = old.find(keyToString(asset));
+    if (guess && guess.checks.includes(check)) return guess.id;
+    if (!allChecks) {
+      allChecks = new Map();
+      for (const n of old.nodes.values()) for (const ch of n.checks) allChecks.set(ch, n.id);
+    }
+    return allChecks.get(check);
+  };
   const newDetached = new Map<string, CheckDefinition[]>();
   for (const { before, after } of changes) {
     (before.detachedChecks ?? []).forEach((d, i) => {
-      const target = detachedTargets.get(d.check);
+      const target = targetOf(d.asset, d.check);
       if (target === undefined) return;
       const list = newDetached.get(target) ?? [];
       list.push(after.detachedChecks![i]!.check);
