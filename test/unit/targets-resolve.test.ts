@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveTargets, findTarget } from '../../src/core/project/targets';
+import { motherDuckTokenFor } from '../../src/core/project/motherDuckToken';
 import type { ProjectConfig } from '../../src/core/project/projectConfig';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 
@@ -39,4 +40,13 @@ test('an unknown default_target is a problem in the project file and falls back'
   assert.match(r.problems[0]!.message, /default_target 'staging'.*local/);
   assert.equal(findTarget(r, 'local'), r.targets[0]);
   assert.match(findTarget(r, 'nope') as string, /No target 'nope'. Known targets: local/);
+});
+
+test('the MotherDuck token comes from token_env, else the saved one; none gives what to do', () => {
+  const md = { name: 'prod', tokenEnv: 'MD_TOKEN_X', database: 'db' };
+  assert.deepEqual(motherDuckTokenFor(md, { env: { MD_TOKEN_X: 'e' }, saved: 's' }), { token: 'e', source: 'env' });
+  assert.deepEqual(motherDuckTokenFor(md, { env: {}, saved: 's' }), { token: 's', source: 'saved' });
+  const none = motherDuckTokenFor({ name: 'prod', database: 'db' }, { env: {} });
+  assert.equal(none.source, 'none');
+  assert.match(none.hint!, /'prod' \(MotherDuck md:db\) has no token: add token_env .*"Set MotherDuck Token"/);
 });

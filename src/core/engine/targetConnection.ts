@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TargetConfig } from '../project/targetConfig';
+import { motherDuckTokenFor } from '../project/motherDuckToken';
 
 /** A failure to reach a target, worded for the user: names the target and what to do. */
 export class TargetConnectionError extends Error {
@@ -47,18 +48,9 @@ export async function openTarget(target: TargetConfig, opts: OpenTargetOptions):
   if (target.type === 'motherduck') {
     const database = target.database ?? '';
     location = `md:${database}`;
-    const env = opts.env ?? process.env;
-    secret = (target.tokenEnv ? env[target.tokenEnv] : undefined) || opts.token;
-    if (!secret) {
-      const where = target.tokenEnv
-        ? `set the environment variable ${target.tokenEnv} (token_env)`
-        : 'add token_env to the target in asset-studio.yml';
-      throw new TargetConnectionError(
-        `Target '${target.name}' (MotherDuck ${location}) has no token: ${where}, or run the "Set MotherDuck Token" command.`,
-        target.name,
-        'no-token',
-      );
-    }
+    const choice = motherDuckTokenFor(target, { env: opts.env, saved: opts.token });
+    secret = choice.token;
+    if (!secret) throw new TargetConnectionError(choice.hint!, target.name, 'no-token');
     options['motherduck_token'] = secret;
     if (opts.readOnly) options['access_mode'] = 'READ_ONLY';
   } else {
