@@ -18,13 +18,21 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private readonly changed = this.store.add(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
   private lastFingerprint = '';
+  /** The text of each asset's definition line as saved (`file:line` → text), to follow it while typing. */
+  private readonly anchors = new Map<string, string>();
 
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
   ) {
     this.store.add(vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'sql' }, { scheme: 'file', language: 'python' }, { scheme: 'file', pattern: '**/*.sql' }], this));
-    this.store.add(graphs.onDidChangeGraph(() => this.refreshIfChanged()));
+    this.store.add(
+      graphs.onDidChangeGraph(() => {
+        // Saved lines may have moved with the new graph: anchors are taken again from saved documents.
+        this.anchors.clear();
+        this.refreshIfChanged();
+      }),
+    );
     this.store.add(graphs.onDidChangeStates(() => this.refreshIfChanged()));
     this.store.add(targets.onDidChange(() => this.refreshIfChanged()));
     this.store.add(
@@ -42,7 +50,7 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const lenses: vscode.CodeLens[] = [];
     for (const { root, node } of this.graphs.assetsIn(document.uri.fsPath)) {
       const target = this.targets.targetFor(root);
-      const line = Math.min(Math.max(0, node.definition.location.line - 1), Math.max(0, document.lineCount - 1));
+      const line = this.lineOf(document, node.definition.location.line - 1);
       const range = new vscode.Range(line, 0, line, 0);
       for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now)) {
         lenses.push(
@@ -56,6 +64,29 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       }
     }
     return lenses;
+  }
+
+  /**
+   * Where an asset's definition line is now. The graph knows saved files only:
+   * while the document has unsaved edits, the lens follows the saved text of
+   * its line (nearest match), so typing above an asset does not strand it.
+   */
+  private lineOf(document: vscode.TextDocument, savedLine: number): number {
+    const last = Math.max(0, document.lineCount - 1);
+    const line = Math.min(Math.max(0, savedLine), last);
+    const key = `${document.uri.fsPath}:${savedLine}`;
+    if (!document.isDirty) {
+      this.anchors.set(key, document.lineAt(line).text);
+      return line;
+    }
+    const text = this.anchors.get(key);
+    if (text === undefined || (line <= last && document.lineAt(line).text === text)) return line;
+    for (let d = 1; d <= 200; d++) {
+      for (const candidate of [line + d, line - d]) {
+        if (candidate >= 0 && candidate <= last && document.lineAt(candidate).text === text) return candidate;
+      }
+    }
+    return line;
   }
 
   private fingerprint(): string {

@@ -12,6 +12,12 @@ export type AssetsViewEntry =
   | { readonly kind: 'asset'; readonly root: string; readonly key: string };
 
 const NO_GROUP = 'default';
+const SOURCES_GROUP = 'external sources';
+
+/** Assets by their group; external sources (seen only as dependencies) together apart. */
+function groupOf(node: AssetNode): string {
+  return node.definition.group ?? (node.definition.source === 'external' ? SOURCES_GROUP : NO_GROUP);
+}
 
 function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.ThemeIcon {
   if (!isMaterializable(node)) return new vscode.ThemeIcon('cloud');
@@ -59,8 +65,8 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
     if (!entry) {
       const groups: AssetsViewEntry[] = [];
       for (const { root, graph } of this.graphs.graphs()) {
-        const names = new Set([...graph.nodes.values()].map((n) => n.definition.group ?? NO_GROUP));
-        for (const group of [...names].sort()) groups.push({ kind: 'group', root, group });
+        const names = new Set([...graph.nodes.values()].map(groupOf));
+        for (const group of [...names].sort((a, b) => Number(a === SOURCES_GROUP) - Number(b === SOURCES_GROUP) || a.localeCompare(b))) groups.push({ kind: 'group', root, group });
       }
       return groups;
     }
@@ -68,7 +74,7 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
     const graph = this.graphs.graphOf(entry.root);
     if (!graph) return [];
     return [...graph.nodes.values()]
-      .filter((n) => (n.definition.group ?? NO_GROUP) === entry.group)
+      .filter((n) => groupOf(n) === entry.group)
       .map((n) => ({ kind: 'asset', root: entry.root, key: n.id }));
   }
 

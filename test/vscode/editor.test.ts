@@ -96,6 +96,26 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     assert.deepEqual(materialize?.command?.arguments, ['raw/zones']);
   });
 
+  test('while typing above an asset its lenses follow the header, and nothing is re-read until saved', async () => {
+    const zones = s.graphs.findAsset('raw/zones');
+    assert.ok(zones);
+    const file = zones.node.definition.location.file;
+    const header = zones.node.definition.location.line - 1;
+    const before = await lensesOf(file);
+    assert.equal(before.find((l) => l.command?.title === '▶ Materialize')?.range.start.line, header);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor);
+    const graph = s.graphs.graphOf(root);
+    try {
+      assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '-- a note\n-- another\n-- and one more\n')));
+      const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      assert.equal(after.find((l) => l.command?.title === '▶ Materialize')?.range.start.line, header + 3);
+      assert.equal(s.graphs.graphOf(root), graph, 'an unsaved edit does not rebuild the graph');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   test('materialize writes the table, records state, and the lens shows the rows', async () => {
     const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
     assert.ok(run, 'the run happened');
