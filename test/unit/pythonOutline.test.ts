@@ -102,3 +102,9 @@ test('unterminated strings and brackets end at the end of the text', () => {
     [1, 8],
   ]);
 });
+
+test('a module docstring is not parsed; a short constant is', () => {
+  const excerpt = excerptPython('"""Assets of the taxi project."""\nimport dagster as dg\nrows = 3\n');
+  assert.deepEqual(excerpt.rows, [1, 2]);
+  assert.equal(excerpt.text, 'import dagster as dg\nrows = 3\n');
+});

@@ -91,6 +91,7 @@ export function excerptPython(text: string): PythonExcerpt {
         break;
       }
       case 'simple': {
+        if (startsWithString(text, s.lines[0]!.content)) break; // a module docstring
         const { start, end } = extent(s);
         if (end - start <= SHORT_STATEMENT || mentionsDagster(s)) keepAll(s);
         break;
