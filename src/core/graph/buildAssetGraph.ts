@@ -183,6 +183,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     }
   }
 
+  for (const id of externals.keys()) lookup.add(id);
   const nodes = new Map<string, AssetNode>();
   const ids = [...byId.keys(), ...externals.keys()].sort(cmp);
   for (const id of ids) {
@@ -208,7 +209,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   const indexes: GraphIndexes = {
     up: adjacency(edges, 'to', 'from'),
     down,
-    lookup: new KeyLookup(nodes.keys()),
+    lookup,
     dbtModels: dbtModels.sort(cmp),
     dbtAssetsNodes: new Set(dbtAssetsNodes),
   };
@@ -324,7 +325,7 @@ export class KeyLookup {
     for (const id of ids) this.add(id);
   }
 
-  private add(id: string): void {
+  add(id: string): void {
     this.ids.add(id);
     push(this.lower, id.toLowerCase(), id);
     push(this.last, lastPart(id.split('/')).toLowerCase(), id);

@@ -3,7 +3,9 @@
  * reaching itself: the dependency cycles. Iterative Tarjan, so a long chain
  * cannot overflow the stack.
  */
-export function findCycles(ids: readonly string[], downstream: ReadonlyMap<string, readonly string[]>): string[][] {
+export function findCycles(allIds: readonly string[], downstream: ReadonlyMap<string, readonly string[]>): string[][] {
+  const ids = notTopologicallySorted(allIds, downstream);
+  if (ids.length === 0) return [];
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -55,4 +57,27 @@ export function findCycles(ids: readonly string[], downstream: ReadonlyMap<strin
     }
   }
   return cycles;
+}
+
+/**
+ * The nodes Kahn's algorithm cannot order: the cycles and what hangs below
+ * them. Almost always none, so Tarjan's pass usually has nothing to do.
+ */
+function notTopologicallySorted(ids: readonly string[], downstream: ReadonlyMap<string, readonly string[]>): string[] {
+  const indegree = new Map<string, number>();
+  for (const id of ids) indegree.set(id, 0);
+  for (const next of downstream.values()) for (const w of next) indegree.set(w, (indegree.get(w) ?? 0) + 1);
+  const queue: string[] = [];
+  for (const [id, d] of indegree) if (d === 0) queue.push(id);
+  for (let i = 0; i < queue.length; i++) {
+    for (const w of downstream.get(queue[i]!) ?? []) {
+      const d = indegree.get(w)! - 1;
+      indegree.set(w, d);
+      if (d === 0) queue.push(w);
+    }
+  }
+  if (queue.length === indegree.size) return [];
+  const left: string[] = [];
+  for (const [id, d] of indegree) if (d > 0) left.push(id);
+  return left;
 }
