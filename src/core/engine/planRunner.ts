@@ -110,7 +110,16 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
     const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors };
     const done = new Map<string, Promise<AssetRunResult>>();
+    const startedAt = new Map<string, Date>();
     const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
+      try {
+        return await runOneUnguarded(planned);
+      } catch (err) {
+        // Reopening the file after a Dagster/dbt run can fail (another process took it): that asset fails, the run goes on.
+        return { key: planned.id, status: 'failed', rows: null, durationMs: 0, error: messageOf(err), checks: [] };
+      }
+    };
+    const runOneUnguarded = async (planned: PlannedAsset): Promise<AssetRunResult> => {
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
       const blocker = ups.find((u) => u.status !== 'success');
       if (blocker || opts.signal?.aborted) {
@@ -122,6 +131,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
         return pool.exclusive(() => runDelegatedAsset(planned.node, ctx));
       }
       const conn = await pool.acquire();
+      startedAt.set(planned.id, new Date());
       try {
         return await runAsset(planned.node, conn, ctx);
       } finally {
@@ -129,16 +139,16 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
     };
     for (const planned of plan.assets) {
-      const started = new Date();
       const p = runOne(planned).then((r) => {
+        const finishedAt = new Date();
         results.set(planned.id, r);
         records.push({
           runId,
           key: planned.id,
           status: r.status,
           rows: r.rows,
-          startedAt: started,
-          finishedAt: new Date(),
+          startedAt: startedAt.get(planned.id) ?? new Date(finishedAt.getTime() - r.durationMs),
+          finishedAt,
           definitionHash: planned.node.definition.definitionHash,
           error: r.error ?? null,
           target: target.name,
@@ -693,9 +703,12 @@ async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, se
     const text = messageOf(err);
     // A binder error (a missing column) leaves the transaction usable; anything else aborts it.
     const missing = /Referenced column "([^"]+)" not found/.exec(text);
+    const noTable = /Table with name (\S+) does not exist/.exec(text);
     const error = missing
       ? `check '${check.name}' names column '${missing[1]}', which ${node.id} does not have`
-      : isBindError(text)
+      : noTable
+        ? `check '${check.name}': table ${noTable[1]} does not exist on this target; materialize it first`
+        : isBindError(text)
         ? `check '${check.name}': ${text}`
         : `aborted: check '${check.name}': ${text}`;
     return { ...base, passed: false, failingRows: 0, samples: [], durationMs: ms(started), error };
