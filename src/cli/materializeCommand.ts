@@ -95,7 +95,9 @@ export function humanLine(r: AssetRunResult): string {
     const where = c.location ? ` (${c.location.file}:${c.location.line})` : '';
     line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
   }
-  if (r.error) line += `\n    ${r.error.split('\n').join('\n    ')}`;
+  // Failing checks are listed above: their summary in the error is not repeated.
+  if (r.error?.startsWith('blocked by')) line += '\n    rolled back: the previous data is unchanged';
+  else if (r.error && !r.error.startsWith('failing check')) line += `\n    ${r.error.split('\n').join('\n    ')}`;
   return line;
 }
 
