@@ -134,3 +134,35 @@ test('a cancelled long query is interrupted and rolled back: the previous table 
     cleanup();
   }
 });
+
+test('incremental assets running side by side keep their own watermarks', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir, { threads: 4 });
+    await exec(target.path!, 'create table src as select range as id from range(10)');
+    const defs = [0, 1, 2, 3].map((i) =>
+      sqlAsset({ name: `inc${i}`, kind: 'incremental', sql: `select id, ${i} as i from src where id % 4 >= ${i}`, uniqueKey: ['id'], watermark: 'id' }),
+    );
+    const graph = testGraph(dir, defs);
+    const plan = planMaterialization(graph, parseSelection('*'));
+    assert.deepEqual(plan.levels.map((l) => l.length), [4]);
+    const run = async () => {
+      const r = await runPlan(plan, graph, target, { projectRoot: dir });
+      assert.deepEqual(r.runs.map((x) => x.status), ['success', 'success', 'success', 'success'], JSON.stringify(r.runs.map((x) => x.error)));
+      return r.runs.map((x) => x.rows);
+    };
+    assert.deepEqual(await run(), [10, 7, 4, 2]);
+    assert.deepEqual(await run(), [0, 0, 0, 0]);
+    await exec(target.path!, 'insert into src values (20), (21), (22)');
+    assert.deepEqual(await run(), [3, 2, 1, 0]);
+    const marks = await queryFile(target.path!, 'select key, value from _asset_studio.watermarks order by key');
+    assert.deepEqual(marks, [
+      { key: 'inc0', value: '22' },
+      { key: 'inc1', value: '22' },
+      { key: 'inc2', value: '22' },
+      { key: 'inc3', value: '7' },
+    ]);
+  } finally {
+    cleanup();
+  }
+});
