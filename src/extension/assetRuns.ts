@@ -32,6 +32,11 @@ export class AssetRuns implements vscode.Disposable {
   private readonly finished = this.store.add(new vscode.EventEmitter<FinishedRun>());
   readonly onDidFinishRun = this.finished.event;
   private readonly running = new Set<string>();
+  private readonly runningChanged = this.store.add(new vscode.EventEmitter<void>());
+  /** Fires when an asset starts or finishes building. */
+  readonly onDidChangeRunning = this.runningChanged.event;
+  /** Asset keys being built now, by folder root. */
+  private readonly building = new Map<string, Set<string>>();
 
   constructor(
     private readonly core: CoreAccess,
@@ -146,9 +151,11 @@ export class AssetRuns implements vscode.Disposable {
                       break;
                     case 'asset-started':
                       progress.report({ message: e.key });
+                      this.setBuilding(root, e.key, true);
                       break;
                     case 'asset-finished': {
                       const o = e.outcome;
+                      this.setBuilding(root, o.key, false);
                       const log = o.status === 'failed' ? this.log.error.bind(this.log) : this.log.info.bind(this.log);
                       log(`${o.key}: ${o.status}${o.rows !== undefined ? `, ${o.rows} rows` : ''}${o.error ? ` — ${redact(o.error, token)}` : ''}`);
                       for (const c of o.checks) {
@@ -161,6 +168,8 @@ export class AssetRuns implements vscode.Disposable {
               });
             } finally {
               sub.dispose();
+              this.building.delete(root);
+              this.runningChanged.fire();
             }
           },
         );
@@ -182,6 +191,19 @@ export class AssetRuns implements vscode.Disposable {
     } finally {
       this.running.delete(busy);
     }
+  }
+
+  /** Whether an asset is being built now (the lineage panel shows it as running). */
+  isBuilding(root: string, key: string): boolean {
+    return this.building.get(root)?.has(key) ?? false;
+  }
+
+  private setBuilding(root: string, key: string, on: boolean): void {
+    const keys = this.building.get(root) ?? new Set<string>();
+    this.building.set(root, keys);
+    if (on) keys.add(key);
+    else keys.delete(key);
+    this.runningChanged.fire();
   }
 
   private async showFailure(text: string): Promise<void> {

@@ -12,6 +12,7 @@ import { AssetRuns } from './assetRuns';
 import { CheckTestController } from './checkTestController';
 import { AssetsTreeView } from './assetsTreeView';
 import { AssetNavigation } from './assetNavigation';
+import { LineageCommand } from './lineageCommand';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -65,7 +66,8 @@ export class AssetStudioSession implements vscode.Disposable {
     this.store.add(this.runs.onDidFinishRun((run) => problems.recordRun(run.target.name, run.outcomes)));
     this.store.add(new CheckTestController(this.graphs, this.runs));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
-    this.store.add(new AssetNavigation(this.graphs));
+    const navigation = this.store.add(new AssetNavigation(this.graphs));
+    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();

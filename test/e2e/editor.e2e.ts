@@ -168,6 +168,12 @@ test('switching to prod asks by name, colours the status bar, and every run ther
   await editor.screenshot('editor-prod');
 });
 
+test('the Lineage lens opens the lineage panel', { timeout: 300_000 }, async () => {
+  await (await editor.waitForCodeLens(/^Lineage$/, 60_000)).click();
+  await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
+  await editor.screenshot('editor-lineage-from-lens');
+});
+
 test('an untrusted workspace gets lenses and problems but refuses to materialize, saying why', { timeout: 300_000 }, async () => {
   const untrusted = await startEditor({ workspace: 'examples/nyc_taxi', label: 'editor-untrusted', trusted: false });
   try {
