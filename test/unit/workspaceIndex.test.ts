@@ -246,3 +246,29 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('updates inside an excluded folder are ignored, as the walk ignores them; overlapping updates apply in order', async () => {
+  const root = tempCopy('sql');
+  try {
+    writeFileSync(join(root, 'asset-studio.yml'), 'exclude: [scratch]\n');
+    mkdirSync(join(root, 'scratch'));
+    const scratch = join(root, 'scratch', 'wip.sql');
+    writeFileSync(scratch, '/* @asset */\nselect from\n');
+    const index = await WorkspaceIndex.open(root, { python: null });
+    assert.ok(!index.graph.nodes.has('wip'));
+    const g = await index.updateFiles([scratch], []);
+    assert.ok(!g.nodes.has('wip'));
+    assert.deepEqual(g.problems, []);
+
+    const file = join(root, 'assets/raw/zones.sql');
+    writeFileSync(file, '/* @asset\nname: raw.zones\n*/\nselect 1 as id\n');
+    const first = index.updateFiles([file], []);
+    writeFileSync(join(root, 'assets/raw/extra.sql'), '/* @asset */\nselect * from raw.zones\n');
+    const second = index.updateFiles([join(root, 'assets/raw/extra.sql')], []);
+    await Promise.all([first, second]);
+    assert.deepEqual(index.graph.upstreamOf('extra'), ['raw/zones']);
+    sameAsFreshBuild(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

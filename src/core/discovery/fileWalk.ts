@@ -14,13 +14,14 @@ export interface WalkResult {
   readonly dbtProjects: string[];
 }
 
-export type PathFilter = (relPath: string) => boolean;
+/** Tests a path relative to the root, `/`-separated; `folder` when it names a folder. */
+export type PathFilter = (relPath: string, folder?: boolean) => boolean;
 
-/** Test for excluded paths (relative to the root, `/`-separated): the built-in excludes plus the project's. */
+/** Test for excluded paths: the built-in excludes plus the project's. */
 export function excludeMatcher(globs: readonly string[]): PathFilter {
   const isMatch = picomatch([...globs], { dot: true });
-  // Folders are tested by a path inside them, so `target/**` prunes `target` itself.
-  return (rel) => isMatch(rel) || isMatch(`${rel}/_`);
+  // Folders are tested by a path inside them too, so `target/**` prunes `target` itself.
+  return (rel, folder) => isMatch(rel) || (folder === true && isMatch(`${rel}/_`));
 }
 
 export function toRelative(root: string, file: string): string {
@@ -51,7 +52,7 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
     for (const e of entries) {
       const full = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!excluded(toRelative(root, full))) subdirs.push(full);
+        if (!excluded(toRelative(root, full), true)) subdirs.push(full);
       } else if (e.isFile() && isDiscoveryFile(e.name)) {
         if (excluded(toRelative(root, full))) continue;
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);

@@ -44,6 +44,7 @@ export class WorkspaceIndex {
   private pythonOthers: { readonly file: string; readonly others: unknown[] } | undefined;
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
   private current!: ResolvedAssetGraph;
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly root: string,
@@ -93,7 +94,14 @@ export class WorkspaceIndex {
    * files, except that a change in a dbt project re-reads that project and a
    * change of the project file re-reads everything.
    */
-  async updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
+  updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
+    // One update at a time: each one patches the graph the previous one left.
+    const run = this.queue.then(() => this.applyUpdate(changed, deleted));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyUpdate(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
     const all = [...changed, ...deleted].map((f) => resolve(f));
     if (all.some((f) => f === this.projectFile)) {
       await this.reloadAll();
@@ -107,7 +115,7 @@ export class WorkspaceIndex {
     for (const file of all) {
       if (!this.isInside(file)) continue;
       const rel = toRelative(this.root, file);
-      if (this.excluded(rel)) continue;
+      if (this.excludedFile(rel)) continue;
       if (basename(file) === 'dbt_project.yml') {
         const dir = dirname(file);
         if (gone.has(file)) this.dbt.delete(dir);
@@ -287,6 +295,13 @@ export class WorkspaceIndex {
 
   private rebuild(): void {
     this.current = buildAssetGraph(this.root, this.discoveries());
+  }
+
+  /** A file the walk would not have reached: excluded itself or inside an excluded folder. */
+  private excludedFile(rel: string): boolean {
+    if (this.excluded(rel)) return true;
+    for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) if (this.excluded(rel.slice(0, i), true)) return true;
+    return false;
   }
 
   /** The innermost dbt project holding `file`, if any. */
