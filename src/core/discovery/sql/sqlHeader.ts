@@ -97,7 +97,8 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
     return result;
   }
 
-  const yamlText = span.yamlEnd === -1 ? '' : lineAlignedYaml(lines.text, span);
+  // Offsets into the YAML are relative to yamlStart; continuation lines of the header are plain YAML.
+  const yamlText = lines.text.slice(span.yamlStart, span.yamlEnd);
   let contents: Node | null;
   const fast = parseHeaderYaml(yamlText);
   if (fast) contents = fast.contents;
@@ -214,13 +215,6 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
 
   if (checksNode) result.checks = parseChecks(checksNode, result.blocking, nodeAt, problem);
   return result;
-}
-
-/** The header text from `@asset` on, with everything before it blanked so offsets stay the file's. */
-function lineAlignedYaml(text: string, span: HeaderSpan): string {
-  // The YAML is text[yamlStart, yamlEnd): offsets into it are relative to yamlStart. Continuation
-  // lines of a `/* @asset` header are plain YAML, so no prefix stripping is needed.
-  return text.slice(span.yamlStart, span.yamlEnd);
 }
 
 function stringList(node: Node | null): string[] | undefined {
