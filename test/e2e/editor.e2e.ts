@@ -171,6 +171,8 @@ test('switching to prod asks by name, colours the status bar, and every run ther
 test('the Lineage lens opens the lineage panel', { timeout: 300_000 }, async () => {
   await (await editor.waitForCodeLens(/^Lineage$/, 60_000)).click();
   await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
+  // The panel opens on the neighbourhood of the asset whose lens was clicked.
+  await editor.webview().locator('g.node.focused', { hasText: 'zones' }).first().waitFor({ timeout: 60_000 });
   await editor.screenshot('editor-lineage-from-lens');
 });
 
