@@ -15,7 +15,7 @@ import { planMaterialization } from './materializationPlan';
 import { parseSelection } from './selection';
 import type { DelegatedRunner, PartitionChoice } from './planRunner';
 import { runPlan } from './planRunner';
-import { createDelegatedRunner } from './delegatedAssetRunner';
+import { createDelegatedRunner } from './delegated/delegatedAssetRunner';
 
 /** A refusal before anything ran: bad selection, unknown or protected target. */
 export class MaterializeRefused extends Error {
