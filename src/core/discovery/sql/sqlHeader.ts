@@ -4,7 +4,6 @@ import type { CheckDefinition, CheckSeverity, PartitionSpec, SqlAssetKind } from
 import type { Problem, SourceLocation } from '../../problem';
 import { problemAt } from '../../problem';
 import type { LineIndex } from '../textPosition';
-import { parseHeaderYaml } from './headerYaml';
 
 // A header is the first block comment when it starts with `@asset`; only line comments and blank
 // space may come before it. Anchored, so the pre-check on a non-asset file costs almost nothing.
@@ -99,22 +98,17 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
 
   // Offsets into the YAML are relative to yamlStart; continuation lines of the header are plain YAML.
   const yamlText = lines.text.slice(span.yamlStart, span.yamlEnd);
-  let contents: Node | null;
-  const fast = parseHeaderYaml(yamlText);
-  if (fast) contents = fast.contents;
-  else {
-    const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
-    for (const e of [...doc.errors, ...doc.warnings]) {
-      problem(
-        at(e.pos[0]),
-        'sql.header.invalid-yaml',
-        `Invalid YAML in the @asset header: ${e.message.split('\n')[0]}`,
-        e.name === 'YAMLWarning' ? 'warning' : 'error',
-      );
-    }
-    if (doc.errors.length > 0) return result;
-    contents = doc.contents as Node | null;
+  const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    problem(
+      at(e.pos[0]),
+      'sql.header.invalid-yaml',
+      `Invalid YAML in the @asset header: ${e.message.split('\n')[0]}`,
+      e.name === 'YAMLWarning' ? 'warning' : 'error',
+    );
   }
+  if (doc.errors.length > 0) return result;
+  const contents = doc.contents as Node | null;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return result;
   if (!isMap(contents)) {
     problem(nodeAt(contents as Node), 'sql.header.invalid-yaml', 'The @asset header must be a YAML mapping (key: value lines).');
