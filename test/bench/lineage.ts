@@ -38,12 +38,40 @@ const vars = {
   '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px',
 };
 for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+window.__startFrames = () => {
+  window.__frames = [];
+  window.__recording = true;
+  let last = performance.now();
+  const tick = (now) => {
+    window.__frames.push(now - last);
+    last = now;
+    if (window.__recording) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+};
+window.__stopFrames = () => {
+  window.__recording = false;
+  return window.__frames.slice(1);
+};
 `;
+
+/** The page's globals set by the prelude, seen from here (no DOM types in this project). */
+interface BenchPage {
+  __posted: { type: string }[];
+  __startFrames(): void;
+  __stopFrames(): number[];
+  postMessage(message: unknown, origin: string): void;
+}
+
 
 function serve(): Promise<{ origin: string; close: () => void }> {
   const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/') {
       const origin = `http://${req.headers.host}`;
       const html = lineageHtml({
@@ -76,11 +104,11 @@ function serve(): Promise<{ origin: string; close: () => void }> {
 
 async function renderOnce(page: Page, origin: string, count: number, seed: number): Promise<RenderedMessage> {
   await page.goto(`${origin}/`);
-  await page.waitForFunction(`window.__posted.some((m) => m.type === 'ready')`);
+  await page.waitForFunction(() => (globalThis as unknown as BenchPage).__posted.some((m) => m.type === 'ready'));
   const snapshot = generateLineageSnapshot(count, seed);
-  await page.evaluate(`window.postMessage({ type: 'snapshot', snapshot: ${JSON.stringify(snapshot)} }, '*')`);
+  await page.evaluate((s) => (globalThis as unknown as BenchPage).postMessage({ type: 'snapshot', snapshot: s }, '*'), snapshot);
   const handle = await page.waitForFunction(
-    `window.__posted.find((m) => m.type === 'rendered')`,
+    () => (globalThis as unknown as BenchPage).__posted.find((m) => m.type === 'rendered'),
     undefined,
     { timeout: 120_000 },
   );
@@ -102,18 +130,7 @@ async function panFrames(page: Page, zoomSteps: number): Promise<FrameStats> {
   await page.mouse.move(cx, cy);
   for (let i = 0; i < zoomSteps; i++) await page.mouse.wheel(0, -240);
   await page.waitForTimeout(300);
-  // A string, not a function: tsx would wrap a function with helpers the page does not have.
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.__recording = true;
-    let last = performance.now();
-    const tick = (now) => {
-      window.__frames.push(now - last);
-      last = now;
-      if (window.__recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  })()`);
+  await page.evaluate(() => (globalThis as unknown as BenchPage).__startFrames());
   // Two seconds of dragging around a circle, one mouse step per ~16 ms as a hand would.
   await page.mouse.down();
   const steps = 120;
@@ -123,7 +140,7 @@ async function panFrames(page: Page, zoomSteps: number): Promise<FrameStats> {
     await page.waitForTimeout(16);
   }
   await page.mouse.up();
-  const frames = (await page.evaluate('(() => { window.__recording = false; return window.__frames.slice(1); })()')) as number[];
+  const frames = await page.evaluate(() => (globalThis as unknown as BenchPage).__stopFrames());
   const sorted = [...frames].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { frames: frames.length, medianMs: at(0.5), p95Ms: at(0.95), maxMs: sorted[sorted.length - 1] ?? 0, over33: frames.filter((f) => f > 33.4).length };

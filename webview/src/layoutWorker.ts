@@ -1,5 +1,5 @@
-// Lays the lineage graph out off the UI thread: one request in, one result out.
-import { layoutLineage } from './layout/layeredLayout';
+// Lays clusters of the lineage graph out off the UI thread: one request in, one reply out.
+import { layoutClusterBoxes } from './layout/layeredLayout';
 import type { LayoutInput } from './layout/layeredLayout';
 
 interface LayoutRequest {
@@ -14,10 +14,8 @@ const scope = self as unknown as {
 
 scope.onmessage = (event) => {
   const { id, input } = event.data;
-  const started = performance.now();
   try {
-    const result = layoutLineage(input);
-    scope.postMessage({ id, result, ms: performance.now() - started });
+    scope.postMessage({ id, boxes: layoutClusterBoxes(input) });
   } catch (err) {
     scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

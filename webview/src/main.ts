@@ -10,10 +10,10 @@ import type {
   MaterializeMode,
   WebviewToExtensionMessage,
 } from '../../src/protocol/lineageMessages';
-import { buildLineageView, defaultViewOptions } from './model/lineageViewModel';
-import type { GroupBy, LineageView, LineageViewOptions, ViewNode } from './model/lineageViewModel';
-import { layoutLineage } from './layout/layeredLayout';
-import type { LayoutInput, LayoutResult } from './layout/layeredLayout';
+import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
+import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
+import { layoutLineage, placeClusters } from './layout/layeredLayout';
+import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult } from './layout/layeredLayout';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,6 +33,8 @@ const NODE_H = 44;
 const WORKER_THRESHOLD = 300;
 /** Below this zoom, text is hidden: unreadable anyway, and far cheaper to repaint while panning. */
 const FAR_ZOOM = 0.45;
+/** Above this many nodes, detail is dropped while a pan or zoom is under way. */
+const MOVING_THRESHOLD = 800;
 const ICON_CHARS: Record<string, string> = {
   database: '\ueace',
   'symbol-method': '\uea8c',
@@ -168,7 +170,13 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
     const far = event.transform.k < FAR_ZOOM;
     if (far !== svgNode.classList.contains('far')) svgNode.classList.toggle('far', far);
   })
-  .on('end', () => saveState());
+  .on('start', () => {
+    if ((view?.nodes.length ?? 0) > MOVING_THRESHOLD) svgNode.classList.add('moving');
+  })
+  .on('end', () => {
+    svgNode.classList.remove('moving');
+    saveState();
+  });
 svg.call(zoomBehaviour).on('dblclick.zoom', null);
 if (savedTransform) svg.call(zoomBehaviour.transform, savedTransform);
 
@@ -193,13 +201,17 @@ function centreOn(id: string): void {
 
 // ---- layout (worker when large) ------------------------------------------
 
-let worker: Worker | undefined;
+/** Two workers: this machine class has two cores, and clusters lay out independently. */
+const WORKER_COUNT = 2;
+/** Above this many nodes dagre skips its repeated crossing-reduction sweeps. */
+const FAST_LAYOUT_THRESHOLD = 2000;
+let workers: Worker[] | undefined;
 let workerFailed = false;
 let workerSeq = 0;
-const workerWaiting = new Map<number, (r: { result?: LayoutResult; error?: string }) => void>();
+const workerWaiting = new Map<number, (reply: { boxes?: ClusterBox[]; error?: string }) => void>();
 
-async function startWorker(): Promise<Worker | undefined> {
-  if (worker || workerFailed) return worker;
+async function startWorkers(): Promise<Worker[] | undefined> {
+  if (workers || workerFailed) return workers;
   try {
     // Webviews cannot start a worker from a resource URL; a blob: URL of the fetched script works.
     const uri = app.dataset.workerUri;
@@ -207,38 +219,90 @@ async function startWorker(): Promise<Worker | undefined> {
     const response = await fetch(uri);
     if (!response.ok) throw new Error(`worker script: HTTP ${response.status}`);
     const blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-    const w = new Worker(blobUrl);
-    w.onmessage = (event: MessageEvent<{ id: number; result?: LayoutResult; error?: string }>) => {
-      const done = workerWaiting.get(event.data.id);
-      workerWaiting.delete(event.data.id);
-      done?.(event.data);
-    };
-    w.onerror = () => {
-      workerFailed = true;
-      for (const done of workerWaiting.values()) done({ error: 'worker failed' });
-      workerWaiting.clear();
-    };
-    worker = w;
+    const started: Worker[] = [];
+    for (let i = 0; i < WORKER_COUNT; i++) {
+      const w = new Worker(blobUrl);
+      w.onmessage = (event: MessageEvent<{ id: number; boxes?: ClusterBox[]; error?: string }>) => {
+        const done = workerWaiting.get(event.data.id);
+        workerWaiting.delete(event.data.id);
+        done?.(event.data);
+      };
+      w.onerror = () => {
+        workerFailed = true;
+        for (const done of workerWaiting.values()) done({ error: 'worker failed' });
+        workerWaiting.clear();
+      };
+      started.push(w);
+    }
+    workers = started;
   } catch (err) {
     workerFailed = true;
     console.warn('Lineage: laying out on the UI thread:', err);
   }
-  return worker;
+  return workers;
+}
+
+function askWorker(w: Worker, input: LayoutInput): Promise<{ boxes?: ClusterBox[]; error?: string }> {
+  const id = ++workerSeq;
+  return new Promise((resolve) => {
+    workerWaiting.set(id, resolve);
+    w.postMessage({ id, input });
+  });
+}
+
+/** Splits the clusters in shares of about equal node count, largest first. */
+function splitByCluster(input: LayoutInput, shares: number): LayoutInput[] {
+  const byCluster = new Map<string, LayoutNodeInput[]>();
+  for (const n of input.nodes) {
+    const c = n.cluster ?? '';
+    (byCluster.get(c) ?? byCluster.set(c, []).get(c)!).push(n);
+  }
+  const parts = Array.from({ length: shares }, () => ({ nodes: [] as LayoutNodeInput[], ids: new Set<string>() }));
+  for (const members of [...byCluster.values()].sort((a, b) => b.length - a.length)) {
+    const target = parts.reduce((min, p) => (p.nodes.length < min.nodes.length ? p : min));
+    for (const n of members) {
+      target.nodes.push(n);
+      target.ids.add(n.id);
+    }
+  }
+  return parts
+    .filter((p) => p.nodes.length > 0)
+    .map((p) => ({
+      nodes: p.nodes,
+      edges: input.edges.filter((e) => p.ids.has(e.from) && p.ids.has(e.to)),
+      ...(input.fast ? { fast: true } : {}),
+    }));
+}
+
+let lastLayout: { signature: string; result: LayoutResult } | undefined;
+
+/** What the layout depends on: a new snapshot that only changes states reuses the last layout. */
+function layoutSignature(input: LayoutInput): string {
+  const parts: string[] = [];
+  for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}`);
+  for (const e of input.edges) parts.push(`${e.from}\u0002${e.to}`);
+  return parts.join('\u0000');
 }
 
 async function computeLayout(input: LayoutInput): Promise<{ result: LayoutResult; inWorker: boolean }> {
+  const signature = layoutSignature(input);
+  if (lastLayout?.signature === signature) return { result: lastLayout.result, inWorker: false };
+  let result: LayoutResult | undefined;
+  let inWorker = false;
   if (input.nodes.length > WORKER_THRESHOLD) {
-    const w = await startWorker();
-    if (w) {
-      const id = ++workerSeq;
-      const reply = await new Promise<{ result?: LayoutResult; error?: string }>((resolve) => {
-        workerWaiting.set(id, resolve);
-        w.postMessage({ id, input });
-      });
-      if (reply.result) return { result: reply.result, inWorker: true };
+    const ws = await startWorkers();
+    if (ws) {
+      const parts = splitByCluster(input, ws.length);
+      const replies = await Promise.all(parts.map((part, i) => askWorker(ws[i]!, part)));
+      if (replies.every((r) => r.boxes)) {
+        result = placeClusters(replies.flatMap((r) => r.boxes!), input);
+        inWorker = true;
+      }
     }
   }
-  return { result: layoutLineage(input), inWorker: false };
+  result ??= layoutLineage(input);
+  lastLayout = { signature, result };
+  return { result, inWorker };
 }
 
 // ---- render ---------------------------------------------------------------
@@ -263,6 +327,7 @@ async function render(): Promise<void> {
   const input: LayoutInput = {
     nodes: v.nodes.map((n) => ({ id: n.id, width: NODE_W, height: NODE_H, ...(n.cluster !== undefined ? { cluster: n.cluster } : {}) })),
     edges: v.edges.map((e) => ({ from: e.from, to: e.to })),
+    ...(v.nodes.length > FAST_LAYOUT_THRESHOLD ? { fast: true } : {}),
   };
   const layoutStarted = performance.now();
   const { result, inWorker } = await computeLayout(input);
@@ -300,81 +365,69 @@ async function render(): Promise<void> {
 
 const edgePath = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
 
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * Nodes and edges are written as markup in one go (d3's selection.html): for
+ * thousands of nodes the parser builds the elements many times faster than
+ * one DOM call per element would.
+ */
 function draw(v: LineageView, l: LayoutResult): void {
   const pos = new Map(l.nodes.map((n) => [n.id, n]));
   const clusterNames = new Map(v.clusters.map((c) => [c.id, c]));
 
-  clusterLayer
-    .selectAll<SVGGElement, (typeof l.clusters)[number]>('g.cluster')
-    .data(l.clusters, (d) => d.id)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'cluster');
-      g.append('rect').attr('rx', 6);
-      g.append('text').attr('class', 'cluster-label');
-      return g;
-    })
-    .attr('transform', (d) => `translate(${d.x},${d.y})`)
-    .call((g) => {
-      g.select('rect').attr('width', (d) => d.width).attr('height', (d) => d.height);
-      g.select('text')
-        .attr('x', 10)
-        .attr('y', 17)
-        .text((d) => `${clusterNames.get(d.id)?.label ?? d.id} (${clusterNames.get(d.id)?.size ?? 0})`);
-    });
+  clusterLayer.html(
+    l.clusters
+      .map((c) => {
+        const info = clusterNames.get(c.id);
+        return (
+          `<g class="cluster" transform="translate(${c.x},${c.y})"><rect rx="6" width="${c.width}" height="${c.height}"></rect>` +
+          `<text class="cluster-label" x="10" y="17">${esc(info?.label ?? c.id)} (${info?.size ?? 0})</text></g>`
+        );
+      })
+      .join(''),
+  );
 
-  edgeLayer
-    .selectAll<SVGPathElement, (typeof v.edges)[number]>('path')
-    .data(v.edges, (d) => d.id)
-    .join('path')
-    .attr('class', (d) => d.className)
-    .attr('data-from', (d) => d.from)
-    .attr('data-to', (d) => d.to)
-    .attr('marker-end', 'url(#arrow)')
-    .attr('d', (d) => {
-      const a = pos.get(d.from)!;
-      const b = pos.get(d.to)!;
-      return edgePath({ source: [a.x + NODE_W / 2, a.y], target: [b.x - NODE_W / 2, b.y] });
-    });
+  const edgeParts: string[] = [];
+  for (const e of v.edges) {
+    const a = pos.get(e.from);
+    const b = pos.get(e.to);
+    if (!a || !b) continue;
+    const d = edgePath({ source: [a.x + NODE_W / 2, a.y], target: [b.x - NODE_W / 2, b.y] });
+    edgeParts.push(`<path class="${e.className}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" marker-end="url(#arrow)" d="${d}"></path>`);
+  }
+  edgeLayer.html(edgeParts.join(''));
 
-  nodeLayer
-    .selectAll<SVGGElement, ViewNode>('g.node')
-    .data(v.nodes, (d) => d.id)
-    .join((enter) => {
-      const g = enter
-        .append('g')
-        .attr('tabindex', 0)
-        .attr('role', 'button')
-        .attr('data-key', (d) => d.id);
-      g.append('title');
-      g.append('rect').attr('class', 'node-box').attr('width', NODE_W).attr('height', NODE_H).attr('rx', 4);
-      g.append('rect').attr('class', 'state-bar').attr('width', 5).attr('height', NODE_H).attr('rx', 2);
-      g.append('text').attr('class', 'icon codicon-glyph').attr('x', 14).attr('y', 20);
-      g.append('text').attr('class', 'label').attr('x', 34).attr('y', 19);
-      g.append('text').attr('class', 'sub').attr('x', 34).attr('y', 35);
-      const badge = g.append('g').attr('class', 'badge').attr('transform', `translate(${NODE_W - 44},6)`);
-      badge.append('rect').attr('width', 38).attr('height', 16).attr('rx', 8);
-      badge.append('text').attr('x', 19).attr('y', 12);
-      return g;
-    })
-    .attr('class', (d) => `node ${d.statusClass} source-${d.source}${d.focused ? ' focused' : ''}`)
-    .attr('aria-label', (d) => d.title)
-    .attr('transform', (d) => {
-      const p = pos.get(d.id)!;
-      return `translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})`;
-    })
-    .call((g) => {
-      g.select('title').text((d) => d.title);
-      g.select('rect.state-bar').attr('fill', (d) => d.colour);
-      g.select('text.icon').text((d) => ICON_CHARS[d.icon] ?? '');
-      g.select('text.label').text((d) => truncate(d.label, 24));
-      g.select('text.sub').text((d) => truncate([d.group, d.status === 'checks-failing' ? 'checks failing' : d.status].filter(Boolean).join(' · '), 30));
-      g.select('g.badge')
-        .attr('display', (d) => (d.badge ? null : 'none'))
-        .attr('class', (d) => `badge${d.badge?.failing ? ' failing' : ''}`)
-        .select('text')
-        .text((d) => d.badge?.text ?? '');
-    });
+  const nodeParts: string[] = [];
+  for (const n of v.nodes) {
+    const p = pos.get(n.id);
+    if (!p) continue;
+    const sub = [n.group, n.status === 'checks-failing' ? 'checks failing' : n.status].filter(Boolean).join(' · ');
+    const badge = n.badge
+      ? `<g class="badge${n.badge.failing ? ' failing' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
+      : '';
+    nodeParts.push(
+      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}" tabindex="0" role="button" ` +
+        `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
+        `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect><rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
+        `<text class="icon" x="14" y="20">${ICON_CHARS[n.icon] ?? ''}</text>` +
+        `<text class="label" x="34" y="19">${esc(truncate(n.label, 24))}</text>` +
+        `<text class="sub" x="34" y="35">${esc(truncate(sub, 30))}</text>${badge}</g>`,
+    );
+  }
+  nodeLayer.html(nodeParts.join(''));
 }
+
+// Hover text on demand: a <title> in each of thousands of nodes would slow drawing down.
+nodeLayer.on('mouseover', (event: MouseEvent) => {
+  const el = (event.target as Element | null)?.closest?.('g.node');
+  if (!el || el.querySelector('title')) return;
+  const t = document.createElementNS(SVG_NS, 'title');
+  t.textContent = el.getAttribute('aria-label') ?? '';
+  el.prepend(t);
+});
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -489,6 +542,10 @@ const exportedVariables = [
   '--vscode-font-family',
 ];
 
+const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing'] as const)
+  .map((status) => `.status-${status} .state-bar{fill:${statusColour(status)}}`)
+  .join('');
+
 const exportRules = `
 .cluster rect{fill:var(--vscode-editorWidget-background);fill-opacity:.35;stroke:var(--vscode-panel-border)}
 .cluster-label{fill:var(--vscode-descriptionForeground);font-size:12px}
@@ -503,7 +560,8 @@ const exportRules = `
 .badge rect{fill:var(--vscode-badge-background)}
 .badge.failing rect{fill:var(--vscode-editorError-foreground)}
 .badge text{fill:var(--vscode-badge-foreground);font-size:10px;text-anchor:middle}
-text{font-family:var(--vscode-font-family),sans-serif}`;
+text{font-family:var(--vscode-font-family),sans-serif}
+${statusRules}`;
 
 function exportSvg(): string {
   const style = getComputedStyle(document.body);
@@ -540,6 +598,8 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
 
 syncControls();
 post({ type: 'ready' });
+// Started now, while the extension builds the first snapshot, so a big graph does not wait for them.
+void startWorkers();
 
 // Exposed for tests and the benchmark: read-only facts about what is drawn.
 (window as unknown as { lineagePanel: unknown }).lineagePanel = {

@@ -17,6 +17,17 @@ export interface LayoutNodeInput {
 export interface LayoutInput {
   readonly nodes: readonly LayoutNodeInput[];
   readonly edges: readonly { readonly from: string; readonly to: string }[];
+  /** Skip dagre's repeated crossing-reduction sweeps: more crossings, much less time on huge graphs. */
+  readonly fast?: boolean;
+}
+
+/** One cluster (or the whole ungrouped graph, id '') laid out on its own: serialisable, so workers can share the work. */
+export interface ClusterBox {
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+  /** [key, centre x, centre y] relative to the box's top-left. */
+  readonly positions: readonly (readonly [string, number, number])[];
 }
 
 export interface PlacedNode {
@@ -55,7 +66,7 @@ interface Box {
   readonly positions: Map<string, { x: number; y: number }>;
 }
 
-function layeredBox(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[]): Box {
+function layeredBox(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean): Box {
   const positions = new Map<string, { x: number; y: number }>();
   if (nodes.length === 1) {
     const n = nodes[0]!;
@@ -68,7 +79,7 @@ function layeredBox(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: n.width, height: n.height });
   for (const e of edges) if (e.from !== e.to) g.setEdge(e.from, e.to);
-  dagre.layout(g);
+  dagre.layout(g, { disableOptimalOrderHeuristic: fast });
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -144,9 +155,9 @@ function packBoxes(boxes: readonly Box[], gap: number): { offsets: { x: number; 
 }
 
 /** Lays out one set of nodes: each connected component by dagre, then packed. */
-function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[]): Box {
+function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean): Box {
   const comps = components(nodes, edges);
-  if (comps.length === 1) return layeredBox(nodes, edges);
+  if (comps.length === 1) return layeredBox(nodes, edges, fast);
   const compOf = new Map<string, number>();
   comps.forEach((c, i) => c.forEach((n) => compOf.set(n.id, i)));
   const compEdges = comps.map(() => [] as { from: string; to: string }[]);
@@ -154,7 +165,7 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
     const c = compOf.get(e.from);
     if (c !== undefined && c === compOf.get(e.to)) compEdges[c]!.push(e);
   }
-  const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!));
+  const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast));
   const packed = packBoxes(boxes, nodeSep * 2);
   const positions = new Map<string, { x: number; y: number }>();
   boxes.forEach((b, i) => {
@@ -164,20 +175,8 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
   return { width: packed.width, height: packed.height, positions };
 }
 
-export function layoutLineage(input: LayoutInput): LayoutResult {
-  const ids = new Set(input.nodes.map((n) => n.id));
-  const edges = input.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
-  const clustered = input.nodes.some((n) => n.cluster !== undefined);
-  if (!clustered) {
-    const box = layoutFlat(input.nodes, edges);
-    return {
-      nodes: input.nodes.map((n) => ({ id: n.id, ...box.positions.get(n.id)! })),
-      clusters: [],
-      width: box.width,
-      height: box.height,
-    };
-  }
-
+/** Lays out each cluster of `input` on its own (edges between clusters are left to `placeClusters`). */
+export function layoutClusterBoxes(input: LayoutInput): ClusterBox[] {
   const clusterOf = new Map<string, string>();
   const members = new Map<string, LayoutNodeInput[]>();
   for (const n of input.nodes) {
@@ -186,50 +185,69 @@ export function layoutLineage(input: LayoutInput): LayoutResult {
     (members.get(c) ?? members.set(c, []).get(c)!).push(n);
   }
   const inner = new Map<string, { from: string; to: string }[]>();
-  const between = new Set<string>();
-  for (const e of edges) {
-    const a = clusterOf.get(e.from)!;
-    const b = clusterOf.get(e.to)!;
-    if (a === b) (inner.get(a) ?? inner.set(a, []).get(a)!).push(e);
-    else between.add(`${a}\u0000${b}`);
+  for (const e of input.edges) {
+    const a = clusterOf.get(e.from);
+    if (a !== undefined && a === clusterOf.get(e.to)) (inner.get(a) ?? inner.set(a, []).get(a)!).push(e);
   }
-  const boxes = new Map<string, Box>();
-  for (const [c, ns] of members) boxes.set(c, layoutFlat(ns, inner.get(c) ?? []));
+  const boxes: ClusterBox[] = [];
+  for (const [c, ns] of members) {
+    const box = layoutFlat(ns, inner.get(c) ?? [], input.fast ?? false);
+    boxes.push({ id: c, width: box.width, height: box.height, positions: [...box.positions].map(([id, p]) => [id, p.x, p.y] as const) });
+  }
+  return boxes;
+}
 
-  // The clusters themselves, placed by dagre as big nodes so upstream clusters sit left.
-  const g = new dagre.graphlib.Graph({ multigraph: false });
-  g.setGraph({ rankdir: 'LR', nodesep: clusterGap, ranksep: clusterGap * 2, ranker: members.size > 60 ? 'longest-path' : 'network-simplex' });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const [c, b] of boxes) {
-    g.setNode(c, { width: b.width + clusterPadding * 2, height: b.height + clusterPadding * 2 + clusterHeader });
-  }
-  for (const pair of between) {
-    const [a, b] = pair.split('\u0000') as [string, string];
-    g.setEdge(a, b);
-  }
-  dagre.layout(g);
-
-  const clusters: PlacedCluster[] = [];
+/** Places laid-out clusters with dagre, as big nodes, so that upstream clusters sit to the left. */
+export function placeClusters(boxes: readonly ClusterBox[], input: LayoutInput): LayoutResult {
   const positions = new Map<string, { x: number; y: number }>();
-  let maxX = 0;
-  let maxY = 0;
-  for (const [c, b] of boxes) {
-    const p = g.node(c);
-    const w = b.width + clusterPadding * 2;
-    const h = b.height + clusterPadding * 2 + clusterHeader;
-    const left = (p.x ?? 0) - w / 2;
-    const top = (p.y ?? 0) - h / 2;
-    clusters.push({ id: c, x: left, y: top, width: w, height: h });
-    maxX = Math.max(maxX, left + w);
-    maxY = Math.max(maxY, top + h);
-    for (const [id, q] of b.positions) {
-      positions.set(id, { x: left + clusterPadding + q.x, y: top + clusterPadding + clusterHeader + q.y });
+  const clusters: PlacedCluster[] = [];
+  let width = 0;
+  let height = 0;
+  const ungrouped = boxes.length === 1 && boxes[0]!.id === '';
+  if (ungrouped) {
+    const b = boxes[0]!;
+    for (const [id, x, y] of b.positions) positions.set(id, { x, y });
+    width = b.width;
+    height = b.height;
+  } else {
+    const clusterOf = new Map<string, string>();
+    for (const b of boxes) for (const [id] of b.positions) clusterOf.set(id, b.id);
+    const g = new dagre.graphlib.Graph({ multigraph: false });
+    g.setGraph({ rankdir: 'LR', nodesep: clusterGap, ranksep: clusterGap * 2, ranker: boxes.length > 60 ? 'longest-path' : 'network-simplex' });
+    g.setDefaultEdgeLabel(() => ({}));
+    for (const b of boxes) {
+      g.setNode(b.id, { width: b.width + clusterPadding * 2, height: b.height + clusterPadding * 2 + clusterHeader });
+    }
+    for (const e of input.edges) {
+      const a = clusterOf.get(e.from);
+      const z = clusterOf.get(e.to);
+      if (a !== undefined && z !== undefined && a !== z) g.setEdge(a, z);
+    }
+    dagre.layout(g, { disableOptimalOrderHeuristic: input.fast ?? false });
+    for (const b of boxes) {
+      const p = g.node(b.id);
+      const w = b.width + clusterPadding * 2;
+      const h = b.height + clusterPadding * 2 + clusterHeader;
+      const left = (p.x ?? 0) - w / 2;
+      const top = (p.y ?? 0) - h / 2;
+      clusters.push({ id: b.id, x: left, y: top, width: w, height: h });
+      width = Math.max(width, left + w);
+      height = Math.max(height, top + h);
+      for (const [id, x, y] of b.positions) {
+        positions.set(id, { x: left + clusterPadding + x, y: top + clusterPadding + clusterHeader + y });
+      }
     }
   }
   return {
-    nodes: input.nodes.map((n) => ({ id: n.id, ...positions.get(n.id)! })),
+    nodes: input.nodes.filter((n) => positions.has(n.id)).map((n) => ({ id: n.id, ...positions.get(n.id)! })),
     clusters,
-    width: maxX,
-    height: maxY,
+    width,
+    height,
   };
+}
+
+export function layoutLineage(input: LayoutInput): LayoutResult {
+  const ids = new Set(input.nodes.map((n) => n.id));
+  const clean: LayoutInput = { ...input, edges: input.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+  return placeClusters(layoutClusterBoxes(clean), clean);
 }
