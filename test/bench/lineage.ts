@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     for (const [count, budget] of [[500, 300], [5000, 2000]] as const) {
       for (let run = 1; run <= 3; run++) {
         const r = await renderOnce(page, server.origin, count, run);
+        if (run === 1) await page.screenshot({ path: join(root, `test-results/lineage-bench-${count}.png`) });
         console.log(`${String(count).padStart(6)} ${String(r.edges).padStart(6)} ${String(run).padStart(4)} ${fmt(r.layoutMs).padStart(10)} ${fmt(r.drawMs).padStart(8)} ${fmt(r.totalMs).padStart(9)}  ${String(r.inWorker).padStart(6)} ${String(budget).padStart(10)}`);
       }
     }

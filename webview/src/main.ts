@@ -203,8 +203,8 @@ function centreOn(id: string): void {
 
 /** Two workers: this machine class has two cores, and clusters lay out independently. */
 const WORKER_COUNT = 2;
-/** Above this many nodes dagre skips its repeated crossing-reduction sweeps. */
-const FAST_LAYOUT_THRESHOLD = 2000;
+/** Above this many nodes dagre skips its repeated crossing-reduction sweeps (about 2x faster, more crossings). */
+const FAST_LAYOUT_THRESHOLD = 400;
 let workers: Worker[] | undefined;
 let workerFailed = false;
 let workerSeq = 0;
