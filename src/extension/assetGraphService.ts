@@ -18,6 +18,8 @@ interface FolderIndex {
   readonly changed: Set<string>;
   readonly deleted: Set<string>;
   updating: Promise<void>;
+  /** Bumped by every state read and every write: a read that finishes after a newer one started, or after a write began, is dropped. */
+  stateTicket: number;
 }
 
 export interface FoundAsset {
@@ -82,7 +84,7 @@ export class AssetGraphService implements vscode.Disposable {
 
   private async openFolder(root: string): Promise<void> {
     if (this.folders.has(root)) return;
-    const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve() };
+    const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve(), stateTicket: 0 };
     this.folders.set(root, folder);
     const started = Date.now();
     const index = await this.core.openIndex(root).catch((err: unknown) => {
@@ -164,11 +166,14 @@ export class AssetGraphService implements vscode.Disposable {
       const target = this.targets.targetFor(folder.root);
       if (!graph || !target) continue;
       if (this.busyTargets.has(busyKey(folder.root, target.name))) continue;
+      const ticket = ++folder.stateTicket;
       try {
         const states = await this.core.readStates(folder.root, graph, target, token);
+        if (ticket !== folder.stateTicket) continue;
         folder.states.set(target.name, states);
         changed = true;
       } catch (err) {
+        if (ticket !== folder.stateTicket) continue;
         const message = err instanceof Error ? err.message : String(err);
         this.log.warn(`State of target '${target.name}' could not be read: ${message}`);
         if (!folder.states.has(target.name)) {
@@ -184,6 +189,8 @@ export class AssetGraphService implements vscode.Disposable {
   beginWrite(root: string, targetName: string): () => Promise<void> {
     const k = busyKey(root, targetName);
     this.busyTargets.add(k);
+    const folder = this.folders.get(root);
+    if (folder) folder.stateTicket++;
     return async () => {
       this.busyTargets.delete(k);
       await this.refreshStates(root);

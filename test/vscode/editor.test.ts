@@ -157,6 +157,11 @@ suite('editor: CodeLens, runs, problems, targets', function () {
       assert.equal(problem.range.start.line, checkLine - 1);
       assert.match(problem.message, /accepted_values/);
       assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
+      const state = s.graphs.states(root).get('raw/zones');
+      assert.equal(state?.status, 'failed', JSON.stringify(state));
+      assert.equal(state?.checks?.get('accepted_values_borough')?.passed, false, JSON.stringify([...(state?.checks?.values() ?? [])]));
+      const titles = (await lensesOf(file)).map((l) => l.command?.title ?? '');
+      assert.ok(titles.some((t) => /^✗ 1 of \d+ checks$/.test(t)), titles.join(' | '));
     } finally {
       const changed = next(s.graphs.onDidChangeGraph, 'the graph to see the fix');
       writeFileSync(file, original);
