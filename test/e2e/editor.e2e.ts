@@ -204,9 +204,10 @@ test('the MotherDuck token goes to secret storage only: never in settings, the l
   await clickMaterialize();
   await dialog.waitFor({ state: 'visible' });
   await dialog.locator('.monaco-button', { hasText: 'Run on cloud' }).click();
-  const failure = await waitForNotification(/cloud/, 120_000);
+  const failure = await waitForNotification(/Target 'cloud'.*MotherDuck/, 120_000);
+  assert.match(failure, /md:nyc_taxi/);
   assert.doesNotMatch(failure, new RegExp(token));
-  await editor.waitForExtensionLog(/cloud/);
+  await editor.waitForExtensionLog(/Materialize raw\/zones on 'cloud' failed/);
 
   const { readdirSync, statSync } = await import('node:fs');
   const everyFile = (dir: string): string[] =>
