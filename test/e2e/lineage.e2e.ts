@@ -69,7 +69,10 @@ test('clicking a node opens its definition', { timeout: 180_000 }, async () => {
 });
 
 test('materialize from the panel and the node turns fresh', { timeout: 420_000 }, async () => {
+  // Opening the definition may have covered the panel: bring it back.
+  await editor.runCommand('Asset Studio: Show Lineage');
   const panel = editor.webview();
+  await panel.locator('#whole').click();
   const zones = panel.locator('g.node[data-key="raw/zones"]');
   const before = (await drawnNodes()).get('raw/zones') ?? '';
   assert.doesNotMatch(before, /status-fresh/, 'raw/zones starts not fresh in a fresh copy');

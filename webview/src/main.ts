@@ -33,6 +33,7 @@ const NODE_H = 44;
 const WORKER_THRESHOLD = 300;
 /** Below this zoom, text is hidden: unreadable anyway, and far cheaper to repaint while panning. */
 const FAR_ZOOM = 0.45;
+const FAR_MIN_NODES = 150;
 /** Above this many nodes, detail is dropped while a pan or zoom is under way. */
 const MOVING_THRESHOLD = 800;
 const ICON_CHARS: Record<string, string> = {
@@ -167,8 +168,7 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
   .scaleExtent([0.02, 3])
   .on('zoom', (event: { transform: ZoomTransform }) => {
     viewport.attr('transform', event.transform.toString());
-    const far = event.transform.k < FAR_ZOOM;
-    if (far !== svgNode.classList.contains('far')) svgNode.classList.toggle('far', far);
+    updateDetail(event.transform.k);
   })
   .on('start', () => {
     if ((view?.nodes.length ?? 0) > MOVING_THRESHOLD) svgNode.classList.add('moving');
@@ -179,6 +179,12 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
   });
 svg.call(zoomBehaviour).on('dblclick.zoom', null);
 if (savedTransform) svg.call(zoomBehaviour.transform, savedTransform);
+
+/** Small graphs keep their text at any zoom; big ones drop it when zoomed out. */
+function updateDetail(k: number): void {
+  const far = k < FAR_ZOOM && (view?.nodes.length ?? 0) > FAR_MIN_NODES;
+  if (far !== svgNode.classList.contains('far')) svgNode.classList.toggle('far', far);
+}
 
 function fit(animate: boolean): void {
   if (!layout) return;
@@ -344,6 +350,7 @@ async function render(): Promise<void> {
     centreOn(options.focus);
   }
   centreOnFocus = false;
+  updateDetail(zoomTransform(svgNode).k);
   const drawMs = performance.now() - drawStarted;
   statusLine.textContent =
     `${v.nodes.length} of ${v.total} assets · ${v.edges.length} edges` +
