@@ -169,6 +169,14 @@ test('switching to prod asks by name, colours the status bar, and every run ther
   await waitForNotification("Materialized raw/zones on 'prod'");
   assert.ok((await countRows(prodFile, 'raw.zones')) > 0);
   await editor.screenshot('editor-prod');
+
+  // The choice is the workspace's: it survives a reload of the window.
+  await editor.runCommand('Developer: Reload Window');
+  await editor.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
+  await eventually(async () => assert.equal(await editor.statusBarText('assetStudio.target', 120_000), 'prod'), 120_000);
+  assert.match((await editor.statusBarItem().getAttribute('class')) ?? '', /warning-kind/);
+  await editor.openFile(ZONES);
+  await lensText(/\d+ rows · /).waitFor({ timeout: 120_000 });
 });
 
 test('the Lineage lens opens the lineage panel', { timeout: 300_000 }, async () => {

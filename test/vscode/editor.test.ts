@@ -116,6 +116,18 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     }
   });
 
+  test('the codeLens.enabled setting turns the lenses off and on', async () => {
+    const file = s.graphs.findAsset('raw/zones')?.node.definition.location.file ?? '';
+    const config = vscode.workspace.getConfiguration('assetStudio');
+    try {
+      await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual((await lensesOf(file)).filter((l) => l.command?.command.startsWith('assetStudio.')), []);
+    } finally {
+      await config.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.ok((await lensesOf(file)).some((l) => l.command?.title === '▶ Materialize'));
+  });
+
   test('materialize writes the table, records state, and the lens shows the rows', async () => {
     const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
     assert.ok(run, 'the run happened');
