@@ -52,6 +52,10 @@ export class AssetRuns implements vscode.Disposable {
     register('assetStudio.materializeWithUpstream', 'upstream', false);
     register('assetStudio.materializeWithDownstream', 'downstream', false);
     register('assetStudio.runChecks', 'asset', true);
+    // Trust is checked on every run, so granting it takes effect at once; say so where runs are logged.
+    this.store.add(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('Workspace trusted: materializing and running Dagster/dbt are enabled.')),
+    );
   }
 
   /** Finds the asset a command was invoked on, or says why there is none. */
