@@ -1,7 +1,7 @@
 // The editor glue at the VS Code API level, inside a real VS Code with the
 // example project (examples/nyc_taxi, copied) as the workspace.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -114,6 +114,24 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     } finally {
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
+  });
+
+  test('definition problems reach the Problems panel at their line, and leave with the file', async () => {
+    const file = join(root, 'assets', 'raw', 'broken_header.sql');
+    const text = '/* @asset\nname: raw.broken\ndepends: [raw.no_such_asset]\n*/\nselect 1 as x\n';
+    try {
+      const changed = next(s.graphs.onDidChangeGraph, 'the graph to read the new file');
+      writeFileSync(file, text);
+      await changed;
+      const problems = diagnosticsOf(file);
+      assert.ok(problems.length > 0, 'the unknown dependency is a problem');
+      assert.ok(problems.some((d) => /no_such_asset/.test(d.message) && d.range.start.line === 2), problems.map((d) => `${d.range.start.line}: ${d.message}`).join('\n'));
+    } finally {
+      const removed = next(s.graphs.onDidChangeGraph, 'the graph to drop the file');
+      rmSync(file, { force: true });
+      await removed;
+    }
+    assert.deepEqual(diagnosticsOf(file), []);
   });
 
   test('the codeLens.enabled setting turns the lenses off and on', async () => {
