@@ -44,6 +44,16 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // Discovery's worker threads (src/core/discovery/discoveryPool.ts finds it next to the bundles).
+    ...common,
+    entryPoints: ['src/core/discovery/discoveryWorker.ts'],
+    outfile: 'dist/discovery-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  },
+  {
     ...common,
     entryPoints: { lineage: 'webview/src/main.ts', 'layout-worker': 'webview/src/layoutWorker.ts' },
     outdir: 'dist/webview',

@@ -11,17 +11,32 @@ import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
 import { discoverDbtProject } from './dbt/dbtProject';
 import type { DbtProjectDiscovery } from './dbt/dbtProject';
-import { excludeMatcher, readSourceTextSync, toRelative, walkWorkspace } from './fileWalk';
+import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
+import { DiscoveryPool } from './discoveryPool';
+import { excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
 import type { PathFilter } from './fileWalk';
-import { readSqlFiles } from './sql/sqlAssetReader';
-import type { SqlReadContext } from './sql/sqlAssetReader';
+import { completeSqlHeaders } from './sql/sqlAssetReader';
+import type { SqlReadContext } from './sql/sqlHeaderRead';
 import { loadPythonWorkspaceReader } from './pythonWorkspaceReader';
 import type { PythonWorkspaceReader } from './pythonWorkspaceReader';
 
 export interface WorkspaceIndexOptions {
   /** Reads Dagster definitions; default: the tree-sitter reader. `null` turns Python off. */
   readonly python?: PythonWorkspaceReader | null;
+  /**
+   * Read and parse SQL and Python files of a cold start in worker threads (default true).
+   * Workspaces under WORKER_THRESHOLD files are read in-thread anyway: a pool costs more than it saves.
+   */
+  readonly workers?: boolean;
+  /** A built worker script (dist/discovery-worker.js) to use instead of the one found beside this code. */
+  readonly workerFile?: string;
 }
+
+/** Below this many SQL and Python files, starting workers costs more than it saves. */
+export const WORKER_THRESHOLD = 200;
+
+/** Files per worker task: small enough to balance the workers, big enough to amortise messages. */
+const TASK_FILES = 250;
 
 /** Files read between two yields to the event loop, so a cold start never blocks it for long. */
 const READ_SLICE = 256;
@@ -50,6 +65,10 @@ export class WorkspaceIndex {
     readonly root: string,
     private readonly pythonReader: PythonWorkspaceReader | null,
     private readonly pythonProblem: Problem | undefined,
+    /** Workers may read Python only with the default reader (a given one lives in this thread). */
+    private readonly pythonInWorkers: boolean,
+    private readonly workers: boolean,
+    private readonly workerFile: string | undefined,
   ) {}
 
   /** Reads the whole workspace. Never throws: what cannot be read is a problem in the graph. */
@@ -71,7 +90,7 @@ export class WorkspaceIndex {
         };
       }
     }
-    const index = new WorkspaceIndex(abs, reader, problem);
+    const index = new WorkspaceIndex(abs, reader, problem, options.python === undefined, options.workers !== false, options.workerFile);
     await index.reloadAll();
     return index;
   }
@@ -205,48 +224,54 @@ export class WorkspaceIndex {
       if (f.endsWith('.sql')) sqlFiles.push(f);
       else if (f.endsWith('.py')) pyFiles.push(f);
     }
-    await Promise.all([this.readSql(sqlFiles), this.readPython(pyFiles), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+    const pool = this.workers && sqlFiles.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    try {
+      await Promise.all([this.readSql(sqlFiles, pool), this.readPython(pyFiles, pool), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+    } finally {
+      void pool?.close();
+    }
     this.resolvePython();
     this.rebuild();
   }
 
-  private async readSql(files: readonly string[]): Promise<void> {
+  private async readSql(files: readonly string[], pool?: DiscoveryPool): Promise<void> {
     const match = this.assetMatch;
     const candidates = match ? files.filter((f) => match(toRelative(this.root, f))) : files;
     if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.sql.delete(f);
-    const texts: { file: string; text: string }[] = [];
-    await inSlices(candidates, (file) => {
-      const read = readSourceTextSync(file);
-      if (read.missing) this.sql.delete(file);
-      else if (read.problem) this.sql.set(file, { file, assets: [], problems: [read.problem] });
-      else texts.push({ file, text: read.text! });
+    const context = this.sqlContext;
+    // DuckDB parses each chunk as it arrives, one batch at a time (its connections are shared).
+    let parsing: Promise<void> = Promise.resolve();
+    const reads = await readChunks(candidates, pool && ((chunk) => pool.readSql(chunk, context)), (file) => readSqlSourceFile(file, context), (chunkReads) => {
+      const headers = chunkReads.flatMap((r) => ('read' in r && 'header' in r.read ? [r.read] : []));
+      if (headers.length > 0) parsing = parsing.then(() => completeSqlHeaders(headers));
     });
-    for (const d of await readSqlFiles(texts, this.sqlContext)) {
-      if (d.assets.length > 0 || d.problems.length > 0) this.sql.set(d.file, d);
-      else this.sql.delete(d.file);
+    await parsing;
+    for (const r of reads) {
+      if ('missing' in r) {
+        this.sql.delete(r.file);
+        continue;
+      }
+      const d = 'header' in r.read ? r.read.discovery : r.read;
+      if (d.assets.length > 0 || d.problems.length > 0) this.sql.set(r.file, d);
+      else this.sql.delete(r.file);
     }
   }
 
-  private async readPython(files: readonly string[]): Promise<void> {
+  private async readPython(files: readonly string[], pool?: DiscoveryPool): Promise<void> {
     const reader = this.pythonReader;
     if (!reader) return;
     if (files.some((f) => f !== this.pythonOthers?.file)) this.pythonOthers = undefined;
-    await inSlices(files, (file) => {
-      const read = readSourceTextSync(file);
-      this.pythonSkipped.delete(file);
-      if (read.missing) this.python.delete(file);
-      else if (read.problem) {
-        this.python.delete(file);
-        this.pythonSkipped.set(file, { file, assets: [], problems: [read.problem] });
+    const inWorker = pool && this.pythonInWorkers ? (chunk: readonly string[]) => pool.readPython(chunk) : undefined;
+    const reads = await readChunks(files, inWorker, (file) => readPythonSourceFile(reader, file));
+    for (const r of reads) {
+      this.pythonSkipped.delete(r.file);
+      if ('result' in r) {
+        this.python.set(r.file, r.result);
       } else {
-        try {
-          this.python.set(file, reader.read(file, read.text!));
-        } catch (err) {
-          this.python.delete(file);
-          this.pythonSkipped.set(file, { file, assets: [], problems: [crashProblem(file, 'python.internal', err)] });
-        }
+        this.python.delete(r.file);
+        if ('skipped' in r) this.pythonSkipped.set(r.file, r.skipped);
       }
-    });
+    }
   }
 
   /** One re-read Python file resolved against the others, when it exports what it did before. */
@@ -323,24 +348,44 @@ export async function discoverWorkspace(root: string, options: WorkspaceIndexOpt
   return (await WorkspaceIndex.open(root, options)).graph;
 }
 
-async function inSlices<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
-  for (let i = 0; i < items.length; i += READ_SLICE) {
-    if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    for (const item of items.slice(i, i + READ_SLICE)) fn(item);
+/**
+ * Reads files in chunks, in the pool's workers when there is one (a chunk whose worker fails is
+ * read here instead), else in this thread with a yield to the event loop between slices.
+ * Results come back in the order of `files`, whichever way they were read.
+ */
+async function readChunks<R>(
+  files: readonly string[],
+  inWorker: ((chunk: readonly string[]) => Promise<R[]>) | undefined,
+  inThread: (file: string) => R,
+  onChunk?: (reads: readonly R[]) => void,
+): Promise<R[]> {
+  const size = inWorker ? TASK_FILES : READ_SLICE;
+  const chunks: (readonly string[])[] = [];
+  for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
+  const readHere = async (chunk: readonly string[], first: boolean): Promise<R[]> => {
+    if (!first) await new Promise<void>((r) => setImmediate(r));
+    return chunk.map(inThread);
+  };
+  let out: R[][];
+  if (inWorker) {
+    out = await Promise.all(
+      chunks.map(async (chunk) => {
+        const reads = await inWorker(chunk).catch(() => readHere(chunk, false));
+        onChunk?.(reads);
+        return reads;
+      }),
+    );
+  } else {
+    out = [];
+    for (const chunk of chunks) {
+      const reads = await readHere(chunk, out.length === 0);
+      onChunk?.(reads);
+      out.push(reads);
+    }
   }
+  return out.flat();
 }
 
 function emptyDiscovery(file: string): FileDiscovery {
   return { file, assets: [], problems: [] };
-}
-
-function crashProblem(file: string, code: string, err: unknown): Problem {
-  return {
-    file,
-    line: 1,
-    column: 1,
-    severity: 'error',
-    code,
-    message: `Asset Studio could not read this (please report it): ${err instanceof Error ? err.message : String(err)}`,
-  };
 }

@@ -1,31 +1,13 @@
-import { createHash } from 'node:crypto';
-import { basename, dirname, extname, relative, sep } from 'node:path';
-import type { AssetDefinition, DependencyRef, FileDiscovery } from '../../asset';
-import type { AssetKey } from '../../assetKey';
-import { keyToString, parseKey } from '../../assetKey';
+import type { DependencyRef, FileDiscovery } from '../../asset';
+import { keyToString } from '../../assetKey';
 import type { Problem, SourceLocation } from '../../problem';
 import { problemAt } from '../../problem';
 import { LineIndex, byteToCharOffset, codePointToCharOffset } from '../textPosition';
-import { findHeader, hasAssetHeader, parseSqlHeader } from './sqlHeader';
-import type { ParsedHeader } from './sqlHeader';
+import { crashedSqlRead, leadingBlank, readSqlHeader } from './sqlHeaderRead';
+import type { MutableAsset, SqlHeaderRead, SqlReadContext, SqlSourceFile } from './sqlHeaderRead';
 import { parseSqlBatch } from './sqlParser';
 import type { SqlParseResult } from './sqlParser';
-import { THIS_PLACEHOLDER, TEMPLATE_NAMES, findTemplates, sqlForParsing } from './sqlTemplate';
-
-export interface SqlReadContext {
-  /** Absolute workspace root. */
-  readonly root: string;
-  /**
-   * Absolute folders where SQL assets live (the static bases of the project's `assets` globs).
-   * A file under one gets the default name `<folder>.<stem>`; elsewhere, the stem.
-   */
-  readonly assetRoots?: readonly string[];
-}
-
-export interface SqlSourceFile {
-  readonly file: string;
-  readonly text: string;
-}
+import { THIS_PLACEHOLDER } from './sqlTemplate';
 
 // Table functions that generate rows rather than read data: not sources.
 const GENERATORS = new Set(['generate_series', 'range', 'unnest', 'repeat', 'duckdb_tables', 'duckdb_columns']);
@@ -40,18 +22,15 @@ export async function readSqlAssetFile(file: string, text: string, context: SqlR
  * yield nothing. Never throws: every problem is data at its line and column.
  */
 export async function readSqlFiles(files: readonly SqlSourceFile[], context: SqlReadContext): Promise<FileDiscovery[]> {
-  const pending: Pending[] = [];
-  const out: FileDiscovery[] = files.map((f) => {
-    try {
-      if (!hasAssetHeader(f.text)) return { file: f.file, assets: [], problems: [] };
-      const p = readHeaderPart(f.file, f.text, context);
-      if (p.parseText !== undefined) pending.push(p);
-      return p.discovery;
-    } catch (err) {
-      return crashed(f.file, err);
-    }
-  });
+  const reads = files.map((f) => readSqlHeader(f.file, f.text, context));
+  const headers = reads.filter((r): r is SqlHeaderRead => 'header' in r);
+  await completeSqlHeaders(headers);
+  return reads.map((r) => ('header' in r ? r.discovery : r));
+}
 
+/** The second half: parses the bodies with DuckDB (one batch) and adds what it finds to each discovery. */
+export async function completeSqlHeaders(headers: readonly SqlHeaderRead[]): Promise<void> {
+  const pending = headers.filter((h) => h.parseText !== undefined);
   let parsed: SqlParseResult[];
   try {
     parsed = await parseSqlBatch(pending.map((p) => p.parseText!));
@@ -64,100 +43,23 @@ export async function readSqlFiles(files: readonly SqlSourceFile[], context: Sql
     try {
       completeWithParse(p, parsed[i]!);
     } catch (err) {
-      p.problems.push(crashed(p.discovery.file, err).problems[0]!);
+      (p.discovery.problems as Problem[]).push(crashedSqlRead(p.discovery.file, err).problems[0]!);
     }
   }
-  return out;
 }
 
-interface Pending {
-  readonly discovery: FileDiscovery;
-  readonly asset: { -readonly [K in keyof AssetDefinition]: AssetDefinition[K] };
-  readonly problems: Problem[];
-  readonly lines: LineIndex;
-  readonly body: string;
-  readonly bodyStart: number;
-  readonly parseText?: string;
-  readonly key: AssetKey;
-  readonly header: ParsedHeader;
-}
-
-function readHeaderPart(file: string, text: string, context: SqlReadContext): Pending {
-  const lines = new LineIndex(text);
-  const span = findHeader(text)!;
-  const header = parseSqlHeader(file, lines, span);
-  const problems: Problem[] = [...header.problems];
-  const loc = (offset: number): SourceLocation => ({ file, ...lines.position(offset) });
-
-  const key = header.name ? parseKey(header.name) : defaultKey(file, context);
-  if (key.length === 0) {
-    problems.push(problemAt(header.nameLocation ?? loc(span.commentStart), 'error', 'sql.header.invalid-value', `'name' must name the asset.`));
-  }
-  const body = span.yamlEnd === -1 ? '' : text.slice(span.bodyStart);
-  const sqlLine = lines.line(span.bodyStart + leadingBlank(body));
-
-  for (const use of findTemplates(body)) {
-    if (use.known) continue;
-    problems.push(
-      problemAt(
-        { ...loc(span.bodyStart + use.offset), endLine: lines.line(span.bodyStart + use.offset + use.length), endColumn: lines.position(span.bodyStart + use.offset + use.length).column },
-        'error',
-        'sql.template.unknown',
-        use.unclosed
-          ? `'{{' is never closed with '}}'. Template values: ${TEMPLATE_NAMES.map((n) => `{{ ${n} }}`).join(', ')}.`
-          : `Unknown template value '{{ ${use.name} }}': only ${TEMPLATE_NAMES.map((n) => `{{ ${n} }}`).join(', ')} exist.`,
-      ),
-    );
-  }
-  for (const check of header.checks) {
-    const sql = check.config?.['sql'];
-    if (typeof sql !== 'string') continue;
-    for (const use of findTemplates(sql)) {
-      if (!use.known) {
-        problems.push(
-          problemAt(check.location, 'error', 'sql.template.unknown', `Check '${check.name}' uses unknown template value '{{ ${use.name} }}': only ${TEMPLATE_NAMES.map((n) => `{{ ${n} }}`).join(', ')} exist.`),
-        );
-      }
-    }
-  }
-
-  let parseText: string | undefined;
-  if (span.yamlEnd !== -1) {
-    if (body.trim().length === 0) {
-      problems.push(problemAt(loc(span.bodyStart), 'error', 'sql.empty', 'No SQL after the @asset header: write one SELECT query below it.'));
-    } else {
-      parseText = sqlForParsing(body);
-    }
-  }
-
-  const relation = key.length >= 2 ? { schema: key[key.length - 2]!, name: key[key.length - 1]! } : { name: key[0] ?? '' };
-  const headerDeps: DependencyRef[] = header.depends.map((d) => ({ key: parseKey(d.text), origin: 'header', location: d.location }));
-  const asset: Pending['asset'] = {
-    key,
-    source: 'sql',
-    location: loc(span.commentStart),
-    group: header.group ?? defaultGroup(file, context),
-    kind: header.kind,
-    deps: headerDeps,
-    checks: header.checks,
-    definitionHash: createHash('sha256').update(text).digest('hex'),
-    sql: {
-      kind: header.kind,
-      relation,
-      sql: body,
-      sqlLine,
-      ...(header.uniqueKey ? { uniqueKey: header.uniqueKey } : {}),
-      ...(header.watermark ? { watermark: header.watermark } : {}),
-      ...(header.partition ? { partition: header.partition } : {}),
-    },
-  };
-  if (header.description !== undefined) asset.description = header.description;
-  const discovery: FileDiscovery = { file, assets: key.length > 0 ? [asset] : [], problems };
-  return { discovery, asset, problems, lines, body, bodyStart: span.bodyStart, key, header, ...(parseText !== undefined ? { parseText } : {}) };
-}
-
-function completeWithParse(p: Pending, result: SqlParseResult): void {
+function completeWithParse(p: SqlHeaderRead, result: SqlParseResult): void {
   const file = p.discovery.file;
+  const problems = p.discovery.problems as Problem[];
+  // The asset is in the discovery unless its key was empty; then only the problems matter.
+  const asset = p.discovery.assets[0] as MutableAsset | undefined;
+  let bodyLines: LineIndex | undefined;
+  // Positions in the body, shifted to the file: the body starts at bodyLine:bodyColumn.
+  const position = (off: number): { line: number; column: number } => {
+    bodyLines ??= new LineIndex(p.body);
+    const at = bodyLines.position(off);
+    return at.line === 1 ? { line: p.bodyLine, column: p.bodyColumn + at.column - 1 } : { line: p.bodyLine + at.line - 1, column: at.column };
+  };
   // Table locations are UTF-8 byte offsets, parser errors code point offsets (DuckDB 1.5).
   const bodyLoc = (offset: number | undefined, unit: 'byte' | 'codepoint' = 'byte'): SourceLocation => {
     const off =
@@ -166,13 +68,13 @@ function completeWithParse(p: Pending, result: SqlParseResult): void {
         : unit === 'byte'
           ? byteToCharOffset(p.parseText!, offset)
           : codePointToCharOffset(p.parseText!, offset);
-    return { file, ...p.lines.position(p.bodyStart + off) };
+    return { file, ...position(off) };
   };
   if (!result.ok) {
     if (result.errorType === 'parser' || result.offset !== undefined) {
-      p.problems.push(problemAt(bodyLoc(result.offset, 'codepoint'), 'error', 'sql.syntax', `SQL syntax error: ${result.message}`));
+      problems.push(problemAt(bodyLoc(result.offset, 'codepoint'), 'error', 'sql.syntax', `SQL syntax error: ${result.message}`));
     } else {
-      p.problems.push(
+      problems.push(
         problemAt(
           bodyLoc(undefined),
           'error',
@@ -184,13 +86,14 @@ function completeWithParse(p: Pending, result: SqlParseResult): void {
     return;
   }
   if (result.statementCount > 1) {
-    p.problems.push(
+    problems.push(
       problemAt(bodyLoc(undefined), 'error', 'sql.multiple-statements', `A SQL asset is one SELECT query; this file has ${result.statementCount} statements.`),
     );
   }
-  const own = keyToString(p.key).toLowerCase();
-  const seen = new Set(p.asset.deps.map((d) => keyToString(d.key).toLowerCase()));
-  const deps: DependencyRef[] = [...p.asset.deps];
+  if (!asset) return;
+  const own = keyToString(asset.key).toLowerCase();
+  const seen = new Set(asset.deps.map((d) => keyToString(d.key).toLowerCase()));
+  const deps: DependencyRef[] = [...asset.deps];
   for (const t of result.tables) {
     if (!t.schema && !t.catalog && t.table === THIS_PLACEHOLDER) continue;
     const key = [t.catalog, t.schema, t.table].filter((x): x is string => !!x);
@@ -207,44 +110,5 @@ function completeWithParse(p: Pending, result: SqlParseResult): void {
     seen.add(label.toLowerCase());
     deps.push({ key: [label], origin: 'table-function', label, location: bodyLoc(f.offset) });
   }
-  p.asset.deps = deps;
-}
-
-function leadingBlank(s: string): number {
-  const m = /^\s*/.exec(s);
-  return m ? m[0].length : 0;
-}
-
-function underAssetRoot(file: string, context: SqlReadContext): boolean {
-  return (context.assetRoots ?? []).some((r) => {
-    const rel = relative(r, file);
-    return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && dirname(file) !== r;
-  });
-}
-
-/** `<folder>.<stem>` under an assets root (e.g. assets/raw/taxi_trips.sql => raw/taxi_trips), else the stem. */
-export function defaultKey(file: string, context: SqlReadContext): AssetKey {
-  const stem = basename(file, extname(file));
-  if (underAssetRoot(file, context)) return [basename(dirname(file)), stem];
-  return [stem];
-}
-
-function defaultGroup(file: string, context: SqlReadContext): string {
-  const dir = dirname(file);
-  return dir === context.root || relative(context.root, dir).startsWith('..') ? 'default' : basename(dir);
-}
-
-function crashed(file: string, err: unknown): FileDiscovery {
-  return {
-    file,
-    assets: [],
-    problems: [
-      problemAt(
-        { file, line: 1, column: 1 },
-        'error',
-        'sql.internal',
-        `Asset Studio could not read this file (please report it): ${err instanceof Error ? err.message : String(err)}`,
-      ),
-    ],
-  };
+  asset.deps = deps;
 }
