@@ -9,7 +9,7 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { discoverDbtProject } from './dbt/dbtProject';
+import { discoverDbtProject, rereadDbtFiles } from './dbt/dbtProject';
 import type { DbtProjectDiscovery } from './dbt/dbtProject';
 import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
 import { DiscoveryPool } from './discoveryPool';
@@ -127,6 +127,8 @@ export class WorkspaceIndex {
       return this.current;
     }
     const dbtDirty = new Set<string>();
+    /** Per dbt project, the files saved in it, unless it must be read anew (dbt_project.yml, a file added or deleted). */
+    const dbtSaved = new Map<string, string[] | undefined>();
     const sqlToRead: string[] = [];
     const pyToRead: string[] = [];
     let pythonTouched = false;
@@ -139,11 +141,15 @@ export class WorkspaceIndex {
         const dir = dirname(file);
         if (gone.has(file)) this.dbt.delete(dir);
         dbtDirty.add(dir);
+        dbtSaved.set(dir, undefined);
         continue;
       }
       const project = this.dbtProjectOf(file);
       if (project) {
         dbtDirty.add(project);
+        const known = !gone.has(file) && this.dbt.get(project)?.source?.texts.has(file) === true;
+        const saved = dbtSaved.has(project) ? dbtSaved.get(project) : [];
+        dbtSaved.set(project, known && saved ? [...saved, file] : undefined);
         // A file that moved into a dbt project is no longer read as a plain SQL/Python file.
         if (this.sql.delete(file) || this.python.delete(file) || this.pythonSkipped.delete(file)) pythonTouched = true;
         continue;
@@ -159,25 +165,45 @@ export class WorkspaceIndex {
         } else pyToRead.push(file);
       }
     }
-    const simple = dbtDirty.size === 0 && gone.size === 0 && (pyToRead.length === 0 || (pyToRead.length === 1 && sqlToRead.length === 0));
+    // Saved dbt model, snapshot, seed or test files (no YAML): their project is re-read from the
+    // files kept, and the graph can be patched like for a SQL file.
+    const dbtPatchable = [...dbtDirty].every((dir) => dbtSaved.get(dir)?.every((f) => !/\.ya?ml$/i.test(f)) === true);
+    const simple = dbtPatchable && gone.size === 0 && (pyToRead.length === 0 || (pyToRead.length === 1 && sqlToRead.length === 0 && dbtDirty.size === 0));
     const before = sqlToRead.map((f) => this.sql.get(f) ?? emptyDiscovery(f));
+    const dbtBefore = [...dbtDirty].flatMap((dir) => (dbtSaved.get(dir) ?? []).map((f) => ({ dir, file: f, before: this.dbtDiscoveryOf(dir, f) })));
     const pyBefore = pyToRead.length === 1 ? this.python.get(pyToRead[0]!) : undefined;
+    const dbtPrevious = new Map([...dbtDirty].map((dir) => [dir, this.dbt.get(dir)]));
     await Promise.all([
       this.readSql(sqlToRead),
       this.readPython(pyToRead),
-      ...[...dbtDirty].map((dir) => this.readDbt(dir)),
+      ...[...dbtDirty].map((dir) => this.updateDbt(dir, dbtSaved.get(dir))),
     ]);
     if (simple) {
       // A save that kept every file's keys and dependencies patches the graph instead of rebuilding it.
       const changes = sqlToRead
         .map((f, i) => ({ before: before[i]!, after: this.sql.get(f) ?? emptyDiscovery(f) }))
         .filter((c) => c.before !== c.after);
+      let dbtMissing = false;
+      for (const d of dbtBefore) {
+        const after = this.dbtDiscoveryOf(d.dir, d.file);
+        if (!d.before || !after) dbtMissing = true;
+        else changes.push({ before: d.before, after });
+      }
       const py = pyToRead.length === 1 ? this.pythonChange(pyToRead[0]!, pyBefore) : undefined;
       if (py) changes.push(py);
       const patched =
-        pyToRead.length === 1 && !py ? undefined : changes.length === 0 ? this.current : patchAssetGraph(this.current, changes);
+        (pyToRead.length === 1 && !py) || dbtMissing ? undefined : changes.length === 0 ? this.current : patchAssetGraph(this.current, changes);
       if (patched) {
         if (py) this.pythonResolvedByFile.set(py.after.file, py.after);
+        // The graph keeps the discoveries of the project's other files: so does the index (they are
+        // equal when the structure held), so that the next patch finds the objects the graph holds.
+        for (const [dir, previous] of dbtPrevious) {
+          const next = this.dbt.get(dir);
+          if (!previous || !next) continue;
+          const saved = new Set(dbtSaved.get(dir));
+          const kept = new Map(previous.discoveries.map((d) => [d.file, d]));
+          this.dbt.set(dir, { ...next, discoveries: next.discoveries.map((d) => (saved.has(d.file) ? d : (kept.get(d.file) ?? d))) });
+        }
         this.current = patched;
         return this.current;
       }
@@ -307,6 +333,27 @@ export class WorkspaceIndex {
       const crash = { file: this.projectFile, assets: [], problems: [crashProblem(this.projectFile, 'python.internal', err)] };
       this.pythonResolvedByFile = new Map([[crash.file, crash]]);
     }
+  }
+
+  /** Re-reads the saved files of a dbt project alone when it can, else the whole project. */
+  private async updateDbt(dir: string, saved: readonly string[] | undefined): Promise<void> {
+    const previous = this.dbt.get(dir);
+    if (saved && previous) {
+      try {
+        const next = rereadDbtFiles(previous, saved);
+        if (next) {
+          this.dbt.set(dir, next);
+          return;
+        }
+      } catch {
+        // read it all below
+      }
+    }
+    await this.readDbt(dir);
+  }
+
+  private dbtDiscoveryOf(dir: string, file: string): FileDiscovery | undefined {
+    return this.dbt.get(dir)?.discoveries.find((d) => d.file === file);
   }
 
   private async readDbt(dir: string): Promise<void> {

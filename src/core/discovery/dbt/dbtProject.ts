@@ -24,6 +24,23 @@ export interface DbtProjectDiscovery {
   readonly files: string[];
   /** Project-level problems (dbt_project.yml), only here; file problems are in their FileDiscovery. */
   readonly problems: Problem[];
+  /** What the project was assembled from, kept so that a saved file re-reads that file alone. */
+  readonly source?: DbtProjectSource;
+}
+
+/** The project's settings, its files by role and their texts: everything assembleProject reads. */
+export interface DbtProjectSource {
+  readonly settings: DbtProjectSettings;
+  readonly listing: DbtFileListing;
+  readonly texts: ReadonlyMap<string, ReturnType<typeof readDbtFileText>>;
+}
+
+interface DbtFileListing {
+  readonly modelSql: readonly (readonly string[])[];
+  readonly snapshotSql: readonly (readonly string[])[];
+  readonly seedCsv: readonly (readonly string[])[];
+  readonly yamlFiles: readonly string[];
+  readonly testSql: readonly (readonly string[])[];
 }
 
 /** Folders inside a dbt project that never hold its sources. */
@@ -214,23 +231,42 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
     const settings = parseDbtProjectFile(projectFile, read.text);
     // Project-level problems are only in `problems` (callers add them once, at dbt_project.yml).
     problems.push(...settings.problems);
-    await readProject(projectDir, settings, files, discoveries);
-    return { projectDir, projectName: settings.name, discoveries, files, problems };
+    const source = await readProject(projectDir, settings, files, discoveries);
+    return { projectDir, projectName: settings.name, discoveries, files, problems, source };
   } catch (err) {
     problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
     return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
   }
 }
 
-async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<void> {
-  const projectName = settings.name;
-  const dbtInfo = (resourceType: 'model' | 'seed' | 'snapshot', selector: string, materialized?: string) => ({
-    projectDir,
-    projectName,
-    resourceType,
-    selector,
-    ...(materialized ? { materialized } : {}),
-  });
+/**
+ * The project after some of its files were saved: re-reads those files only and assembles the
+ * project again from the texts kept (no listing, no other file read). Undefined when that is not
+ * enough — a file the project did not have, dbt_project.yml, or no kept source: re-read it all.
+ */
+export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly string[]): DbtProjectDiscovery | undefined {
+  const source = project.source;
+  if (!source) return undefined;
+  const texts = new Map(source.texts);
+  for (const file of changed) {
+    if (!texts.has(file)) return undefined;
+    const read = readDbtFileText(file);
+    if (read.problem?.code === 'dbt.file.unreadable') return undefined; // gone or unreadable: list the project again
+    texts.set(file, read);
+    const stamp = stampOf(file);
+    if (stamp !== undefined) readTexts.set(file, { stamp, result: read });
+  }
+  const discoveries: FileDiscovery[] = [];
+  const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
+  try {
+    assembleProject(project.projectDir, next, discoveries);
+  } catch {
+    return undefined;
+  }
+  return { ...project, discoveries, source: next };
+}
+
+async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<DbtProjectSource> {
   const abs = (p: string) => path.resolve(projectDir, p);
   const modelRoots = settings.modelPaths.map(abs);
   const snapshotRoots = settings.snapshotPaths.map(abs);
@@ -251,6 +287,25 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   const toRead = [...new Set([...modelSql.flat(), ...snapshotSql.flat(), ...seedCsv.flat(), ...yamlFiles, ...testSql.flat()])];
   const texts = await readAll(toRead);
   files.push(...toRead);
+  const source: DbtProjectSource = { settings, listing: { modelSql, snapshotSql, seedCsv, yamlFiles, testSql }, texts };
+  assembleProject(projectDir, source, discoveries);
+  return source;
+}
+
+/** Builds the project's discoveries from its texts (parsed files come from the caches above). */
+function assembleProject(projectDir: string, source: DbtProjectSource, discoveries: FileDiscovery[]): void {
+  const { settings, texts } = source;
+  const { modelSql, snapshotSql, seedCsv, yamlFiles, testSql } = source.listing;
+  const projectName = settings.name;
+  const dbtInfo = (resourceType: 'model' | 'seed' | 'snapshot', selector: string, materialized?: string) => ({
+    projectDir,
+    projectName,
+    resourceType,
+    selector,
+    ...(materialized ? { materialized } : {}),
+  });
+  const modelRoots = settings.modelPaths.map((p) => path.resolve(projectDir, p));
+  const snapshotRoots = settings.snapshotPaths.map((p) => path.resolve(projectDir, p));
 
   const drafts: NodeDraft[] = [];
   const perFile: { file: string; problems: Problem[]; unseen: string[] }[] = [];

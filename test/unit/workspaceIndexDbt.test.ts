@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+import type { AssetGraph } from '../../src/core/graph/assetGraph';
+
+const fixture = resolve(__dirname, '../fixtures/dbt/nyc_taxi_dbt');
+
+function project(): { root: string; dbt: string } {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-dbt-index-'));
+  const dbt = join(root, 'transform');
+  cpSync(fixture, dbt, { recursive: true });
+  return { root, dbt };
+}
+
+function view(g: AssetGraph) {
+  return {
+    nodes: [...g.nodes.values()].map((n) => ({
+      id: n.id,
+      at: `${n.definition.location.file}:${n.definition.location.line}`,
+      hash: n.definition.definitionHash,
+      description: n.definition.description ?? null,
+      kind: n.definition.kind ?? null,
+      checks: n.checks.map((c) => `${c.name}@${c.location.line}`).sort(),
+    })),
+    edges: g.edges.map((e) => `${e.from}->${e.to}@${e.ref?.location?.line ?? ''}`),
+    problems: g.problems.map((p) => `${p.file}:${p.line}:${p.column}:${p.code}`),
+  };
+}
+
+async function sameAsReopened(index: WorkspaceIndex): Promise<void> {
+  assert.deepEqual(view(index.graph), view((await WorkspaceIndex.open(index.root, { python: null })).graph));
+}
+
+test('a saved dbt model re-reads that file only, and the graph matches a fresh open', async () => {
+  const { root, dbt } = project();
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    const model = join(dbt, 'models', 'marts', 'daily_trips.sql');
+    const other = join(dbt, 'models', 'marts', 'trips_by_zone.sql');
+    const otherText = readFileSync(other, 'utf8');
+    // Changed on disk but not reported: a re-read of the whole project would see it.
+    writeFileSync(other, `-- moved down\n${otherText}`);
+    writeFileSync(model, `-- a comment line\n\n${readFileSync(model, 'utf8')}`);
+    const g = await index.updateFiles([model], []);
+    const edge = g.edges.find((e) => e.ref?.location?.file === model);
+    assert.equal(edge?.ref?.location?.line, 7, 'the saved model moved down two lines');
+    const otherEdges = g.edges.filter((e) => e.ref?.location?.file === other);
+    assert.ok(otherEdges.length > 0);
+    const before = view((await WorkspaceIndex.open(root, { python: null })).graph);
+    assert.notDeepEqual(view(g), before, 'the unreported file was not read again');
+    // Once reported, it is.
+    await index.updateFiles([other], []);
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a saved model that changes its refs, a saved YAML file, a new model and dbt_project.yml match a fresh open', async () => {
+  const { root, dbt } = project();
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    const model = join(dbt, 'models', 'marts', 'daily_trips.sql');
+    writeFileSync(model, `select * from {{ ref('stg_zones') }}\n`);
+    await index.updateFiles([model], []);
+    await sameAsReopened(index);
+
+    const yml = join(dbt, 'models', 'marts', 'schema.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('Trips and revenue per pickup zone.', 'Edited description.'));
+    const g = await index.updateFiles([yml], []);
+    assert.ok([...g.nodes.values()].some((n) => n.definition.description === 'Edited description.'));
+    await sameAsReopened(index);
+
+    const added = join(dbt, 'models', 'marts', 'weekly_trips.sql');
+    writeFileSync(added, `select 1 from {{ ref('daily_trips') }}\n`);
+    await index.updateFiles([added], []);
+    await sameAsReopened(index);
+
+    rmSync(added);
+    await index.updateFiles([], [added]);
+    await sameAsReopened(index);
+
+    appendFileSync(join(dbt, 'dbt_project.yml'), '\nmodels:\n  nyc_taxi:\n    marts:\n      +materialized: table\n');
+    await index.updateFiles([join(dbt, 'dbt_project.yml')], []);
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
