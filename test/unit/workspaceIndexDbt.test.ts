@@ -31,7 +31,9 @@ function view(g: AssetGraph) {
 }
 
 async function sameAsReopened(index: WorkspaceIndex): Promise<void> {
-  assert.deepEqual(view(index.graph), view((await WorkspaceIndex.open(index.root, { python: null })).graph));
+  const fresh = await WorkspaceIndex.open(index.root, { python: null });
+  assert.deepEqual(view(index.graph), view(fresh.graph));
+  assert.deepEqual(index.discoveries(), fresh.discoveries());
 }
 
 test('a saved dbt model re-reads that file only, and the graph matches a fresh open', async () => {

@@ -33,6 +33,14 @@ export interface DbtProjectSource {
   readonly settings: DbtProjectSettings;
   readonly listing: DbtFileListing;
   readonly texts: ReadonlyMap<string, ReturnType<typeof readDbtFileText>>;
+  /** What the assembly decided across files, for re-assembling one saved model alone. */
+  assembled?: DbtAssembly;
+}
+
+interface DbtAssembly {
+  /** By `model:<name>`: the YAML patches applied, and the file of the node they were applied to. */
+  readonly patches: ReadonlyMap<string, { readonly file: string; readonly patches: readonly DbtNodePatch[] }>;
+  readonly keyOfName: ReadonlyMap<string, AssetKey>;
 }
 
 interface DbtFileListing {
@@ -148,6 +156,100 @@ function cachedFacts(file: string, text: string): { read: ReadCalls; hash: strin
   return facts;
 }
 
+/** A node with one YAML patch applied (description, materialized, meta.dagster.*). */
+function patched(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
+  const materialized = a.dbt!.resourceType === 'model' && p.materialized ? p.materialized : a.dbt!.materialized;
+  return {
+    ...a,
+    key: p.assetKey ?? a.key,
+    group: p.group ?? a.group,
+    description: p.description ?? a.description,
+    kind: materialized ?? a.kind,
+    dbt: { ...a.dbt!, ...(materialized ? { materialized } : {}) },
+  };
+}
+
+function rekeyed(a: AssetDefinition, rekey: (key: AssetKey) => AssetKey): AssetDefinition {
+  if (!a.deps.some((dep) => dep.origin === 'dbt-ref')) return a;
+  return { ...a, deps: a.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
+}
+
+/**
+ * The discoveries after saving model files whose key and enabled state held: each saved model is
+ * made again with the patches and keys the last assembly decided; every other file is unchanged.
+ * Undefined when that does not hold.
+ */
+function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
+  const assembled = source.assembled;
+  if (!assembled) return undefined;
+  const modelRoots = source.settings.modelPaths.map((p) => path.resolve(project.projectDir, p));
+  const replaced = new Map<string, FileDiscovery>();
+  for (const file of changed) {
+    const { modelSql, snapshotSql, seedCsv, testSql } = source.listing;
+    const i = modelSql.findIndex((files) => files.includes(file));
+    // A file that is also read in another role (overlapping paths) takes the full assembly.
+    if (modelSql.filter((files) => files.includes(file)).length !== 1) return undefined;
+    if ([...snapshotSql, ...seedCsv, ...testSql].some((files) => files.includes(file))) return undefined;
+    const before = source.texts.get(file);
+    const after = next.texts.get(file);
+    if (i === -1 || before?.text === undefined || after?.text === undefined) return undefined;
+    const old = modelOf(project.projectDir, file, modelRoots[i]!, before, source.settings);
+    const model = modelOf(project.projectDir, file, modelRoots[i]!, after, source.settings);
+    if (!old.enabled || !model.enabled || keyToString(old.asset.key) !== keyToString(model.asset.key)) return undefined;
+    const name = `model:${model.asset.dbt!.selector}`;
+    const entry = assembled.patches.get(name);
+    if (entry && entry.file !== file) return undefined;
+    let asset = model.asset;
+    for (const p of entry?.patches ?? []) {
+      if (p.enabled === false) return undefined;
+      asset = patched(asset, p);
+    }
+    const keyOfName = assembled.keyOfName;
+    if (keyToString(keyOfName.get(model.asset.dbt!.selector) ?? []) !== keyToString(asset.key)) return undefined;
+    asset = rekeyed(asset, (key) => (key.length === 1 ? (keyOfName.get(key[0]!) ?? key) : key));
+    const unseen = [...model.unseen];
+    replaced.set(file, { file, assets: [asset], problems: [...model.problems], ...(unseen.length > 0 ? { unseen } : {}) });
+  }
+  next.assembled = assembled;
+  return project.discoveries.map((d) => replaced.get(d.file) ?? d);
+}
+
+interface ModelRead {
+  readonly settings: DbtProjectSettings;
+  readonly root: string;
+  readonly asset: AssetDefinition;
+  readonly enabled: boolean;
+  readonly problems: Problem[];
+  readonly unseen: string[];
+}
+
+/** A model as its file alone makes it, by the read result of its text (kept while the text is unchanged). */
+const modelMemo = new WeakMap<ReturnType<typeof readDbtFileText>, ModelRead>();
+
+function modelOf(projectDir: string, file: string, root: string, read: ReturnType<typeof readDbtFileText>, settings: DbtProjectSettings): ModelRead {
+  const hit = modelMemo.get(read);
+  if (hit && hit.settings === settings && hit.root === root) return hit;
+  const name = path.basename(file, path.extname(file));
+  const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
+  const fromProject = folderConfig(settings.modelsConfig, folders);
+  const { read: r, hash } = cachedFacts(file, read.text!);
+  const materialized = r.materialized ?? fromProject.materialized ?? 'view';
+  const asset: AssetDefinition = {
+    key: r.metaKey ?? [name],
+    source: 'dbt',
+    location: { file, line: 1, column: 1 },
+    group: r.group ?? (folders.length > 0 ? folders[folders.length - 1] : settings.name),
+    kind: materialized,
+    deps: r.deps,
+    checks: [],
+    definitionHash: hash,
+    dbt: { projectDir, projectName: settings.name, resourceType: 'model', selector: name, materialized },
+  };
+  const model = { settings, root, asset, enabled: r.enabled ?? fromProject.enabled ?? true, problems: r.problems, unseen: r.unseen };
+  modelMemo.set(read, model);
+  return model;
+}
+
 function str(v: JinjaLiteral | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
@@ -256,14 +358,16 @@ export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly s
     const stamp = stampOf(file);
     if (stamp !== undefined) readTexts.set(file, { stamp, result: read });
   }
-  const discoveries: FileDiscovery[] = [];
   const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
   try {
+    const models = reassembleModels(project, source, next, changed);
+    if (models) return { ...project, discoveries: models, source: next };
+    const discoveries: FileDiscovery[] = [];
     assembleProject(project.projectDir, next, discoveries);
+    return { ...project, discoveries, source: next };
   } catch {
     return undefined;
   }
-  return { ...project, discoveries, source: next };
 }
 
 async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<DbtProjectSource> {
@@ -331,24 +435,8 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   modelRoots.forEach((root, i) => {
     for (const file of modelSql[i]) {
       if (skipped(file)) continue;
-      const text = texts.get(file)!.text!;
-      const name = path.basename(file, path.extname(file));
-      const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
-      const fromProject = folderConfig(settings.modelsConfig, folders);
-      const { read: r, hash } = cachedFacts(file, text);
-      const materialized = r.materialized ?? fromProject.materialized ?? 'view';
-      const asset: AssetDefinition = {
-        key: r.metaKey ?? [name],
-        source: 'dbt',
-        location: { file, line: 1, column: 1 },
-        group: r.group ?? (folders.length > 0 ? folders[folders.length - 1] : projectName),
-        kind: materialized,
-        deps: r.deps,
-        checks: [],
-        definitionHash: hash,
-        dbt: dbtInfo('model', name, materialized),
-      };
-      pushDraft(file, asset, r.enabled ?? fromProject.enabled ?? true, r.problems, r.unseen);
+      const model = modelOf(projectDir, file, root, texts.get(file)!, settings);
+      pushDraft(file, model.asset, model.enabled, model.problems, model.unseen);
     }
   });
 
@@ -409,35 +497,26 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   // Apply YAML patches to the nodes they name (description, materialized, meta.dagster.*, enabled).
   const byName = new Map<string, NodeDraft>();
   for (const d of drafts) if (d.asset.dbt) byName.set(`${d.asset.dbt.resourceType}:${d.asset.dbt.selector}`, d);
-  const patch = (d: NodeDraft, p: DbtNodePatch) => {
-    const a = d.asset;
-    const materialized = a.dbt!.resourceType === 'model' && p.materialized ? p.materialized : a.dbt!.materialized;
-    d.asset = {
-      ...a,
-      key: p.assetKey ?? a.key,
-      group: p.group ?? a.group,
-      description: p.description ?? a.description,
-      kind: materialized ?? a.kind,
-      dbt: { ...a.dbt!, ...(materialized ? { materialized } : {}) },
-    };
-    if (p.enabled === false) d.enabled = false;
-  };
+  const patches = new Map<string, { file: string; patches: DbtNodePatch[] }>();
   for (const s of schemaFiles) for (const p of s.patches) {
-    const d = byName.get(`${p.resourceType}:${p.name}`);
-    if (d) patch(d, p);
+    const name = `${p.resourceType}:${p.name}`;
+    const d = byName.get(name);
+    if (!d) continue;
+    d.asset = patched(d.asset, p);
+    if (p.enabled === false) d.enabled = false;
+    const entry = patches.get(name) ?? { file: perFile[d.fileIndex]!.file, patches: [] };
+    entry.patches.push(p);
+    patches.set(name, entry);
   }
 
   // A node's key may differ from its name (meta.dagster.asset_key): refs and tests follow the key.
   const keyOfName = new Map<string, AssetKey>();
   for (const d of drafts) if (d.enabled && d.asset.dbt) keyOfName.set(d.asset.dbt.selector, d.asset.key);
   const rekey = (key: AssetKey): AssetKey => (key.length === 1 ? keyOfName.get(key[0]) ?? key : key);
+  source.assembled = { patches, keyOfName };
   const disabled = new Set(drafts.filter((d) => !d.enabled).map((d) => d.asset.dbt!.selector));
 
-  for (const d of drafts) {
-    if (d.asset.deps.some((dep) => dep.origin === 'dbt-ref')) {
-      d.asset = { ...d.asset, deps: d.asset.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
-    }
-  }
+  for (const d of drafts) d.asset = rekeyed(d.asset, rekey);
 
   // Emit one FileDiscovery per file.
   const assetsOfFile = new Map<number, AssetDefinition[]>();
