@@ -60,11 +60,13 @@ export class WorkspaceIndex {
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
   private current!: ResolvedAssetGraph;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The default Python reader while it loads (open() does not wait for it before walking). */
+  private pythonLoading: Promise<void> | undefined;
 
   private constructor(
     readonly root: string,
-    private readonly pythonReader: PythonWorkspaceReader | null,
-    private readonly pythonProblem: Problem | undefined,
+    private pythonReader: PythonWorkspaceReader | null,
+    private pythonProblem: Problem | undefined,
     /** Workers may read Python only with the default reader (a given one lives in this thread). */
     private readonly pythonInWorkers: boolean,
     private readonly workers: boolean,
@@ -74,23 +76,23 @@ export class WorkspaceIndex {
   /** Reads the whole workspace. Never throws: what cannot be read is a problem in the graph. */
   static async open(root: string, options: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
     const abs = resolve(root);
-    let reader = options.python;
-    let problem: Problem | undefined;
-    if (reader === undefined) {
-      const loaded = await loadPythonWorkspaceReader();
-      reader = loaded.reader ?? null;
-      if (loaded.error) {
-        problem = {
-          file: abs,
-          line: 1,
-          column: 1,
-          severity: 'warning',
-          code: 'python.unavailable',
-          message: `Dagster definitions were not read: ${loaded.error}`,
-        };
-      }
+    const index = new WorkspaceIndex(abs, options.python ?? null, undefined, options.python === undefined, options.workers !== false, options.workerFile);
+    if (options.python === undefined) {
+      // The grammar loads while the workspace is walked and the SQL read; readPython waits for it.
+      index.pythonLoading = loadPythonWorkspaceReader().then((loaded) => {
+        index.pythonReader = loaded.reader ?? null;
+        if (loaded.error) {
+          index.pythonProblem = {
+            file: abs,
+            line: 1,
+            column: 1,
+            severity: 'warning',
+            code: 'python.unavailable',
+            message: `Dagster definitions were not read: ${loaded.error}`,
+          };
+        }
+      });
     }
-    const index = new WorkspaceIndex(abs, reader, problem, options.python === undefined, options.workers !== false, options.workerFile);
     await index.reloadAll();
     return index;
   }
@@ -284,6 +286,7 @@ export class WorkspaceIndex {
   }
 
   private async readPython(files: readonly string[], pool?: DiscoveryPool): Promise<void> {
+    if (this.pythonLoading) await this.pythonLoading;
     const reader = this.pythonReader;
     if (!reader) return;
     if (files.some((f) => f !== this.pythonOthers?.file)) this.pythonOthers = undefined;
