@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
-import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
+import type { AssetRunOutcome, AssetStateView, CheckOutcome } from '../core/editorModel/assetRunOutcome';
 import type { CoreAccess, WorkspaceIndexAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
@@ -168,9 +168,9 @@ export class AssetGraphService implements vscode.Disposable {
       if (this.busyTargets.has(busyKey(folder.root, target.name))) continue;
       const ticket = ++folder.stateTicket;
       try {
-        const states = await this.core.readStates(folder.root, graph, target, token);
+        const read = await this.core.readStates(folder.root, graph, target, token);
         if (ticket !== folder.stateTicket) continue;
-        folder.states.set(target.name, states);
+        folder.states.set(target.name, newest(folder.states.get(target.name), read));
         changed = true;
       } catch (err) {
         if (ticket !== folder.stateTicket) continue;
@@ -183,6 +183,35 @@ export class AssetGraphService implements vscode.Disposable {
       }
     }
     if (changed) this.statesChanged.fire();
+  }
+
+  /**
+   * Takes what a run just said into the cache at once, so lenses and views
+   * change the moment it ends; the read of the target that follows confirms it.
+   */
+  recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, nowMs = Date.now()): void {
+    const folder = this.folders.get(root);
+    if (!folder) return;
+    const states = new Map(folder.states.get(targetName) ?? EMPTY_STATES);
+    for (const o of outcomes) {
+      if (o.status === 'skipped' || o.status === 'cancelled') continue;
+      const before = states.get(o.key);
+      const checks = new Map<string, CheckOutcome>(before?.checks ?? []);
+      for (const c of o.checks) checks.set(c.name, c);
+      if (checksOnly) {
+        states.set(o.key, { ...(before ?? { status: 'never' }), checks });
+        continue;
+      }
+      states.set(
+        o.key,
+        o.status === 'success'
+          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks }
+          : // A failed run keeps the previous data: its row count stays.
+            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks },
+      );
+    }
+    folder.states.set(targetName, states);
+    this.statesChanged.fire();
   }
 
   /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
@@ -255,6 +284,25 @@ export class AssetGraphService implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * A read of the target merged over the cache: an asset whose cached state is
+ * newer than what was read (a run recorded a moment ago) keeps it.
+ */
+function newest(
+  cached: ReadonlyMap<string, AssetStateView> | undefined,
+  read: ReadonlyMap<string, AssetStateView>,
+): ReadonlyMap<string, AssetStateView> {
+  if (!cached) return read;
+  const merged = new Map(read);
+  for (const [key, state] of cached) {
+    const fromRead = read.get(key);
+    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
+      merged.set(key, state);
+    }
+  }
+  return merged;
 }
 
 function busyKey(root: string, target: string): string {

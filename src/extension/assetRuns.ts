@@ -177,6 +177,7 @@ export class AssetRuns implements vscode.Disposable {
             }
           },
         );
+        this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly);
       } catch (err) {
         const message = redact(err instanceof Error ? err.message : String(err), token);
         this.log.error(`${what} on '${target.name}' failed: ${message}`);
@@ -189,7 +190,8 @@ export class AssetRuns implements vscode.Disposable {
       this.finished.fire(result);
       const summary = runSummary(checksOnly ? 'Checked' : 'Materialized', outcomes, target.name, Date.now() - started);
       this.log.info(summary.text);
-      if (summary.ok) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
+      const cancelled = outcomes.some((o) => o.status === 'cancelled');
+      if (summary.ok || cancelled) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
       else void this.showFailure(`Asset Studio: ${redact(summary.text, token)}`);
       return result;
     } finally {

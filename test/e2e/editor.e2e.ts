@@ -146,6 +146,36 @@ test('a failing check shows in Problems at its own line, keeps the previous data
   }, 30_000);
 });
 
+test('a long run shows progress and Cancel stops it, writing nothing', { timeout: 300_000 }, async () => {
+  const rel = 'assets/raw/slow_sum.sql';
+  const file = join(editor.workspaceDir, rel);
+  // Tens of billions of rows: minutes of work, so only the cancellation can end it in time.
+  writeFileSync(file, '/* @asset\nname: raw.slow_sum\n*/\nselect sum(a.range * b.range) as total from range(200000) a, range(200000) b\n');
+  try {
+    await editor.openFile(rel);
+    await clearNotifications();
+    await clickMaterialize();
+    const progress = editor.page.locator('.notification-toast', { hasText: "Materializing raw/slow_sum on 'dev'" }).first();
+    await progress.waitFor({ state: 'visible', timeout: 60_000 });
+    await editor.waitForExtensionLog(/raw\/slow_sum: CREATE OR REPLACE TABLE/, 60_000);
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await waitForNotification(/Cancelled on 'dev': raw\/slow_sum/, 60_000);
+    const instance = await DuckDBInstance.create(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), { access_mode: 'READ_ONLY' });
+    try {
+      const conn = await instance.connect();
+      const reader = await conn.runAndReadAll("select count(*)::integer as n from duckdb_tables() where table_name = 'slow_sum'");
+      assert.equal(Number(reader.getRowObjects()[0]?.['n']), 0, 'nothing half-written');
+      conn.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  } finally {
+    const { rmSync } = await import('node:fs');
+    rmSync(file, { force: true });
+  }
+  await editor.openFile(ZONES);
+});
+
 test('switching to prod asks by name, colours the status bar, and every run there asks again', { timeout: 300_000 }, async () => {
   const prodFile = join(editor.workspaceDir, '.asset-studio', 'prod.duckdb');
   await editor.statusBarItem().click();
