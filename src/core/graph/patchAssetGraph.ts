@@ -106,7 +106,19 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
     if (moved) nodes.set(n.id, { ...n, definition: { ...n.definition, location: moved } });
   }
 
-  const edges: AssetEdge[] = refs.size === 0 ? [...old.edges] : old.edges.map((e) => (e.ref && refs.has(e.ref) ? { ...e, ref: refs.get(e.ref)! } : e));
+  // Only edges at a changed file's nodes can hold a changed ref: test those alone (an object's
+  // first Map lookup costs it an identity hash — 16,800 of them on every save otherwise).
+  const edges: AssetEdge[] = old.edges.slice();
+  if (refs.size > 0) {
+    const ends = new Set<string>();
+    for (const f of changedFiles) for (const n of old.nodesByFile.get(f) ?? []) ends.add(n.id);
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i]!;
+      if (!e.ref || !(ends.has(e.to) || ends.has(e.from))) continue;
+      const moved = refs.get(e.ref);
+      if (moved) edges[i] = { ...e, ref: moved };
+    }
+  }
 
   const byFile = new Map(old.nodesByFile as Map<string, AssetNode[]>);
   for (const f of changedFiles) {
