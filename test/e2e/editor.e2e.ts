@@ -131,8 +131,8 @@ test('a failing check shows in Problems at its own line, keeps the previous data
     assert.match(failing.message, /accepted_values_borough/);
     assert.match(failing.file, /zones\.sql/);
     assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
-    await editor.screenshot('editor-problems');
     await lensText(/✗ 1 of \d+ checks/).waitFor({ timeout: 30_000 });
+    await editor.screenshot('editor-problems');
   } finally {
     // Whatever failed above, the next tests start from the example as written.
     writeFileSync(file, original);
