@@ -198,6 +198,7 @@ test('switching to prod asks by name, colours the status bar, and every run ther
   await dialog.locator('.monaco-button', { hasText: 'Run on prod' }).click();
   await waitForNotification("Materialized raw/zones on 'prod'");
   assert.ok((await countRows(prodFile, 'raw.zones')) > 0);
+  await lensText(/\d+ rows · /).waitFor({ timeout: 30_000 });
   await editor.screenshot('editor-prod');
 
   // The choice is the workspace's: it survives a reload of the window.
