@@ -10,7 +10,7 @@ process.chdir(exampleRoot);
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 await connection.run(readFileSync('data/generate_trips.sql', 'utf8'));
-const check = await connection.runAndReadAll("select count(*)::int as n from read_parquet('data/trips/*.parquet')");
+const check = await connection.runAndReadAll("select count(*)::int as n from read_parquet('data/trips/*/*.parquet')");
 console.log(`wrote ${check.getRowObjects()[0].n} trips to ${join(exampleRoot, 'data/trips')}`);
 connection.closeSync();
 instance.closeSync();

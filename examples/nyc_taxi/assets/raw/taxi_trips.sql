@@ -22,5 +22,5 @@ select
   fare_amount,
   tip_amount,
   total_amount
-from read_parquet('data/trips/*.parquet')
+from read_parquet('data/trips/*/*.parquet')
 where {{ watermark }} is null or pickup_at > {{ watermark }}
