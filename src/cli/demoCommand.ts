@@ -41,7 +41,7 @@ export async function runDemoCommand(_args: CliArgs, root: string, io: CliIo): P
       workspace,
       env: io.env,
       onEvent: (e) => {
-        if (e.type === 'asset-finished') say('  ' + humanLine(e.result).split('\n').join('\n  '));
+        if (e.type === 'asset-finished') say('  ' + humanLine(e.result, root).split('\n').join('\n  '));
       },
     });
     if (runFailed(outcome.result)) {

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { CliArgs, CliIo } from './cliIo';
 import { flagString } from './cliIo';
 import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
@@ -51,7 +52,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       onEvent: json
         ? undefined
         : (e) => {
-            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result) + '\n');
+            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result, root) + '\n');
           },
     });
     const { result } = outcome;
@@ -80,8 +81,8 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
 
 const MARK = { success: '✓', failed: '✗', skipped: '–' } as const;
 
-/** One line per asset: status, rows, duration, checks; then the error and failing checks indented. */
-export function humanLine(r: AssetRunResult): string {
+/** One line per asset: status, rows, duration, checks; then the error and failing checks indented, located relative to root. */
+export function humanLine(r: AssetRunResult, root: string): string {
   const parts = [`${MARK[r.status]} ${r.key}`, r.status];
   if (r.rows !== null) parts.push(`${r.rows.toLocaleString('en-US')} rows`);
   if (r.status !== 'skipped') parts.push(formatDuration(r.durationMs));
@@ -92,7 +93,7 @@ export function humanLine(r: AssetRunResult): string {
   let line = parts.join('  ');
   for (const c of r.checks) {
     if (c.passed) continue;
-    const where = c.location ? ` (${c.location.file}:${c.location.line})` : '';
+    const where = c.location ? ` (${relative(root, c.location.file)}:${c.location.line})` : '';
     line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
   }
   // Failing checks are listed above: their summary in the error is not repeated.
