@@ -13,7 +13,7 @@ import type {
 import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { layoutLineage, placeClusters } from './layout/layeredLayout';
-import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult } from './layout/layeredLayout';
+import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult, PlacedNode } from './layout/layeredLayout';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -169,6 +169,7 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
   .on('zoom', (event: { transform: ZoomTransform }) => {
     viewport.attr('transform', event.transform.toString());
     updateDetail(event.transform.k);
+    scheduleVisibleCheck();
   })
   .on('start', () => {
     if ((view?.nodes.length ?? 0) > MOVING_THRESHOLD) svgNode.classList.add('moving');
@@ -181,8 +182,11 @@ svg.call(zoomBehaviour).on('dblclick.zoom', null);
 if (savedTransform) svg.call(zoomBehaviour.transform, savedTransform);
 
 /** Small graphs keep their text at any zoom; big ones drop it when zoomed out. */
+function isFar(k: number): boolean {
+  return k < FAR_ZOOM && (view?.nodes.length ?? 0) > FAR_MIN_NODES;
+}
 function updateDetail(k: number): void {
-  const far = k < FAR_ZOOM && (view?.nodes.length ?? 0) > FAR_MIN_NODES;
+  const far = isFar(k);
   if (far !== svgNode.classList.contains('far')) svgNode.classList.toggle('far', far);
 }
 
@@ -342,7 +346,8 @@ async function render(): Promise<void> {
   view = v;
   layout = result;
   const drawStarted = performance.now();
-  draw(v, result);
+  // Where the view will be first, so that only what is in it is drawn.
+  drawn = undefined;
   if (pendingFit) {
     pendingFit = false;
     fit(false);
@@ -351,6 +356,7 @@ async function render(): Promise<void> {
   }
   centreOnFocus = false;
   updateDetail(zoomTransform(svgNode).k);
+  draw(v, result);
   const drawMs = performance.now() - drawStarted;
   statusLine.textContent =
     `${v.nodes.length} of ${v.total} assets · ${v.edges.length} edges` +
@@ -376,55 +382,131 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/**
- * Nodes and edges are written as markup in one go (d3's selection.html): for
- * thousands of nodes the parser builds the elements many times faster than
- * one DOM call per element would.
- */
-function draw(v: LineageView, l: LayoutResult): void {
-  const pos = new Map(l.nodes.map((n) => [n.id, n]));
+/** Above this many nodes, only what is in (or near) the view is in the DOM. */
+const CULL_MIN_NODES = 800;
+
+interface Drawn {
+  readonly v: LineageView;
+  readonly l: LayoutResult;
+  readonly pos: Map<string, PlacedNode>;
+  far: boolean;
+  /** Graph-space rectangle whose content is in the DOM (everything when not culling). */
+  covered: { x0: number; y0: number; x1: number; y1: number } | undefined;
+}
+let drawn: Drawn | undefined;
+
+function clusterMarkup(v: LineageView, l: LayoutResult): string {
   const clusterNames = new Map(v.clusters.map((c) => [c.id, c]));
+  return l.clusters
+    .map((c) => {
+      const info = clusterNames.get(c.id);
+      return (
+        `<g class="cluster" transform="translate(${c.x},${c.y})"><rect rx="6" width="${c.width}" height="${c.height}"></rect>` +
+        `<text class="cluster-label" x="10" y="17">${esc(info?.label ?? c.id)} (${info?.size ?? 0})</text></g>`
+      );
+    })
+    .join('');
+}
 
-  clusterLayer.html(
-    l.clusters
-      .map((c) => {
-        const info = clusterNames.get(c.id);
-        return (
-          `<g class="cluster" transform="translate(${c.x},${c.y})"><rect rx="6" width="${c.width}" height="${c.height}"></rect>` +
-          `<text class="cluster-label" x="10" y="17">${esc(info?.label ?? c.id)} (${info?.size ?? 0})</text></g>`
-        );
-      })
-      .join(''),
-  );
+type Rect = { x0: number; y0: number; x1: number; y1: number };
 
-  const edgeParts: string[] = [];
+/** Edges and nodes meeting `area` (all when undefined); far: no text, badges or arrowheads (the CSS hides them anyway). */
+function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined): string {
+  const parts: string[] = [];
+  const marker = far ? '' : ' marker-end="url(#arrow)"';
+  // Far out, edges all look alike (the CSS drops dashes and arrows): one path of many pieces paints far faster than thousands.
+  const merged: string[] = [];
   for (const e of v.edges) {
     const a = pos.get(e.from);
     const b = pos.get(e.to);
     if (!a || !b) continue;
-    const d = edgePath({ source: [a.x + NODE_W / 2, a.y], target: [b.x - NODE_W / 2, b.y] });
-    edgeParts.push(`<path class="${e.className}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" marker-end="url(#arrow)" d="${d}"></path>`);
+    const x0 = a.x + NODE_W / 2;
+    const x1 = b.x - NODE_W / 2;
+    if (area && (Math.max(x0, x1) < area.x0 || Math.min(x0, x1) > area.x1 || Math.max(a.y, b.y) < area.y0 || Math.min(a.y, b.y) > area.y1)) continue;
+    const d = edgePath({ source: [x0, a.y], target: [x1, b.y] });
+    if (far) {
+      merged.push(d ?? '');
+      continue;
+    }
+    parts.push(`<path class="${e.className}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${marker} d="${d}"></path>`);
   }
-  edgeLayer.html(edgeParts.join(''));
+  if (merged.length > 0) parts.push(`<path class="edge" d="${merged.join('')}"></path>`);
+  return parts.join('');
+}
 
-  const nodeParts: string[] = [];
+function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined): string {
+  const parts: string[] = [];
   for (const n of v.nodes) {
     const p = pos.get(n.id);
     if (!p) continue;
+    if (area && (p.x + NODE_W / 2 < area.x0 || p.x - NODE_W / 2 > area.x1 || p.y + NODE_H / 2 < area.y0 || p.y - NODE_H / 2 > area.y1)) continue;
+    const head =
+      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}" tabindex="0" role="button" ` +
+      `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
+      `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect>`;
+    if (far) {
+      parts.push(`${head}</g>`);
+      continue;
+    }
     const sub = [n.group, n.status === 'checks-failing' ? 'checks failing' : n.status].filter(Boolean).join(' · ');
     const badge = n.badge
       ? `<g class="badge${n.badge.failing ? ' failing' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
       : '';
-    nodeParts.push(
-      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}" tabindex="0" role="button" ` +
-        `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
-        `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect><rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
+    parts.push(
+      `${head}<rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
         `<text class="icon" x="14" y="20">${ICON_CHARS[n.icon] ?? ''}</text>` +
         `<text class="label" x="34" y="19">${esc(truncate(n.label, 24))}</text>` +
         `<text class="sub" x="34" y="35">${esc(truncate(sub, 30))}</text>${badge}</g>`,
     );
   }
-  nodeLayer.html(nodeParts.join(''));
+  return parts.join('');
+}
+
+/** The graph-space rectangle in view now. */
+function viewRect(): Rect {
+  const t = zoomTransform(svgNode);
+  const { width, height } = svgNode.getBoundingClientRect();
+  const [x0, y0] = t.invert([0, 0]);
+  const [x1, y1] = t.invert([width, height]);
+  return { x0, y0, x1, y1 };
+}
+
+/** Writes the nodes and edges in or near the view (all of them for small graphs) at the current level of detail. */
+function drawVisible(force: boolean): void {
+  const d = drawn;
+  if (!d) return;
+  const far = isFar(zoomTransform(svgNode).k);
+  const cull = d.v.nodes.length > CULL_MIN_NODES;
+  const r = cull ? viewRect() : undefined;
+  const inside = !r || (d.covered !== undefined && r.x0 >= d.covered.x0 && r.y0 >= d.covered.y0 && r.x1 <= d.covered.x1 && r.y1 <= d.covered.y1);
+  if (!force && far === d.far && inside) return;
+  // Half a view of margin each side: a pan redraws only after moving that far.
+  const area = r && { x0: r.x0 - (r.x1 - r.x0) / 2, y0: r.y0 - (r.y1 - r.y0) / 2, x1: r.x1 + (r.x1 - r.x0) / 2, y1: r.y1 + (r.y1 - r.y0) / 2 };
+  d.far = far;
+  d.covered = area;
+  edgeLayer.html(edgeMarkup(d.v, d.pos, far, area));
+  nodeLayer.html(nodeMarkup(d.v, d.pos, far, area));
+}
+
+let visibleCheckQueued = false;
+function scheduleVisibleCheck(): void {
+  if (visibleCheckQueued || !drawn) return;
+  visibleCheckQueued = true;
+  requestAnimationFrame(() => {
+    visibleCheckQueued = false;
+    drawVisible(false);
+  });
+}
+
+/**
+ * Markup in one go (d3's selection.html): for thousands of nodes the parser
+ * builds elements many times faster than one DOM call per element. Big graphs
+ * keep only what is near the view in the DOM, and far out only boxes and lines.
+ */
+function draw(v: LineageView, l: LayoutResult): void {
+  clusterLayer.html(clusterMarkup(v, l));
+  drawn = { v, l, pos: new Map(l.nodes.map((n) => [n.id, n])), far: false, covered: undefined };
+  drawVisible(true);
 }
 
 // Hover text on demand: a <title> in each of thousands of nodes would slow drawing down.
@@ -579,14 +661,19 @@ function exportSvg(): string {
     .join(';');
   const w = Math.ceil(layout?.width ?? 0) + 40;
   const h = Math.ceil(layout?.height ?? 0) + 40;
-  const copy = viewport.node()!.cloneNode(true) as SVGGElement;
-  copy.setAttribute('transform', 'translate(20,20)');
+  // Built from the data, not the DOM: big graphs have only what is in view in the DOM.
+  const all =
+    view && layout
+      ? `<g class="clusters">${clusterMarkup(view, layout)}</g>` +
+        `<g class="edges">${edgeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>` +
+        `<g class="nodes">${nodeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>`
+      : '';
   const defs = svgNode.querySelector('defs')!.outerHTML;
   const background = style.getPropertyValue('--vscode-editor-background').trim() || '#ffffff';
   return (
     `<svg xmlns="${SVG_NS}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">` +
     `<style>svg{${vars}}${exportRules}</style>${defs}` +
-    `<rect width="100%" height="100%" fill="${background}"/>${new XMLSerializer().serializeToString(copy)}</svg>`
+    `<rect width="100%" height="100%" fill="${background}"/><g transform="translate(20,20)">${all}</g></svg>`
   );
 }
 
