@@ -73,3 +73,36 @@ test('edges to nodes not in the input are ignored rather than throwing', () => {
   const r = layoutLineage({ nodes: [{ id: 'a', width: W, height: H }], edges: [{ from: 'a', to: 'ghost' }] });
   assert.equal(r.nodes.length, 1);
 });
+
+test('many clusters (placed in rows): nodes inside their boxes, boxes disjoint, an upstream cluster comes first in reading order', () => {
+  // 50 clusters of 3 nodes, cluster k reads from cluster k-1, listed in reverse so the input order does not give the answer.
+  const nodes = [];
+  const edges = [];
+  for (let k = 49; k >= 0; k--) {
+    for (let i = 0; i < 3; i++) nodes.push({ id: `c${k}n${i}`, width: W, height: H, cluster: `c${k}` });
+    edges.push({ from: `c${k}n0`, to: `c${k}n1` }, { from: `c${k}n1`, to: `c${k}n2` });
+    if (k > 0) edges.push({ from: `c${k - 1}n2`, to: `c${k}n0` });
+  }
+  const input: LayoutInput = { nodes, edges, fast: true };
+  const r = layoutLineage(input);
+  assert.equal(r.clusters.length, 50);
+  assert.equal(r.nodes.length, 150);
+  const box = new Map(r.clusters.map((c) => [c.id, c]));
+  for (const n of r.nodes) {
+    const c = box.get(n.id.slice(0, n.id.indexOf('n')))!;
+    assert.ok(n.x - W / 2 >= c.x && n.x + W / 2 <= c.x + c.width, `${n.id} inside ${c.id} horizontally`);
+    assert.ok(n.y - H / 2 >= c.y && n.y + H / 2 <= c.y + c.height, `${n.id} inside ${c.id} vertically`);
+  }
+  for (let i = 0; i < r.clusters.length; i++) {
+    for (let j = i + 1; j < r.clusters.length; j++) {
+      const a = r.clusters[i]!;
+      const b = r.clusters[j]!;
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      assert.ok(apart, `${a.id} and ${b.id} do not overlap`);
+    }
+  }
+  const first = box.get('c0')!;
+  const last = box.get('c49')!;
+  assert.ok(first.y < last.y || (first.y === last.y && first.x < last.x), 'c0 before c49 in reading order');
+  assert.deepEqual(overlaps(r), []);
+});
