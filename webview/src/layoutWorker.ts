@@ -1,10 +1,12 @@
 // Lays clusters of the lineage graph out off the UI thread: one request in, one reply out.
-import { layoutClusterBoxes } from './layout/layeredLayout';
-import type { LayoutInput } from './layout/layeredLayout';
+import { layoutClusterBoxes, placeClusters } from './layout/layeredLayout';
+import type { ClusterBox, LayoutInput } from './layout/layeredLayout';
 
 interface LayoutRequest {
   readonly id: number;
   readonly input: LayoutInput;
+  /** Set: place these laid-out clusters (the second step) instead of laying out the clusters of `input`. */
+  readonly place?: readonly ClusterBox[];
 }
 
 const scope = self as unknown as {
@@ -13,9 +15,9 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = (event) => {
-  const { id, input } = event.data;
+  const { id, input, place } = event.data;
   try {
-    scope.postMessage({ id, boxes: layoutClusterBoxes(input) });
+    scope.postMessage(place ? { id, result: placeClusters(place, input) } : { id, boxes: layoutClusterBoxes(input) });
   } catch (err) {
     scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
@@ -29,6 +31,7 @@ scope.onmessage = (event) => {
 function warmUp(): void {
   const nodes = Array.from({ length: 30 }, (_, i) => ({ id: `n${i}`, width: 200, height: 44, cluster: `c${i % 2}` }));
   const edges = nodes.slice(2).map((n, i) => ({ from: nodes[i]!.id, to: n.id }));
-  layoutClusterBoxes({ nodes, edges, fast: true });
+  const input = { nodes, edges, fast: true };
+  placeClusters(layoutClusterBoxes(input), input);
 }
 warmUp();

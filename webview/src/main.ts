@@ -218,7 +218,8 @@ const FAST_LAYOUT_THRESHOLD = 400;
 let workers: Worker[] | undefined;
 let workerFailed = false;
 let workerSeq = 0;
-const workerWaiting = new Map<number, (reply: { boxes?: ClusterBox[]; error?: string }) => void>();
+type WorkerReply = { boxes?: ClusterBox[]; result?: LayoutResult; error?: string };
+const workerWaiting = new Map<number, (reply: WorkerReply) => void>();
 
 async function startWorkers(): Promise<Worker[] | undefined> {
   if (workers || workerFailed) return workers;
@@ -232,7 +233,7 @@ async function startWorkers(): Promise<Worker[] | undefined> {
     const started: Worker[] = [];
     for (let i = 0; i < WORKER_COUNT; i++) {
       const w = new Worker(blobUrl);
-      w.onmessage = (event: MessageEvent<{ id: number; boxes?: ClusterBox[]; error?: string }>) => {
+      w.onmessage = (event: MessageEvent<WorkerReply & { id: number }>) => {
         const done = workerWaiting.get(event.data.id);
         workerWaiting.delete(event.data.id);
         done?.(event.data);
@@ -252,11 +253,11 @@ async function startWorkers(): Promise<Worker[] | undefined> {
   return workers;
 }
 
-function askWorker(w: Worker, input: LayoutInput): Promise<{ boxes?: ClusterBox[]; error?: string }> {
+function askWorker(w: Worker, input: LayoutInput, place?: ClusterBox[]): Promise<WorkerReply> {
   const id = ++workerSeq;
   return new Promise((resolve) => {
     workerWaiting.set(id, resolve);
-    w.postMessage({ id, input });
+    w.postMessage(place ? { id, input, place } : { id, input });
   });
 }
 
@@ -305,7 +306,9 @@ async function computeLayout(input: LayoutInput): Promise<{ result: LayoutResult
       const parts = splitByCluster(input, ws.length);
       const replies = await Promise.all(parts.map((part, i) => askWorker(ws[i]!, part)));
       if (replies.every((r) => r.boxes)) {
-        result = placeClusters(replies.flatMap((r) => r.boxes!), input);
+        // Placed in a worker too: its layout code is already compiled and warm, the UI thread's is not.
+        const placed = await askWorker(ws[0]!, input, replies.flatMap((r) => r.boxes!));
+        result = placed.result ?? placeClusters(replies.flatMap((r) => r.boxes!), input);
         inWorker = true;
       }
     }
