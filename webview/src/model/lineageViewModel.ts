@@ -25,14 +25,8 @@ export interface CheckBadge {
   readonly failing: boolean;
 }
 
-export interface ViewNode {
-  readonly id: string;
-  readonly label: string;
-  readonly source: LineageSource;
-  readonly group?: string;
-  readonly kind?: string;
-  readonly file?: string;
-  readonly line?: number;
+/** A snapshot node as drawn: what the snapshot says of it, plus how it looks. */
+export interface ViewNode extends Pick<LineageNode, 'id' | 'label' | 'source' | 'group' | 'kind' | 'file' | 'line'> {
   readonly status: NodeStatus;
   /** CSS class for the status (`status-stale`). */
   readonly statusClass: string;
