@@ -42,7 +42,8 @@ export class AssetGraphService implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
   private timer: NodeJS.Timeout | undefined;
   /** Targets being written: their state is read after the run, not during it. */
-  private readonly busyTargets = new Set<string>();
+  /** Runs writing each target now (root + target name): no state reads until the last one ends. */
+  private readonly busyTargets = new Map<string, number>();
   private readyResolve!: () => void;
   /** Resolves once every folder has been read the first time. */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
@@ -170,7 +171,7 @@ export class AssetGraphService implements vscode.Disposable {
       try {
         const read = await this.core.readStates(folder.root, graph, target, token);
         if (ticket !== folder.stateTicket) continue;
-        folder.states.set(target.name, newest(folder.states.get(target.name), read));
+        folder.states.set(target.name, read);
         changed = true;
       } catch (err) {
         if (ticket !== folder.stateTicket) continue;
@@ -217,11 +218,13 @@ export class AssetGraphService implements vscode.Disposable {
   /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
   beginWrite(root: string, targetName: string): () => Promise<void> {
     const k = busyKey(root, targetName);
-    this.busyTargets.add(k);
+    this.busyTargets.set(k, (this.busyTargets.get(k) ?? 0) + 1);
     const folder = this.folders.get(root);
     if (folder) folder.stateTicket++;
     return async () => {
-      this.busyTargets.delete(k);
+      const left = (this.busyTargets.get(k) ?? 1) - 1;
+      if (left > 0) this.busyTargets.set(k, left);
+      else this.busyTargets.delete(k);
       await this.refreshStates(root);
     };
   }
@@ -265,11 +268,7 @@ export class AssetGraphService implements vscode.Disposable {
     const folder = this.folderOf(file);
     const graph = folder?.index?.graph;
     if (!folder || !graph) return [];
-    const out: FoundAsset[] = [];
-    for (const node of graph.nodes.values()) {
-      if (node.definition.location.file === file && node.definition.source !== 'external') out.push({ root: folder.root, graph, node });
-    }
-    return out.sort((a, b) => a.node.definition.location.line - b.node.definition.location.line);
+    return graph.assetsIn(file).map((node) => ({ root: folder.root, graph, node }));
   }
 
   private folderOf(file: string): FolderIndex | undefined {
@@ -284,25 +283,6 @@ export class AssetGraphService implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
-}
-
-/**
- * A read of the target merged over the cache: an asset whose cached state is
- * newer than what was read (a run recorded a moment ago) keeps it.
- */
-function newest(
-  cached: ReadonlyMap<string, AssetStateView> | undefined,
-  read: ReadonlyMap<string, AssetStateView>,
-): ReadonlyMap<string, AssetStateView> {
-  if (!cached) return read;
-  const merged = new Map(read);
-  for (const [key, state] of cached) {
-    const fromRead = read.get(key);
-    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
-      merged.set(key, state);
-    }
-  }
-  return merged;
 }
 
 function busyKey(root: string, target: string): string {

@@ -1,11 +1,12 @@
-// Test-only: builds AssetDefinitions and a minimal AssetGraph until the real graph builder lands.
+// Test-only: hand-made AssetDefinitions, and the real graph over them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AssetDefinition, CheckDefinition, SqlAssetBody } from '../../src/core/asset';
-import { keyToString, lastPart, parseKey } from '../../src/core/assetKey';
-import type { AssetEdge, AssetGraph, AssetNode } from '../../src/core/graph/assetGraph';
+import { parseKey } from '../../src/core/assetKey';
+import type { AssetGraph } from '../../src/core/graph/assetGraph';
+import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 
 export function tempDir(prefix = 'engine-'): { dir: string; cleanup(): void } {
@@ -61,45 +62,11 @@ export function sqlAsset(spec: SqlAssetSpec, file = '/tmp/fixture.sql'): AssetDe
   };
 }
 
+/** The real graph builder over hand-made definitions, one discovery per file. */
 export function testGraph(root: string, defs: readonly AssetDefinition[]): AssetGraph {
-  const nodes = new Map<string, AssetNode>();
-  for (const d of [...defs].sort((a, b) => keyToString(a.key).localeCompare(keyToString(b.key)))) {
-    nodes.set(keyToString(d.key), { id: keyToString(d.key), definition: d, checks: d.checks });
-  }
-  const edges: AssetEdge[] = [];
-  for (const node of nodes.values()) {
-    for (const ref of node.definition.deps) {
-      const exact = keyToString(ref.key);
-      const hit = nodes.has(exact) ? exact : [...nodes.keys()].find((k) => lastPart(k.split('/')) === lastPart(ref.key));
-      if (hit) edges.push({ from: hit, to: node.id, inferred: hit !== exact, ref });
-    }
-  }
-  const up = (id: string) => edges.filter((e) => e.to === id).map((e) => e.from);
-  const down = (id: string) => edges.filter((e) => e.from === id).map((e) => e.to);
-  const walk = (id: string, next: (x: string) => string[]) => {
-    const seen = new Set<string>();
-    const stack = [...next(id)];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (seen.has(x)) continue;
-      seen.add(x);
-      stack.push(...next(x));
-    }
-    return seen;
-  };
-  return {
-    root,
-    nodes,
-    edges,
-    problems: [],
-    unseen: [],
-    upstreamOf: up,
-    downstreamOf: down,
-    ancestors: (id) => walk(id, up),
-    descendants: (id) => walk(id, down),
-    assetAt: () => undefined,
-    find: (text) => nodes.get(text) ?? nodes.get(keyToString(parseKey(text))),
-  };
+  const byFile = new Map<string, AssetDefinition[]>();
+  for (const d of defs) byFile.set(d.location.file, [...(byFile.get(d.location.file) ?? []), d]);
+  return buildAssetGraph(root, [...byFile].map(([file, assets]) => ({ file, assets, problems: [] })));
 }
 
 /** Reads rows from a DuckDB file with a fresh, short-lived instance. */

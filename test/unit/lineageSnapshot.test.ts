@@ -39,6 +39,7 @@ function graphOf(nodes: AssetNode[], edges: AssetEdge[]): AssetGraph {
     ancestors: none,
     descendants: none,
     assetAt: none,
+    assetsIn: none,
     find: none,
   };
 }

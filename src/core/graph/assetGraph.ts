@@ -42,6 +42,8 @@ export interface AssetGraph {
   descendants(id: string, depth?: number): ReadonlySet<string>;
   /** The asset defined in `file` whose definition starts at or before `line`, nearest first. */
   assetAt(file: string, line: number): AssetNode | undefined;
+  /** Every asset defined in `file` (external sources are references, not definitions), in line order. */
+  assetsIn(file: string): readonly AssetNode[];
   /** Finds by key string, dotted relation, or a unique last part. */
   find(text: string): AssetNode | undefined;
 }
