@@ -131,6 +131,18 @@ test('failing checks become problems at their own line; passing ones give none',
   assert.deepEqual(runOutcomeProblems(passing, n.definition, 'dev'), []);
 });
 
+test('only a blocking check that failed a build says the data was rolled back', () => {
+  const blocking = node('analytics/daily_trips', [check('row_count', 4)]);
+  const failed: AssetRunOutcome = { key: blocking.id, status: 'failed', error: 'blocked', checks: [outcome('row_count', false, 'error', 3)] };
+  assert.match(runOutcomeProblems(failed, blocking.definition, 'dev')[0]?.message ?? '', /rolled back/);
+  // Run Checks builds nothing: a failing check there rolls nothing back.
+  const checked = runOutcomeProblems(failed, blocking.definition, 'dev', true);
+  assert.equal(checked.length, 1, 'said once, at the check');
+  assert.doesNotMatch(checked.find((p) => p.code === 'check.failed')?.message ?? '', /rolled back/);
+  const nonBlocking = node('analytics/daily_trips', [{ ...check('row_count', 4), blocking: false }]);
+  assert.doesNotMatch(runOutcomeProblems(failed, nonBlocking.definition, 'dev').find((p) => p.code === 'check.failed')?.message ?? '', /rolled back/);
+});
+
 test('a warn-level failure is a warning, and a SQL error is a problem at the asset with the message', () => {
   const n = node('analytics/daily_trips', [check('fresh', 9, 'warn')]);
   const warn = runOutcomeProblems(

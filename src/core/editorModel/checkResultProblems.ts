@@ -9,10 +9,15 @@ export function runOutcomeProblems(
   outcome: AssetRunOutcome,
   asset: { readonly location: SourceLocation; readonly checks: readonly CheckDefinition[] },
   targetName: string,
+  checksOnly = false,
 ): Problem[] {
   const problems: Problem[] = [];
+  const failedBlocking = (result: CheckOutcome): boolean =>
+    !result.passed && result.severity === 'error' && !result.error && (asset.checks.find((c) => c.name === result.name)?.blocking ?? true);
   // A failure caused by a blocking check is said at the check's line, not twice.
-  const blockedByCheck = outcome.checks.some((c) => !c.passed && c.severity === 'error' && !c.error);
+  const blockedByCheck = outcome.checks.some(failedBlocking);
+  // Only a build is rolled back: a checks-only run builds nothing.
+  const rolledBackBy = (result: CheckOutcome): boolean => !checksOnly && outcome.status === 'failed' && failedBlocking(result);
   if (outcome.status === 'failed' && outcome.error && !blockedByCheck) {
     const line = outcome.errorLine ?? asset.location.line;
     problems.push({
@@ -36,25 +41,17 @@ export function runOutcomeProblems(
       endColumn: location.endColumn,
       severity: result.severity === 'error' ? 'error' : 'warning',
       code: 'check.failed',
-      message: checkFailureMessage(outcome.key, result, targetName, outcome.status),
+      message: checkFailureMessage(outcome.key, result, targetName, rolledBackBy(result)),
     });
   }
   return problems;
 }
 
-export function checkFailureMessage(
-  key: string,
-  result: CheckOutcome,
-  targetName: string,
-  assetStatus?: AssetRunOutcome['status'],
-): string {
+export function checkFailureMessage(key: string, result: CheckOutcome, targetName: string, rolledBack = false): string {
   const what = result.error
     ? `could not run: ${result.error}`
     : `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`;
-  const kept =
-    assetStatus === 'failed' && result.severity === 'error' && !result.error
-      ? ' — rolled back, the previous data is kept'
-      : '';
+  const kept = rolledBack ? ' — rolled back, the previous data is kept' : '';
   return `Check ${result.name} of ${key} failed on target '${targetName}': ${what}${kept}`;
 }
 
