@@ -149,7 +149,7 @@ export function structureOf(d: FileDiscovery): string {
       a.deps.map((r) => [r.origin, r.key, r.label ?? '']),
       a.dagster?.dbtAssets === true,
       a.dbt?.resourceType ?? '',
-      (a.dbt as { linkedKey?: unknown } | undefined)?.linkedKey ?? null,
+      a.dbt?.linkedKey ?? null,
     ]),
     (d.detachedChecks ?? []).map((c) => c.asset),
     d.unseen ?? [],

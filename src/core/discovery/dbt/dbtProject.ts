@@ -11,7 +11,8 @@ import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjec
 import type { DbtProjectSettings } from './dbtProjectFile';
 import { readDbtSchemaFile } from './dbtSchemaFile';
 import type { DbtNodePatch, DbtSchemaFile } from './dbtSchemaFile';
-import { LineIndex, findJinjaCalls, findSnapshotBlocks } from './jinjaCalls';
+import { findJinjaCalls, findSnapshotBlocks } from './jinjaCalls';
+import { LineIndex } from '../textPosition';
 import type { JinjaCall, JinjaLiteral } from './jinjaCalls';
 
 export interface DbtProjectDiscovery {

@@ -1,3 +1,4 @@
+import { LineIndex } from '../textPosition';
 /**
  * Finds `ref(...)`, `source(...)` and `config(...)` calls inside the Jinja
  * blocks (`{{ … }}`, `{% … %}`) of a dbt file, with their exact positions.
@@ -37,24 +38,6 @@ interface Token {
 }
 
 const WANTED = new Set(['ref', 'source', 'config']);
-
-/** Line-start offsets, to turn an offset into a 1-based line and column. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-}
 
 /** Skips a quoted string starting at `i` (the quote); returns the index after the closing quote. */
 function skipString(text: string, i: number): number {

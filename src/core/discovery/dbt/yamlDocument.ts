@@ -24,7 +24,7 @@ export function parseYamlWithPositions(file: string, text: string, code: string)
     return { file, doc, lines, problems };
   }
   // An error found at the end of the file (an unclosed bracket) points at the last written line.
-  const lastLine = text.trimEnd().split('\n').length;
+  const lastLine = doc.errors.length > 0 ? lines.linePos(text.trimEnd().length).line : 1;
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
     problems.push({
