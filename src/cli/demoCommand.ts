@@ -4,6 +4,7 @@ import { humanLine, runFailed } from './materializeCommand';
 import { loadWorkspace, materializeSelection } from '../core/engine/materializeWorkspace';
 import { openTarget } from '../core/engine/targetConnection';
 import { quoteRelation } from '../core/engine/sqlIdentifiers';
+import { findTarget } from '../core/project/targets';
 
 /**
  * `asset-studio demo`: the example project end to end on the embedded DuckDB
@@ -26,9 +27,9 @@ export async function runDemoCommand(_args: CliArgs, root: string, io: CliIo): P
   for (const p of workspace.problems) say(`  ${relative(root, p.file)}:${p.line}: ${p.severity}: ${p.message}`);
   if (errors.length > 0) return 1;
 
-  const target = workspace.targets.targets.find((t) => t.name === workspace.targets.defaultTarget);
-  if (!target) {
-    io.stderr.write(`asset-studio demo: no default target '${workspace.targets.defaultTarget}'\n`);
+  const target = findTarget(workspace.targets, workspace.targets.defaultTarget);
+  if (typeof target === 'string') {
+    io.stderr.write(`asset-studio demo: ${target}\n`);
     return 1;
   }
   const where = target.type === 'duckdb' && target.path ? relative(io.cwd, target.path) : `md:${target.database ?? ''}`;
@@ -55,12 +56,15 @@ export async function runDemoCommand(_args: CliArgs, root: string, io: CliIo): P
     const connection = await openTarget(target, { projectRoot: root, env: io.env, readOnly: true });
     try {
       const c = await connection.connect();
-      const reader = await c.runAndReadAll(
-        `select pickup_date::varchar as day, trips, revenue from ${quoteRelation({ schema: daily.schema ?? target.schema, name: daily.name })} order by trips desc, day limit 3`,
-      );
-      say(`\nBusiest days in ${daily.schema ?? target.schema}.${daily.name}:`);
-      for (const row of reader.getRowObjects()) say(`  ${String(row['day'])}  ${String(row['trips'])} trips  $${String(row['revenue'])}`);
-      c.closeSync();
+      try {
+        const reader = await c.runAndReadAll(
+          `select pickup_date::varchar as day, trips, revenue from ${quoteRelation({ schema: daily.schema ?? target.schema, name: daily.name })} order by trips desc, day limit 3`,
+        );
+        say(`\nBusiest days in ${daily.schema ?? target.schema}.${daily.name}:`);
+        for (const row of reader.getRowObjects()) say(`  ${String(row['day'])}  ${String(row['trips'])} trips  $${String(row['revenue'])}`);
+      } finally {
+        c.closeSync();
+      }
     } finally {
       connection.close();
     }

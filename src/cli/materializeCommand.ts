@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { formatDuration } from '../core/editorModel/relativeTime';
 import type { CliArgs, CliIo } from './cliIo';
 import { flagString } from './cliIo';
 import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
@@ -100,8 +101,4 @@ export function humanLine(r: AssetRunResult, root: string): string {
   if (r.error?.startsWith('blocked by')) line += '\n    rolled back: the previous data is unchanged';
   else if (r.error && !r.error.startsWith('failing check')) line += `\n    ${r.error.split('\n').join('\n    ')}`;
   return line;
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

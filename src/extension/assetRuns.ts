@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
+import { redact } from '../core/redactSecret';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
@@ -220,9 +221,4 @@ export class AssetRuns implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
-}
-
-/** Removes the token from any text before it reaches the log or a message. */
-function redact(text: string, token: string | undefined): string {
-  return token ? text.split(token).join('***') : text;
 }

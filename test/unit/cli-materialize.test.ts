@@ -148,3 +148,21 @@ test('partitions from the command line: --from/--to backfills, --partition rebui
     cleanup();
   }
 });
+
+test('demo: discovers the example, materializes it twice (the rerun loads 0 new trips) and reads a result back', async () => {
+  const { dir, cleanup } = tempDir('cli-demo-');
+  try {
+    const root = copyExample(dir);
+    const demo = await cli(['demo', '--root', root], dir);
+    assert.equal(demo.code, 0, demo.stderr + demo.stdout);
+    assert.match(demo.stdout, /Discovered 4 assets \(4 sql\), 6 edges, 0 problems/);
+    const [first, second] = demo.stdout.split('second run');
+    assert.match(first ?? '', /raw\/taxi_trips {2}success {2}11,500 rows/);
+    assert.match(second ?? '', /raw\/taxi_trips {2}success {2}0 rows/);
+    // Locations print relative to the project, as the user wrote them.
+    assert.match(demo.stdout, /freshness_pickup_date: .* \(assets\/analytics\/daily_trips\.sql:9\)/);
+    assert.match(demo.stdout, /Busiest days in analytics\.daily_trips:\n {2}\d{4}-\d{2}-\d{2} {2}\d+ trips/);
+  } finally {
+    cleanup();
+  }
+});

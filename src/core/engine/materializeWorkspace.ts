@@ -4,8 +4,7 @@ import type { Problem } from '../problem';
 import type { ProjectConfig } from '../project/projectConfig';
 import type { TargetConfig } from '../project/targetConfig';
 import { isProtectedTarget } from '../project/targetConfig';
-import { loadProjectFile } from '../project/projectFile';
-import { resolveTargets } from '../project/targets';
+import { findTarget, resolveTargets } from '../project/targets';
 import type { ResolvedTargets } from '../project/targets';
 import { readDbtProfileTargets } from '../discovery/dbt/dbtProfiles';
 import { WorkspaceIndex } from '../discovery/workspaceIndex';
@@ -42,7 +41,7 @@ export async function loadWorkspace(root: string, env?: Readonly<Record<string, 
   const abs = resolve(root);
   const index = await WorkspaceIndex.open(abs);
   const graph = index.graph;
-  const loaded = index.loadedProject ?? (await loadProjectFile(abs));
+  const loaded = index.loadedProject;
   const targets = targetsOf(loaded.config, graph, env);
   return { root: abs, project: loaded.config, graph, targets, problems: [...graph.problems, ...targets.problems] };
 }
@@ -97,13 +96,8 @@ export interface MaterializeOutcome {
 export async function materializeSelection(root: string, selections: readonly string[], opts: MaterializeSelectionOptions = {}): Promise<MaterializeOutcome> {
   const workspace = opts.workspace ?? (await loadWorkspace(root, opts.env));
   const name = opts.target ?? workspace.targets.defaultTarget;
-  const target = workspace.targets.targets.find((t) => t.name === name);
-  if (!target) {
-    throw new MaterializeRefused(
-      `No target '${name}'. Known targets: ${workspace.targets.targets.map((t) => t.name).join(', ')}.`,
-      'target',
-    );
-  }
+  const target = findTarget(workspace.targets, name);
+  if (typeof target === 'string') throw new MaterializeRefused(target, 'target');
   const terms = selections.flatMap((s) => parseSelection(s));
   if (terms.length === 0) throw new MaterializeRefused('Nothing selected: give an asset key, +KEY, KEY+, group:NAME or *.', 'selection');
   let plan: MaterializationPlan;

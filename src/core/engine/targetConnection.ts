@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TargetConfig } from '../project/targetConfig';
 import { motherDuckTokenFor } from '../project/motherDuckToken';
+import { redact } from '../redactSecret';
 
 /** A failure to reach a target, worded for the user: names the target and what to do. */
 export class TargetConnectionError extends Error {
@@ -210,10 +211,4 @@ function describeOpenError(target: TargetConfig, location: string, err: unknown,
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
-}
-
-/** Removes a secret from any text before it reaches a message or a log. */
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret) return text;
-  return text.split(secret).join('***');
 }
