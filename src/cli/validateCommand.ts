@@ -1,5 +1,5 @@
 import type { CliArgs, CliIo } from './cliIo';
-import { discoverWorkspace } from '../core/discovery/workspaceIndex';
+import { loadWorkspace } from '../core/engine/materializeWorkspace';
 import { formatProblem, relativePath } from './assetListing';
 import { isFolder } from './listCommand';
 
@@ -9,12 +9,13 @@ export async function runValidateCommand(args: CliArgs, root: string, io: CliIo)
     io.stderr.write(`asset-studio validate: ${root} is not a folder; pass the workspace with --root DIR\n`);
     return 2;
   }
-  const graph = await discoverWorkspace(root);
-  const errors = graph.problems.filter((p) => p.severity === 'error').length;
-  const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
+  // The same load as materialize: definition problems and target problems (unknown default, dbt profiles).
+  const { graph, problems: all } = await loadWorkspace(root, io.env);
+  const errors = all.filter((p) => p.severity === 'error').length;
+  const warnings = all.filter((p) => p.severity === 'warning').length;
   const assets = [...graph.nodes.values()].filter((n) => n.definition.source !== 'external').length;
   if (args.flags.has('json')) {
-    const problems = graph.problems.map((p) => ({
+    const problems = all.map((p) => ({
       file: relativePath(root, p.file),
       line: p.line,
       column: p.column,
@@ -24,7 +25,7 @@ export async function runValidateCommand(args: CliArgs, root: string, io: CliIo)
     }));
     io.stdout.write(`${JSON.stringify({ valid: errors === 0, assets, errors, warnings, problems }, null, 2)}\n`);
   } else {
-    for (const p of graph.problems) io.stdout.write(`${formatProblem(root, p)}\n`);
+    for (const p of all) io.stdout.write(`${formatProblem(root, p)}\n`);
     io.stdout.write(
       errors === 0
         ? `ok: ${assets} assets, ${warnings} warnings\n`

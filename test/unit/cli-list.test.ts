@@ -105,3 +105,19 @@ test('a root that is not a folder is a usage error, not a crash', async () => {
   assert.equal(code, 2);
   assert.match(err, /not a folder/);
 });
+
+test('validate reports target problems too: a default_target that names no target fails it', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(resolve(tmpdir(), 'validate-target-'));
+  try {
+    writeFileSync(resolve(dir, 'asset-studio.yml'), 'default_target: staging\ntargets:\n  dev:\n    type: duckdb\n    path: dev.duckdb\n');
+    const { code, out } = await run(['validate', '--json', '--root', dir]);
+    const json = JSON.parse(out);
+    assert.equal(code, 1);
+    assert.equal(json.valid, false);
+    assert.ok(json.problems.some((p: { code: string; file: string }) => p.code === 'project.default-target.unknown' && p.file === 'asset-studio.yml'), out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
