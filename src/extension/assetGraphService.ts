@@ -255,6 +255,21 @@ export class AssetGraphService implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * The asset a command argument names: a key, a view item with a key, or a
+   * file (its asset at the cursor when it is the active editor's, else its first).
+   * Without an argument, the active editor's file.
+   */
+  assetFor(arg: string | { readonly key?: string } | vscode.Uri | undefined): FoundAsset | undefined {
+    if (typeof arg === 'string') return this.findAsset(arg);
+    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return this.findAsset(arg.key);
+    const editor = vscode.window.activeTextEditor;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
+    if (!file) return undefined;
+    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
+    return this.assetAt(file, line) ?? this.assetsIn(file)[0];
+  }
+
   /** The asset defined at or above a 1-based line of a file. */
   assetAt(file: string, line: number): FoundAsset | undefined {
     const folder = this.folderOf(file);
