@@ -171,7 +171,7 @@ export class AssetGraphService implements vscode.Disposable {
       try {
         const read = await this.core.readStates(folder.root, graph, target, token);
         if (ticket !== folder.stateTicket) continue;
-        folder.states.set(target.name, read);
+        folder.states.set(target.name, newest(folder.states.get(target.name), read));
         changed = true;
       } catch (err) {
         if (ticket !== folder.stateTicket) continue;
@@ -298,6 +298,28 @@ export class AssetGraphService implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * A read of the target merged over the cache: an asset whose cached state is
+ * newer than what was read (a run recorded a moment ago) keeps it. Needed
+ * because a read right after a run can still return the state from before it
+ * (seen in the e2e run when the merge was removed); the cause lies in the
+ * read path and is not yet found.
+ */
+function newest(
+  cached: ReadonlyMap<string, AssetStateView> | undefined,
+  read: ReadonlyMap<string, AssetStateView>,
+): ReadonlyMap<string, AssetStateView> {
+  if (!cached) return read;
+  const merged = new Map(read);
+  for (const [key, state] of cached) {
+    const fromRead = read.get(key);
+    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
+      merged.set(key, state);
+    }
+  }
+  return merged;
 }
 
 function busyKey(root: string, target: string): string {
