@@ -13,7 +13,7 @@ interface FolderIndex {
   readonly root: string;
   index?: WorkspaceIndexAccess;
   /** Per target name. */
-  readonly states: Map<string, ReadonlyMap<string, AssetStateView>>;
+  readonly states: Map<string, ReadonlyMap<string, RecordedState>>;
   /** Changes waiting for the debounce. */
   readonly changed: Set<string>;
   readonly deleted: Set<string>;
@@ -190,25 +190,26 @@ export class AssetGraphService implements vscode.Disposable {
    * Takes what a run just said into the cache at once, so lenses and views
    * change the moment it ends; the read of the target that follows confirms it.
    */
-  recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, nowMs = Date.now()): void {
+  recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, runStartedAt: number, nowMs = Date.now()): void {
     const folder = this.folders.get(root);
     if (!folder) return;
-    const states = new Map(folder.states.get(targetName) ?? EMPTY_STATES);
+    const states = new Map<string, RecordedState>(folder.states.get(targetName) ?? EMPTY_STATES);
     for (const o of outcomes) {
       if (o.status === 'skipped' || o.status === 'cancelled') continue;
       const before = states.get(o.key);
       const checks = new Map<string, CheckOutcome>(before?.checks ?? []);
       for (const c of o.checks) checks.set(c.name, c);
       if (checksOnly) {
-        states.set(o.key, { ...(before ?? { status: 'never' }), checks });
+        // Checks only: nothing was built, so the next read (which has these results too) decides.
+        states.set(o.key, { ...(before ?? { status: 'never' }), checks, runStartedAt: undefined });
         continue;
       }
       states.set(
         o.key,
         o.status === 'success'
-          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks }
+          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks, runStartedAt }
           : // A failed run keeps the previous data: its row count stays.
-            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks },
+            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks, runStartedAt },
       );
     }
     folder.states.set(targetName, states);
@@ -300,22 +301,26 @@ export class AssetGraphService implements vscode.Disposable {
   }
 }
 
+/** A state this editor recorded from a run it made, with when that run started. */
+type RecordedState = AssetStateView & { readonly runStartedAt?: number };
+
 /**
- * A read of the target merged over the cache: an asset whose cached state is
- * newer than what was read (a run recorded a moment ago) keeps it. Needed
- * because a read right after a run can still return the state from before it
- * (seen in the e2e run when the merge was removed); the cause lies in the
- * read path and is not yet found.
+ * A read of the target merged over the cache: an asset whose cached state came
+ * from a run that finished after everything the read knows of (the read's last
+ * run ended before that run started) keeps it. A read right after a run can
+ * still return the state from before it (seen in the e2e run); the cause lies
+ * in the read path and is not yet found. A read that knows of that run or a
+ * later one always wins, so staleness found by the read is never hidden.
  */
 function newest(
-  cached: ReadonlyMap<string, AssetStateView> | undefined,
+  cached: ReadonlyMap<string, RecordedState> | undefined,
   read: ReadonlyMap<string, AssetStateView>,
-): ReadonlyMap<string, AssetStateView> {
+): ReadonlyMap<string, RecordedState> {
   if (!cached) return read;
-  const merged = new Map(read);
+  const merged = new Map<string, RecordedState>(read);
   for (const [key, state] of cached) {
     const fromRead = read.get(key);
-    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
+    if (fromRead && state.runStartedAt !== undefined && (fromRead.finishedAt === undefined || fromRead.finishedAt < state.runStartedAt)) {
       merged.set(key, state);
     }
   }

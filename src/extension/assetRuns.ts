@@ -171,7 +171,7 @@ export class AssetRuns implements vscode.Disposable {
             }
           },
         );
-        this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly);
+        this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly, started);
       } catch (err) {
         const message = redact(err instanceof Error ? err.message : String(err), token);
         this.log.error(`${what} on '${target.name}' failed: ${message}`);
