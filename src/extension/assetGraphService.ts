@@ -13,7 +13,7 @@ interface FolderIndex {
   readonly root: string;
   index?: WorkspaceIndexAccess;
   /** Per target name. */
-  readonly states: Map<string, ReadonlyMap<string, RecordedState>>;
+  readonly states: Map<string, ReadonlyMap<string, AssetStateView>>;
   /** Changes waiting for the debounce. */
   readonly changed: Set<string>;
   readonly deleted: Set<string>;
@@ -42,8 +42,7 @@ export class AssetGraphService implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
   private timer: NodeJS.Timeout | undefined;
   /** Targets being written: their state is read after the run, not during it. */
-  /** Runs writing each target now (root + target name): no state reads until the last one ends. */
-  private readonly busyTargets = new Map<string, number>();
+  private readonly busyTargets = new Set<string>();
   private readyResolve!: () => void;
   /** Resolves once every folder has been read the first time. */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
@@ -190,26 +189,25 @@ export class AssetGraphService implements vscode.Disposable {
    * Takes what a run just said into the cache at once, so lenses and views
    * change the moment it ends; the read of the target that follows confirms it.
    */
-  recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, runStartedAt: number, nowMs = Date.now()): void {
+  recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, nowMs = Date.now()): void {
     const folder = this.folders.get(root);
     if (!folder) return;
-    const states = new Map<string, RecordedState>(folder.states.get(targetName) ?? EMPTY_STATES);
+    const states = new Map(folder.states.get(targetName) ?? EMPTY_STATES);
     for (const o of outcomes) {
       if (o.status === 'skipped' || o.status === 'cancelled') continue;
       const before = states.get(o.key);
       const checks = new Map<string, CheckOutcome>(before?.checks ?? []);
       for (const c of o.checks) checks.set(c.name, c);
       if (checksOnly) {
-        // Checks only: nothing was built, so the next read (which has these results too) decides.
-        states.set(o.key, { ...(before ?? { status: 'never' }), checks, runStartedAt: undefined });
+        states.set(o.key, { ...(before ?? { status: 'never' }), checks });
         continue;
       }
       states.set(
         o.key,
         o.status === 'success'
-          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks, runStartedAt }
+          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks }
           : // A failed run keeps the previous data: its row count stays.
-            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks, runStartedAt },
+            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks },
       );
     }
     folder.states.set(targetName, states);
@@ -219,13 +217,11 @@ export class AssetGraphService implements vscode.Disposable {
   /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
   beginWrite(root: string, targetName: string): () => Promise<void> {
     const k = busyKey(root, targetName);
-    this.busyTargets.set(k, (this.busyTargets.get(k) ?? 0) + 1);
+    this.busyTargets.add(k);
     const folder = this.folders.get(root);
     if (folder) folder.stateTicket++;
     return async () => {
-      const left = (this.busyTargets.get(k) ?? 1) - 1;
-      if (left > 0) this.busyTargets.set(k, left);
-      else this.busyTargets.delete(k);
+      this.busyTargets.delete(k);
       await this.refreshStates(root);
     };
   }
@@ -256,21 +252,6 @@ export class AssetGraphService implements vscode.Disposable {
     return undefined;
   }
 
-  /**
-   * The asset a command argument names: a key, a view item with a key, or a
-   * file (its asset at the cursor when it is the active editor's, else its first).
-   * Without an argument, the active editor's file.
-   */
-  assetFor(arg: string | { readonly key?: string } | vscode.Uri | undefined): FoundAsset | undefined {
-    if (typeof arg === 'string') return this.findAsset(arg);
-    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return this.findAsset(arg.key);
-    const editor = vscode.window.activeTextEditor;
-    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
-    if (!file) return undefined;
-    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
-    return this.assetAt(file, line) ?? this.assetsIn(file)[0];
-  }
-
   /** The asset defined at or above a 1-based line of a file. */
   assetAt(file: string, line: number): FoundAsset | undefined {
     const folder = this.folderOf(file);
@@ -284,7 +265,11 @@ export class AssetGraphService implements vscode.Disposable {
     const folder = this.folderOf(file);
     const graph = folder?.index?.graph;
     if (!folder || !graph) return [];
-    return graph.assetsIn(file).map((node) => ({ root: folder.root, graph, node }));
+    const out: FoundAsset[] = [];
+    for (const node of graph.nodes.values()) {
+      if (node.definition.location.file === file && node.definition.source !== 'external') out.push({ root: folder.root, graph, node });
+    }
+    return out.sort((a, b) => a.node.definition.location.line - b.node.definition.location.line);
   }
 
   private folderOf(file: string): FolderIndex | undefined {
@@ -301,26 +286,19 @@ export class AssetGraphService implements vscode.Disposable {
   }
 }
 
-/** A state this editor recorded from a run it made, with when that run started. */
-type RecordedState = AssetStateView & { readonly runStartedAt?: number };
-
 /**
- * A read of the target merged over the cache: an asset whose cached state came
- * from a run that finished after everything the read knows of (the read's last
- * run ended before that run started) keeps it. A read right after a run can
- * still return the state from before it (seen in the e2e run); the cause lies
- * in the read path and is not yet found. A read that knows of that run or a
- * later one always wins, so staleness found by the read is never hidden.
+ * A read of the target merged over the cache: an asset whose cached state is
+ * newer than what was read (a run recorded a moment ago) keeps it.
  */
 function newest(
-  cached: ReadonlyMap<string, RecordedState> | undefined,
+  cached: ReadonlyMap<string, AssetStateView> | undefined,
   read: ReadonlyMap<string, AssetStateView>,
-): ReadonlyMap<string, RecordedState> {
+): ReadonlyMap<string, AssetStateView> {
   if (!cached) return read;
-  const merged = new Map<string, RecordedState>(read);
+  const merged = new Map(read);
   for (const [key, state] of cached) {
     const fromRead = read.get(key);
-    if (fromRead && state.runStartedAt !== undefined && (fromRead.finishedAt === undefined || fromRead.finishedAt < state.runStartedAt)) {
+    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
       merged.set(key, state);
     }
   }

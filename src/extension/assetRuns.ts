@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
-import { redact } from '../core/redactSecret';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
@@ -62,16 +61,23 @@ export class AssetRuns implements vscode.Disposable {
   /** Finds the asset a command was invoked on, or says why there is none. */
   async resolve(arg: AssetArgument): Promise<FoundAsset | undefined> {
     await this.graphs.ready;
-    const found = this.graphs.assetFor(arg);
-    if (found) return found;
-    const key = typeof arg === 'string' ? arg : arg && !(arg instanceof vscode.Uri) ? arg.key : undefined;
-    if (key !== undefined) void vscode.window.showErrorMessage(`Asset Studio: no asset '${key}' in this workspace.`);
-    else if (!(arg instanceof vscode.Uri) && !vscode.window.activeTextEditor)
+    if (typeof arg === 'string') {
+      const found = this.graphs.findAsset(arg);
+      if (!found) void vscode.window.showErrorMessage(`Asset Studio: no asset '${arg}' in this workspace.`);
+      return found;
+    }
+    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return this.resolve(arg.key);
+    const editor = vscode.window.activeTextEditor;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
+    if (!file) {
       void vscode.window.showInformationMessage('Asset Studio: open an asset file, or pick an asset in the Assets view.');
-    else void vscode.window.showInformationMessage('Asset Studio: there is no asset definition here.');
-    return undefined;
+      return undefined;
+    }
+    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
+    const found = this.graphs.assetAt(file, line) ?? this.graphs.assetsIn(file)[0];
+    if (!found) void vscode.window.showInformationMessage('Asset Studio: there is no asset definition here.');
+    return found;
   }
-
 
   private async runCommand(arg: AssetArgument, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
     if (!vscode.workspace.isTrusted) {
@@ -171,7 +177,7 @@ export class AssetRuns implements vscode.Disposable {
             }
           },
         );
-        this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly, started);
+        this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly);
       } catch (err) {
         const message = redact(err instanceof Error ? err.message : String(err), token);
         this.log.error(`${what} on '${target.name}' failed: ${message}`);
@@ -214,4 +220,9 @@ export class AssetRuns implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/** Removes the token from any text before it reaches the log or a message. */
+function redact(text: string, token: string | undefined): string {
+  return token ? text.split(token).join('***') : text;
 }

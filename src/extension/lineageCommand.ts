@@ -44,12 +44,14 @@ export class LineageCommand implements vscode.Disposable {
   }
 
   private keyOf(arg: string | { key?: string } | vscode.Uri | undefined): string | undefined {
-    // A key as given, even one not (or no longer) in the graph: the panel says so.
     if (typeof arg === 'string') return arg;
     if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return arg.key;
-    return this.graphs.assetFor(arg)?.node.id;
+    const editor = vscode.window.activeTextEditor;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
+    if (!file) return undefined;
+    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
+    return (this.graphs.assetAt(file, line) ?? this.graphs.assetsIn(file)[0])?.node.id;
   }
-
 
   /** The first folder with a graph (the panel draws one graph). */
   private snapshot(runs: AssetRuns): LineageSnapshot {

@@ -96,14 +96,14 @@ export class ProblemDiagnostics implements vscode.Disposable {
   }
 
   /** Records what a run said about each asset it touched (skipped assets keep their previous problems). */
-  recordRun(targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean): void {
+  recordRun(targetName: string, outcomes: readonly AssetRunOutcome[]): void {
     const perAsset = this.runProblems.get(targetName) ?? new Map<string, Problem[]>();
     this.runProblems.set(targetName, perAsset);
     for (const outcome of outcomes) {
       if (outcome.status === 'skipped' || outcome.status === 'cancelled') continue;
       const found = this.graphs.findAsset(outcome.key);
       if (!found) continue;
-      perAsset.set(outcome.key, runOutcomeProblems(outcome, found.node.definition, targetName, checksOnly));
+      perAsset.set(outcome.key, runOutcomeProblems(outcome, found.node.definition, targetName));
     }
     this.showRuns();
   }

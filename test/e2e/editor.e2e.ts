@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { countRows, readNumber } from '../support/duckdbFile';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { eventually, startEditor, type Editor } from './harness/editor';
 
 let editor: Editor;
@@ -20,6 +20,22 @@ before(async () => {
 after(async () => {
   await editor?.close();
 });
+
+/** Rows of a relation, read with our own short-lived connection: the extension must not be holding the file. */
+async function countRows(dbFile: string, relation: string): Promise<number> {
+  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
+      return Number(reader.getRowObjects()[0]?.['n']);
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
 
 async function clearNotifications(): Promise<void> {
   await editor.runCommand('Notifications: Clear All Notifications');
@@ -144,11 +160,15 @@ test('a long run shows progress and Cancel stops it, writing nothing', { timeout
     await editor.waitForExtensionLog(/raw\/slow_sum: CREATE OR REPLACE TABLE/, 60_000);
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await waitForNotification(/Cancelled on 'dev': raw\/slow_sum/, 60_000);
-    const tables = await readNumber(
-      join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'),
-      "select count(*)::integer from duckdb_tables() where table_name = 'slow_sum'",
-    );
-    assert.equal(tables, 0, 'nothing half-written');
+    const instance = await DuckDBInstance.create(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), { access_mode: 'READ_ONLY' });
+    try {
+      const conn = await instance.connect();
+      const reader = await conn.runAndReadAll("select count(*)::integer as n from duckdb_tables() where table_name = 'slow_sum'");
+      assert.equal(Number(reader.getRowObjects()[0]?.['n']), 0, 'nothing half-written');
+      conn.closeSync();
+    } finally {
+      instance.closeSync();
+    }
   } finally {
     const { rmSync } = await import('node:fs');
     rmSync(file, { force: true });

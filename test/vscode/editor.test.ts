@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { countRows } from '../support/duckdbFile';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { AssetStudioSession } from '../../src/extension/session';
 import type { FinishedRun } from '../../src/extension/assetRuns';
 
@@ -48,6 +48,19 @@ async function lensesOf(file: string): Promise<vscode.CodeLens[]> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(document);
   return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+}
+
+async function countRows(dbFile: string, relation: string): Promise<number> {
+  // Opening the file here proves the extension does not hold it between runs.
+  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
+    return Number(reader.getRowObjects()[0]?.['n']);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 function diagnosticsOf(file: string): vscode.Diagnostic[] {
