@@ -55,7 +55,7 @@ if (!existsSync(join(cache, 'code-server', '.installed')) || !existsSync(node24)
 console.log(`e2e: ${run(process.execPath, ['esbuild.mjs'], 'build').trim()}`);
 if (forcePackage || isStale(vsix, ['src', 'webview', 'media', 'package.json', 'package-lock.json', '.vscodeignore', 'esbuild.mjs', 'README.md', 'LICENSE'])) {
   console.log('e2e: packaging the .vsix');
-  const out = run(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '--out', vsix], 'vsce package');
+  const out = run(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', 'linux-x64', '--no-rewrite-relative-links', '--out', vsix], 'vsce package');
   console.log(`e2e: ${out.trim().split('\n').filter((l) => /DONE|WARNING/.test(l)).join('\ne2e: ') || 'packaged'}`);
 } else {
   console.log(`e2e: ${relative(root, vsix)} is up to date`);
