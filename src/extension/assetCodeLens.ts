@@ -7,6 +7,9 @@ import type { TargetSelection } from './targetSelection';
 
 /** Re-check relative times ("3m ago") this often; lenses refresh only when their text changed. */
 const AGING_INTERVAL_MS = 30_000;
+/** How long to wait for VS Code to ask for the lenses of a visible document after a change, and how often to ask again. */
+const RESIGNAL_MS = 1_000;
+const RESIGNALS = 5;
 
 /**
  * The lenses above every asset. They come from the last graph and states, so
@@ -20,6 +23,10 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private lastFingerprint = '';
   /** The text of each asset's definition line as saved (`file:line` → text), to follow it while typing. */
   private readonly anchors = new Map<string, string>();
+  /** Visible documents with lenses whose new lenses VS Code has not asked for since the last change. */
+  private readonly unasked = new Set<string>();
+  private resignal: NodeJS.Timeout | undefined;
+  private resignalsLeft = 0;
 
   constructor(
     private readonly graphs: AssetGraphService,
@@ -37,14 +44,16 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.store.add(targets.onDidChange(() => this.refreshIfChanged()));
     this.store.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('assetStudio.codeLens.enabled')) this.changed.fire();
+        if (e.affectsConfiguration('assetStudio.codeLens.enabled')) this.signal();
       }),
     );
     const timer = setInterval(() => this.refreshIfChanged(), AGING_INTERVAL_MS);
     this.store.add({ dispose: () => clearInterval(timer) });
+    this.store.add({ dispose: () => clearTimeout(this.resignal) });
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    this.unasked.delete(document.uri.toString());
     if (!readSettings(document.uri).codeLensEnabled) return [];
     const now = Date.now();
     const lenses: vscode.CodeLens[] = [];
@@ -107,7 +116,35 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const next = this.fingerprint();
     if (next === this.lastFingerprint) return;
     this.lastFingerprint = next;
+    this.signal();
+  }
+
+  /**
+   * VS Code drops a lens request that is waiting for its debounce when the
+   * editor loses focus, and asks again only when it is focused again: after a
+   * run the user is often in Problems or the Testing view, and the lens would
+   * keep the pre-run text. So the change is signalled again until every
+   * visible document with lenses has been asked for.
+   */
+  private signal(): void {
+    this.unasked.clear();
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.scheme === 'file' && this.graphs.assetsIn(editor.document.uri.fsPath).length > 0) this.unasked.add(editor.document.uri.toString());
+    }
+    this.resignalsLeft = RESIGNALS;
+    clearTimeout(this.resignal);
     this.changed.fire();
+    this.scheduleResignal();
+  }
+
+  private scheduleResignal(): void {
+    if (this.unasked.size === 0 || this.resignalsLeft === 0) return;
+    this.resignal = setTimeout(() => {
+      if (this.unasked.size === 0) return;
+      this.resignalsLeft--;
+      this.changed.fire();
+      this.scheduleResignal();
+    }, RESIGNAL_MS);
   }
 
   dispose(): void {

@@ -326,7 +326,9 @@ export class Editor {
       if (existsSync(join(this.root, f))) cpSync(join(this.root, f), join(dest, f));
     }
     for (const f of findFiles(join(this.userDataDir, 'logs'), (p) => /exthost\d*[\\/]remoteexthost\.log$|Asset Studio\.log$|remoteagent\.log$/.test(p))) {
-      cpSync(f, join(dest, basename(f)));
+      // A window reload starts a new extension host (exthost2, …): keep each one's log, not only the last.
+      const host = /[\\/](exthost\d+)[\\/]/.exec(f)?.[1];
+      cpSync(f, join(dest, host ? `${host}-${basename(f)}` : basename(f)));
     }
   }
 
