@@ -8,11 +8,13 @@ export interface AssetStudioSettings {
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): AssetStudioSettings {
+  // Per-folder settings are read for the resource; window settings without one (VS Code warns otherwise).
   const c = vscode.workspace.getConfiguration('assetStudio', scope);
+  const window = vscode.workspace.getConfiguration('assetStudio');
   const pythonPath = c.get<string>('pythonPath', '').trim();
   return {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     pythonPath: pythonPath.length > 0 ? pythonPath : undefined,
-    lineageFollowActiveEditor: c.get<boolean>('lineage.followActiveEditor', true),
+    lineageFollowActiveEditor: window.get<boolean>('lineage.followActiveEditor', true),
   };
 }
