@@ -22,6 +22,9 @@ interface FolderIndex {
   stateTicket: number;
 }
 
+/** What a command is invoked with: a key, a view item, a file (the explorer), or nothing (the active editor). */
+export type AssetArgument = string | { readonly key?: string } | vscode.Uri | undefined;
+
 export interface FoundAsset {
   readonly root: string;
   readonly graph: AssetGraph;
@@ -41,8 +44,8 @@ export class AssetGraphService implements vscode.Disposable {
   readonly onDidChangeStates = this.statesChanged.event;
   private readonly folders = new Map<string, FolderIndex>();
   private timer: NodeJS.Timeout | undefined;
-  /** Targets being written: their state is read after the run, not during it. */
-  private readonly busyTargets = new Set<string>();
+  /** Runs writing each target now (runs of different assets overlap): its state is read after the last one, not during. */
+  private readonly writers = new Map<string, number>();
   private readyResolve!: () => void;
   /** Resolves once every folder has been read the first time. */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
@@ -165,12 +168,13 @@ export class AssetGraphService implements vscode.Disposable {
       const graph = folder.index?.graph;
       const target = this.targets.targetFor(folder.root);
       if (!graph || !target) continue;
-      if (this.busyTargets.has(busyKey(folder.root, target.name))) continue;
+      if (this.writers.has(busyKey(folder.root, target.name))) continue;
       const ticket = ++folder.stateTicket;
       try {
         const read = await this.core.readStates(folder.root, graph, target, token);
         if (ticket !== folder.stateTicket) continue;
-        folder.states.set(target.name, newest(folder.states.get(target.name), read));
+        // The target is the truth: a read that started after the last write replaces whatever a run recorded.
+        folder.states.set(target.name, read);
         changed = true;
       } catch (err) {
         if (ticket !== folder.stateTicket) continue;
@@ -187,7 +191,7 @@ export class AssetGraphService implements vscode.Disposable {
 
   /**
    * Takes what a run just said into the cache at once, so lenses and views
-   * change the moment it ends; the read of the target that follows confirms it.
+   * change the moment it ends; the read of the target that follows replaces it.
    */
   recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, nowMs = Date.now()): void {
     const folder = this.folders.get(root);
@@ -217,11 +221,19 @@ export class AssetGraphService implements vscode.Disposable {
   /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
   beginWrite(root: string, targetName: string): () => Promise<void> {
     const k = busyKey(root, targetName);
-    this.busyTargets.add(k);
+    this.writers.set(k, (this.writers.get(k) ?? 0) + 1);
     const folder = this.folders.get(root);
     if (folder) folder.stateTicket++;
+    let ended = false;
     return async () => {
-      this.busyTargets.delete(k);
+      if (ended) return;
+      ended = true;
+      const left = (this.writers.get(k) ?? 1) - 1;
+      if (left > 0) {
+        this.writers.set(k, left);
+        return;
+      }
+      this.writers.delete(k);
       await this.refreshStates(root);
     };
   }
@@ -252,6 +264,20 @@ export class AssetGraphService implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * The asset a command argument names: by key, or in a file — the asset at
+   * the cursor when the file is the active editor's, else the file's first.
+   */
+  assetFor(arg: AssetArgument): FoundAsset | undefined {
+    if (typeof arg === 'string') return this.findAsset(arg);
+    if (arg && !(arg instanceof vscode.Uri)) return typeof arg.key === 'string' ? this.findAsset(arg.key) : undefined;
+    const editor = vscode.window.activeTextEditor;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
+    if (!file) return undefined;
+    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
+    return this.assetAt(file, line) ?? this.assetsIn(file)[0];
+  }
+
   /** The asset defined at or above a 1-based line of a file. */
   assetAt(file: string, line: number): FoundAsset | undefined {
     const folder = this.folderOf(file);
@@ -265,11 +291,7 @@ export class AssetGraphService implements vscode.Disposable {
     const folder = this.folderOf(file);
     const graph = folder?.index?.graph;
     if (!folder || !graph) return [];
-    const out: FoundAsset[] = [];
-    for (const node of graph.nodes.values()) {
-      if (node.definition.location.file === file && node.definition.source !== 'external') out.push({ root: folder.root, graph, node });
-    }
-    return out.sort((a, b) => a.node.definition.location.line - b.node.definition.location.line);
+    return graph.assetsIn(file).map((node) => ({ root: folder.root, graph, node }));
   }
 
   private folderOf(file: string): FolderIndex | undefined {
@@ -284,25 +306,6 @@ export class AssetGraphService implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
-}
-
-/**
- * A read of the target merged over the cache: an asset whose cached state is
- * newer than what was read (a run recorded a moment ago) keeps it.
- */
-function newest(
-  cached: ReadonlyMap<string, AssetStateView> | undefined,
-  read: ReadonlyMap<string, AssetStateView>,
-): ReadonlyMap<string, AssetStateView> {
-  if (!cached) return read;
-  const merged = new Map(read);
-  for (const [key, state] of cached) {
-    const fromRead = read.get(key);
-    if (fromRead && state.finishedAt !== undefined && (fromRead.finishedAt === undefined || state.finishedAt > fromRead.finishedAt + 5_000)) {
-      merged.set(key, state);
-    }
-  }
-  return merged;
 }
 
 function busyKey(root: string, target: string): string {

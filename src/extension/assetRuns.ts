@@ -3,7 +3,7 @@ import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
 import type { TargetConfig } from '../core/project/targetConfig';
-import type { AssetGraphService, FoundAsset } from './assetGraphService';
+import type { AssetArgument, AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
@@ -20,7 +20,6 @@ export interface FinishedRun {
 }
 
 /** What a command can be given: a key, an Assets-view item, a file (editor title), or nothing (the cursor). */
-export type AssetArgument = string | { readonly key: string } | vscode.Uri | undefined;
 
 /**
  * Materialize / run-checks commands: resolve the asset, refuse in untrusted
@@ -61,22 +60,14 @@ export class AssetRuns implements vscode.Disposable {
   /** Finds the asset a command was invoked on, or says why there is none. */
   async resolve(arg: AssetArgument): Promise<FoundAsset | undefined> {
     await this.graphs.ready;
-    if (typeof arg === 'string') {
-      const found = this.graphs.findAsset(arg);
-      if (!found) void vscode.window.showErrorMessage(`Asset Studio: no asset '${arg}' in this workspace.`);
-      return found;
-    }
-    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return this.resolve(arg.key);
-    const editor = vscode.window.activeTextEditor;
-    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
-    if (!file) {
+    const found = this.graphs.assetFor(arg);
+    if (found) return found;
+    const key = typeof arg === 'string' ? arg : arg && !(arg instanceof vscode.Uri) ? arg.key : undefined;
+    if (key !== undefined) void vscode.window.showErrorMessage(`Asset Studio: no asset '${key}' in this workspace.`);
+    else if (!(arg instanceof vscode.Uri) && !vscode.window.activeTextEditor) {
       void vscode.window.showInformationMessage('Asset Studio: open an asset file, or pick an asset in the Assets view.');
-      return undefined;
-    }
-    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
-    const found = this.graphs.assetAt(file, line) ?? this.graphs.assetsIn(file)[0];
-    if (!found) void vscode.window.showInformationMessage('Asset Studio: there is no asset definition here.');
-    return found;
+    } else void vscode.window.showInformationMessage('Asset Studio: there is no asset definition here.');
+    return undefined;
   }
 
   private async runCommand(arg: AssetArgument, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LineageAssetStatus } from '../core/lineage/lineageSnapshot';
 import { buildLineageSnapshot } from '../core/lineage/lineageSnapshot';
 import type { LineageSnapshot } from '../protocol/lineageMessages';
-import type { AssetGraphService } from './assetGraphService';
+import type { AssetArgument, AssetGraphService } from './assetGraphService';
 import type { AssetRuns } from './assetRuns';
 import type { AssetNavigation } from './assetNavigation';
 import { DisposableStore } from './disposables';
@@ -36,21 +36,11 @@ export class LineageCommand implements vscode.Disposable {
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };
     this.store.add(
-      vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: string | { key?: string } | vscode.Uri) => {
+      vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: AssetArgument) => {
         await this.graphs.ready;
-        LineagePanel.show(context, this.deps, this.keyOf(arg));
+        LineagePanel.show(context, this.deps, this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
       }),
     );
-  }
-
-  private keyOf(arg: string | { key?: string } | vscode.Uri | undefined): string | undefined {
-    if (typeof arg === 'string') return arg;
-    if (arg && !(arg instanceof vscode.Uri) && typeof arg.key === 'string') return arg.key;
-    const editor = vscode.window.activeTextEditor;
-    const file = arg instanceof vscode.Uri ? arg.fsPath : editor?.document.uri.fsPath;
-    if (!file) return undefined;
-    const line = editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : Number.MAX_SAFE_INTEGER;
-    return (this.graphs.assetAt(file, line) ?? this.graphs.assetsIn(file)[0])?.node.id;
   }
 
   /** The first folder with a graph (the panel draws one graph). */

@@ -213,6 +213,23 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     assert.equal([a, b].filter((r) => r !== undefined).length, 1);
   });
 
+  test('what the target holds wins over what a run recorded: a deleted database reads as never materialized', async () => {
+    const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/zones');
+    assert.equal(run?.outcomes[0]?.status, 'success', run?.outcomes[0]?.error);
+    assert.equal(s.graphs.states(root).get('raw/zones')?.status, 'fresh');
+    const dbFile = run?.target.path ?? '';
+    rmSync(dbFile, { force: true });
+    rmSync(`${dbFile}.wal`, { force: true });
+    try {
+      await s.graphs.refreshStates(root);
+      const state = s.graphs.states(root).get('raw/zones');
+      assert.equal(state?.status, 'never', JSON.stringify(state));
+    } finally {
+      // The tests after this one start from a materialized dev target.
+      await vscode.commands.executeCommand('assetStudio.materialize', 'raw/zones');
+    }
+  });
+
   test('switching to prod and running there asks first, naming the target', async () => {
     const questions: string[] = [];
     const ask = s.targets.ask;
