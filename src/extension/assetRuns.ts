@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
-import { isMaterializable } from '../core/editorModel/assetLensModel';
+import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetArgument, AssetGraphService, FoundAsset } from './assetGraphService';
@@ -88,8 +88,12 @@ export class AssetRuns implements vscode.Disposable {
   async run(found: FoundAsset, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
     const { root, graph, node } = found;
     const key = node.id;
-    if (!isMaterializable(node)) {
-      void vscode.window.showInformationMessage(`Asset Studio: ${key} is an external source; it is read, not materialized.`);
+    if (checksOnly ? !canRunChecks(node) : !isMaterializable(node)) {
+      void vscode.window.showInformationMessage(
+        checksOnly && isMaterializable(node)
+          ? `Asset Studio: ${key} has no checks.`
+          : `Asset Studio: ${key} is a source; it is read, not materialized${checksOnly ? ', and has no checks this workspace can run' : ''}.`,
+      );
       return undefined;
     }
     const target = this.targets.targetFor(root);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AssetRunOutcome, CheckOutcome } from '../core/editorModel/assetRunOutcome';
-import { isMaterializable } from '../core/editorModel/assetLensModel';
+import { canRunChecks } from '../core/editorModel/assetLensModel';
 import { checkFailureMessage, formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { AssetGraphService } from './assetGraphService';
 import type { AssetRuns, FinishedRun } from './assetRuns';
@@ -46,7 +46,7 @@ export class CheckTestController implements vscode.Disposable {
     this.itemInfo.clear();
     for (const { root, graph } of this.graphs.graphs()) {
       for (const node of graph.nodes.values()) {
-        if (node.checks.length === 0 || !isMaterializable(node)) continue;
+        if (!canRunChecks(node)) continue;
         const loc = node.definition.location;
         const assetId = assetItemId(root, node.id);
         this.itemInfo.set(assetId, { root, key: node.id });

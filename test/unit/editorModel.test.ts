@@ -4,8 +4,9 @@ import type { AssetNode } from '../../src/core/graph/assetGraph';
 import type { CheckDefinition } from '../../src/core/asset';
 import type { AssetRunOutcome, CheckOutcome } from '../../src/core/editorModel/assetRunOutcome';
 import { formatAgo, formatCount, formatDuration } from '../../src/core/editorModel/relativeTime';
-import { checkSummaryText, stateText } from '../../src/core/editorModel/assetLensText';
-import { assetLenses, isMaterializable, lensFingerprint } from '../../src/core/editorModel/assetLensModel';
+import { checkSummaryText, stateText, stateTooltip } from '../../src/core/editorModel/assetLensText';
+import { assetLenses, canRunChecks, isMaterializable, lensFingerprint } from '../../src/core/editorModel/assetLensModel';
+import { isBuildable } from '../../src/core/engine/materializationPlan';
 import { formatSampleRows, runOutcomeProblems } from '../../src/core/editorModel/checkResultProblems';
 import { runSummary } from '../../src/core/editorModel/runSummaryText';
 
@@ -100,6 +101,30 @@ test('external sources get only the lineage lens', () => {
     assetLenses(ext, undefined, 'dev', 0).map((l) => l.title),
     ['Lineage'],
   );
+});
+
+test('a dbt source is never materialized, but its tests run from the checks lens, as the engine plans them', () => {
+  const base = node('raw/trips', [check('not_null_raw_trips_id', 12)], 'dbt');
+  const source: AssetNode = {
+    ...base,
+    definition: { ...base.definition, dbt: { projectDir: '/p', projectName: 'p', resourceType: 'source', selector: 'source:raw.trips' } },
+  };
+  assert.equal(isMaterializable(source), false);
+  assert.equal(canRunChecks(source), true);
+  assert.equal(isBuildable(source), true, 'the engine plans what the editor lets run');
+  const lenses = assetLenses(source, undefined, 'dev', 0);
+  assert.deepEqual(lenses.map((l) => l.title), ['Lineage', '1 check']);
+  assert.equal(lenses[1]?.command, 'assetStudio.runChecks');
+  // Without checks there is nothing to run; an external source never runs anything.
+  assert.equal(canRunChecks({ ...source, checks: [] }), false);
+  const ext = node('raw/vendor_feed', [check('c', 3)], 'external');
+  assert.equal(canRunChecks(ext), false);
+  assert.equal(isBuildable(ext), false);
+});
+
+test('the stale tooltip says why, as the engine found it', () => {
+  assert.match(stateTooltip({ status: 'stale', staleReason: 'upstream raw/zones was materialized later' }, 'dev'), /upstream raw\/zones was materialized later\.$/);
+  assert.match(stateTooltip({ status: 'stale' }, 'dev'), /definition changed/);
 });
 
 test('the lens fingerprint changes with what is shown, not with time spent typing', () => {

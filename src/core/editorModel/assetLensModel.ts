@@ -19,6 +19,16 @@ export function isMaterializable(node: AssetNode): boolean {
   return true;
 }
 
+/**
+ * Whether the engine can run this asset's checks. Wider than
+ * isMaterializable: a dbt source is never built, but its tests run (through
+ * `dbt build --select source:…`), as the engine's plan allows.
+ */
+export function canRunChecks(node: AssetNode): boolean {
+  const d = node.definition;
+  return node.checks.length > 0 && d.source !== 'external' && !d.dagster?.external;
+}
+
 /** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
 export function assetLenses(
   node: AssetNode,
@@ -50,7 +60,7 @@ export function assetLenses(
   if (summary) {
     lenses.push({
       title: summary,
-      command: isMaterializable(node) ? 'assetStudio.runChecks' : '',
+      command: canRunChecks(node) ? 'assetStudio.runChecks' : '',
       args: [key],
       tooltip: `Run the checks of ${key} on '${targetName}'`,
     });

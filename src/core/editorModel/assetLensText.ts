@@ -49,7 +49,7 @@ export function stateTooltip(state: AssetStateView | undefined, targetName: stri
     case 'failed':
       return `Last run on '${targetName}' failed${when}${state.error ? `: ${state.error}` : ''}`;
     case 'stale':
-      return `Stale on '${targetName}': the definition changed, or an upstream asset was materialized later.`;
+      return `Stale on '${targetName}': ${state.staleReason ?? 'the definition changed, or an upstream asset was materialized later'}.`;
     case 'fresh':
       return `Materialized on '${targetName}'${when}.`;
   }
