@@ -111,12 +111,19 @@ test('validate reports target problems too: a default_target that names no targe
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(resolve(tmpdir(), 'validate-target-'));
   try {
-    writeFileSync(resolve(dir, 'asset-studio.yml'), 'default_target: staging\ntargets:\n  dev:\n    type: duckdb\n    path: dev.duckdb\n');
+    writeFileSync(resolve(dir, 'asset-studio.yml'), 'targets:\n  dev:\n    type: duckdb\n    path: dev.duckdb\ndefault_target: staging\n');
     const { code, out } = await run(['validate', '--json', '--root', dir]);
     const json = JSON.parse(out);
     assert.equal(code, 1);
     assert.equal(json.valid, false);
-    assert.ok(json.problems.some((p: { code: string; file: string }) => p.code === 'project.default-target.unknown' && p.file === 'asset-studio.yml'), out);
+    // At the value that names no target, not at the top of the file.
+    assert.ok(
+      json.problems.some(
+        (p: { code: string; file: string; line: number; column: number }) =>
+          p.code === 'project.default-target.unknown' && p.file === 'asset-studio.yml' && p.line === 5 && p.column === 17,
+      ),
+      out,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import type { Problem } from '../problem';
+import type { Problem, SourceLocation } from '../problem';
 import type { TargetConfig } from './targetConfig';
 
 export const PROJECT_FILE_NAME = 'asset-studio.yml';
@@ -14,6 +14,8 @@ export interface ProjectConfig {
   /** Globs, relative to root, added to the built-in excludes. */
   readonly exclude: readonly string[];
   readonly defaultTarget: string;
+  /** Where `default_target` is written, so a problem with it points there. */
+  readonly defaultTargetLocation?: SourceLocation;
   /** Targets declared in the project file only; see resolveTargets for dbt profiles and the default. */
   readonly targets: readonly TargetConfig[];
 }

@@ -68,7 +68,7 @@ export function parseProjectFile(root: string, file: string, text: string): Load
         break;
       }
       case 'default_target':
-        if (isScalar(value) && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value };
+        if (isScalar(value) && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value, defaultTargetLocation: nodeAt(value) };
         else report(nodeAt(value ?? pair.key), 'project.invalid-value', "'default_target' must be a target name.");
         break;
       case 'targets': {

@@ -43,8 +43,8 @@ export function resolveTargets(project: ProjectConfig, dbtProfileTargets: readon
     if (project.file && project.defaultTarget !== DEFAULT_TARGET_NAME) {
       problems.push({
         file: project.file,
-        line: 1,
-        column: 1,
+        line: project.defaultTargetLocation?.line ?? 1,
+        column: project.defaultTargetLocation?.column ?? 1,
         severity: 'error',
         code: 'project.default-target.unknown',
         message: `default_target '${project.defaultTarget}' is not a target (known: ${targets.map((t) => t.name).join(', ')}); using '${fallback}'.`,
