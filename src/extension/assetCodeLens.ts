@@ -98,15 +98,16 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     return line;
   }
 
+  /** What the lenses of the visible documents show: other documents are asked for afresh when they are shown. */
   private fingerprint(): string {
     const now = Date.now();
     const parts: string[] = [this.targets.currentName()];
-    for (const { root, graph } of this.graphs.graphs()) {
-      const states = this.graphs.states(root);
-      const targetName = this.targets.targetFor(root)?.name ?? '';
-      for (const node of graph.nodes.values()) {
+    const files = new Set(vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === 'file').map((e) => e.document.uri.fsPath));
+    for (const file of [...files].sort()) {
+      for (const { root, node } of this.graphs.assetsIn(file)) {
         const loc = node.definition.location;
-        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, states.get(node.id), targetName, now)]));
+        const targetName = this.targets.targetFor(root)?.name ?? '';
+        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, this.graphs.states(root).get(node.id), targetName, now)]));
       }
     }
     return parts.join('\n');

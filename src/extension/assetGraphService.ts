@@ -96,15 +96,17 @@ export class AssetGraphService implements vscode.Disposable {
     });
     if (this.folders.get(root) !== folder) return;
     folder.index = index;
+    // A change of targets re-reads every folder's state (the onDidChange listener); otherwise this folder's is read here.
+    let statesRead = false;
     if (index) {
-      await this.targets.reload(root, index.graph);
+      statesRead = await this.targets.reload(root, index.graph);
       this.log.info(
         `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms)`,
       );
       for (const line of index.graph.unseen) this.log.info(`Not read statically: ${line}`);
     }
     this.graphChanged.fire();
-    await this.refreshStates(root);
+    if (!statesRead) await this.refreshStates(root);
   }
 
   private closeFolder(root: string): void {
@@ -148,11 +150,11 @@ export class AssetGraphService implements vscode.Disposable {
     try {
       const after = await index.updateFiles(changed, deleted);
       const touchesTargets = [...changed, ...deleted].some((f) => /(^|[\\/])(asset-studio\.yml|profiles\.yml)$/.test(f));
-      if (touchesTargets || after.nodes.size !== before.nodes.size) await this.targets.reload(folder.root, after);
+      const targetsChanged = (touchesTargets || after.nodes.size !== before.nodes.size) && (await this.targets.reload(folder.root, after));
       if (after !== before) {
         this.graphChanged.fire();
-        // Staleness depends on definition hashes: re-read after a definition changed.
-        await this.refreshStates(folder.root);
+        // Staleness depends on definition hashes: re-read after a definition changed (a change of targets has re-read already).
+        if (!targetsChanged) await this.refreshStates(folder.root);
       }
     } catch (err) {
       this.log.error(`Re-reading ${changed.length + deleted.length} files failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -40,16 +40,20 @@ export class TargetSelection implements vscode.Disposable {
     this.store.add(vscode.commands.registerCommand('assetStudio.selectTarget', () => this.pick()));
   }
 
-  /** Re-reads asset-studio.yml and profiles.yml of a folder. */
-  async reload(root: string, graph: AssetGraph): Promise<void> {
+  /** Re-reads asset-studio.yml and profiles.yml of a folder; true (and an onDidChange) only when what they say changed. */
+  async reload(root: string, graph: AssetGraph): Promise<boolean> {
+    const before = this.byRoot.get(root);
     try {
       const resolved = await this.core.loadTargets(root, graph);
+      if (before && JSON.stringify(before) === JSON.stringify(resolved)) return false;
       this.byRoot.set(root, resolved);
     } catch (err) {
       this.log.error(`Targets of ${root} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      if (before) return false;
     }
     this.updateStatus();
     this.changed.fire();
+    return true;
   }
 
   forget(root: string): void {
