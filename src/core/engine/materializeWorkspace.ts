@@ -122,8 +122,8 @@ export async function materializeSelection(root: string, selections: readonly st
     checksOnly: opts.checksOnly,
     partitions: opts.partitions,
     delegated: opts.delegated ?? createDelegatedRunner({ python: opts.pythonPath, token: opts.token }),
-    // Checks on a protected target read only, unless confirmed: their results are not stored.
-    recordState: !(opts.checksOnly && isProtectedTarget(target) && !confirmed),
+    // Checks on a protected target read only, unless confirmed: the file is opened read-only, nothing is stored.
+    readOnly: opts.checksOnly && isProtectedTarget(target) && !confirmed,
   });
   return { workspace, target, plan, result };
 }

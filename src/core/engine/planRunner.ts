@@ -57,6 +57,11 @@ export interface RunOptions {
   readonly today?: Date;
   /** Write runs and check results to _asset_studio (default true); false writes nothing at all. */
   readonly recordState?: boolean;
+  /**
+   * Open the target read-only (checks only: a protected target not confirmed, §3, §7).
+   * Nothing is stored and a missing database file is an error, not a new file.
+   */
+  readonly readOnly?: boolean;
 }
 
 class Cancelled extends Error {
@@ -73,10 +78,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   const records: RunRecord[] = [];
   if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
 
-  const record = opts.recordState ?? true;
+  if (opts.readOnly && !opts.checksOnly) throw new Error(`Target '${target.name}' was opened read-only: only checks can run, nothing can be materialized.`);
+  const record = (opts.recordState ?? true) && !opts.readOnly;
   const external = opts.connection;
   const pool = new ConnectionPool(
-    external ? async () => external : () => openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env }),
+    external ? async () => external : () => openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env, readOnly: opts.readOnly }),
     Math.max(1, target.threads || 1),
     !external,
   );
