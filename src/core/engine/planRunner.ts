@@ -392,7 +392,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
   const baseTemplates: TemplateValues = { this: relation, target: quoteLiteral(ctx.target.name) };
   try {
     if (ctx.opts.checksOnly) {
-      const checks = await runChecks(node, session, relation, baseTemplates, ctx);
+      const { results: checks } = await runChecks(node, session, relation, baseTemplates, ctx);
       const failed = checks.some((c) => !c.passed && c.severity === 'error');
       return { key: id, status: failed ? 'failed' : 'success', rows: null, durationMs: elapsed(), checks, ...(failed ? { error: failedChecksText(checks) } : {}) };
     }
@@ -417,7 +417,13 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       session.begin();
       rows = await replaceRelation(session, 'TABLE', relation, buildSql(body, baseTemplates), true);
     }
-    const checks = await runChecks(node, session, relation, baseTemplates, ctx);
+    const { results: checks, aborted } = await runChecks(node, session, relation, baseTemplates, ctx);
+    if (aborted) {
+      await session.rollback();
+      const error = `${aborted}; rolled back, the previous data is unchanged`;
+      ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${error}` });
+      return { key: id, status: 'failed', rows, durationMs: elapsed(), error, checks };
+    }
     const blocking = checks.filter((c) => !c.passed && c.blocking && c.severity === 'error');
     if (blocking.length > 0) {
       await session.rollback();
@@ -587,7 +593,15 @@ async function runPartitions(
         await session.exec(`DELETE FROM ${relation} WHERE ${col} >= ${bound.partition_start} AND ${col} < ${bound.partition_end}`);
         rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${buildSql(body, bound)}`);
       }
-      lastChecks = await runChecks(node, session, relation, bound, ctx);
+      const checked = await runChecks(node, session, relation, bound, ctx);
+      lastChecks = checked.results;
+      if (checked.aborted) {
+        await session.rollback();
+        const error = `partition ${slice.start}: ${checked.aborted}; rolled back`;
+        ctx.emit({ type: 'log', level: 'error', asset: node.id, message: `${node.id}: ${error}` });
+        results.push({ start: slice.start, status: 'failed', rows, error });
+        return { key: node.id, status: 'failed', rows: total, durationMs: elapsed(), error, checks: lastChecks, partitions: results };
+      }
       const blocking = lastChecks.filter((c) => !c.passed && c.blocking && c.severity === 'error');
       if (blocking.length > 0) {
         await session.rollback();
@@ -619,16 +633,26 @@ async function runPartitions(
   return { key: node.id, status: 'success', rows: total, durationMs: elapsed(), checks: lastChecks, partitions: results };
 }
 
-/** Runs every built-in check of the asset on the connection (inside its transaction when building). */
+/** The checks' results; `aborted` says why the transaction cannot commit (a check failed at run time inside it). */
+interface ChecksOutcome {
+  readonly results: CheckResult[];
+  readonly aborted?: string;
+}
+
+/**
+ * Runs every built-in check of the asset on the connection (inside its
+ * transaction when building): all in one query, else one by one so that a
+ * broken check hides no other result.
+ */
 async function runChecks(
   node: AssetNode,
   session: AssetSession,
   relation: string,
   templates: TemplateValues,
   ctx: AssetContext,
-): Promise<CheckResult[]> {
+): Promise<ChecksOutcome> {
   const checks = engineChecks(node);
-  if (checks.length === 0) return [];
+  if (checks.length === 0) return { results: [] };
   const compiled = checks.map((check) => ({
     check,
     query: compileCheck(check, {
@@ -650,6 +674,7 @@ async function runChecks(
     if (query.ok) runnable.push({ check, sql: query.sql });
     else results.set(check, { ...checkBase(node, check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: query.error });
   }
+  let aborted: string | undefined;
   let single = runnable.length === 1;
   if (runnable.length > 1) {
     const started = performance.now();
@@ -664,24 +689,30 @@ async function runChecks(
     } catch (err) {
       if (err instanceof Cancelled) throw err;
       const text = messageOf(err);
-      if (isBindError(text)) {
-        // One check does not bind (a missing column, say): run them one by one to tell which.
+      if (isBindError(text) || !session.inTransaction) {
+        // One check does not bind (a missing column, say), or failed with nothing to abort: run them one by one to tell which.
         single = true;
       } else {
-        for (const r of runnable) results.set(r.check, { ...checkBase(node, r.check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: `aborted: checks of ${node.id}: ${text}` });
+        // A run-time error aborts the transaction: no other query can run in it.
+        aborted = `checks of ${node.id} could not run: ${text}`;
+        for (const r of runnable) results.set(r.check, { ...checkBase(node, r.check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: aborted });
       }
     }
   }
   if (single) {
     for (const r of runnable) {
-      const result = await runCheck(node, r.check, r.sql, session);
-      results.set(r.check, result);
-      if (result.error?.startsWith('aborted:')) break;
+      if (aborted) {
+        results.set(r.check, { ...checkBase(node, r.check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: `not run: ${aborted}` });
+        continue;
+      }
+      const ran = await runCheck(node, r.check, r.sql, session);
+      results.set(r.check, ran.result);
+      if (ran.aborted) aborted = `check '${r.check.name}' could not run and aborted the transaction`;
     }
   }
   const out = checks.map((c) => results.get(c)).filter((r): r is CheckResult => r !== undefined);
   for (const result of out) ctx.emit({ type: 'check', asset: node.id, result });
-  return out;
+  return aborted ? { results: out, aborted } : { results: out };
 }
 
 /** The checks the engine runs itself (Dagster and dbt checks come from their tools). */
@@ -697,13 +728,14 @@ function isBindError(text: string): boolean {
   return /^(Binder|Catalog|Parser) Error/.test(text);
 }
 
-async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, session: AssetSession): Promise<CheckResult> {
+/** One check alone; `aborted` when its error ended the open transaction (anything but a bind error). */
+async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, session: AssetSession): Promise<{ result: CheckResult; aborted: boolean }> {
   const started = performance.now();
   const base = checkBase(node, check);
   try {
     const rows = await session.query(sql);
     const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
-    return { ...base, passed: failingRows === 0, failingRows, samples: parseSamples(rows[0]?.['samples']), durationMs: ms(started) };
+    return { result: { ...base, passed: failingRows === 0, failingRows, samples: parseSamples(rows[0]?.['samples']), durationMs: ms(started) }, aborted: false };
   } catch (err) {
     if (err instanceof Cancelled) throw err;
     const text = messageOf(err);
@@ -714,10 +746,8 @@ async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, se
       ? `check '${check.name}' names column '${missing[1]}', which ${node.id} does not have`
       : noTable
         ? `check '${check.name}': table ${noTable[1]} does not exist on this target; materialize it first`
-        : isBindError(text)
-        ? `check '${check.name}': ${text}`
-        : `aborted: check '${check.name}': ${text}`;
-    return { ...base, passed: false, failingRows: 0, samples: [], durationMs: ms(started), error };
+        : `check '${check.name}': ${text}`;
+    return { result: { ...base, passed: false, failingRows: 0, samples: [], durationMs: ms(started), error }, aborted: session.inTransaction && !isBindError(text) };
   }
 }
 
