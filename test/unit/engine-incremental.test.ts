@@ -166,3 +166,31 @@ test('incremental assets running side by side keep their own watermarks', async 
     cleanup();
   }
 });
+
+test('incremental unique_key with NULLs: NULL is a key value like any other (IS NOT DISTINCT FROM), so a NULL key replaces the same NULL key, never piles up', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await exec(
+      target.path!,
+      "create table src (id integer, region varchar, v varchar, ts timestamp); insert into src values (1, 'eu', 'v1', '2024-01-01'), (null, 'eu', 'v1', '2024-01-01'), (null, null, 'v1', '2024-01-01'), (2, 'us', 'v1', '2024-01-01')",
+    );
+    const graph = testGraph(dir, [sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, region, v, ts from src', uniqueKey: ['id', 'region'], watermark: 'ts' })]);
+    const plan = planMaterialization(graph, parseSelection('inc'));
+    const run = () => runPlan(plan, graph, target, { projectRoot: dir });
+    assert.equal((await run()).runs[0]!.rows, 4);
+    // New versions of the (NULL, eu) and (NULL, NULL) keys, and a new key (NULL, us).
+    await exec(target.path!, "insert into src values (null, 'eu', 'v2', '2024-01-02'), (null, null, 'v2', '2024-01-02'), (null, 'us', 'v2', '2024-01-02')");
+    const second = await run();
+    assert.equal(second.runs[0]!.status, 'success', second.runs[0]!.error);
+    assert.equal(second.runs[0]!.rows, 3);
+    const table = async () =>
+      (await queryFile(target.path!, 'select id, region, v from inc order by id nulls last, region nulls last')).map((r) => `${r['id']}|${r['region']}|${r['v']}`);
+    const expected = ['1|eu|v1', '2|us|v1', 'null|eu|v2', 'null|us|v2', 'null|null|v2'];
+    assert.deepEqual(await table(), expected);
+    assert.equal((await run()).runs[0]!.rows, 0);
+    assert.deepEqual(await table(), expected);
+  } finally {
+    cleanup();
+  }
+});

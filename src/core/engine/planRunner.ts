@@ -536,6 +536,8 @@ async function loadIncremental(
     if (keys.length > 0) {
       const temp = quoteIdent(`__asset_studio_new_${randomUUID().replace(/-/g, '')}`);
       await session.exec(`CREATE TEMP TABLE ${temp} AS\n${source}`);
+      // NULL is a key value like any other (as in the `unique` check's GROUP BY): a NULL key replaces the same
+      // NULL key. With `=` (dbt's delete+insert) NULL-keyed rows would pile up on every run.
       const match = keys.map((k) => `__old.${quoteIdent(k)} IS NOT DISTINCT FROM __new.${quoteIdent(k)}`).join(' AND ');
       await session.exec(`DELETE FROM ${relation} AS __old USING ${temp} AS __new WHERE ${match}`);
       rows = await session.exec(`INSERT INTO ${relation} BY NAME SELECT * FROM ${temp}`);
