@@ -207,3 +207,28 @@ test('an asset-studio.yml target names its dbt output with env DBT_TARGET; a Duc
   await createDelegatedRunner({ dbtExecutable: dbt })(nodes.get('stg_zones')!, { target: local, projectRoot: work, onEvent: () => undefined });
   assert.equal(fs.readFileSync(path.join(work, 'seen.txt'), 'utf8').trim(), `build --select stg_zones --target dev --project-dir ${TAXI} | /data/local.duckdb`);
 });
+
+test("the MotherDuck token comes from the run's env (the CLI's), not only process.env, else the run's saved token — and is never logged", async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-md3-'));
+  const dbt = standIn(work, 'fake-dbt', `echo "$MOTHERDUCK_TOKEN" > '${work}/token.txt'; echo "$@"; exit 2`);
+  const nodes = await dbtNodes(TAXI);
+  const varName = 'AS_TEST_CLI_ONLY_MD_TOKEN';
+  assert.equal(process.env[varName], undefined);
+  const cloud: TargetConfig = { name: 'cloud', type: 'motherduck', database: 'c', tokenEnv: varName, schema: 'main', threads: 1, env: {}, protected: true, from: 'project' };
+  const events: EngineEvent[] = [];
+  const seen = async (ctx: { env?: Record<string, string>; token?: string }, saved?: string) => {
+    await createDelegatedRunner({ dbtExecutable: dbt, ...(saved ? { motherDuckToken: saved } : {}) })(nodes.get('stg_zones')!, {
+      target: cloud,
+      projectRoot: work,
+      onEvent: (e) => events.push(e),
+      ...ctx,
+    });
+    return fs.readFileSync(path.join(work, 'token.txt'), 'utf8').trim();
+  };
+  assert.equal(await seen({ env: { [varName]: 'cli-env-token' } }, 'saved-token'), 'cli-env-token');
+  assert.equal(await seen({ env: {} }, 'saved-token'), 'saved-token');
+  assert.equal(await seen({ env: {}, token: 'run-token' }), 'run-token');
+  assert.equal(await seen({ env: {} }), process.env.MOTHERDUCK_TOKEN ?? '');
+  const logged = JSON.stringify(events);
+  for (const t of ['cli-env-token', 'saved-token', 'run-token']) assert.ok(!logged.includes(t), `${t} is never logged`);
+});

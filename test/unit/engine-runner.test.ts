@@ -272,3 +272,26 @@ test('changing an asset from view to table (and back) replaces the other kind', 
     cleanup();
   }
 });
+
+test("the run's env and saved token reach the Dagster/dbt runner (its token_env lookup), not only process.env", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const graph = testGraph(dir, [
+      { key: ['py'], source: 'dagster' as const, location: { file: join(dir, 'defs.py'), line: 1, column: 1 }, deps: [], checks: [], definitionHash: 'p', dagster: { file: join(dir, 'defs.py') } },
+    ]);
+    const seen: { env?: unknown; token?: string }[] = [];
+    const env = { AS_RUN_ONLY: 'yes' };
+    await runPlan(planMaterialization(graph, parseSelection('py')), graph, duckTarget(dir), {
+      projectRoot: dir,
+      env,
+      token: 'saved-token',
+      delegated: async (_node, ctx) => {
+        seen.push({ env: ctx.env, token: ctx.token });
+        return { status: 'success', checks: [] };
+      },
+    });
+    assert.deepEqual(seen, [{ env, token: 'saved-token' }]);
+  } finally {
+    cleanup();
+  }
+});

@@ -30,7 +30,16 @@ import { partitionOf, partitionRange } from './partitionRange';
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
   node: AssetNode,
-  ctx: { readonly target: TargetConfig; readonly projectRoot: string; readonly signal?: AbortSignal; readonly onEvent: (e: EngineEvent) => void },
+  ctx: {
+    readonly target: TargetConfig;
+    readonly projectRoot: string;
+    /** The run's environment (the CLI's), where a MotherDuck target's token_env is read; default process.env. */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+    /** The run's saved MotherDuck token (RunOptions.token): for the tool's environment only, never logged. */
+    readonly token?: string;
+    readonly signal?: AbortSignal;
+    readonly onEvent: (e: EngineEvent) => void;
+  },
 ) => Promise<{ readonly status: 'success' | 'failed'; readonly rows?: number | null; readonly error?: string; readonly checks: readonly CheckResult[] }>;
 
 export interface PartitionChoice {
@@ -457,6 +466,8 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
     const r = await ctx.opts.delegated!(node, {
       target: ctx.target,
       projectRoot: ctx.opts.projectRoot,
+      ...(ctx.opts.env ? { env: ctx.opts.env } : {}),
+      ...(ctx.opts.token ? { token: ctx.opts.token } : {}),
       signal: ctx.opts.signal,
       onEvent: ctx.emit,
     });

@@ -3,6 +3,7 @@ import { keyToString } from '../../assetKey';
 import type { AssetNode } from '../../graph/assetGraph';
 import type { CheckResult } from '../checkQueries';
 import type { DelegatedRunner } from '../planRunner';
+import { motherDuckTokenFor } from '../../project/motherDuckToken';
 import { dagsterStepKey, parseDagsterEventOutput } from './dagsterEventOutput';
 import { readDbtRunResults } from './dbtRunResults';
 import type { DbtRunResultsSummary } from './dbtRunResults';
@@ -28,16 +29,21 @@ export interface DelegatedRunnerOptions {
   readonly token?: string;
 }
 
-/** The target's env, plus MOTHERDUCK_TOKEN for a MotherDuck target: from its token_env, else the stored token. */
-function toolEnv(target: Parameters<DelegatedRunner>[1]['target'], opts: DelegatedRunnerOptions): Record<string, string> {
+/**
+ * The target's env, plus MOTHERDUCK_TOKEN for a MotherDuck target: found as the
+ * engine finds it (motherDuckTokenFor: token_env in the run's env, else the saved
+ * token — the runner's own, else the run's). The target's own env is looked in
+ * too, as the tool receives it.
+ */
+function toolEnv(ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Record<string, string> {
+  const target = ctx.target;
   const env: Record<string, string> = { ...target.env };
   // A Dagster resource configured with EnvVar("DUCKDB_PATH") writes where the target says.
   if (target.type === 'duckdb' && target.path && !env.DUCKDB_PATH) env.DUCKDB_PATH = target.path;
   if (target.type === 'motherduck') {
+    const choice = motherDuckTokenFor(target, { env: { ...(ctx.env ?? process.env), ...target.env }, saved: opts.motherDuckToken ?? opts.token ?? ctx.token });
     // DuckDB reads MOTHERDUCK_TOKEN: a token kept under another name (token_env) is passed on under that one.
-    const name = target.tokenEnv ?? 'MOTHERDUCK_TOKEN';
-    const value = env[name] || process.env[name] || opts.motherDuckToken || opts.token;
-    if (value) env.MOTHERDUCK_TOKEN = value;
+    if (choice.token) env.MOTHERDUCK_TOKEN = choice.token;
   }
   return env;
 }
@@ -76,7 +82,7 @@ async function runDagsterAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>
     keys: [node.id],
     ...(info?.module ? { module: info.module } : { file: info?.file ?? node.definition.location.file }),
     cwd: ctx.projectRoot,
-    targetEnv: toolEnv(ctx.target, opts),
+    targetEnv: toolEnv(ctx, opts),
     ...(opts.dagsterHome ? { dagsterHome: opts.dagsterHome } : {}),
   });
   const outcome = await run(cmd, node.id, ctx);
@@ -146,7 +152,7 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
     projectDir: info.projectDir,
     // The profiles.yml output to build into: the target's DBT_TARGET (asset-studio.yml targets), else its name.
     target: ctx.target.env.DBT_TARGET ?? ctx.target.name,
-    targetEnv: toolEnv(ctx.target, opts),
+    targetEnv: toolEnv(ctx, opts),
   });
   const outcome = await run(cmd, node.id, ctx);
   const early = notRun(outcome);
