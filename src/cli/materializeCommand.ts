@@ -53,7 +53,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       onEvent: json
         ? undefined
         : (e) => {
-            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result, root) + '\n');
+            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
           },
     });
     const { result } = outcome;
@@ -82,8 +82,12 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
 
 const MARK = { success: '✓', failed: '✗', skipped: '–' } as const;
 
-/** One line per asset: status, rows, duration, checks; then the error and failing checks indented, located relative to root. */
-export function humanLine(r: AssetRunResult, root: string): string {
+/**
+ * One line per asset: status, rows, duration, checks; then the error and failing
+ * checks indented, located relative to root. The error is left out where it only
+ * sums up the failing checks listed above it.
+ */
+export function humanLine(r: AssetRunResult, root: string, checksOnly = false): string {
   const parts = [`${MARK[r.status]} ${r.key}`, r.status];
   if (r.rows !== null) parts.push(`${r.rows.toLocaleString('en-US')} rows`);
   if (r.status !== 'skipped') parts.push(formatDuration(r.durationMs));
@@ -97,8 +101,15 @@ export function humanLine(r: AssetRunResult, root: string): string {
     const where = c.location ? ` (${relative(root, c.location.file)}:${c.location.line})` : '';
     line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
   }
-  // Failing checks are listed above: their summary in the error is not repeated.
-  if (r.error?.startsWith('blocked by')) line += '\n    rolled back: the previous data is unchanged';
-  else if (r.error && !r.error.startsWith('failing check')) line += `\n    ${r.error.split('\n').join('\n    ')}`;
+  // A checks-only run fails on its failing error-level checks alone (any other failure leaves it no check results).
+  const onlyChecksFailed = checksOnly && r.checks.some((c) => !c.passed && c.severity === 'error');
+  if (r.blockedBy) {
+    const partition = r.partitions?.filter((p) => p.status === 'failed').at(-1);
+    line += partition
+      ? `\n    rolled back partition ${partition.start}: its previous data is unchanged, the partitions before it are kept`
+      : '\n    rolled back: the previous data is unchanged';
+  } else if (r.error && !onlyChecksFailed) {
+    line += `\n    ${r.error.split('\n').join('\n    ')}`;
+  }
   return line;
 }

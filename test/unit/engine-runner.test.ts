@@ -85,6 +85,8 @@ test('a failing blocking check rolls back, keeps the previous table and skips do
     const second = await runPlan(planMaterialization(bad, parseSelection('*')), bad, target, { projectRoot: dir });
     assert.equal(second.runs[0]!.status, 'failed');
     assert.match(second.runs[0]!.error!, /ids_not_null/);
+    // The blocking check that failed is named: the warn check that failed too is not.
+    assert.deepEqual(second.runs[0]!.blockedBy, ['ids_not_null']);
     assert.equal(second.runs[0]!.checks[0]!.failingRows, 1);
     assert.deepEqual(second.runs[0]!.checks[0]!.samples, [{ id: null }]);
     assert.equal(second.runs[1]!.status, 'skipped');
@@ -101,6 +103,7 @@ test('a failing blocking check rolls back, keeps the previous table and skips do
     ]);
     const third = await runPlan(planMaterialization(warnOnly, parseSelection('src')), warnOnly, target, { projectRoot: dir });
     assert.equal(third.runs[0]!.status, 'success');
+    assert.equal(third.runs[0]!.blockedBy, undefined);
     assert.equal(third.runs[0]!.checks[0]!.passed, false);
     assert.equal(third.runs[0]!.checks[0]!.failingRows, 3);
     const now = await queryFile(target.path!, 'select count(*) as n from main.src');

@@ -22,6 +22,12 @@ export interface AssetRunResult {
   readonly error?: string;
   /** Where the error belongs (the asset's SQL), when known. */
   readonly location?: SourceLocation;
+  /**
+   * Names of the blocking error-level checks that failed a build: it was rolled
+   * back (for partitions: the last partition in `partitions`), the previous data
+   * is unchanged, and `error` only sums these checks up. Never set by a checks-only run.
+   */
+  readonly blockedBy?: readonly string[];
   readonly checks: readonly CheckResult[];
   readonly partitions?: readonly PartitionRunResult[];
 }

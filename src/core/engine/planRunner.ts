@@ -438,7 +438,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       await session.rollback();
       const error = `blocked by ${failedChecksText(blocking)}; rolled back, the previous data is unchanged`;
       ctx.emit({ type: 'log', level: 'error', asset: id, message: error });
-      return { key: id, status: 'failed', rows, durationMs: elapsed(), error, checks };
+      return { key: id, status: 'failed', rows, durationMs: elapsed(), error, blockedBy: blocking.map((c) => c.name), checks };
     }
     await session.commit();
     return { key: id, status: 'success', rows, durationMs: elapsed(), checks };
@@ -620,7 +620,7 @@ async function runPartitions(
         await session.rollback();
         const error = `partition ${slice.start} blocked by ${failedChecksText(blocking)}; rolled back`;
         results.push({ start: slice.start, status: 'failed', rows, error });
-        return { key: node.id, status: 'failed', rows: total, durationMs: elapsed(), error, checks: lastChecks, partitions: results };
+        return { key: node.id, status: 'failed', rows: total, durationMs: elapsed(), error, blockedBy: blocking.map((c) => c.name), checks: lastChecks, partitions: results };
       }
       await session.exec(savePartitionSql(node.id, slice.start, rows, hash, ctx.runId));
       await session.commit();
