@@ -194,3 +194,29 @@ test('incremental unique_key with NULLs: NULL is a key value like any other (IS 
     cleanup();
   }
 });
+
+test('a backfill asks whether the table exists once per asset, not once per partition', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'daily', sql: 'select {{ partition_start }} as day, 1 as v', partition: { by: 'day', column: 'day', start: '2024-01-01' } }),
+    ]);
+    const plan = planMaterialization(graph, parseSelection('daily'));
+    const existsQueries = async (partitions: { from: string; to: string }) => {
+      const events: EngineEvent[] = [];
+      const r = await runPlan(plan, graph, target, { projectRoot: dir, partitions, onEvent: (e) => events.push(e) });
+      assert.equal(r.runs[0]!.status, 'success', r.runs[0]!.error);
+      return { ran: r.runs[0]!.partitions!.length, asked: events.filter((e) => e.type === 'statement' && e.sql.includes('duckdb_tables()')).length };
+    };
+    // Created by the first partition, appended to by the next ones.
+    assert.deepEqual(await existsQueries({ from: '2024-01-01', to: '2024-01-04' }), { ran: 4, asked: 1 });
+    assert.deepEqual(await existsQueries({ from: '2024-01-01', to: '2024-01-07' }), { ran: 3, asked: 1 });
+    // Everything done already: nothing to run, nothing asked.
+    assert.deepEqual(await existsQueries({ from: '2024-01-01', to: '2024-01-07' }), { ran: 0, asked: 0 });
+    const rows = await queryFile(target.path!, 'select count(*) as n, count(distinct day) as d from daily');
+    assert.deepEqual(rows, [{ n: '7', d: '7' }]);
+  } finally {
+    cleanup();
+  }
+});

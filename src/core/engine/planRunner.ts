@@ -589,6 +589,8 @@ async function runPartitions(
   const results: PartitionRunResult[] = [];
   let total = 0;
   let lastChecks: CheckResult[] = [];
+  // Asked once, at the first partition to run: after that partition commits, the table is there.
+  let exists: boolean | undefined;
   for (const slice of slices) {
     if (done.has(slice.start)) continue;
     const bound: TemplateValues = {
@@ -599,7 +601,8 @@ async function runPartitions(
     try {
       session.begin();
       let rows: number;
-      if (!(await tableExists(session, body, schema))) {
+      exists ??= await tableExists(session, body, schema);
+      if (!exists) {
         rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, bound)}`);
       } else {
         const col = quoteIdent(spec.column);
@@ -624,6 +627,7 @@ async function runPartitions(
       }
       await session.exec(savePartitionSql(node.id, slice.start, rows, hash, ctx.runId));
       await session.commit();
+      exists = true;
       total += rows;
       results.push({ start: slice.start, status: 'success', rows });
     } catch (err) {
