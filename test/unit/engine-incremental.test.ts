@@ -220,3 +220,33 @@ test('a backfill asks whether the table exists once per asset, not once per part
     cleanup();
   }
 });
+
+test('a partition blocked by a failing check logs it as a blocked non-partitioned run does', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const check = { name: 'v_not_null', type: 'not_null' as const, config: { column: 'v' } };
+    const sql = "select {{ partition_start }} as day, case when {{ partition_start }} = DATE '2024-01-02' then null else 1 end as v";
+    const errorLogs = async (partitioned: boolean) => {
+      const graph = testGraph(dir, [
+        sqlAsset({ name: partitioned ? 'daily' : 'whole', sql: partitioned ? sql : 'select 1 as day, null as v', checks: [check], ...(partitioned ? { partition: { by: 'day' as const, column: 'day', start: '2024-01-01' } } : {}) }),
+      ]);
+      const events: EngineEvent[] = [];
+      const r = await runPlan(planMaterialization(graph, parseSelection('*')), graph, target, {
+        projectRoot: dir,
+        partitions: { from: '2024-01-01', to: '2024-01-03' },
+        onEvent: (e) => events.push(e),
+      });
+      assert.equal(r.runs[0]!.status, 'failed');
+      const logs = events.filter((e) => e.type === 'log' && e.level === 'error');
+      return { logs, error: r.runs[0]!.error! };
+    };
+    const whole = await errorLogs(false);
+    assert.deepEqual(whole.logs, [{ type: 'log', level: 'error', asset: 'whole', message: whole.error }]);
+    const daily = await errorLogs(true);
+    assert.deepEqual(daily.logs, [{ type: 'log', level: 'error', asset: 'daily', message: daily.error }]);
+    assert.match(daily.error, /^partition 2024-01-02 blocked by failing check v_not_null \(1 failing row\); rolled back$/);
+  } finally {
+    cleanup();
+  }
+});

@@ -622,6 +622,7 @@ async function runPartitions(
       if (blocking.length > 0) {
         await session.rollback();
         const error = `partition ${slice.start} blocked by ${failedChecksText(blocking)}; rolled back`;
+        ctx.emit({ type: 'log', level: 'error', asset: node.id, message: error });
         results.push({ start: slice.start, status: 'failed', rows, error });
         return { key: node.id, status: 'failed', rows: total, durationMs: elapsed(), error, blockedBy: blocking.map((c) => c.name), checks: lastChecks, partitions: results };
       }
