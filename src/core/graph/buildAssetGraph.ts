@@ -227,7 +227,7 @@ export interface GraphIndexes {
 
 /** The graph built by buildAssetGraph: AssetGraph plus what only it knows. */
 export class ResolvedAssetGraph implements AssetGraph {
-  private readonly byFile: Map<string, AssetNode[]>;
+  private readonly byFile: ReadonlyMap<string, readonly AssetNode[]>;
 
   constructor(
     readonly root: string,
@@ -236,18 +236,19 @@ export class ResolvedAssetGraph implements AssetGraph {
     readonly problems: readonly Problem[],
     readonly unseen: readonly string[],
     readonly indexes: GraphIndexes,
-    byFile?: Map<string, AssetNode[]>,
+    byFile?: ReadonlyMap<string, readonly AssetNode[]>,
   ) {
     if (byFile) this.byFile = byFile;
     else {
-      this.byFile = new Map();
+      const made = new Map<string, AssetNode[]>();
       for (const n of nodes.values()) {
         if (n.definition.source === 'external') continue;
-        const list = this.byFile.get(n.definition.location.file) ?? [];
+        const list = made.get(n.definition.location.file) ?? [];
         list.push(n);
-        this.byFile.set(n.definition.location.file, list);
+        made.set(n.definition.location.file, list);
       }
-      for (const list of this.byFile.values()) sortByLine(list);
+      for (const list of made.values()) sortByLine(list);
+      this.byFile = made;
     }
   }
 

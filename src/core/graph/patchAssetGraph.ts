@@ -5,6 +5,7 @@ import { keyToString } from '../assetKey';
 import type { Problem, SourceLocation } from '../problem';
 import type { AssetEdge, AssetNode } from './assetGraph';
 import { ResolvedAssetGraph, cmp, sortByLine } from './buildAssetGraph';
+import { OverlayMap } from './overlayMap';
 
 export interface FileChange {
   readonly before: FileDiscovery;
@@ -58,7 +59,8 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
   problems.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code));
 
   // Checks: a node's own checks and the detached ones written in a changed file are replaced.
-  const nodes = new Map(old.nodes);
+  // Only the replaced nodes are kept here; the new graph sees them over the old maps (OverlayMap).
+  const nodes = new Map<string, AssetNode>();
   // The node a detached check was attached to: found by its key, else by searching every node.
   let allChecks: Map<CheckDefinition, string> | undefined;
   const targetOf = (asset: AssetKey, check: CheckDefinition): string | undefined => {
@@ -110,23 +112,46 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
   // first Map lookup costs it an identity hash — 16,800 of them on every save otherwise).
   const edges: AssetEdge[] = old.edges.slice();
   if (refs.size > 0) {
-    const ends = new Set<string>();
-    for (const f of changedFiles) for (const n of old.nodesByFile.get(f) ?? []) ends.add(n.id);
-    for (let i = 0; i < edges.length; i++) {
-      const e = edges[i]!;
-      if (!e.ref || !(ends.has(e.to) || ends.has(e.from))) continue;
-      const moved = refs.get(e.ref);
-      if (moved) edges[i] = { ...e, ref: moved };
+    const at = edgePositions(old);
+    for (const f of changedFiles) {
+      for (const n of old.nodesByFile.get(f) ?? []) {
+        for (const i of at.get(n.id) ?? []) {
+          const e = edges[i]!;
+          const moved = e.ref && refs.get(e.ref);
+          if (moved) edges[i] = { ...e, ref: moved };
+        }
+      }
     }
   }
 
-  const byFile = new Map(old.nodesByFile as Map<string, AssetNode[]>);
+  const byFile = new Map<string, readonly AssetNode[]>();
   for (const f of changedFiles) {
-    const list = (old.nodesByFile.get(f) ?? []).map((n) => nodes.get(n.id)!);
+    const list = (old.nodesByFile.get(f) ?? []).map((n) => nodes.get(n.id) ?? old.nodes.get(n.id)!);
     sortByLine(list);
     if (list.length > 0) byFile.set(f, list);
   }
-  return new ResolvedAssetGraph(old.root, nodes, edges, problems, old.unseen, old.indexes, byFile);
+  return new ResolvedAssetGraph(old.root, OverlayMap.of(old.nodes, nodes), edges, problems, old.unseen, old.indexes, OverlayMap.of(old.nodesByFile, byFile));
+}
+
+// Patched graphs keep the edge order of the graph they came from, so they share its indexes and
+// these positions.
+const positions = new WeakMap<object, Map<string, number[]>>();
+
+/** Per node, the positions in `edges` of the edges that start or end there. */
+function edgePositions(g: ResolvedAssetGraph): Map<string, number[]> {
+  let at = positions.get(g.indexes);
+  if (!at) {
+    at = new Map();
+    g.edges.forEach((e, i) => {
+      for (const id of e.from === e.to ? [e.to] : [e.from, e.to]) {
+        const list = at!.get(id);
+        if (list) list.push(i);
+        else at!.set(id, [i]);
+      }
+    });
+    positions.set(g.indexes, at);
+  }
+  return at;
 }
 
 /** External sources the changed files' assets read (only those can be placed in a changed file). */
