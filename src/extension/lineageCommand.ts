@@ -35,6 +35,15 @@ export class LineageCommand implements vscode.Disposable {
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };
+    // A panel open when the window reloads comes back (activation event onWebviewPanel:assetStudio.lineage).
+    this.store.add(
+      vscode.window.registerWebviewPanelSerializer(LineagePanel.viewType, {
+        deserializeWebviewPanel: async (panel) => {
+          await this.graphs.ready;
+          LineagePanel.revive(context, this.deps, panel);
+        },
+      }),
+    );
     this.store.add(
       vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: AssetArgument) => {
         await this.graphs.ready;

@@ -84,3 +84,13 @@ test('materialize from the panel and the node turns fresh', { timeout: 420_000 }
   }, 300_000);
   await editor.screenshot('lineage-after-materialize');
 });
+
+test('an open panel comes back after the window reloads, with the graph drawn', { timeout: 300_000 }, async () => {
+  await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
+  await editor.runCommand('Developer: Reload Window');
+  await editor.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
+  await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().click({ timeout: 120_000 });
+  // Drawn again by the restored panel, not left as an empty tab.
+  await editor.webview().locator('g.node[data-key="raw/zones"]').waitFor({ timeout: 120_000 });
+  await editor.screenshot('lineage-after-reload');
+});

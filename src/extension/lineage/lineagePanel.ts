@@ -29,6 +29,14 @@ export const materializeCommands: Readonly<Record<MaterializeMode, string>> = {
   downstream: 'assetStudio.materializeWithDownstream',
 };
 
+function webviewRoot(context: vscode.ExtensionContext): vscode.Uri {
+  return vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [webviewRoot(context), vscode.Uri.joinPath(context.extensionUri, 'media')] };
+}
+
 /** One lineage panel per window; `show` reveals it, focused on a key when given. */
 export class LineagePanel implements vscode.Disposable {
   static readonly viewType = 'assetStudio.lineage';
@@ -48,20 +56,29 @@ export class LineagePanel implements vscode.Disposable {
       if (focusKey) existing.focus(focusKey);
       return existing;
     }
-    const webviewRoot = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     const panel = vscode.window.createWebviewPanel(
       LineagePanel.viewType,
       'Asset Lineage',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       {
-        enableScripts: true,
+        ...webviewOptions(context),
         // Laying out thousands of nodes again each time the tab is shown would be slow; the webview also keeps its view state.
         retainContextWhenHidden: true,
-        localResourceRoots: [webviewRoot, vscode.Uri.joinPath(context.extensionUri, 'media')],
       },
     );
+    return LineagePanel.adopt(context, deps, panel, focusKey);
+  }
+
+  /** Takes over a panel VS Code restored after a window reload (the webview keeps its own view state). */
+  static revive(context: vscode.ExtensionContext, deps: LineagePanelDeps, panel: vscode.WebviewPanel): LineagePanel {
+    LineagePanel.current?.panel.dispose();
+    panel.webview.options = webviewOptions(context);
+    return LineagePanel.adopt(context, deps, panel, undefined);
+  }
+
+  private static adopt(context: vscode.ExtensionContext, deps: LineagePanelDeps, panel: vscode.WebviewPanel, focusKey: string | undefined): LineagePanel {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'asset-studio.svg');
-    const created = new LineagePanel(panel, webviewRoot, deps, focusKey);
+    const created = new LineagePanel(panel, webviewRoot(context), deps, focusKey);
     LineagePanel.current = created;
     context.subscriptions.push(created);
     return created;
