@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
+import { materializeSelection } from '../../src/core/engine/materializeWorkspace';
 import type { EngineEvent } from '../../src/core/engine/engineEvents';
 import { duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
 
@@ -253,8 +254,8 @@ test('a SQL error is located at its line in the asset file', async () => {
     const r = await runPlan(planMaterialization(graph, parseSelection('bad')), graph, duckTarget(dir), { projectRoot: dir });
     assert.equal(r.runs[0]!.status, 'failed');
     assert.match(r.runs[0]!.error!, /missing_col/);
-    // sqlLine 10 is the SQL's first (empty) line; missing_col is two lines further.
-    assert.deepEqual(r.runs[0]!.location, { file: '/tmp/fixture.sql', line: 12, column: 1 });
+    // sqlLine 10 is the SQL's first non-blank line (the leading newline is the header's line); missing_col is one line further.
+    assert.deepEqual(r.runs[0]!.location, { file: '/tmp/fixture.sql', line: 11, column: 1 });
   } finally {
     cleanup();
   }
@@ -294,6 +295,24 @@ test("the run's env and saved token reach the Dagster/dbt runner (its token_env 
       },
     });
     assert.deepEqual(seen, [{ env, token: 'saved-token' }]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a SQL error in a real asset file is located at its own line, counted as discovery counts (the SQL after the header line)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'bad.sql');
+    // Lines 1-5 are the header; the SQL starts on line 6, missing_col is on line 8.
+    writeFileSync(file, '/* @asset\nname: bad\nchecks:\n  - not_null: [a]\n*/\nselect 1 as a,\n  2 as b,\n  missing_col\nfrom range(3)\n');
+    const built = await materializeSelection(dir, ['bad'], { env: {} });
+    assert.match(built.result.runs[0]!.error!, /missing_col/);
+    assert.deepEqual(built.result.runs[0]!.location, { file, line: 8, column: 1 });
+    // Without checks it is one autocommit statement: the same line.
+    writeFileSync(file, '/* @asset\nname: bad\n*/\n\nselect 1 as a,\n  missing_col\nfrom range(3)\n');
+    const plain = await materializeSelection(dir, ['bad'], { env: {} });
+    assert.deepEqual(plain.result.runs[0]!.location, { file, line: 6, column: 1 });
   } finally {
     cleanup();
   }

@@ -480,19 +480,21 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
 
 /**
  * The file line of DuckDB's `LINE n` (counted over the whole text sent) when it
- * falls inside the asset's own SQL; else the SQL's first line. Templates never
- * add lines, so the rendered SQL has the file's line breaks.
+ * falls inside the asset's own SQL; else the SQL's first line. `sqlLine` is the
+ * line of the SQL's first non-blank line (discovery skips the blank rest of the
+ * header's line). Templates never add lines, so the rendered SQL has the file's
+ * line breaks.
  */
 export function errorLine(message: string, sent: string, body: SqlAssetBody, templates: TemplateValues): number {
   const m = /\bLINE (\d+):/.exec(message);
   if (!m) return body.sqlLine;
   const lines = renderTemplate(body.sql, templates).split('\n');
-  const k = lines.findIndex((l) => l.trim() !== '');
-  const at = k < 0 ? -1 : sent.indexOf(lines[k]!);
+  const first = lines.find((l) => l.trim() !== '');
+  const at = first === undefined ? -1 : sent.indexOf(first);
   if (at < 0) return body.sqlLine;
-  // Lines of the sent text before the asset's SQL begins.
-  const before = sent.slice(0, at).split('\n').length - 1 - k;
-  const within = Number(m[1]) - 1 - before;
+  // 0-based line of the sent text where the SQL's first non-blank line is.
+  const start = sent.slice(0, at).split('\n').length - 1;
+  const within = Number(m[1]) - 1 - start;
   return within >= 0 ? body.sqlLine + within : body.sqlLine;
 }
 
