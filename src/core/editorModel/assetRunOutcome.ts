@@ -42,6 +42,8 @@ export interface AssetStateView {
   /** Epoch ms of the last finished run (success or failure). */
   readonly finishedAt?: number;
   readonly error?: string;
+  /** 1-based line of a failed run's error in the asset's file, when the engine could map it. */
+  readonly errorLine?: number;
   /** Why a 'stale' asset is stale, as the engine found it. */
   readonly staleReason?: string;
   /** The latest result of each check, by check name. */

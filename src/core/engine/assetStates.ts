@@ -48,13 +48,18 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
     const conn = await db.connect();
     try {
       const has = await conn.runAndReadAll(
-        `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name IN ('runs', 'check_results')`,
+        `SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name IN ('runs', 'check_results')) AS n, ` +
+          `(SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name = 'runs' AND column_name = 'error_line') AS lines`,
       );
-      if (Number(has.getRowObjectsJson()[0]?.['n'] ?? 0) === 2) {
+      const found = has.getRowObjectsJson()[0];
+      if (Number(found?.['n'] ?? 0) === 2) {
         const t = quoteLiteral(target.name);
         const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+        // A file written before error_line existed has no such column until its next run (read-only here: no migration).
+        // arg_max_null: the latest run's line even when it has none (arg_max would skip to an older one).
+        const errorLine = Number(found?.['lines'] ?? 0) > 0 ? 'arg_max_null(error_line, finished_at)' : 'NULL';
         runs = await read(
-          `SELECT key, arg_max(status, finished_at) AS status, arg_max(error, finished_at) AS error, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
+          `SELECT key, arg_max(status, finished_at) AS status, arg_max(error, finished_at) AS error, ${errorLine} AS error_line, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
             `FROM ${STATE_SCHEMA}.runs WHERE target = ${t} AND status <> 'skipped' GROUP BY key`,
         );
         successes = await read(
@@ -118,7 +123,12 @@ function computeStates(graph: AssetGraph, runs: Row[], successes: Row[], checkRo
       continue;
     }
     if (lastRun['status'] === 'failed') {
-      out.set(id, { ...base, status: 'failed', ...(lastRun['error'] ? { error: String(lastRun['error']) } : {}) });
+      out.set(id, {
+        ...base,
+        status: 'failed',
+        ...(lastRun['error'] ? { error: String(lastRun['error']) } : {}),
+        ...(lastRun['error_line'] !== null && lastRun['error_line'] !== undefined ? { errorLine: Number(lastRun['error_line']) } : {}),
+      });
       continue;
     }
     if (!success) {

@@ -166,6 +166,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
           finishedAt,
           definitionHash: planned.node.definition.definitionHash,
           error: r.error ?? null,
+          errorLine: r.location?.line ?? null,
           target: target.name,
           checks: r.checks,
         });

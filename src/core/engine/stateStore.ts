@@ -7,7 +7,9 @@ export const STATE_SCHEMA = '_asset_studio';
 
 export const STATE_DDL = [
   `CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`,
-  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.runs (run_id VARCHAR, key VARCHAR, status VARCHAR, rows BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP, definition_hash VARCHAR, error VARCHAR, target VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.runs (run_id VARCHAR, key VARCHAR, status VARCHAR, rows BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP, definition_hash VARCHAR, error VARCHAR, target VARCHAR, error_line INTEGER)`,
+  // Files written before error_line existed get it here; every INSERT names its columns, so the order never matters.
+  `ALTER TABLE ${STATE_SCHEMA}.runs ADD COLUMN IF NOT EXISTS error_line INTEGER`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.check_results (run_id VARCHAR, key VARCHAR, name VARCHAR, passed BOOLEAN, severity VARCHAR, failing_rows BIGINT, samples VARCHAR, duration_ms DOUBLE, error VARCHAR, finished_at TIMESTAMP, target VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.watermarks (key VARCHAR PRIMARY KEY, value VARCHAR, value_type VARCHAR, updated_at TIMESTAMP, run_id VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.partitions (key VARCHAR, partition_start VARCHAR, status VARCHAR, rows BIGINT, definition_hash VARCHAR, run_id VARCHAR, finished_at TIMESTAMP, PRIMARY KEY (key, partition_start))`,
@@ -22,6 +24,8 @@ export interface RunRecord {
   readonly finishedAt: Date;
   readonly definitionHash: string;
   readonly error: string | null;
+  /** 1-based line of the error in the asset's file, when the run could map it. */
+  readonly errorLine?: number | null;
   readonly target: string;
   readonly checks: readonly CheckResult[];
 }
@@ -36,18 +40,24 @@ export function recordRunsSql(records: readonly RunRecord[], checksOnly = false)
   const runs = records
     .map(
       (r) =>
-        `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)})`,
+        `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)}, ${quoteLiteral(r.errorLine ?? null)})`,
     )
     .join(',\n');
   // A check-only run built nothing: it must not count as a materialization.
-  const statements = checksOnly ? [] : [`INSERT INTO ${STATE_SCHEMA}.runs VALUES ${runs}`];
+  const statements = checksOnly
+    ? []
+    : [`INSERT INTO ${STATE_SCHEMA}.runs (run_id, key, status, rows, started_at, finished_at, definition_hash, error, target, error_line) VALUES ${runs}`];
   const checks = records.flatMap((r) =>
     r.checks.map(
       (c) =>
         `(${quoteLiteral(r.runId)}, ${quoteLiteral(r.key)}, ${quoteLiteral(c.name)}, ${quoteLiteral(c.passed)}, ${quoteLiteral(c.severity)}, ${quoteLiteral(c.failingRows)}, ${quoteLiteral(JSON.stringify(c.samples))}, ${quoteLiteral(c.durationMs)}, ${quoteLiteral(c.error ?? null)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.target)})`,
     ),
   );
-  if (checks.length > 0) statements.push(`INSERT INTO ${STATE_SCHEMA}.check_results VALUES ${checks.join(',\n')}`);
+  if (checks.length > 0) {
+    statements.push(
+      `INSERT INTO ${STATE_SCHEMA}.check_results (run_id, key, name, passed, severity, failing_rows, samples, duration_ms, error, finished_at, target) VALUES ${checks.join(',\n')}`,
+    );
+  }
   return statements.length > 0 ? statements.join(';\n') : undefined;
 }
 
@@ -73,7 +83,7 @@ export function watermarkLiteral(mark: StoredWatermark | undefined): string {
 
 export function saveWatermarkSql(key: string, quotedRelation: string, quotedColumn: string, runId: string): string {
   return (
-    `INSERT OR REPLACE INTO ${STATE_SCHEMA}.watermarks SELECT ${quoteLiteral(key)}, CAST(max(${quotedColumn}) AS VARCHAR), ` +
+    `INSERT OR REPLACE INTO ${STATE_SCHEMA}.watermarks (key, value, value_type, updated_at, run_id) SELECT ${quoteLiteral(key)}, CAST(max(${quotedColumn}) AS VARCHAR), ` +
     `typeof(max(${quotedColumn})), CAST(now() AS TIMESTAMP), ${quoteLiteral(runId)} FROM ${quotedRelation} HAVING max(${quotedColumn}) IS NOT NULL`
   );
 }
@@ -86,5 +96,5 @@ export async function donePartitions(conn: DuckDBConnection, key: string, defini
 }
 
 export function savePartitionSql(key: string, partitionStart: string, rows: number, definitionHash: string, runId: string): string {
-  return `INSERT OR REPLACE INTO ${STATE_SCHEMA}.partitions VALUES (${[key, partitionStart, 'success'].map(quoteLiteral).join(', ')}, ${quoteLiteral(rows)}, ${quoteLiteral(definitionHash)}, ${quoteLiteral(runId)}, CAST(now() AS TIMESTAMP))`;
+  return `INSERT OR REPLACE INTO ${STATE_SCHEMA}.partitions (key, partition_start, status, rows, definition_hash, run_id, finished_at) VALUES (${[key, partitionStart, 'success'].map(quoteLiteral).join(', ')}, ${quoteLiteral(rows)}, ${quoteLiteral(definitionHash)}, ${quoteLiteral(runId)}, CAST(now() AS TIMESTAMP))`;
 }
