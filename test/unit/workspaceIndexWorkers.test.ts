@@ -73,3 +73,50 @@ test('a workspace discovered with and without workers gives the same graph and d
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a pool split by kind reads mixed SQL and Python tasks as the main thread does, with one worker or two', async () => {
+  const { root, sql, py } = workspace();
+  const context = { root, assetRoots: [join(root, 'gen')] };
+  const reader = (await loadPythonWorkspaceReader()).reader!;
+  const chunks = <T>(list: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(list.length / n) }, (_, i) => list.slice(i * n, (i + 1) * n));
+  try {
+    for (const size of [1, 2]) {
+      const pool = DiscoveryPool.open(size)!;
+      try {
+        const reads = await Promise.all([
+          ...chunks(py, 7).map((c) => pool.readPython(c)),
+          ...chunks(sql, 20).map((c) => pool.readSql(c, context)),
+        ]);
+        assert.deepEqual(reads.flat(), [...py.map((f) => readPythonSourceFile(reader, f)), ...sql.map((f) => readSqlSourceFile(f, context))]);
+      } finally {
+        await pool.close();
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('when the workers of one kind die, every task still settles (the other kind takes over, then the callers)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-workers-'));
+  try {
+    // A worker that answers SQL tasks with nothing and dies on a Python task.
+    const script = join(dir, 'worker.js');
+    writeFileSync(
+      script,
+      `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (t) => { if (t.kind === 'python') process.exit(3); parentPort.postMessage({ id: t.id, reads: [] }); });`,
+    );
+    const pool = DiscoveryPool.open(2, script)!;
+    const tasks = [
+      ...Array.from({ length: 6 }, () => pool.readPython(['a.py'])),
+      ...Array.from({ length: 6 }, () => pool.readSql(['a.sql'], { root: dir })),
+    ];
+    const settled = await Promise.allSettled(tasks);
+    await pool.close();
+    assert.ok(settled.slice(0, 6).every((s) => s.status === 'rejected'), 'the Python tasks fail over to the caller');
+    assert.ok(settled.slice(6).some((s) => s.status === 'fulfilled'), 'the SQL worker answered before it took a Python task');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -17,14 +17,26 @@ export type DiscoveryTaskReply =
 /** The bundled worker's file name, next to dist/extension.js and dist/cli.js. */
 export const DISCOVERY_WORKER_FILE = 'discovery-worker.js';
 
+/** What a worker reads: SQL headers or Python. */
+export type DiscoveryKind = DiscoveryTask['kind'];
+
+/** A kind waits this many tasks before an idle worker of the other kind takes one (and warms up for it). */
+const STEAL_ABOVE = 4;
+
 /**
  * A few worker threads that read and parse files for a cold start (§9), then are closed.
  * A task whose worker fails is rejected: the caller reads that chunk itself.
+ *
+ * Each worker is started for one kind of file (half of them for each; one worker reads both):
+ * a worker that reads both warms up both the YAML and the Python grammar code paths (JIT,
+ * WebAssembly tiers), which cost as much as reading a thousand files.
  */
 export class DiscoveryPool {
   private readonly idle: Worker[] = [];
-  private readonly waiting: { task: DiscoveryTask; done: Callbacks }[] = [];
-  private readonly busy = new Map<Worker, { task: DiscoveryTask; done: Callbacks }>();
+  private readonly waiting: Job[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  /** The kind each live worker was started for (undefined: every kind). */
+  private readonly kinds = new Map<Worker, DiscoveryKind | undefined>();
   private nextId = 1;
   private closed = false;
 
@@ -68,17 +80,39 @@ export class DiscoveryPool {
   }
 
   private pump(): void {
-    while (this.waiting.length > 0) {
-      let worker = this.idle.pop();
-      if (!worker && this.spawned < this.size) worker = this.start();
-      if (!worker) return;
-      const job = this.waiting.shift()!;
+    for (let i = 0; i < this.waiting.length; ) {
+      const job = this.waiting[i]!;
+      const worker = this.workerFor(job.task.kind);
+      if (!worker) {
+        if (this.closed) return;
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
       this.busy.set(worker, job);
       worker.postMessage(job.task);
     }
   }
 
-  private start(): Worker | undefined {
+  /** An idle worker for this kind, a new one, or one of the other kind when this kind waits long. */
+  private workerFor(kind: DiscoveryKind): Worker | undefined {
+    const own = this.idle.findIndex((w) => this.kinds.get(w) === kind || this.kinds.get(w) === undefined);
+    if (own !== -1) return this.idle.splice(own, 1)[0];
+    const share = this.size === 1 ? this.size : kind === 'python' ? Math.ceil(this.size / 2) : Math.floor(this.size / 2);
+    const live = [...this.kinds.values()].filter((k) => k === kind).length;
+    if (this.spawned < this.size && live < share) return this.start(this.size === 1 ? undefined : kind);
+    if (this.idle.length === 0) return undefined;
+    const queued = this.waiting.filter((j) => j.task.kind === kind).length;
+    // No worker of this kind is alive (one died) or its queue is long: an idle other one takes it.
+    if (live === 0 || queued >= STEAL_ABOVE) {
+      const other = this.idle.findIndex((w) => !this.waiting.some((j) => j.task.kind === this.kinds.get(w)));
+      if (other !== -1) return this.idle.splice(other, 1)[0];
+      if (live === 0) return this.idle.shift();
+    }
+    return undefined;
+  }
+
+  private start(kind: DiscoveryKind | undefined): Worker | undefined {
     let worker: Worker;
     try {
       worker = this.spawn();
@@ -87,6 +121,7 @@ export class DiscoveryPool {
       return undefined;
     }
     this.spawned++;
+    this.kinds.set(worker, kind);
     worker.on('message', (reply: DiscoveryTaskReply) => {
       const job = this.busy.get(worker);
       this.busy.delete(worker);
@@ -102,11 +137,13 @@ export class DiscoveryPool {
     const lost = (err: Error) => {
       const job = this.busy.get(worker);
       this.busy.delete(worker);
+      this.kinds.delete(worker);
       const i = this.idle.indexOf(worker);
       if (i !== -1) this.idle.splice(i, 1);
       job?.done.reject(err);
       // A dead worker is not replaced; when none is left, the callers read the rest themselves.
       if (this.busy.size === 0 && this.idle.length === 0) this.failAll(err);
+      else this.pump();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => {
@@ -121,6 +158,11 @@ export class DiscoveryPool {
   }
 }
 
+interface Job {
+  readonly task: DiscoveryTask;
+  readonly done: Callbacks;
+}
+
 interface Callbacks {
   resolve(reads: readonly unknown[]): void;
   reject(err: Error): void;
@@ -128,7 +170,9 @@ interface Callbacks {
 
 // A bundled worker needs no flags of the parent: inherited loaders (tsx's, under a benchmark)
 // would hook and re-scan every module it loads.
-const BUNDLED: WorkerOptions = { execArgv: [] };
+// A bigger young generation than the default: a cold start allocates hundreds of MB of short-lived
+// parse objects, and fewer scavenges cost less (the workers end with the cold start).
+const BUNDLED: WorkerOptions = { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 64 } };
 
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
