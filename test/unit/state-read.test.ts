@@ -58,3 +58,26 @@ test('asset states: never without a file (not created), then fresh, stale on a c
     cleanup();
   }
 });
+
+test("a check's state is its latest result: an error from an earlier run does not stick to it once it runs fine", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const graph = (column: string) =>
+      testGraph(dir, [sqlAsset({ name: 'a', sql: `select 1 as ${column}`, hash: column, checks: [{ name: 'x_not_null', type: 'not_null', severity: 'warn', config: { column: 'x' } }] })]);
+    const broken = graph('y');
+    await runPlan(planMaterialization(broken, parseSelection('a')), broken, target, { projectRoot: dir });
+    let check = (await readAssetStates(target, broken, { projectRoot: dir })).get('a')!.checks!.get('x_not_null')!;
+    assert.equal(check.passed, false);
+    assert.match(check.error!, /column 'x'/);
+
+    const fixed = graph('x');
+    await new Promise((r) => setTimeout(r, 5));
+    await runPlan(planMaterialization(fixed, parseSelection('a')), fixed, target, { projectRoot: dir });
+    check = (await readAssetStates(target, fixed, { projectRoot: dir })).get('a')!.checks!.get('x_not_null')!;
+    assert.equal(check.passed, true);
+    assert.equal(check.error, undefined);
+  } finally {
+    cleanup();
+  }
+});

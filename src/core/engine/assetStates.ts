@@ -56,19 +56,19 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
         const t = quoteLiteral(target.name);
         const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJson() as Row[];
         // A file written before error_line existed has no such column until its next run (read-only here: no migration).
-        // arg_max_null: the latest run's line even when it has none (arg_max would skip to an older one).
+        // arg_max_null throughout: the latest row's value even when it is NULL (arg_max skips to an older row's error, line, rows).
         const errorLine = Number(found?.['lines'] ?? 0) > 0 ? 'arg_max_null(error_line, finished_at)' : 'NULL';
         runs = await read(
-          `SELECT key, arg_max(status, finished_at) AS status, arg_max(error, finished_at) AS error, ${errorLine} AS error_line, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
+          `SELECT key, arg_max_null(status, finished_at) AS status, arg_max_null(error, finished_at) AS error, ${errorLine} AS error_line, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
             `FROM ${STATE_SCHEMA}.runs WHERE target = ${t} AND status <> 'skipped' GROUP BY key`,
         );
         successes = await read(
-          `SELECT key, arg_max(definition_hash, finished_at) AS hash, arg_max(rows, finished_at) AS rows, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
+          `SELECT key, arg_max_null(definition_hash, finished_at) AS hash, arg_max_null(rows, finished_at) AS rows, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
             `FROM ${STATE_SCHEMA}.runs WHERE target = ${t} AND status = 'success' GROUP BY key`,
         );
         checks = await read(
-          `SELECT key, name, arg_max(passed, finished_at) AS passed, arg_max(severity, finished_at) AS severity, arg_max(failing_rows, finished_at) AS failing_rows, ` +
-            `arg_max(error, finished_at) AS error, arg_max(duration_ms, finished_at) AS duration_ms, arg_max(samples, finished_at) AS samples ` +
+          `SELECT key, name, arg_max_null(passed, finished_at) AS passed, arg_max_null(severity, finished_at) AS severity, arg_max_null(failing_rows, finished_at) AS failing_rows, ` +
+            `arg_max_null(error, finished_at) AS error, arg_max_null(duration_ms, finished_at) AS duration_ms, arg_max_null(samples, finished_at) AS samples ` +
             `FROM ${STATE_SCHEMA}.check_results WHERE target = ${t} GROUP BY key, name`,
         );
       }
