@@ -213,7 +213,7 @@ export class AssetGraphService implements vscode.Disposable {
         o.status === 'success'
           ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks }
           : // A failed run keeps the previous data: its row count stays.
-            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, checks },
+            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, errorLine: o.errorLine, checks },
       );
     }
     folder.states.set(targetName, states);

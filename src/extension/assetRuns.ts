@@ -146,7 +146,8 @@ export class AssetRuns implements vscode.Disposable {
                       this.log.info(`[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`);
                       break;
                     case 'output':
-                      this.log.info(`${e.key ? `${e.key}: ` : ''}${redact(e.line, token)}`);
+                      // Engine messages often name their asset already: say it once.
+                      this.log.info(`${e.key && !e.line.startsWith(`${e.key}: `) ? `${e.key}: ` : ''}${redact(e.line, token)}`);
                       break;
                     case 'asset-started':
                       progress.report({ message: e.key });

@@ -31,50 +31,24 @@ function toDiagnostic(p: Problem): vscode.Diagnostic {
 
 /**
  * The Problems panel: definition problems of the graph (and of the targets),
- * and failing checks / run errors of the last run of each asset on the
- * current target. A passing run of an asset clears its problems.
+ * and failing checks / run errors of each asset's last run on the current
+ * target. Both come from one place each: the graph, and the states the
+ * graph service holds (a run's outcome is recorded there the moment it ends,
+ * the target's stored results after a reload, a switch, or a CLI run).
  */
 export class ProblemDiagnostics implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly definitions = this.store.add(vscode.languages.createDiagnosticCollection('assetStudio.definitions'));
   private readonly runs = this.store.add(vscode.languages.createDiagnosticCollection('assetStudio.checks'));
-  /** target name → asset key → problems of its last run. */
-  private readonly runProblems = new Map<string, Map<string, Problem[]>>();
 
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
   ) {
     this.store.add(graphs.onDidChangeGraph(() => this.showDefinitions()));
+    this.store.add(graphs.onDidChangeGraph(() => this.showRuns()));
     this.store.add(targets.onDidChange(() => this.showRuns()));
-    this.store.add(graphs.onDidChangeStates(() => this.recordStates()));
-  }
-
-  /**
-   * The last results stored in the target (§5.6), so failing checks are shown
-   * after a reload, after a target switch, and for runs made by the CLI.
-   */
-  private recordStates(): void {
-    for (const { root, graph } of this.graphs.graphs()) {
-      const target = this.targets.targetFor(root);
-      if (!target) continue;
-      const perAsset = this.runProblems.get(target.name) ?? new Map<string, Problem[]>();
-      this.runProblems.set(target.name, perAsset);
-      for (const [key, state] of this.graphs.states(root)) {
-        const node = graph.nodes.get(key);
-        if (!node) continue;
-        const current = new Set(node.checks.map((c) => c.name));
-        const outcome: AssetRunOutcome = {
-          key,
-          status: state.status === 'failed' ? 'failed' : 'success',
-          error: state.status === 'failed' ? state.error : undefined,
-          // Results of checks since removed from the definition are not shown.
-          checks: [...(state.checks?.values() ?? [])].filter((c) => current.has(c.name)),
-        };
-        perAsset.set(key, runOutcomeProblems(outcome, node.definition, target.name));
-      }
-    }
-    this.showRuns();
+    this.store.add(graphs.onDidChangeStates(() => this.showRuns()));
   }
 
   private showDefinitions(): void {
@@ -95,27 +69,29 @@ export class ProblemDiagnostics implements vscode.Disposable {
     for (const [file, problems] of byFile) this.definitions.set(vscode.Uri.file(file), problems.map(toDiagnostic));
   }
 
-  /** Records what a run said about each asset it touched (skipped assets keep their previous problems). */
-  recordRun(targetName: string, outcomes: readonly AssetRunOutcome[]): void {
-    const perAsset = this.runProblems.get(targetName) ?? new Map<string, Problem[]>();
-    this.runProblems.set(targetName, perAsset);
-    for (const outcome of outcomes) {
-      if (outcome.status === 'skipped' || outcome.status === 'cancelled') continue;
-      const found = this.graphs.findAsset(outcome.key);
-      if (!found) continue;
-      perAsset.set(outcome.key, runOutcomeProblems(outcome, found.node.definition, targetName));
-    }
-    this.showRuns();
-  }
-
+  /** Every asset's last-run problems on its folder's current target; assets gone from the graph take theirs with them. */
   private showRuns(): void {
-    const perAsset = this.runProblems.get(this.targets.currentName());
     const byFile = new Map<string, Problem[]>();
-    for (const problems of perAsset?.values() ?? []) {
-      for (const p of problems) {
-        const list = byFile.get(p.file) ?? [];
-        list.push(p);
-        byFile.set(p.file, list);
+    for (const { root, graph } of this.graphs.graphs()) {
+      const target = this.targets.targetFor(root);
+      if (!target) continue;
+      for (const [key, state] of this.graphs.states(root)) {
+        const node = graph.nodes.get(key);
+        if (!node) continue;
+        const current = new Set(node.checks.map((c) => c.name));
+        const outcome: AssetRunOutcome = {
+          key,
+          status: state.status === 'failed' ? 'failed' : 'success',
+          error: state.status === 'failed' ? state.error : undefined,
+          errorLine: state.status === 'failed' ? state.errorLine : undefined,
+          // Results of checks since removed from the definition are not shown.
+          checks: [...(state.checks?.values() ?? [])].filter((c) => current.has(c.name)),
+        };
+        for (const p of runOutcomeProblems(outcome, node.definition, target.name)) {
+          const list = byFile.get(p.file) ?? [];
+          list.push(p);
+          byFile.set(p.file, list);
+        }
       }
     }
     this.runs.clear();

@@ -62,8 +62,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
     this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log));
-    const problems = this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
-    this.store.add(this.runs.onDidFinishRun((run) => problems.recordRun(run.target.name, run.outcomes)));
+    this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, this.runs));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     const navigation = this.store.add(new AssetNavigation(this.graphs));

@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { eventually, startEditor, type Editor } from './harness/editor';
+import { countRows, hasTable } from '../support/duckdbFileRead';
 
 let editor: Editor;
 const ZONES = 'assets/raw/zones.sql';
@@ -20,22 +20,6 @@ before(async () => {
 after(async () => {
   await editor?.close();
 });
-
-/** Rows of a relation, read with our own short-lived connection: the extension must not be holding the file. */
-async function countRows(dbFile: string, relation: string): Promise<number> {
-  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
-  try {
-    const conn = await instance.connect();
-    try {
-      const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
-      return Number(reader.getRowObjects()[0]?.['n']);
-    } finally {
-      conn.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
-}
 
 async function clearNotifications(): Promise<void> {
   await editor.runCommand('Notifications: Clear All Notifications');
@@ -66,7 +50,7 @@ test('▶ Materialize above an asset writes its table into the DuckDB file', { t
 
   await clickMaterialize();
   const message = await waitForNotification("Materialized raw/zones on 'dev'");
-  const rows = await countRows(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), 'raw.zones');
+  const rows = await countRows(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), 'raw', 'zones');
   assert.ok(rows > 0);
   assert.match(message, new RegExp(`${rows} rows`));
   // The lens now says what landed, and that the checks passed.
@@ -106,7 +90,7 @@ test('the Testing view lists each asset with its checks and runs one asset\'s ch
 test('a failing check shows in Problems at its own line, keeps the previous data, and clears once fixed', { timeout: 300_000 }, async () => {
   const file = join(editor.workspaceDir, ZONES);
   const dbFile = join(editor.workspaceDir, '.asset-studio', 'dev.duckdb');
-  const before = await countRows(dbFile, 'raw.zones');
+  const before = await countRows(dbFile, 'raw', 'zones');
   const original = readFileSync(file, 'utf8');
   const checksBefore = Number(/(\d+) checks/.exec((await editor.codeLenses()).join(' '))?.[1]);
   assert.ok(checksBefore > 0);
@@ -130,7 +114,7 @@ test('a failing check shows in Problems at its own line, keeps the previous data
     assert.equal(failing.severity, 'error');
     assert.match(failing.message, /accepted_values_borough/);
     assert.match(failing.file, /zones\.sql/);
-    assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
+    assert.equal(await countRows(dbFile, 'raw', 'zones'), before, 'the previous data is kept');
     // Focus is in Problems now: the lens must still follow the run.
     await lensText(/✗ 1 of \d+ checks/).waitFor({ timeout: 30_000 });
     await editor.screenshot('editor-problems');
@@ -161,15 +145,7 @@ test('a long run shows progress and Cancel stops it, writing nothing', { timeout
     await editor.waitForExtensionLog(/raw\/slow_sum: CREATE OR REPLACE TABLE/, 60_000);
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await waitForNotification(/Cancelled on 'dev': raw\/slow_sum/, 60_000);
-    const instance = await DuckDBInstance.create(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), { access_mode: 'READ_ONLY' });
-    try {
-      const conn = await instance.connect();
-      const reader = await conn.runAndReadAll("select count(*)::integer as n from duckdb_tables() where table_name = 'slow_sum'");
-      assert.equal(Number(reader.getRowObjects()[0]?.['n']), 0, 'nothing half-written');
-      conn.closeSync();
-    } finally {
-      instance.closeSync();
-    }
+    assert.equal(await hasTable(join(editor.workspaceDir, '.asset-studio', 'dev.duckdb'), 'slow_sum'), false, 'nothing half-written');
   } finally {
     const { rmSync } = await import('node:fs');
     rmSync(file, { force: true });
@@ -198,7 +174,7 @@ test('switching to prod asks by name, colours the status bar, and every run ther
   await editor.screenshot('editor-prod-confirmation');
   await dialog.locator('.monaco-button', { hasText: 'Run on prod' }).click();
   await waitForNotification("Materialized raw/zones on 'prod'");
-  assert.ok((await countRows(prodFile, 'raw.zones')) > 0);
+  assert.ok((await countRows(prodFile, 'raw', 'zones')) > 0);
   await lensText(/\d+ rows · /).waitFor({ timeout: 30_000 });
   await editor.screenshot('editor-prod');
 

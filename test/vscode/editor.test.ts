@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { AssetStudioSession } from '../../src/extension/session';
 import type { FinishedRun } from '../../src/extension/assetRuns';
+import { countRows } from '../support/duckdbFileRead';
 
 const EXTENSION_ID = 'asset-studio.asset-studio';
 
@@ -48,19 +48,6 @@ async function lensesOf(file: string): Promise<vscode.CodeLens[]> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(document);
   return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
-}
-
-async function countRows(dbFile: string, relation: string): Promise<number> {
-  // Opening the file here proves the extension does not hold it between runs.
-  const instance = await DuckDBInstance.create(dbFile, { access_mode: 'READ_ONLY' });
-  const conn = await instance.connect();
-  try {
-    const reader = await conn.runAndReadAll(`select count(*)::integer as n from ${relation}`);
-    return Number(reader.getRowObjects()[0]?.['n']);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
 }
 
 function diagnosticsOf(file: string): vscode.Diagnostic[] {
@@ -152,7 +139,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     const outcome = run.outcomes.find((o) => o.key === 'raw/zones');
     assert.equal(outcome?.status, 'success', outcome?.error);
     const dbFile = run.target.path ?? '';
-    const rows = await countRows(dbFile, 'raw.zones');
+    const rows = await countRows(dbFile, 'raw', 'zones');
     assert.ok(rows > 0);
     assert.equal(outcome?.rows, rows);
     const state = s.graphs.states(root).get('raw/zones');
@@ -171,7 +158,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     const file = zones.node.definition.location.file;
     const original = readFileSync(file, 'utf8');
     const dbFile = s.targets.targetFor(root)?.path ?? '';
-    const before = await countRows(dbFile, 'raw.zones');
+    const before = await countRows(dbFile, 'raw', 'zones');
     // Only Manhattan is allowed: every other borough fails, at the line written here.
     const broken = original.replace('checks:\n', 'checks:\n  - accepted_values: { column: borough, values: [Manhattan] }\n');
     assert.notEqual(broken, original);
@@ -186,7 +173,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
       assert.ok(problem, 'a problem for the failing check');
       assert.equal(problem.range.start.line, checkLine - 1);
       assert.match(problem.message, /accepted_values/);
-      assert.equal(await countRows(dbFile, 'raw.zones'), before, 'the previous data is kept');
+      assert.equal(await countRows(dbFile, 'raw', 'zones'), before, 'the previous data is kept');
       const state = s.graphs.states(root).get('raw/zones');
       assert.equal(state?.status, 'failed', JSON.stringify(state));
       assert.equal(state?.checks?.get('accepted_values_borough')?.passed, false, JSON.stringify([...(state?.checks?.values() ?? [])]));
@@ -203,6 +190,29 @@ suite('editor: CodeLens, runs, problems, targets', function () {
       diagnosticsOf(file).filter((d) => d.code === 'check.failed'),
       [],
     );
+  });
+
+  test('a SQL error is a problem at its line, stays there when the state is read back, and leaves with the asset', async () => {
+    const file = join(root, 'assets', 'raw', 'broken_sql.sql');
+    // The unknown column is on line 5 of the file.
+    const text = '/* @asset\nname: raw.broken_sql\n*/\nselect id,\n  no_such_column\nfrom raw.zones\n';
+    const runErrorLines = () => diagnosticsOf(file).filter((d) => d.code === 'run.error').map((d) => d.range.start.line + 1);
+    try {
+      const changed = next(s.graphs.onDidChangeGraph, 'the graph to read the new file');
+      writeFileSync(file, text);
+      await changed;
+      const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/broken_sql');
+      assert.equal(run?.outcomes[0]?.status, 'failed');
+      assert.match(run?.outcomes[0]?.error ?? '', /no_such_column/);
+      assert.deepEqual(runErrorLines(), [5], diagnosticsOf(file).map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n'));
+      await s.graphs.refreshStates(root);
+      assert.deepEqual(runErrorLines(), [5], 'the line is read back from the target');
+    } finally {
+      const removed = next(s.graphs.onDidChangeGraph, 'the graph to drop the file');
+      rmSync(file, { force: true });
+      await removed;
+    }
+    assert.deepEqual(diagnosticsOf(file), []);
   });
 
   test('the same asset twice at once runs once', async () => {
@@ -245,7 +255,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
       assert.equal(run?.target.name, 'prod');
       assert.equal(run?.outcomes[0]?.status, 'success', run?.outcomes[0]?.error);
       assert.match(questions[1] ?? '', /Materialize raw\/zones on the protected target 'prod'/);
-      assert.ok((await countRows(run?.target.path ?? '', 'raw.zones')) > 0);
+      assert.ok((await countRows(run?.target.path ?? '', 'raw', 'zones')) > 0);
 
       // Refusing the question writes nothing.
       s.targets.ask = async () => false;
