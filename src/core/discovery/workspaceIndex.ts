@@ -11,7 +11,10 @@ import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
 import { discoverDbtProject, rereadDbtFiles } from './dbt/dbtProject';
 import type { DbtProjectDiscovery } from './dbt/dbtProject';
+import { DiscoveryCache, fileStamp } from './discoveryCache';
+import type { CacheKind } from './discoveryCache';
 import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
+import type { PythonFileRead } from './discoveryFileReads';
 import { DiscoveryPool } from './discoveryPool';
 import { excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
 import type { PathFilter } from './fileWalk';
@@ -30,6 +33,12 @@ export interface WorkspaceIndexOptions {
   readonly workers?: boolean;
   /** A built worker script (dist/discovery-worker.js) to use instead of the one found beside this code. */
   readonly workerFile?: string;
+  /**
+   * A file where a full read keeps what it read from each SQL and Python file, so that the next
+   * one skips the files whose size and modification time did not change (e.g. in the extension's
+   * storage folder). Default: no cache, every start is cold.
+   */
+  readonly cacheFile?: string;
 }
 
 /** Below this many SQL and Python files, starting workers costs more than it saves. */
@@ -62,6 +71,9 @@ export class WorkspaceIndex {
   private queue: Promise<unknown> = Promise.resolve();
   /** The default Python reader while it loads (open() does not wait for it before walking). */
   private pythonLoading: Promise<void> | undefined;
+  /** Size and modification time of each file as the last full read found them before reading (for the cache). */
+  private readonly stamps = new Map<string, string | undefined>();
+  private cacheSaved: Promise<boolean> | undefined;
 
   private constructor(
     readonly root: string,
@@ -71,12 +83,13 @@ export class WorkspaceIndex {
     private readonly pythonInWorkers: boolean,
     private readonly workers: boolean,
     private readonly workerFile: string | undefined,
+    private readonly cacheFile: string | undefined,
   ) {}
 
   /** Reads the whole workspace. Never throws: what cannot be read is a problem in the graph. */
   static async open(root: string, options: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
     const abs = resolve(root);
-    const index = new WorkspaceIndex(abs, options.python ?? null, undefined, options.python === undefined, options.workers !== false, options.workerFile);
+    const index = new WorkspaceIndex(abs, options.python ?? null, undefined, options.python === undefined, options.workers !== false, options.workerFile, options.cacheFile);
     if (options.python === undefined) {
       // The grammar loads while the workspace is walked and the SQL read; readPython waits for it.
       index.pythonLoading = loadPythonWorkspaceReader().then((loaded) => {
@@ -252,19 +265,63 @@ export class WorkspaceIndex {
       if (f.endsWith('.sql')) sqlFiles.push(f);
       else if (f.endsWith('.py')) pyFiles.push(f);
     }
-    const pool = this.workers && sqlFiles.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    this.stamps.clear();
+    const cache = this.cacheFile ? DiscoveryCache.load(this.cacheFile, this.cacheFingerprint()) : undefined;
+    const uncached = (kind: CacheKind, files: readonly string[]) => (cache ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
+    const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
+    // Cached Python reads stand only for the default reader, once it has loaded (as it would read them).
+    if (cache && this.pythonLoading) await this.pythonLoading;
+    const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
+    const pyToRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
+    const pool = this.workers && sqlToRead.length + pyToRead.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
     try {
-      await Promise.all([this.readSql(sqlFiles, pool), this.readPython(pyFiles, pool), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+      await Promise.all([this.readSql(sqlToRead, pool, cache), this.readPython(pyToRead, pool, pythonCache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
     } finally {
       void pool?.close();
     }
+    if (cache) {
+      // Cache hits went in first: keep the walk's order, as a start without the cache has it.
+      reorder(this.sql, sqlFiles);
+      reorder(this.python, pyFiles);
+      reorder(this.pythonSkipped, pyFiles);
+      this.stamps.clear();
+    }
     this.resolvePython();
     this.rebuild();
+    // Written after the graph is there: the start does not wait for it.
+    if (cache) this.cacheSaved = new Promise((done) => setImmediate(() => done(cache.save())));
   }
 
-  private async readSql(files: readonly string[], pool?: DiscoveryPool): Promise<void> {
+  /** Resolves when the discovery cache of the last full read is written (true), or could not be (false). */
+  flushCache(): Promise<boolean> {
+    return this.cacheSaved ?? Promise.resolve(false);
+  }
+
+  /** What cached reads depend on besides each file: the reading code and the SQL asset roots. */
+  private cacheFingerprint(): string {
+    const code = [typeof __filename === 'string' ? __filename : '', this.workerFile ?? ''].map((f) => `${f}@${f ? fileStamp(f) : ''}`);
+    return JSON.stringify({ code, node: process.versions.node, context: this.sqlContext });
+  }
+
+  /** Takes a file's earlier read from the cache when it has not changed since; false when it must be read. */
+  private fromCache(cache: DiscoveryCache, kind: CacheKind, file: string): boolean {
+    const stamp = fileStamp(file);
+    this.stamps.set(file, stamp);
+    const hit = cache.get(kind, file, stamp);
+    if (hit === undefined) return false;
+    if (kind === 'python') this.keepPythonRead(hit as PythonFileRead);
+    else if ((hit as FileDiscovery).assets.length > 0 || (hit as FileDiscovery).problems.length > 0) this.sql.set(file, hit as FileDiscovery);
+    return true;
+  }
+
+  private sqlCandidates(files: readonly string[]): readonly string[] {
     const match = this.assetMatch;
-    const candidates = match ? files.filter((f) => match(toRelative(this.root, f))) : files;
+    return match ? files.filter((f) => match(toRelative(this.root, f))) : files;
+  }
+
+  private async readSql(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
+    const match = this.assetMatch;
+    const candidates = this.sqlCandidates(files);
     if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.sql.delete(f);
     const context = this.sqlContext;
     // DuckDB parses each chunk as it arrives, one batch at a time (its connections are shared).
@@ -280,12 +337,13 @@ export class WorkspaceIndex {
         continue;
       }
       const d = 'header' in r.read ? r.read.discovery : r.read;
+      cache?.set('sql', r.file, this.stamps.get(r.file), d);
       if (d.assets.length > 0 || d.problems.length > 0) this.sql.set(r.file, d);
       else this.sql.delete(r.file);
     }
   }
 
-  private async readPython(files: readonly string[], pool?: DiscoveryPool): Promise<void> {
+  private async readPython(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
     if (this.pythonLoading) await this.pythonLoading;
     const reader = this.pythonReader;
     if (!reader) return;
@@ -293,13 +351,18 @@ export class WorkspaceIndex {
     const inWorker = pool && this.pythonInWorkers ? (chunk: readonly string[]) => pool.readPython(chunk) : undefined;
     const reads = await readChunks(files, inWorker, (file) => readPythonSourceFile(reader, file));
     for (const r of reads) {
-      this.pythonSkipped.delete(r.file);
-      if ('result' in r) {
-        this.python.set(r.file, r.result);
-      } else {
-        this.python.delete(r.file);
-        if ('skipped' in r) this.pythonSkipped.set(r.file, r.skipped);
-      }
+      if (!('missing' in r)) cache?.set('python', r.file, this.stamps.get(r.file), r);
+      this.keepPythonRead(r);
+    }
+  }
+
+  private keepPythonRead(r: PythonFileRead): void {
+    this.pythonSkipped.delete(r.file);
+    if ('result' in r) {
+      this.python.set(r.file, r.result);
+    } else {
+      this.python.delete(r.file);
+      if ('skipped' in r) this.pythonSkipped.set(r.file, r.skipped);
     }
   }
 
@@ -434,6 +497,14 @@ async function readChunks<R>(
     }
   }
   return out.flat();
+}
+
+/** Puts the entries of `map` in the order of `keys` (keys not in the map are skipped). */
+function reorder<V>(map: Map<string, V>, keys: readonly string[]): void {
+  const entries: [string, V][] = [];
+  for (const k of keys) if (map.has(k)) entries.push([k, map.get(k)!]);
+  map.clear();
+  for (const [k, v] of entries) map.set(k, v);
 }
 
 function emptyDiscovery(file: string): FileDiscovery {

@@ -1,0 +1,104 @@
+// What a cold start read from each SQL and Python file, kept on disk for the next start: a file
+// whose path, size and modification time are unchanged is not read, parsed or sent to DuckDB
+// again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
+// or foreign cache file is an empty cache, and the true cold start does all the work.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+/** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
+const CACHE_FORMAT = 1;
+
+/**
+ * A file modified this close to when it was stamped may change again within the same mtime tick
+ * (same size, same time): such entries are not kept, so an edit can never hide behind a stamp.
+ */
+const RACY_MS = 2000;
+
+export type CacheKind = 'sql' | 'python';
+
+/** Size and modification time of a file, or undefined when it cannot be stat'ed. */
+export function fileStamp(file: string): string | undefined {
+  try {
+    const s = statSync(file);
+    return s.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Entry {
+  readonly stamp: string;
+  readonly value: unknown;
+}
+
+interface CacheFileContents {
+  readonly format: number;
+  readonly fingerprint: string;
+  readonly entries: Record<CacheKind, [string, Entry][]>;
+}
+
+export class DiscoveryCache {
+  private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map() };
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly fingerprint: string,
+    private readonly old: Record<CacheKind, Map<string, Entry>>,
+  ) {}
+
+  /**
+   * Reads the cache file. `fingerprint` says what else the results depend on (the reading code,
+   * the SQL asset roots…): a cache made under another fingerprint is ignored. Never throws.
+   */
+  static load(file: string, fingerprint: string): DiscoveryCache {
+    const empty = { sql: new Map<string, Entry>(), python: new Map<string, Entry>() };
+    try {
+      const data = deserialize(readFileSync(file)) as CacheFileContents;
+      if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return new DiscoveryCache(file, fingerprint, empty);
+      return new DiscoveryCache(file, fingerprint, { sql: new Map(data.entries.sql), python: new Map(data.entries.python) });
+    } catch {
+      return new DiscoveryCache(file, fingerprint, empty);
+    }
+  }
+
+  /** The value stored for `path` when its stamp is still `stamp`. */
+  get(kind: CacheKind, path: string, stamp: string | undefined): unknown {
+    const hit = stamp === undefined ? undefined : this.old[kind].get(path);
+    if (hit && hit.stamp === stamp) {
+      this.hits++;
+      this.fresh[kind].set(path, hit);
+      return hit.value;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  /** Records what reading `path` gave at `stamp` (taken before the read), unless the stamp is too recent to trust. */
+  set(kind: CacheKind, path: string, stamp: string | undefined, value: unknown): void {
+    if (stamp === undefined) return;
+    const mtime = Number(stamp.slice(stamp.indexOf(':') + 1));
+    if (!(Date.now() - mtime > RACY_MS)) return;
+    this.fresh[kind].set(path, { stamp, value });
+  }
+
+  /** Writes what this start saw (entries of files gone since are dropped). Never throws: false when it could not. */
+  save(): boolean {
+    try {
+      const contents: CacheFileContents = {
+        format: CACHE_FORMAT,
+        fingerprint: this.fingerprint,
+        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python] },
+      };
+      mkdirSync(dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, serialize(contents));
+      renameSync(tmp, this.file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DiscoveryCache, fileStamp } from '../../src/core/discovery/discoveryCache';
+import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+
+const fixtures = resolve(__dirname, '../fixtures');
+const HOUR_AGO = new Date(Date.now() - 3600_000);
+
+/** SQL, Dagster and dbt fixtures in one workspace, every file dated an hour ago (older than the racy window). */
+function workspace(): { root: string; cacheFile: string } {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-cache-'));
+  for (const name of ['sql', 'dagster', 'dbt', 'bad']) cpSync(join(fixtures, name), join(root, name), { recursive: true });
+  const age = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) age(p);
+      else utimesSync(p, HOUR_AGO, HOUR_AGO);
+    }
+  };
+  age(root);
+  return { root, cacheFile: join(mkdtempSync(join(tmpdir(), 'asset-studio-cache-file-')), 'discovery.cache') };
+}
+
+/** Rewrites a file with text of the same length, then gives it back the modification time it had. */
+function sameSizeAndTime(file: string, edit: (text: string) => string): void {
+  const before = statSync(file);
+  const text = readFileSync(file, 'utf8');
+  const next = edit(text);
+  assert.equal(Buffer.byteLength(next), Buffer.byteLength(text));
+  writeFileSync(file, next);
+  utimesSync(file, before.atime, before.mtime);
+}
+
+const SQL = 'sql/assets/analytics/daily_trips.sql';
+
+test('a start with a warm cache gives the same discoveries and graph as a start without one', async () => {
+  const { root, cacheFile } = workspace();
+  try {
+    const plain = await WorkspaceIndex.open(root, { workers: false });
+    const first = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    assert.equal(await first.flushCache(), true);
+    const warm = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    assert.ok(warm.graph.nodes.size > 10);
+    assert.ok(warm.graph.problems.length > 5, 'the bad fixtures keep their problems');
+    for (const index of [first, warm]) {
+      assert.deepEqual(index.discoveries(), plain.discoveries());
+      assert.deepEqual(index.graph, plain.graph);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
+  }
+});
+
+test('an unchanged stamp is served from the cache; a changed mtime or size is read again', async () => {
+  const { root, cacheFile } = workspace();
+  const file = join(root, SQL);
+  try {
+    await (await WorkspaceIndex.open(root, { workers: false, cacheFile })).flushCache();
+    // Same size, same mtime: the cache cannot tell, so the earlier read is what the start sees — the proof it was used.
+    sameSizeAndTime(file, (t) => t.replace('daily_trips', 'daily_tripz'));
+    let g = (await WorkspaceIndex.open(root, { workers: false, cacheFile })).graph;
+    assert.ok(g.nodes.has('analytics/daily_trips'));
+    assert.ok(!g.nodes.has('analytics/daily_tripz'));
+
+    // A new mtime: read again.
+    const later = new Date(HOUR_AGO.getTime() + 60_000);
+    utimesSync(file, later, later);
+    let index = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    await index.flushCache();
+    assert.ok(index.graph.nodes.has('analytics/daily_tripz'));
+    assert.ok(!index.graph.nodes.has('analytics/daily_trips'));
+
+    // Another size at the same mtime: read again.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('daily_tripz', 'daily_trips_v2'));
+    utimesSync(file, later, later);
+    g = (await WorkspaceIndex.open(root, { workers: false, cacheFile })).graph;
+    assert.ok(g.nodes.has('analytics/daily_trips_v2'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
+  }
+});
+
+test('a Python file is cached as well, and a file modified just now is never kept', async () => {
+  const { root, cacheFile } = workspace();
+  try {
+    const py = readdirSync(join(root, 'dagster'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py')).map((f) => join(root, 'dagster', f));
+    const withAsset = py.find((f) => readFileSync(f, 'utf8').includes('@asset'))!;
+    const plain = await WorkspaceIndex.open(root, { workers: false });
+    const key = [...plain.graph.nodes.values()].find((n) => n.definition.location.file === withAsset && n.definition.source === 'dagster')!.id;
+    await (await WorkspaceIndex.open(root, { workers: false, cacheFile })).flushCache();
+    // Hide every definition of the file at the same size and mtime: the cached read still shows them.
+    sameSizeAndTime(withAsset, (t) => t.replace(/dagster/g, 'dagstex'));
+    const definedIn = (index: WorkspaceIndex) => index.graph.nodes.get(key)?.definition.location.file;
+    assert.equal(definedIn(await WorkspaceIndex.open(root, { workers: false, cacheFile })), withAsset);
+    assert.notEqual(definedIn(await WorkspaceIndex.open(root, { workers: false })), withAsset);
+
+    // A SQL file written just now (its mtime could still be shared by a next write) is not kept.
+    const file = join(root, SQL);
+    writeFileSync(file, readFileSync(file, 'utf8'));
+    await (await WorkspaceIndex.open(root, { workers: false, cacheFile })).flushCache();
+    sameSizeAndTime(file, (t) => t.replace('daily_trips', 'daily_tripz'));
+    assert.ok((await WorkspaceIndex.open(root, { workers: false, cacheFile })).graph.nodes.has('analytics/daily_tripz'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
+  }
+});
+
+test('a broken or foreign cache file is an empty cache; a save where it cannot write says so', async () => {
+  const { root, cacheFile } = workspace();
+  try {
+    const plain = await WorkspaceIndex.open(root, { workers: false });
+    writeFileSync(cacheFile, 'not a cache');
+    const broken = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    assert.deepEqual(broken.graph, plain.graph);
+    assert.equal(await broken.flushCache(), true);
+
+    const foreign = DiscoveryCache.load(cacheFile, 'another fingerprint');
+    assert.equal(foreign.get('sql', join(root, SQL), fileStamp(join(root, SQL))), undefined);
+    const same = DiscoveryCache.load(cacheFile, 'another fingerprint');
+    same.set('sql', join(root, SQL), fileStamp(join(root, SQL)), { file: 'x', assets: [], problems: [] });
+    assert.equal(same.save(), true);
+    assert.deepEqual(DiscoveryCache.load(cacheFile, 'another fingerprint').get('sql', join(root, SQL), fileStamp(join(root, SQL))), { file: 'x', assets: [], problems: [] });
+
+    const nowhere = await WorkspaceIndex.open(root, { workers: false, cacheFile: join(root, SQL, 'cannot-be-a-folder', 'c') });
+    assert.equal(await nowhere.flushCache(), false);
+    assert.deepEqual(nowhere.graph, plain.graph);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
+  }
+});
