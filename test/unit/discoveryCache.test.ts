@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parsedDbtSchemaFiles, rememberDbtSchemaFiles, discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { DiscoveryCache, fileStamp } from '../../src/core/discovery/discoveryCache';
 import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
 
@@ -133,5 +134,30 @@ test('a broken or foreign cache file is an empty cache; a save where it cannot w
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(cacheFile, { force: true });
+  }
+});
+
+test('a dbt YAML parse kept from an earlier start is used only while the file has the same text', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-dbt-'));
+  try {
+    for (const copy of ['a', 'b']) cpSync(join(fixtures, 'dbt'), join(dir, copy), { recursive: true });
+    const projectOf = (copy: string) => {
+      const found = readdirSync(join(dir, copy), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('dbt_project.yml'))!;
+      return join(dir, copy, found, '..');
+    };
+    const a = resolve(projectOf('a'));
+    const b = resolve(projectOf('b'));
+    await discoverDbtProject(a);
+    const [file, parsed] = parsedDbtSchemaFiles(a).find(([, p]) => p.result.sources.length > 0 || p.result.patches.length > 0)!;
+    const twin = join(b, file.slice(a.length));
+    // What an earlier start kept for the twin file, marked so that its use shows.
+    const marker = { file: twin, line: 1, column: 1, severity: 'warning' as const, code: 'test.from-cache', message: 'kept' };
+    rememberDbtSchemaFiles([[twin, { text: parsed.text, ctx: parsed.ctx.replace(a, b), result: { ...parsed.result, file: twin, problems: [marker] } }]]);
+    const codes = async () => (await discoverDbtProject(b)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
+    assert.ok((await codes()).includes('test.from-cache'));
+    writeFileSync(twin, `${parsed.text}\n# edited\n`);
+    assert.ok(!(await codes()).includes('test.from-cache'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

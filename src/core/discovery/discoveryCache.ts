@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * A file modified this close to when it was stamped may change again within the same mtime tick
@@ -15,7 +15,8 @@ const CACHE_FORMAT = 1;
  */
 const RACY_MS = 2000;
 
-export type CacheKind = 'sql' | 'python';
+/** SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are checked by it. */
+export type CacheKind = 'sql' | 'python' | 'dbtYaml';
 
 /** Size and modification time of a file, or undefined when it cannot be stat'ed. */
 export function fileStamp(file: string): string | undefined {
@@ -39,7 +40,7 @@ interface CacheFileContents {
 }
 
 export class DiscoveryCache {
-  private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map() };
+  private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
   hits = 0;
   misses = 0;
 
@@ -54,11 +55,15 @@ export class DiscoveryCache {
    * the SQL asset roots…): a cache made under another fingerprint is ignored. Never throws.
    */
   static load(file: string, fingerprint: string): DiscoveryCache {
-    const empty = { sql: new Map<string, Entry>(), python: new Map<string, Entry>() };
+    const empty = { sql: new Map<string, Entry>(), python: new Map<string, Entry>(), dbtYaml: new Map<string, Entry>() };
     try {
       const data = deserialize(readFileSync(file)) as CacheFileContents;
       if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return new DiscoveryCache(file, fingerprint, empty);
-      return new DiscoveryCache(file, fingerprint, { sql: new Map(data.entries.sql), python: new Map(data.entries.python) });
+      return new DiscoveryCache(file, fingerprint, {
+        sql: new Map(data.entries.sql),
+        python: new Map(data.entries.python),
+        dbtYaml: new Map(data.entries.dbtYaml),
+      });
     } catch {
       return new DiscoveryCache(file, fingerprint, empty);
     }
@@ -76,6 +81,16 @@ export class DiscoveryCache {
     return undefined;
   }
 
+  /** Every stored value of a kind whose values carry what they were made from (the caller checks them). */
+  checkedEntries(kind: CacheKind): [string, unknown][] {
+    return [...this.old[kind]].map(([path, e]) => [path, e.value]);
+  }
+
+  /** Keeps a value that carries what it was made from: no stamp, its user checks it. */
+  setChecked(kind: CacheKind, path: string, value: unknown): void {
+    this.fresh[kind].set(path, { stamp: '', value });
+  }
+
   /** Records what reading `path` gave at `stamp` (taken before the read), unless the stamp is too recent to trust. */
   set(kind: CacheKind, path: string, stamp: string | undefined, value: unknown): void {
     if (stamp === undefined) return;
@@ -90,7 +105,7 @@ export class DiscoveryCache {
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
         fingerprint: this.fingerprint,
-        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python] },
+        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml] },
       };
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;

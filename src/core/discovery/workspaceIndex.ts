@@ -9,8 +9,8 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { discoverDbtProject, rereadDbtFiles } from './dbt/dbtProject';
-import type { DbtProjectDiscovery } from './dbt/dbtProject';
+import { discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles } from './dbt/dbtProject';
+import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
 import { DiscoveryCache, fileStamp } from './discoveryCache';
 import type { CacheKind } from './discoveryCache';
 import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
@@ -273,6 +273,7 @@ export class WorkspaceIndex {
     if (cache && this.pythonLoading) await this.pythonLoading;
     const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
     const pyToRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
+    if (cache) rememberDbtSchemaFiles(cache.checkedEntries('dbtYaml') as [string, ParsedDbtSchemaFile][]);
     const pool = this.workers && sqlToRead.length + pyToRead.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
     try {
       await Promise.all([this.readSql(sqlToRead, pool, cache), this.readPython(pyToRead, pool, pythonCache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
@@ -285,6 +286,10 @@ export class WorkspaceIndex {
       reorder(this.python, pyFiles);
       reorder(this.pythonSkipped, pyFiles);
       this.stamps.clear();
+      for (const dir of walked.dbtProjects) {
+        const read = new Set(this.dbt.get(dir)?.files);
+        for (const [file, parsed] of parsedDbtSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
+      }
     }
     this.resolvePython();
     this.rebuild();

@@ -123,8 +123,32 @@ async function readAll(files: readonly string[]): Promise<Map<string, ReturnType
  * file re-reads the project, but only that file is parsed again (YAML parsing
  * is the expensive part).
  */
-const parsedSchemaFiles = new Map<string, { text: string; ctx: string; result: DbtSchemaFile }>();
+const parsedSchemaFiles = new Map<string, ParsedDbtSchemaFile>();
 const parsedCalls = new Map<string, { text: string; calls: JinjaCall[] }>();
+
+/** A parsed properties YAML file with the text and project it was parsed for (valid while they are the same). */
+export interface ParsedDbtSchemaFile {
+  readonly text: string;
+  readonly ctx: string;
+  readonly result: DbtSchemaFile;
+}
+
+/** The properties YAML files parsed so far under `projectDir`, by path (for the discovery cache). */
+export function parsedDbtSchemaFiles(projectDir: string): [string, ParsedDbtSchemaFile][] {
+  const inside = path.resolve(projectDir) + path.sep;
+  return [...parsedSchemaFiles].filter(([file]) => file.startsWith(inside));
+}
+
+/**
+ * Parses kept from an earlier start (the discovery cache): each is used only while its file still
+ * has that text, as if this process had parsed it. Parses this process made win.
+ */
+export function rememberDbtSchemaFiles(entries: readonly [string, ParsedDbtSchemaFile][]): void {
+  for (const [file, parsed] of entries) {
+    if (parsedSchemaFiles.has(file) || parsedSchemaFiles.size >= MAX_CACHED_FILES) continue;
+    parsedSchemaFiles.set(file, parsed);
+  }
+}
 
 function cachedSchemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
   const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
