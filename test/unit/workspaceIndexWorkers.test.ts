@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { discoverDbtProject, parsedDbtSchemaFiles, revivedDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { readPythonSourceFile, readSqlSourceFile } from '../../src/core/discovery/discoveryFileReads';
 import { DiscoveryPool } from '../../src/core/discovery/discoveryPool';
 import { loadPythonWorkspaceReader } from '../../src/core/discovery/pythonWorkspaceReader';
@@ -69,12 +70,19 @@ test('a workspace discovered with and without workers gives the same graph and d
     assert.ok(withWorkers.graph.problems.length > 20);
     assert.deepEqual(withWorkers.discoveries(), inThread.discoveries());
     assert.deepEqual(withWorkers.graph, inThread.graph);
+    // A save of a dbt model read in a worker: made again with the project's folder configs
+    // (marts: +materialized: table), as after a read in this thread.
+    const model = join(root, 'dbt', 'nyc_taxi_dbt', 'models', 'marts', 'daily_trips.sql');
+    writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- saved\n`);
+    for (const index of [withWorkers, inThread]) await index.updateFiles([model], []);
+    assert.equal(withWorkers.discoveries().find((d) => d.file === model)?.assets[0]?.kind, 'table');
+    assert.deepEqual(withWorkers.discoveries(), inThread.discoveries());
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 });
 
-test('a pool split by kind reads mixed SQL and Python tasks as the main thread does, with one worker or two', async () => {
+test('a pool split by kind reads mixed SQL, Python and dbt tasks as the main thread does, with one worker or two', async () => {
   const { root, sql, py } = workspace();
   const context = { root, assetRoots: [join(root, 'gen')] };
   const reader = (await loadPythonWorkspaceReader()).reader!;
@@ -88,6 +96,13 @@ test('a pool split by kind reads mixed SQL and Python tasks as the main thread d
           ...chunks(sql, 20).map((c) => pool.readSql(c, context)),
         ]);
         assert.deepEqual(reads.flat(), [...py.map((f) => readPythonSourceFile(reader, f)), ...sql.map((f) => readSqlSourceFile(f, context))]);
+        // A dbt project in a worker: the same project, and the YAML parses the main thread keeps.
+        const dbt = resolve(root, 'dbt', 'nyc_taxi_dbt');
+        const inWorker = await pool.readDbt(dbt);
+        assert.deepEqual(revivedDbtProject(inWorker.project), await discoverDbtProject(dbt));
+        const here = new Map(parsedDbtSchemaFiles(dbt));
+        assert.ok(inWorker.parsed.length >= 3);
+        for (const [file, parsed] of inWorker.parsed) assert.deepEqual(parsed, here.get(file));
       } finally {
         await pool.close();
       }

@@ -3,22 +3,34 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
+import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
 import type { PythonFileRead, SqlFileRead } from './discoveryFileReads';
 import type { SqlReadContext } from './sql/sqlHeaderRead';
 
+/** A dbt project read in a worker (revive it with revivedDbtProject), with its YAML parses for this thread's cache. */
+export interface DbtProjectRead {
+  readonly project: DbtProjectDiscovery;
+  readonly parsed: [string, ParsedDbtSchemaFile][];
+}
+
 export type DiscoveryTask =
   | { readonly id: number; readonly kind: 'sql'; readonly files: readonly string[]; readonly context: SqlReadContext }
-  | { readonly id: number; readonly kind: 'python'; readonly files: readonly string[] };
+  | { readonly id: number; readonly kind: 'python'; readonly files: readonly string[] }
+  | { readonly id: number; readonly kind: 'dbt'; readonly projectDir: string };
 
 export type DiscoveryTaskReply =
-  | { readonly id: number; readonly reads: readonly (SqlFileRead | PythonFileRead)[] }
+  | { readonly id: number; readonly reads: readonly (SqlFileRead | PythonFileRead | DbtProjectRead)[] }
   | { readonly id: number; readonly error: string };
 
 /** The bundled worker's file name, next to dist/extension.js and dist/cli.js. */
 export const DISCOVERY_WORKER_FILE = 'discovery-worker.js';
 
-/** What a worker reads: SQL headers or Python. */
-export type DiscoveryKind = DiscoveryTask['kind'];
+/** What a worker is started for: YAML (SQL headers, dbt projects) or Python (tree-sitter). */
+export type DiscoveryKind = 'yaml' | 'python';
+
+function laneOf(task: DiscoveryTask): DiscoveryKind {
+  return task.kind === 'python' ? 'python' : 'yaml';
+}
 
 /** A kind waits this many tasks before an idle worker of the other kind takes one (and warms up for it). */
 const STEAL_ABOVE = 4;
@@ -27,9 +39,9 @@ const STEAL_ABOVE = 4;
  * A few worker threads that read and parse files for a cold start (§9), then are closed.
  * A task whose worker fails is rejected: the caller reads that chunk itself.
  *
- * Each worker is started for one kind of file (half of them for each; one worker reads both):
- * a worker that reads both warms up both the YAML and the Python grammar code paths (JIT,
- * WebAssembly tiers), which cost as much as reading a thousand files.
+ * Each worker is started for one kind of work, YAML or Python (half of them for each; one worker
+ * does both): a worker that does both warms up both the YAML and the Python grammar code paths
+ * (JIT, WebAssembly tiers), which cost as much as reading a thousand files.
  */
 export class DiscoveryPool {
   private readonly idle: Worker[] = [];
@@ -64,6 +76,13 @@ export class DiscoveryPool {
     return this.submit({ id: this.nextId++, kind: 'python', files }) as Promise<PythonFileRead[]>;
   }
 
+  /** A whole dbt project, as discoverDbtProject reads it (its YAML is most of the work). */
+  async readDbt(projectDir: string): Promise<DbtProjectRead> {
+    const [read] = (await this.submit({ id: this.nextId++, kind: 'dbt', projectDir })) as DbtProjectRead[];
+    if (!read) throw new Error('the discovery worker returned no dbt project');
+    return read;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.done.reject(new Error('discovery pool closed'));
@@ -82,7 +101,7 @@ export class DiscoveryPool {
   private pump(): void {
     for (let i = 0; i < this.waiting.length; ) {
       const job = this.waiting[i]!;
-      const worker = this.workerFor(job.task.kind);
+      const worker = this.workerFor(laneOf(job.task));
       if (!worker) {
         if (this.closed) return;
         i++;
@@ -102,10 +121,10 @@ export class DiscoveryPool {
     const live = [...this.kinds.values()].filter((k) => k === kind).length;
     if (this.spawned < this.size && live < share) return this.start(this.size === 1 ? undefined : kind);
     if (this.idle.length === 0) return undefined;
-    const queued = this.waiting.filter((j) => j.task.kind === kind).length;
+    const queued = this.waiting.filter((j) => laneOf(j.task) === kind).length;
     // No worker of this kind is alive (one died) or its queue is long: an idle other one takes it.
     if (live === 0 || queued >= STEAL_ABOVE) {
-      const other = this.idle.findIndex((w) => !this.waiting.some((j) => j.task.kind === this.kinds.get(w)));
+      const other = this.idle.findIndex((w) => !this.waiting.some((j) => laneOf(j.task) === this.kinds.get(w)));
       if (other !== -1) return this.idle.splice(other, 1)[0];
       if (live === 0) return this.idle.shift();
     }

@@ -9,7 +9,7 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles } from './dbt/dbtProject';
+import { discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles, revivedDbtProject } from './dbt/dbtProject';
 import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
 import { DiscoveryCache, fileStamp } from './discoveryCache';
 import type { CacheKind } from './discoveryCache';
@@ -276,7 +276,9 @@ export class WorkspaceIndex {
     if (cache) rememberDbtSchemaFiles(cache.checkedEntries('dbtYaml') as [string, ParsedDbtSchemaFile][]);
     const pool = this.workers && sqlToRead.length + pyToRead.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
     try {
-      await Promise.all([this.readSql(sqlToRead, pool, cache), this.readPython(pyToRead, pool, pythonCache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+      // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
+      // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph.
+      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, pool)), this.readSql(sqlToRead, pool, cache), this.readPython(pyToRead, pool, pythonCache)]);
     } finally {
       void pool?.close();
     }
@@ -427,9 +429,13 @@ export class WorkspaceIndex {
     return this.dbt.get(dir)?.discoveries.find((d) => d.file === file);
   }
 
-  private async readDbt(dir: string): Promise<void> {
+  private async readDbt(dir: string, pool?: DiscoveryPool): Promise<void> {
     try {
-      this.dbt.set(dir, await discoverDbtProject(dir));
+      // A worker that fails leaves the project to this thread. The worker's YAML parses are kept
+      // here, so that a save of one YAML file parses that file alone, as after a read here.
+      const read = await pool?.readDbt(dir).catch(() => undefined);
+      if (read) rememberDbtSchemaFiles(read.parsed);
+      this.dbt.set(dir, read ? revivedDbtProject(read.project) : await discoverDbtProject(dir));
     } catch (err) {
       const file = join(dir, 'dbt_project.yml');
       this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });
