@@ -92,3 +92,51 @@ test('a saved model that changes its refs, a saved YAML file, a new model and db
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a saved properties YAML file patches the graph when keys and sources hold, else builds it anew; both match a fresh open', async () => {
+  const { root, dbt } = project();
+  try {
+    const index = await WorkspaceIndex.open(root, { python: null });
+    const yml = join(dbt, 'models', 'marts', 'schema.yml');
+    const text = readFileSync(yml, 'utf8');
+    const save = async (next: string) => {
+      writeFileSync(yml, next);
+      const before = index.graph;
+      const after = await index.updateFiles([yml], []);
+      await sameAsReopened(index);
+      // A patched graph keeps the nodes it did not change; a new build makes every node again.
+      return { patched: after.nodes.get('stg_zones') === before.nodes.get('stg_zones'), g: after };
+    };
+
+    // Lines move (every test below moves down), a description and a materialization change.
+    let r = await save(
+      `# two lines\n# more\n${text}`
+        .replace('Trips and revenue per pickup zone.', 'Per zone.')
+        .replace('  - name: daily_trips\n', '  - name: daily_trips\n    config:\n      materialized: table\n'),
+    );
+    assert.ok(r.patched, 'descriptions, materializations and moved tests patch the graph');
+    assert.equal(r.g.nodes.get('trips_by_zone')!.definition.description, 'Per zone.');
+    assert.equal(r.g.nodes.get('daily_trips')!.definition.kind, 'table');
+    assert.deepEqual(r.g.nodes.get('daily_trips')!.checks.map((c) => c.location.line).sort((a, b) => a - b), [18, 23]);
+
+    // A key given by meta.dagster.asset_key reaches every ref of the model: built anew.
+    r = await save(text.replace('  - name: daily_trips\n', '  - name: daily_trips\n    meta:\n      dagster:\n        asset_key: ["marts", "daily"]\n'));
+    assert.ok(!r.patched);
+    assert.ok(r.g.nodes.has('marts/daily'));
+
+    // Back to the original text (the key changes back), then a disabled model: built anew.
+    r = await save(text);
+    assert.ok(!r.patched);
+    r = await save(text.replace('  - name: trips_by_zone\n', '  - name: trips_by_zone\n    config:\n      enabled: false\n'));
+    assert.ok(!r.patched);
+    assert.ok(!r.g.nodes.has('trips_by_zone'));
+
+    // A file with sources: built anew (a source folds into the asset feeding it, elsewhere).
+    const sources = join(dbt, 'models', 'staging', '_sources.yml');
+    writeFileSync(sources, `# moved\n${readFileSync(sources, 'utf8')}`);
+    await index.updateFiles([sources], []);
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles, revivedDbtProject } from './dbt/dbtProject';
+import { dbtFilesPatchedBy, discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles, revivedDbtProject } from './dbt/dbtProject';
 import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
 import { DiscoveryCache, fileStamp } from './discoveryCache';
 import type { CacheKind } from './discoveryCache';
@@ -180,12 +180,11 @@ export class WorkspaceIndex {
         } else pyToRead.push(file);
       }
     }
-    // Saved dbt model, snapshot, seed or test files (no YAML): their project is re-read from the
-    // files kept, and the graph can be patched like for a SQL file.
-    const dbtPatchable = [...dbtDirty].every((dir) => dbtSaved.get(dir)?.every((f) => !/\.ya?ml$/i.test(f)) === true);
+    // Saved files a dbt project already had: the project is re-read from the files kept, and the
+    // graph can be patched like for a SQL file (for YAML, see dbtChangedFiles).
+    const dbtPatchable = [...dbtDirty].every((dir) => dbtSaved.get(dir) !== undefined);
     const simple = dbtPatchable && gone.size === 0 && (pyToRead.length === 0 || (pyToRead.length === 1 && sqlToRead.length === 0 && dbtDirty.size === 0));
     const before = sqlToRead.map((f) => this.sql.get(f) ?? emptyDiscovery(f));
-    const dbtBefore = [...dbtDirty].flatMap((dir) => (dbtSaved.get(dir) ?? []).map((f) => ({ dir, file: f, before: this.dbtDiscoveryOf(dir, f) })));
     const pyBefore = pyToRead.length === 1 ? this.python.get(pyToRead[0]!) : undefined;
     const dbtPrevious = new Map([...dbtDirty].map((dir) => [dir, this.dbt.get(dir)]));
     await Promise.all([
@@ -199,10 +198,23 @@ export class WorkspaceIndex {
         .map((f, i) => ({ before: before[i]!, after: this.sql.get(f) ?? emptyDiscovery(f) }))
         .filter((c) => c.before !== c.after);
       let dbtMissing = false;
-      for (const d of dbtBefore) {
-        const after = this.dbtDiscoveryOf(d.dir, d.file);
-        if (!d.before || !after) dbtMissing = true;
-        else changes.push({ before: d.before, after });
+      const dbtChanged = new Map<string, ReadonlySet<string>>();
+      for (const dir of dbtDirty) {
+        const previous = dbtPrevious.get(dir);
+        const next = this.dbt.get(dir);
+        const files = previous && next ? dbtChangedFiles(previous, next, dbtSaved.get(dir) ?? []) : undefined;
+        if (!files) {
+          dbtMissing = true;
+          break;
+        }
+        dbtChanged.set(dir, files);
+        const beforeOf = new Map(previous!.discoveries.map((d) => [d.file, d]));
+        for (const d of next!.discoveries) {
+          if (!files.has(d.file)) continue;
+          const was = beforeOf.get(d.file);
+          if (was) changes.push({ before: was, after: d });
+          else dbtMissing = true;
+        }
       }
       const py = pyToRead.length === 1 ? this.pythonChange(pyToRead[0]!, pyBefore) : undefined;
       if (py) changes.push(py);
@@ -215,9 +227,9 @@ export class WorkspaceIndex {
         for (const [dir, previous] of dbtPrevious) {
           const next = this.dbt.get(dir);
           if (!previous || !next) continue;
-          const saved = new Set(dbtSaved.get(dir));
+          const changed = dbtChanged.get(dir) ?? new Set();
           const kept = new Map(previous.discoveries.map((d) => [d.file, d]));
-          this.dbt.set(dir, { ...next, discoveries: next.discoveries.map((d) => (saved.has(d.file) ? d : (kept.get(d.file) ?? d))) });
+          this.dbt.set(dir, { ...next, discoveries: next.discoveries.map((d) => (changed.has(d.file) ? d : (kept.get(d.file) ?? d))) });
         }
         this.current = patched;
         return this.current;
@@ -425,10 +437,6 @@ export class WorkspaceIndex {
     await this.readDbt(dir);
   }
 
-  private dbtDiscoveryOf(dir: string, file: string): FileDiscovery | undefined {
-    return this.dbt.get(dir)?.discoveries.find((d) => d.file === file);
-  }
-
   private async readDbt(dir: string, pool?: DiscoveryPool): Promise<void> {
     try {
       // A worker that fails leaves the project to this thread. The worker's YAML parses are kept
@@ -508,6 +516,24 @@ async function readChunks<R>(
     }
   }
   return out.flat();
+}
+
+/**
+ * The files of a dbt project whose discoveries a save of `saved` (files the project had) can
+ * have changed, or undefined when the graph must be built anew. A model, snapshot, seed or test
+ * file changes its own discovery alone. A properties YAML file also changes the nodes it patches
+ * (before or after the save), unless it changed a node's key or enabled state, which reaches
+ * every file that refers to that node; and a YAML file with sources is built anew (a source folds
+ * into the asset that feeds it, in another file).
+ */
+function dbtChangedFiles(previous: DbtProjectDiscovery, next: DbtProjectDiscovery, saved: readonly string[]): ReadonlySet<string> | undefined {
+  const yaml = saved.filter((f) => /\.ya?ml$/i.test(f));
+  if (yaml.length === 0) return new Set(saved);
+  const patched = dbtFilesPatchedBy(previous, next, yaml);
+  if (!patched) return undefined;
+  const yamlSet = new Set(yaml);
+  for (const d of [...previous.discoveries, ...next.discoveries]) if (yamlSet.has(d.file) && d.assets.length > 0) return undefined;
+  return new Set([...saved, ...patched]);
 }
 
 /** Puts the entries of `map` in the order of `keys` (keys not in the map are skipped). */

@@ -198,7 +198,26 @@ function patched(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
 
 function rekeyed(a: AssetDefinition, rekey: (key: AssetKey) => AssetKey): AssetDefinition {
   if (!a.deps.some((dep) => dep.origin === 'dbt-ref')) return a;
-  return { ...a, deps: a.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
+  // The same node with the same keys is the same object as in the last assembly: a save of a YAML
+  // file then makes new objects only for what it changed (and the graph can be patched cheaply).
+  const keys = a.deps.map((dep) => (dep.origin === 'dbt-ref' ? keyToString(rekey(dep.key)) : '')).join('\u0000');
+  const hit = rekeyedMemo.get(a);
+  if (hit?.keys === keys) return hit.result;
+  const result = { ...a, deps: a.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
+  rekeyedMemo.set(a, { keys, result });
+  return result;
+}
+
+const rekeyedMemo = new WeakMap<AssetDefinition, { readonly keys: string; readonly result: AssetDefinition }>();
+/** A node with one patch applied, by node and patch (both immutable; patches live while their YAML text does). */
+const patchedMemo = new WeakMap<AssetDefinition, WeakMap<DbtNodePatch, AssetDefinition>>();
+
+function patchedOnce(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
+  let byPatch = patchedMemo.get(a);
+  if (!byPatch) patchedMemo.set(a, (byPatch = new WeakMap()));
+  let result = byPatch.get(p);
+  if (!result) byPatch.set(p, (result = patched(a, p)));
+  return result;
 }
 
 /**
@@ -366,6 +385,29 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
     problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
     return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
   }
+}
+
+/**
+ * The node files (models, snapshots, seeds) that the properties YAML files `yaml` patch in either
+ * assembly of a project, the one before a save of them and the one after. Undefined when the two
+ * assemblies differ in a node's key or enabled state (keyOfName): that reaches every file that
+ * refers to the node. Other files' discoveries are the same in both: they are made from the same
+ * texts, the same other patches and the same keys.
+ */
+export function dbtFilesPatchedBy(before: DbtProjectDiscovery, after: DbtProjectDiscovery, yaml: readonly string[]): Set<string> | undefined {
+  const a = before.source?.assembled;
+  const b = after.source?.assembled;
+  if (!a || !b || a.keyOfName.size !== b.keyOfName.size) return undefined;
+  for (const [name, key] of a.keyOfName) {
+    const other = b.keyOfName.get(name);
+    if (!other || keyToString(other) !== keyToString(key)) return undefined;
+  }
+  const saved = new Set(yaml);
+  const files = new Set<string>();
+  for (const patches of [a.patches, b.patches]) {
+    for (const entry of patches.values()) if (entry.patches.some((p) => saved.has(p.location.file))) files.add(entry.file);
+  }
+  return files;
 }
 
 /**
@@ -541,7 +583,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
     const name = `${p.resourceType}:${p.name}`;
     const d = byName.get(name);
     if (!d) continue;
-    d.asset = patched(d.asset, p);
+    d.asset = patchedOnce(d.asset, p);
     if (p.enabled === false) d.enabled = false;
     const entry = patches.get(name) ?? { file: perFile[d.fileIndex]!.file, patches: [] };
     entry.patches.push(p);
