@@ -119,6 +119,26 @@ test('a saved properties YAML file patches the graph when keys and sources hold,
     assert.equal(r.g.nodes.get('daily_trips')!.definition.kind, 'table');
     assert.deepEqual(r.g.nodes.get('daily_trips')!.checks.map((c) => c.location.line).sort((a, b) => a - b), [18, 23]);
 
+    // A description taken out again is gone (the file's earlier patches do not linger).
+    r = await save(text.replace('  - name: daily_trips\n', '  - name: daily_trips\n    description: Soon gone.\n'));
+    assert.equal(r.g.nodes.get('daily_trips')!.definition.description, 'Soon gone.');
+    r = await save(text);
+    assert.ok(r.patched);
+    assert.equal(r.g.nodes.get('daily_trips')!.definition.description, undefined);
+
+    // Two files patch one model: the later file's description wins, also when the earlier one is saved.
+    const more = join(dbt, 'models', 'marts', 'zz_more.yml');
+    writeFileSync(more, 'version: 2\nmodels:\n  - name: daily_trips\n    description: From zz.\n');
+    await index.updateFiles([more], []);
+    r = await save(text.replace('  - name: daily_trips\n', '  - name: daily_trips\n    description: From schema.\n'));
+    assert.ok(r.patched);
+    assert.equal(r.g.nodes.get('daily_trips')!.definition.description, 'From zz.');
+    r = await save(text);
+    assert.ok(r.patched);
+    rmSync(more);
+    await index.updateFiles([], [more]);
+    await sameAsReopened(index);
+
     // A key given by meta.dagster.asset_key reaches every ref of the model: built anew.
     r = await save(text.replace('  - name: daily_trips\n', '  - name: daily_trips\n    meta:\n      dagster:\n        asset_key: ["marts", "daily"]\n'));
     assert.ok(!r.patched);

@@ -44,6 +44,10 @@ interface DbtAssembly {
   /** By `model:<name>`: the YAML patches applied, and the file of the node they were applied to. */
   readonly patches: ReadonlyMap<string, { readonly file: string; readonly patches: readonly DbtNodePatch[] }>;
   readonly keyOfName: ReadonlyMap<string, AssetKey>;
+  /** By `model:<name>` (any resource type): the file of each node. */
+  readonly fileOfName?: ReadonlyMap<string, string>;
+  /** Names (selectors) of the nodes that are disabled. */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 interface DbtFileListing {
@@ -260,6 +264,73 @@ function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource
   return project.discoveries.map((d) => replaced.get(d.file) ?? d);
 }
 
+/**
+ * The discoveries after saving properties YAML files that only describe models (descriptions,
+ * materializations, groups, tests): the saved files and the models they patch, before or after,
+ * are made again; every other file is unchanged. Undefined — assemble it all — when a saved file
+ * has sources, patches a seed or snapshot, or sets a key (meta.dagster.asset_key) or `enabled`.
+ */
+function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
+  const assembled = source.assembled;
+  const { fileOfName, disabled, keyOfName } = assembled ?? {};
+  if (!assembled || !fileOfName || !disabled || !keyOfName) return undefined;
+  const { modelSql, snapshotSql, seedCsv, yamlFiles, testSql } = source.listing;
+  const order = new Map(yamlFiles.map((f, i) => [f, i]));
+  const ctx = { projectDir: project.projectDir, projectName: source.settings.name };
+  const saved = new Set(changed);
+  const replaced = new Map<string, FileDiscovery>();
+  const rekey = (key: AssetKey): AssetKey => (key.length === 1 ? (keyOfName.get(key[0]!) ?? key) : key);
+  const newPatches: DbtNodePatch[] = [];
+  const names = new Set<string>();
+  for (const file of changed) {
+    const before = source.texts.get(file)?.text;
+    const after = next.texts.get(file)?.text;
+    if (!order.has(file) || before === undefined || after === undefined) return undefined;
+    const old = cachedSchemaFile(file, before, ctx);
+    const now = cachedSchemaFile(file, after, ctx);
+    for (const y of [old, now]) {
+      if (y.sources.length > 0) return undefined;
+      for (const p of y.patches) {
+        if (p.resourceType !== 'model' || p.assetKey !== undefined || p.enabled !== undefined) return undefined;
+        names.add(`model:${p.name}`);
+      }
+    }
+    newPatches.push(...now.patches);
+    const detachedChecks = now.detachedChecks
+      .filter((c) => !(c.asset.length === 1 && disabled.has(c.asset[0]!)))
+      .map((c) => ({ asset: rekey(c.asset), check: c.check }));
+    replaced.set(file, { file, assets: now.sources, detachedChecks, problems: now.problems });
+  }
+  const patches = new Map(assembled.patches);
+  const modelRoots = source.settings.modelPaths.map((p) => path.resolve(project.projectDir, p));
+  for (const name of names) {
+    const file = fileOfName.get(name);
+    if (file === undefined) continue; // a patch of no node is not applied
+    const i = modelSql.findIndex((files) => files.includes(file));
+    if (i === -1 || modelSql.filter((files) => files.includes(file)).length !== 1) return undefined;
+    if ([...snapshotSql, ...seedCsv, ...testSql].some((files) => files.includes(file))) return undefined;
+    const read = next.texts.get(file);
+    if (read?.text === undefined || saved.has(file)) return undefined;
+    const model = modelOf(project.projectDir, file, modelRoots[i]!, read, source.settings);
+    if (!model.enabled) return undefined;
+    // This node's patches from the other YAML files and the saved ones, in the assembly's order.
+    const selector = name.slice('model:'.length);
+    const kept = (assembled.patches.get(name)?.patches ?? []).filter((p) => !saved.has(p.location.file));
+    const mine = newPatches.filter((p) => p.name === selector);
+    const all = [...kept, ...mine].sort((x, y) => order.get(x.location.file)! - order.get(y.location.file)!);
+    let asset = model.asset;
+    for (const p of all) asset = patchedOnce(asset, p);
+    if (keyToString(keyOfName.get(selector) ?? []) !== keyToString(asset.key)) return undefined;
+    asset = rekeyed(asset, rekey);
+    if (all.length > 0) patches.set(name, { file, patches: all });
+    else patches.delete(name);
+    const unseen = [...model.unseen];
+    replaced.set(file, { file, assets: [asset], problems: [...model.problems], ...(unseen.length > 0 ? { unseen } : {}) });
+  }
+  next.assembled = { ...assembled, patches };
+  return project.discoveries.map((d) => replaced.get(d.file) ?? d);
+}
+
 interface ModelRead {
   readonly settings: DbtProjectSettings;
   readonly root: string;
@@ -441,7 +512,7 @@ export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly s
   }
   const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
   try {
-    const models = reassembleModels(project, source, next, changed);
+    const models = reassembleModels(project, source, next, changed) ?? reassembleYaml(project, source, next, changed);
     if (models) return { ...project, discoveries: models, source: next };
     const discoveries: FileDiscovery[] = [];
     assembleProject(project.projectDir, next, discoveries);
@@ -594,8 +665,10 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   const keyOfName = new Map<string, AssetKey>();
   for (const d of drafts) if (d.enabled && d.asset.dbt) keyOfName.set(d.asset.dbt.selector, d.asset.key);
   const rekey = (key: AssetKey): AssetKey => (key.length === 1 ? keyOfName.get(key[0]) ?? key : key);
-  source.assembled = { patches, keyOfName };
   const disabled = new Set(drafts.filter((d) => !d.enabled).map((d) => d.asset.dbt!.selector));
+  const fileOfName = new Map<string, string>();
+  for (const [name, d] of byName) fileOfName.set(name, perFile[d.fileIndex]!.file);
+  source.assembled = { patches, keyOfName, fileOfName, disabled };
 
   for (const d of drafts) d.asset = rekeyed(d.asset, rekey);
 
