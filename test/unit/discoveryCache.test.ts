@@ -161,3 +161,27 @@ test('a dbt YAML parse kept from an earlier start is used only while the file ha
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a first start stamps its reads when it saves: files modified during or just before it are not kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-stamps-'));
+  try {
+    const [old, fresh, edited] = ['old.sql', 'fresh.sql', 'edited.sql'].map((n) => join(dir, n));
+    for (const f of [old, fresh, edited]) writeFileSync(f, 'select 1');
+    for (const f of [old, edited]) utimesSync(f, HOUR_AGO, HOUR_AGO);
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    assert.equal(first.empty, true);
+    for (const f of [old, fresh, edited]) first.set('sql', f, undefined, { read: f });
+    // Edited after it was read, during the start: the read is not what the file has now.
+    writeFileSync(edited, 'select 2');
+    utimesSync(edited, HOUR_AGO, new Date());
+    assert.equal(first.save(), true);
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    assert.equal(next.empty, false);
+    assert.deepEqual(next.get('sql', old, fileStamp(old)), { read: old });
+    assert.equal(next.get('sql', fresh, fileStamp(fresh)), undefined);
+    assert.equal(next.get('sql', edited, fileStamp(edited)), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

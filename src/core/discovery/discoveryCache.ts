@@ -41,6 +41,9 @@ interface CacheFileContents {
 
 export class DiscoveryCache {
   private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  /** Reads made after `startedAt` without a stamp: stamped when the cache is saved (see save). */
+  private readonly unstamped: Record<CacheKind, Map<string, unknown>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  private readonly startedAt = Date.now();
   hits = 0;
   misses = 0;
 
@@ -69,6 +72,11 @@ export class DiscoveryCache {
     }
   }
 
+  /** True when the cache holds no stamped entry: every lookup would miss (a first start). */
+  get empty(): boolean {
+    return this.old.sql.size === 0 && this.old.python.size === 0;
+  }
+
   /** The value stored for `path` when its stamp is still `stamp`. */
   get(kind: CacheKind, path: string, stamp: string | undefined): unknown {
     const hit = stamp === undefined ? undefined : this.old[kind].get(path);
@@ -91,9 +99,15 @@ export class DiscoveryCache {
     this.fresh[kind].set(path, { stamp: '', value });
   }
 
-  /** Records what reading `path` gave at `stamp` (taken before the read), unless the stamp is too recent to trust. */
+  /**
+   * Records what reading `path` gave. With the stamp taken before the read, unless it is too recent
+   * to trust; without one (a first start stats nothing before reading), it is stamped at save.
+   */
   set(kind: CacheKind, path: string, stamp: string | undefined, value: unknown): void {
-    if (stamp === undefined) return;
+    if (stamp === undefined) {
+      this.unstamped[kind].set(path, value);
+      return;
+    }
     const mtime = Number(stamp.slice(stamp.indexOf(':') + 1));
     if (!(Date.now() - mtime > RACY_MS)) return;
     this.fresh[kind].set(path, { stamp, value });
@@ -102,6 +116,16 @@ export class DiscoveryCache {
   /** Writes what this start saw (entries of files gone since are dropped). Never throws: false when it could not. */
   save(): boolean {
     try {
+      // A read made after startedAt of a file last modified well before it read what the file has
+      // at this stamp: a write after the read would have moved the mtime past startedAt.
+      for (const kind of ['sql', 'python'] as const) {
+        for (const [path, value] of this.unstamped[kind]) {
+          const stamp = fileStamp(path);
+          const mtime = stamp === undefined ? NaN : Number(stamp.slice(stamp.indexOf(':') + 1));
+          if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, { stamp: stamp!, value });
+        }
+        this.unstamped[kind].clear();
+      }
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
         fingerprint: this.fingerprint,

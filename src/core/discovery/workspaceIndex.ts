@@ -279,18 +279,26 @@ export class WorkspaceIndex {
     }
     this.stamps.clear();
     const cache = this.cacheFile ? DiscoveryCache.load(this.cacheFile, this.cacheFingerprint()) : undefined;
-    const uncached = (kind: CacheKind, files: readonly string[]) => (cache ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
+    // A first start (nothing cached) stats nothing before reading: the cache stamps its reads when saved.
+    const uncached = (kind: CacheKind, files: readonly string[]) => (cache && !cache.empty ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
-    // Cached Python reads stand only for the default reader, once it has loaded (as it would read them).
-    if (cache && this.pythonLoading) await this.pythonLoading;
-    const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
-    const pyToRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
-    if (cache) rememberDbtSchemaFiles(cache.checkedEntries('dbtYaml') as [string, ParsedDbtSchemaFile][]);
-    const pool = this.workers && sqlToRead.length + pyToRead.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
+    rememberDbtSchemaFiles(dbtParses);
+    // A pool starts no worker until a task comes: Python files the cache has need none.
+    const pool = this.workers && sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    // Cached Python reads stand only for the default reader, once it has loaded (as it would read
+    // them); the SQL headers do not wait for it.
+    const readPython = async (): Promise<void> => {
+      if (cache && this.pythonLoading) await this.pythonLoading;
+      const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
+      await this.readPython(pythonCache ? uncached('python', pyFiles) : pyFiles, pool, pythonCache);
+    };
     try {
       // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
-      // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph.
-      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, pool)), this.readSql(sqlToRead, pool, cache), this.readPython(pyToRead, pool, pythonCache)]);
+      // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph. With
+      // its YAML parses in the cache, it is read here: they are most of its work.
+      const dbtPool = dbtParses.length > 0 ? undefined : pool;
+      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, dbtPool)), this.readSql(sqlToRead, pool, cache), readPython()]);
     } finally {
       void pool?.close();
     }
