@@ -540,7 +540,7 @@ function dbtChangedFiles(previous: DbtProjectDiscovery, next: DbtProjectDiscover
   const patched = dbtFilesPatchedBy(previous, next, yaml);
   if (!patched) return undefined;
   const yamlSet = new Set(yaml);
-  for (const d of [...previous.discoveries, ...next.discoveries]) if (yamlSet.has(d.file) && d.assets.length > 0) return undefined;
+  for (const project of [previous, next]) for (const d of project.discoveries) if (d.assets.length > 0 && yamlSet.has(d.file)) return undefined;
   return new Set([...saved, ...patched]);
 }
 

@@ -469,7 +469,8 @@ export function dbtFilesPatchedBy(before: DbtProjectDiscovery, after: DbtProject
   const a = before.source?.assembled;
   const b = after.source?.assembled;
   if (!a || !b || a.keyOfName.size !== b.keyOfName.size) return undefined;
-  for (const [name, key] of a.keyOfName) {
+  // reassembleYaml keeps the keys it was given: the same map, nothing to compare.
+  if (a.keyOfName !== b.keyOfName) for (const [name, key] of a.keyOfName) {
     const other = b.keyOfName.get(name);
     if (!other || keyToString(other) !== keyToString(key)) return undefined;
   }
