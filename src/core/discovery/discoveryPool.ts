@@ -189,9 +189,7 @@ interface Callbacks {
 
 // A bundled worker needs no flags of the parent: inherited loaders (tsx's, under a benchmark)
 // would hook and re-scan every module it loads.
-// A bigger young generation than the default: a cold start allocates hundreds of MB of short-lived
-// parse objects, and fewer scavenges cost less (the workers end with the cold start).
-const BUNDLED: WorkerOptions = { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 64 } };
+const BUNDLED: WorkerOptions = { execArgv: [] };
 
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
