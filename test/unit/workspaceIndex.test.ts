@@ -297,3 +297,24 @@ test('many saves of two files in turn are patched over shared maps and still mat
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a check saved in another file than its asset moves in that asset\'s by-file view too', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    const assets = join(root, 'assets.py');
+    const checks = join(root, 'checks.py');
+    writeFileSync(assets, 'import dagster as dg\n\n\n@dg.asset\ndef orders():\n    return 1\n');
+    const checkText = 'import dagster as dg\n\n\n@dg.asset_check(asset="orders")\ndef orders_not_empty():\n    return dg.AssetCheckResult(passed=True)\n';
+    writeFileSync(checks, checkText);
+    const index = await WorkspaceIndex.open(root, { workers: false });
+    const lineIn = (g: AssetGraph) => g.assetsIn(assets)[0]?.checks.map((c) => c.location.line);
+    assert.deepEqual(lineIn(index.graph), [4]);
+    writeFileSync(checks, `# moved down\n${checkText}`);
+    const g = await index.updateFiles([checks], []);
+    assert.deepEqual(g.nodes.get('orders')!.checks.map((c) => c.location.line), [5]);
+    assert.deepEqual(lineIn(g), [5]);
+    sameAsFreshBuild(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

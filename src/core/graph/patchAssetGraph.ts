@@ -125,7 +125,11 @@ export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileC
   }
 
   const byFile = new Map<string, readonly AssetNode[]>();
-  for (const f of changedFiles) {
+  // The changed files, and those of nodes replaced for a check written elsewhere (an @asset_check
+  // in another module): their lists hold the replaced nodes.
+  const listed = new Set(changedFiles);
+  for (const n of nodes.values()) if (n.definition.source !== 'external') listed.add(n.definition.location.file);
+  for (const f of listed) {
     const list = (old.nodesByFile.get(f) ?? []).map((n) => nodes.get(n.id) ?? old.nodes.get(n.id)!);
     sortByLine(list);
     if (list.length > 0) byFile.set(f, list);
