@@ -14,7 +14,7 @@ interface PythonExtensionApi {
 /**
  * The interpreter Dagster and dbt run with: the one the Python extension has
  * chosen for the folder, else the assetStudio.pythonPath setting, else none
- * (the engine then looks for `dagster`/`dbt` on PATH).
+ * (the engine then takes the workspace's virtual environment, else python3 on PATH).
  */
 export async function pythonInterpreterFor(folder: vscode.Uri, log: vscode.LogOutputChannel): Promise<string | undefined> {
   const extension = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');

@@ -153,13 +153,44 @@ test('Dagster asset: python -m dagster asset materialize, check evaluations from
   assert.deepEqual(r2.checks.map((c) => [c.name, c.passed]), [['no_negative_fares', true]]);
 });
 
-test('Dagster asset: without an interpreter, or with a python lacking dagster, the message says what to do', async () => {
+test('Dagster asset with no interpreter chosen: the workspace .venv, else python3 on PATH, else a message that says what to do', async () => {
   const node = dagsterNode('/x/defs.py', []);
-  const none = await createDelegatedRunner({})(node, { target, projectRoot: os.tmpdir(), onEvent: () => undefined });
-  assert.match(none.error!, /No Python interpreter: choose one with "Python: Select Interpreter"/);
-  const real = await createDelegatedRunner({ python: 'python3' })(node, { target, projectRoot: os.tmpdir(), onEvent: () => undefined });
-  assert.equal(real.status, 'failed');
-  assert.match(real.error!, /Dagster is not installed .*pip install dagster dagster-duckdb/);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-nopy-'));
+  const run = (env: Record<string, string>) => {
+    const events: EngineEvent[] = [];
+    return createDelegatedRunner({})(node, { target, projectRoot: work, env, onEvent: (e) => events.push(e) }).then((r) => ({ r, events }));
+  };
+  // No venv, nothing on PATH.
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-emptypath-'));
+  const none = await run({ PATH: empty });
+  assert.match(none.r.error!, /No Python interpreter: .*no \.venv.*Choose one with "Python: Select Interpreter"/);
+  // python3 on PATH: the machine's real one, which lacks Dagster.
+  const onPath = await run({ PATH: process.env.PATH ?? '' });
+  assert.equal(onPath.r.status, 'failed');
+  assert.match(onPath.r.error!, /Dagster is not installed .*pip install dagster dagster-duckdb/);
+  assert.ok(onPath.events.some((e) => e.type === 'log' && /No Python interpreter chosen: using \S*python3? \(from PATH\)/.test(e.message)));
+  // A .venv in the project wins over PATH.
+  const venvBin = path.join(work, '.venv', 'bin');
+  fs.mkdirSync(venvBin, { recursive: true });
+  fs.writeFileSync(path.join(work, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  standIn(venvBin, 'python3', `echo "$@" > '${work}/args.txt'; cat '${RECORDED}/dagster-1.10-asset-materialize-success.log' >&2`);
+  const venv = await run({ PATH: empty });
+  assert.equal(venv.r.status, 'success');
+  assert.match(fs.readFileSync(path.join(work, 'args.txt'), 'utf8'), /^-m dagster asset materialize --select raw\/taxi_trips -f \/x\/defs.py/);
+});
+
+test('dbt with no interpreter chosen runs the dbt of the workspace .venv', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-dbtvenv-'));
+  const project = path.join(work, 'nyc_taxi_dbt');
+  fs.cpSync(TAXI, project, { recursive: true });
+  const venvBin = path.join(work, '.venv', 'bin');
+  fs.mkdirSync(venvBin, { recursive: true });
+  fs.writeFileSync(path.join(work, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  standIn(venvBin, 'python3', 'exit 0');
+  standIn(venvBin, 'dbt', `echo "$@" > '${work}/args.txt'; exit 2`);
+  const nodes = await dbtNodes(project);
+  await createDelegatedRunner({})(nodes.get('stg_zones')!, { target, projectRoot: work, env: { PATH: '/nonexistent' }, onEvent: () => undefined });
+  assert.match(fs.readFileSync(path.join(work, 'args.txt'), 'utf8'), /^build --select stg_zones --target dev/);
 });
 
 test('a MotherDuck target hands the stored token to the tool in its environment only, never in the log', async () => {

@@ -11,6 +11,7 @@ import { buildDagsterCommand, buildDbtCommand } from './delegatedCommand';
 import type { DelegatedCommand } from './delegatedCommand';
 import { runDelegated } from './delegatedRun';
 import type { DelegatedRunOutcome } from './delegatedRun';
+import { findWorkspacePython } from './workspacePython';
 
 export interface DelegatedRunnerOptions {
   /** The interpreter chosen by the Python extension, else `assetStudio.pythonPath`. */
@@ -51,7 +52,20 @@ function toolEnv(ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptio
 type Outcome = Awaited<ReturnType<DelegatedRunner>>;
 
 const NO_PYTHON =
-  'No Python interpreter: choose one with "Python: Select Interpreter" (Python extension) or set assetStudio.pythonPath, with Dagster installed in it (pip install dagster dagster-duckdb).';
+  'No Python interpreter: none was chosen, the workspace has no .venv and there is no python3 on PATH. Choose one with "Python: Select Interpreter" (Python extension) or set assetStudio.pythonPath, with Dagster installed in it (pip install dagster dagster-duckdb).';
+
+/**
+ * The chosen interpreter, else the one a user expects without choosing (a
+ * virtual environment in `folders`, else python3 on PATH), said in the log so
+ * that a wrong guess is visible. `venvOnly` leaves PATH out.
+ */
+function interpreterFor(id: string, folders: readonly string[], ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions, venvOnly = false): string | undefined {
+  if (opts.python) return opts.python;
+  const found = findWorkspacePython(folders, (ctx.env ?? process.env).PATH);
+  if (!found || (venvOnly && found.foundIn === 'PATH')) return undefined;
+  ctx.onEvent({ type: 'log', level: 'info', asset: id, message: `No Python interpreter chosen: using ${found.path} (from ${found.foundIn}).` });
+  return found.path;
+}
 
 function checkDefinition(node: AssetNode, name: string): CheckDefinition | undefined {
   return node.checks.find((c) => c.name === name);
@@ -75,10 +89,11 @@ function notRun(outcome: DelegatedRunOutcome): Outcome | undefined {
 
 async function runDagsterAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Outcome> {
   const info = node.definition.dagster;
-  if (!opts.python) return { status: 'failed', error: NO_PYTHON, checks: [] };
   if (info?.external) return { status: 'failed', error: `${node.id} is an external asset (AssetSpec): Dagster does not materialize it.`, checks: [] };
+  const python = interpreterFor(node.id, [ctx.projectRoot], ctx, opts);
+  if (!python) return { status: 'failed', error: NO_PYTHON, checks: [] };
   const cmd = buildDagsterCommand({
-    python: opts.python,
+    python,
     keys: [node.id],
     ...(info?.module ? { module: info.module } : { file: info?.file ?? node.definition.location.file }),
     cwd: ctx.projectRoot,
@@ -145,8 +160,10 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
   const info = node.definition.dbt;
   if (!info) return { status: 'failed', error: `${node.id} has no dbt project`, checks: [] };
   const started = new Date();
+  // Only a virtual environment's interpreter tells where dbt is; PATH is searched for dbt anyway.
+  const python = opts.dbtExecutable ? opts.python : interpreterFor(node.id, [info.projectDir, ctx.projectRoot], ctx, opts, true);
   const cmd = buildDbtCommand({
-    ...(opts.python ? { python: opts.python } : {}),
+    ...(python ? { python } : {}),
     ...(opts.dbtExecutable ? { dbtExecutable: opts.dbtExecutable } : {}),
     selectors: [info.selector],
     projectDir: info.projectDir,
