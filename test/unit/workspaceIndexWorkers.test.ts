@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { discoverDbtProject, parsedDbtSchemaFiles, revivedDbtProject } from '../../src/core/discovery/dbt/dbtProject';
+import { discoverDbtProject, parsedDbtSchemaFiles } from '../../src/core/discovery/dbt/dbtProject';
 import { readPythonSourceFile, readSqlSourceFile } from '../../src/core/discovery/discoveryFileReads';
 import { DiscoveryPool } from '../../src/core/discovery/discoveryPool';
 import { loadPythonWorkspaceReader } from '../../src/core/discovery/pythonWorkspaceReader';
@@ -99,7 +99,7 @@ test('a pool split by kind reads mixed SQL, Python and dbt tasks as the main thr
         // A dbt project in a worker: the same project, and the YAML parses the main thread keeps.
         const dbt = resolve(root, 'dbt', 'nyc_taxi_dbt');
         const inWorker = await pool.readDbt(dbt);
-        assert.deepEqual(revivedDbtProject(inWorker.project), await discoverDbtProject(dbt));
+        assert.deepEqual(inWorker.project, await discoverDbtProject(dbt));
         const here = new Map(parsedDbtSchemaFiles(dbt));
         assert.ok(inWorker.parsed.length >= 3);
         for (const [file, parsed] of inWorker.parsed) assert.deepEqual(parsed, here.get(file));

@@ -7,7 +7,7 @@ import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject'
 import type { PythonFileRead, SqlFileRead } from './discoveryFileReads';
 import type { SqlReadContext } from './sql/sqlHeaderRead';
 
-/** A dbt project read in a worker (revive it with revivedDbtProject), with its YAML parses for this thread's cache. */
+/** A dbt project read in a worker (plain data: it crosses as a structured clone), with its YAML parses for this thread's cache. */
 export interface DbtProjectRead {
   readonly project: DbtProjectDiscovery;
   readonly parsed: [string, ParsedDbtSchemaFile][];

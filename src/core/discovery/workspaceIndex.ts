@@ -9,7 +9,7 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { dbtFilesPatchedBy, discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles, revivedDbtProject } from './dbt/dbtProject';
+import { dbtFilesPatchedBy, discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles } from './dbt/dbtProject';
 import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
 import { DiscoveryCache, fileStamp } from './discoveryCache';
 import type { CacheKind } from './discoveryCache';
@@ -451,7 +451,7 @@ export class WorkspaceIndex {
       // here, so that a save of one YAML file parses that file alone, as after a read here.
       const read = await pool?.readDbt(dir).catch(() => undefined);
       if (read) rememberDbtSchemaFiles(read.parsed);
-      this.dbt.set(dir, read ? revivedDbtProject(read.project) : await discoverDbtProject(dir));
+      this.dbt.set(dir, read ? read.project : await discoverDbtProject(dir));
     } catch (err) {
       const file = join(dir, 'dbt_project.yml');
       this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });

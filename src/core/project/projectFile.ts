@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, Pair } from 'yaml';
+import { LineIndex } from '../discovery/textPosition';
+import { parseYamlTree } from '../yamlTree';
+import type { YamlNode, YamlPair } from '../yamlTree';
 import type { Problem, SourceLocation } from '../problem';
 import { problemAt } from '../problem';
 import type { LoadedProject, ProjectConfig } from './projectConfig';
@@ -36,27 +37,26 @@ export function defaultProject(root: string): ProjectConfig {
 /** Parses the text of a project file; every problem is at its line. */
 export function parseProjectFile(root: string, file: string, text: string): LoadedProject {
   const problems: Problem[] = [];
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): SourceLocation => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  const nodeAt = (n: Node | null | undefined): SourceLocation => at(n?.range?.[0] ?? 0);
+  const lines = new LineIndex(text);
+  const tree = parseYamlTree(text, { uniqueKeys: true });
+  const at = (offset: number): SourceLocation => ({ file, ...lines.position(offset) });
+  const nodeAt = (n: YamlNode | null | undefined): SourceLocation => at(n?.start ?? 0);
   const report = (loc: SourceLocation, code: string, message: string) => problems.push(problemAt(loc, 'error', code, message));
 
   let config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...defaultProject(root), file };
-  for (const e of doc.errors) report(at(e.pos[0]), 'project.invalid-yaml', `Invalid YAML in ${PROJECT_FILE_NAME}: ${e.message.split('\n')[0]}`);
-  if (doc.errors.length > 0) return { config, problems };
-  const contents = doc.contents;
-  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return { config, problems };
-  if (!isMap(contents)) {
-    report(nodeAt(contents as Node), 'project.invalid-value', `${PROJECT_FILE_NAME} must be a mapping of keys (${PROJECT_KEYS.join(', ')}).`);
+  for (const e of tree.errors) {
+    problems.push(problemAt(at(e.offset), e.warning ? 'warning' : 'error', 'project.invalid-yaml', `Invalid YAML in ${PROJECT_FILE_NAME}: ${e.message}`));
+  }
+  if (tree.errors.some((e) => !e.warning)) return { config, problems };
+  const contents = tree.root;
+  if (contents === null || (contents.kind === 'scalar' && (contents.value === null || contents.value === ''))) return { config, problems };
+  if (contents.kind !== 'map') {
+    report(nodeAt(contents), 'project.invalid-value', `${PROJECT_FILE_NAME} must be a mapping of keys (${PROJECT_KEYS.join(', ')}).`);
     return { config, problems };
   }
   const baseDir = dirname(file);
-  for (const pair of contents.items as Pair<Node, Node | null>[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+  for (const pair of contents.pairs) {
+    const key = String(pair.key.value);
     const value = pair.value;
     switch (key) {
       case 'assets':
@@ -68,17 +68,17 @@ export function parseProjectFile(root: string, file: string, text: string): Load
         break;
       }
       case 'default_target':
-        if (isScalar(value) && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value, defaultTargetLocation: nodeAt(value) };
+        if (value?.kind === 'scalar' && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value, defaultTargetLocation: nodeAt(value) };
         else report(nodeAt(value ?? pair.key), 'project.invalid-value', "'default_target' must be a target name.");
         break;
       case 'targets': {
-        if (!isMap(value)) {
+        if (value?.kind !== 'map') {
           report(nodeAt(value ?? pair.key), 'project.invalid-value', "'targets' must map target names to settings.");
           break;
         }
         const targets: TargetConfig[] = [];
-        for (const t of value.items as Pair<Node, Node | null>[]) {
-          const name = isScalar(t.key) ? String(t.key.value) : '';
+        for (const t of value.pairs) {
+          const name = String(t.key.value);
           const target = readTarget(name, t, baseDir, nodeAt, report);
           if (target) targets.push(target);
         }
@@ -94,26 +94,26 @@ export function parseProjectFile(root: string, file: string, text: string): Load
 
 function readTarget(
   name: string,
-  pair: Pair<Node, Node | null>,
+  pair: YamlPair,
   baseDir: string,
-  nodeAt: (n: Node | null | undefined) => SourceLocation,
+  nodeAt: (n: YamlNode | null | undefined) => SourceLocation,
   report: (loc: SourceLocation, code: string, message: string) => void,
 ): TargetConfig | undefined {
   const origin = nodeAt(pair.key);
   const value = pair.value;
-  if (!name || !isMap(value)) {
+  if (!name || value?.kind !== 'map') {
     report(origin, 'project.invalid-value', `Target '${name}' must be a mapping (type, path or database, schema, …).`);
     return undefined;
   }
-  const fields = new Map<string, Pair<Node, Node | null>>();
-  for (const p of value.items as Pair<Node, Node | null>[]) {
-    const k = isScalar(p.key) ? String(p.key.value) : '';
+  const fields = new Map<string, YamlPair>();
+  for (const p of value.pairs) {
+    const k = String(p.key.value);
     if (!TARGET_KEYS.includes(k)) report(nodeAt(p.key), 'project.unknown-key', `Unknown key '${k}' in target '${name}'; expected one of: ${TARGET_KEYS.join(', ')}.`);
     else fields.set(k, p);
   }
   const scalar = (k: string): unknown => {
     const p = fields.get(k);
-    return p && isScalar(p.value) ? p.value.value : undefined;
+    return p?.value?.kind === 'scalar' ? p.value.value : undefined;
   };
   const bad = (k: string, message: string) => {
     const p = fields.get(k);
@@ -167,12 +167,12 @@ function readTarget(
   const env: Record<string, string> = {};
   const envPair = fields.get('env');
   if (envPair) {
-    if (!isMap(envPair.value)) {
+    if (envPair.value?.kind !== 'map') {
       bad('env', `Target '${name}': 'env' must map variable names to values.`);
       ok = false;
     } else {
-      for (const e of envPair.value.items as Pair<Node, Node | null>[]) {
-        if (isScalar(e.key) && isScalar(e.value) && e.value.value !== null && typeof e.value.value !== 'object') {
+      for (const e of envPair.value.pairs) {
+        if (e.value?.kind === 'scalar' && e.value.value !== null) {
           env[String(e.key.value)] = String(e.value.value);
         } else {
           report(nodeAt(e.value ?? e.key), 'project.invalid-value', `Target '${name}': each 'env' entry is NAME: value.`);
@@ -197,12 +197,12 @@ function readTarget(
   };
 }
 
-function stringList(node: Node | null): string[] | undefined {
-  if (isScalar(node) && typeof node.value === 'string' && node.value) return [node.value];
-  if (!isSeq(node)) return undefined;
+function stringList(node: YamlNode | null): string[] | undefined {
+  if (node?.kind === 'scalar' && typeof node.value === 'string' && node.value) return [node.value];
+  if (node?.kind !== 'seq') return undefined;
   const out: string[] = [];
   for (const item of node.items) {
-    if (!isScalar(item) || typeof item.value !== 'string' || !item.value) return undefined;
+    if (item?.kind !== 'scalar' || typeof item.value !== 'string' || !item.value) return undefined;
     out.push(item.value);
   }
   return out;

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMap } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { YamlNode } from '../../yamlTree';
 import type { Problem, SourceLocation } from '../../problem';
 import type { TargetConfig } from '../../project/targetConfig';
 import { DBT_PROJECT_FILE, parseDbtProjectFile } from './dbtProjectFile';
@@ -134,8 +133,8 @@ export function readDbtProfileTargets(projectDir: string, opts: DbtProfileOption
     if (!profilesFile) return { targets: [], problems };
     const y = parseYamlWithPositions(profilesFile, readFileSync(profilesFile, 'utf8'), `${CODE}.invalid`);
     problems.push(...y.problems);
-    const root = y.doc.contents;
-    if (!isMap(root)) return { targets: [], problems, profilesFile };
+    const root = y.root;
+    if (root?.kind !== 'map') return { targets: [], problems, profilesFile };
     const profiles = entriesOf(root).filter((e) => e.key !== 'config');
     const chosen = profileName ? profiles.find((e) => e.key === profileName) : profiles.length === 1 ? profiles[0] : undefined;
     if (!chosen) {

@@ -32,8 +32,6 @@ export interface DbtProjectDiscovery {
 /** The project's settings, its files by role and their texts: everything assembleProject reads. */
 export interface DbtProjectSource {
   readonly settings: DbtProjectSettings;
-  /** The text of dbt_project.yml the settings were parsed from (see revivedDbtProject). */
-  readonly projectText?: string;
   readonly listing: DbtFileListing;
   readonly texts: ReadonlyMap<string, ReturnType<typeof readDbtFileText>>;
   /** What the assembly decided across files, for re-assembling one saved model alone. */
@@ -451,7 +449,7 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
     // Project-level problems are only in `problems` (callers add them once, at dbt_project.yml).
     problems.push(...settings.problems);
     const source = await readProject(projectDir, settings, files, discoveries);
-    return { projectDir, projectName: settings.name, discoveries, files, problems, source: { ...source, projectText: read.text } };
+    return { projectDir, projectName: settings.name, discoveries, files, problems, source };
   } catch (err) {
     problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
     return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
@@ -480,18 +478,6 @@ export function dbtFilesPatchedBy(before: DbtProjectDiscovery, after: DbtProject
     for (const entry of patches.values()) if (entry.patches.some((p) => saved.has(p.location.file))) files.add(entry.file);
   }
   return files;
-}
-
-/**
- * A project read in another thread arrives as a structured clone, where the YAML node of its
- * settings (`models:` folder configs) is plain data that folderConfig cannot read: its settings
- * are parsed again from the same text. Everything else in a project is plain data.
- */
-export function revivedDbtProject(project: DbtProjectDiscovery): DbtProjectDiscovery {
-  const source = project.source;
-  if (!source || source.projectText === undefined) return project;
-  const settings = parseDbtProjectFile(path.join(project.projectDir, DBT_PROJECT_FILE), source.projectText);
-  return { ...project, source: { ...source, settings } };
 }
 
 /**

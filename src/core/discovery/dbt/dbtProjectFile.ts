@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import { isMap } from 'yaml';
 import type { Problem } from '../../problem';
 import { child, entriesOf, itemsOf, locationOf, parseYamlWithPositions, stringOf } from './yamlDocument';
-import type { Node as YamlNode } from 'yaml';
+import type { YamlNode } from '../../yamlTree';
 
 export const DBT_PROJECT_FILE = 'dbt_project.yml';
 
@@ -32,9 +31,9 @@ function paths(node: YamlNode | undefined, fallback: string[]): string[] {
 export function parseDbtProjectFile(file: string, text: string): DbtProjectSettings {
   const y = parseYamlWithPositions(file, text, 'dbt.project.invalid');
   const problems = [...y.problems];
-  const root = y.doc.contents;
+  const root = y.root;
   const folderName = path.basename(path.dirname(file));
-  if (!isMap(root)) {
+  if (root?.kind !== 'map') {
     if (problems.length === 0) problems.push({ file, line: 1, column: 1, severity: 'error', code: 'dbt.project.invalid', message: 'dbt_project.yml must be a mapping with at least `name:`' });
     return { name: folderName, modelPaths: ['models'], seedPaths: ['seeds'], snapshotPaths: ['snapshots'], testPaths: ['tests'], problems };
   }
@@ -70,9 +69,9 @@ export function folderConfig(modelsConfig: YamlNode | undefined, folders: readon
   let materialized: string | undefined;
   let enabled: boolean | undefined;
   let level: YamlNode | undefined = modelsConfig;
-  for (let depth = 0; level !== undefined && isMap(level); depth++) {
+  for (let depth = 0; level !== undefined && level.kind === 'map'; depth++) {
     for (const e of entriesOf(level)) {
-      const isConfig = e.key.startsWith('+') || !isMap(e.value);
+      const isConfig = e.key.startsWith('+') || e.value?.kind !== 'map';
       if (!isConfig) continue;
       const k = e.key.replace(/^\+/, '');
       if (k === 'materialized') materialized = stringOf(e.value) ?? materialized;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { YamlNode } from '../../yamlTree';
 import type { AssetDefinition, CheckDefinition, CheckSeverity } from '../../asset';
 import type { AssetKey } from '../../assetKey';
 import { parseKey } from '../../assetKey';
@@ -103,9 +102,9 @@ function readTest(
   const location = locationOf(y, item);
   let fullName: string | undefined;
   let props: Record<string, unknown> = {};
-  if (isScalar(item) && typeof item.value === 'string') {
+  if (item.kind === 'scalar' && typeof item.value === 'string') {
     fullName = item.value;
-  } else if (isMap(item)) {
+  } else if (item.kind === 'map') {
     const entries = entriesOf(item);
     const testNameEntry = entries.find((e) => e.key === 'test_name');
     if (testNameEntry) {
@@ -155,7 +154,7 @@ function readTest(
 
 /** True when `node` is a list or absent/empty; otherwise says that `what:` must be a list. */
 function isList(y: PositionedYaml, node: YamlNode | undefined, what: string, problems: Problem[]): boolean {
-  if (node === undefined || isSeq(node) || (isScalar(node) && (node.value === null || node.value === ''))) return true;
+  if (node === undefined || node.kind === 'seq' || (node.kind === 'scalar' && (node.value === null || node.value === ''))) return true;
   problems.push(problem(locationOf(y, node), CODE_SCHEMA, `\`${what}:\` must be a list`));
   return false;
 }
@@ -190,10 +189,10 @@ function readTests(
 }
 
 function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, result: DbtSchemaFile): void {
-  const list = child(y.doc.contents, 'sources');
+  const list = child(y.root, 'sources');
   if (list === undefined) return;
-  if (!isSeq(list)) {
-    if (!(isScalar(list) && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, '`sources:` must be a list'));
+  if (list?.kind !== 'seq') {
+    if (!(list?.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, '`sources:` must be a list'));
     return;
   }
   for (const src of itemsOf(list)) {
@@ -213,7 +212,6 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
       }
       const key: AssetKey = [sourceName, tableName];
       const linkedKey = assetKeyFromMeta(y, dagsterMeta(table, 'asset_key'), result.problems) ?? sourceLink;
-      const range = table.range;
       result.sources.push({
         key,
         source: 'dbt',
@@ -222,7 +220,7 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
         description: stringOf(child(table, 'description')) ?? sourceDescription,
         deps: [],
         checks: [],
-        definitionHash: hashText(range ? text.slice(range[0], range[2]) : `${sourceName}.${tableName}`),
+        definitionHash: hashText(text.slice(table.start, table.end)),
         dbt: {
           projectDir: ctx.projectDir,
           projectName: ctx.projectName,
@@ -237,10 +235,10 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
 }
 
 function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots', result: DbtSchemaFile): void {
-  const list = child(y.doc.contents, section);
+  const list = child(y.root, section);
   if (list === undefined) return;
-  if (!isSeq(list)) {
-    if (!(isScalar(list) && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, `\`${section}:\` must be a list`));
+  if (list?.kind !== 'seq') {
+    if (!(list?.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, `\`${section}:\` must be a list`));
     return;
   }
   const resourceType = section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot';
@@ -275,9 +273,9 @@ export function readDbtSchemaFile(file: string, text: string, ctx: DbtSchemaCont
   try {
     const y = parseYamlWithPositions(file, text, CODE_YAML);
     result.problems.push(...y.problems);
-    const root = y.doc.contents;
-    if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return result;
-    if (!isMap(root)) {
+    const root = y.root;
+    if (root === null || (root.kind === 'scalar' && (root.value === null || root.value === ''))) return result;
+    if (root.kind !== 'map') {
       if (y.problems.length === 0) result.problems.push(problem(locationOf(y, root), CODE_SCHEMA, 'A dbt properties file must be a mapping (`version: 2`, `models:`, `sources:`)'));
       return result;
     }

@@ -1,97 +1,72 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../../problem';
+import { LineIndex } from '../textPosition';
+import { parseYamlTree, yamlToJs } from '../../yamlTree';
+import type { YamlNode } from '../../yamlTree';
 
 /** A YAML file parsed with positions, for the dbt readers. */
 export interface PositionedYaml {
   readonly file: string;
-  readonly doc: Document.Parsed;
-  readonly lines: LineCounter;
+  /** The document's contents; null when empty or unreadable. */
+  readonly root: YamlNode | null;
+  readonly lines: LineIndex;
   /** Syntax errors as problems at their line; the document may still be partly usable. */
   readonly problems: Problem[];
 }
 
 export function parseYamlWithPositions(file: string, text: string, code: string): PositionedYaml {
-  const lines = new LineCounter();
-  const problems: Problem[] = [];
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
-  } catch (err) {
-    // The parser reports errors as data; this is for the unforeseen.
-    doc = parseDocument('', { lineCounter: lines });
-    problems.push({ file, line: 1, column: 1, severity: 'error', code, message: `Cannot read YAML: ${String(err)}` });
-    return { file, doc, lines, problems };
-  }
+  const lines = new LineIndex(text);
+  const tree = parseYamlTree(text, { uniqueKeys: false });
   // An error found at the end of the file (an unclosed bracket) points at the last written line.
-  const lastLine = doc.errors.length > 0 ? lines.linePos(text.trimEnd().length).line : 1;
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
-    problems.push({
+  const lastLine = tree.errors.length > 0 ? lines.line(text.trimEnd().length) : 1;
+  const problems: Problem[] = tree.errors.map((e) => {
+    const pos = lines.position(e.offset);
+    return {
       file,
-      line: Math.min(pos?.line ?? 1, Math.max(1, lastLine)),
-      column: pos?.col ?? 1,
-      severity: 'error',
+      line: Math.min(pos.line, Math.max(1, lastLine)),
+      column: pos.column,
+      severity: e.warning ? 'warning' : 'error',
       code,
-      message: `Invalid YAML: ${e.message.split('\n')[0]}`,
-    });
-  }
-  return { file, doc, lines, problems };
+      message: `Invalid YAML: ${e.message}`,
+    };
+  });
+  return { file, root: tree.root, lines, problems };
 }
 
 export function locationOf(y: PositionedYaml, node: YamlNode | null | undefined): SourceLocation {
-  const range = node?.range;
-  if (!range) return { file: y.file, line: 1, column: 1 };
-  const start = y.lines.linePos(range[0]);
-  const end = y.lines.linePos(range[1]);
-  return { file: y.file, line: Math.max(1, start.line), column: Math.max(1, start.col), endLine: end.line, endColumn: end.col };
+  if (!node) return { file: y.file, line: 1, column: 1 };
+  const start = y.lines.position(node.start);
+  const end = y.lines.position(node.end);
+  return { file: y.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
 /** The value node under `key` in a map node, or undefined. */
-export function child(map: unknown, key: string): YamlNode | undefined {
-  if (!isMap(map)) return undefined;
-  for (const pair of (map as YAMLMap).items) {
-    const k = pair.key;
-    if (isScalar(k) ? String(k.value) === key : k === key) return (pair.value ?? undefined) as YamlNode | undefined;
-  }
+export function child(map: YamlNode | null | undefined, key: string): YamlNode | undefined {
+  if (map?.kind !== 'map') return undefined;
+  for (const pair of map.pairs) if (String(pair.key.value) === key) return pair.value ?? undefined;
   return undefined;
 }
 
 /** The key node of `key` in a map node (to point at `dev:` rather than its value). */
-export function keyNode(map: unknown, key: string): YamlNode | undefined {
-  if (!isMap(map)) return undefined;
-  for (const pair of (map as YAMLMap).items) {
-    const k = pair.key;
-    if (isScalar(k) && String(k.value) === key) return k;
-  }
-  return undefined;
+export function keyNode(map: YamlNode | null | undefined, key: string): YamlNode | undefined {
+  if (map?.kind !== 'map') return undefined;
+  return map.pairs.find((p) => String(p.key.value) === key)?.key;
 }
 
-export function stringOf(node: unknown): string | undefined {
-  if (!isScalar(node)) return undefined;
-  const v = node.value;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
+export function stringOf(node: YamlNode | null | undefined): string | undefined {
+  if (node?.kind !== 'scalar' || node.value === null) return undefined;
+  return String(node.value);
 }
 
-export function itemsOf(node: unknown): YamlNode[] {
-  return isSeq(node) ? (node.items as YamlNode[]) : [];
+export function itemsOf(node: YamlNode | null | undefined): YamlNode[] {
+  return node?.kind === 'seq' ? node.items.filter((i): i is YamlNode => i !== null) : [];
 }
 
-export function entriesOf(node: unknown): { key: string; keyNode: YamlNode; value: YamlNode | undefined }[] {
-  if (!isMap(node)) return [];
-  const out: { key: string; keyNode: YamlNode; value: YamlNode | undefined }[] = [];
-  for (const pair of (node as YAMLMap).items) {
-    if (!isScalar(pair.key)) continue;
-    out.push({ key: String(pair.key.value), keyNode: pair.key, value: (pair.value ?? undefined) as YamlNode | undefined });
-  }
-  return out;
+export function entriesOf(node: YamlNode | null | undefined): { key: string; keyNode: YamlNode; value: YamlNode | undefined }[] {
+  if (node?.kind !== 'map') return [];
+  return node.pairs.map((p) => ({ key: String(p.key.value), keyNode: p.key, value: p.value ?? undefined }));
 }
 
 /** Plain JS value of a node (for test arguments, meta). */
-export function jsOf(node: unknown): unknown {
-  if (node === null || node === undefined) return undefined;
-  if (isScalar(node) || isMap(node) || isSeq(node)) return (node as { toJSON(): unknown }).toJSON();
-  return undefined;
+export function jsOf(node: YamlNode | null | undefined): unknown {
+  return node ? yamlToJs(node) : undefined;
 }

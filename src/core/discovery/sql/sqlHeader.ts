@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, Pair, YAMLMap } from 'yaml';
+import { parseYamlTree, yamlToJs } from '../../yamlTree';
+import type { YamlNode, YamlPair } from '../../yamlTree';
 import type { CheckDefinition, CheckSeverity, PartitionSpec, SqlAssetKind } from '../../asset';
 import type { Problem, SourceLocation } from '../../problem';
 import { problemAt } from '../../problem';
@@ -73,11 +73,10 @@ const CHECK_OPTION_KEYS = new Set(['name', 'severity', 'blocking', 'description'
 export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan): ParsedHeader {
   const problems: Problem[] = [];
   const at = (offset: number): SourceLocation => ({ file, ...lines.position(span.yamlStart + offset) });
-  const nodeAt = (node: Node | null | undefined, fallback = 0): SourceLocation => {
-    const r = node?.range;
-    if (!r) return at(fallback);
-    const start = lines.position(span.yamlStart + r[0]);
-    const end = lines.position(span.yamlStart + r[1]);
+  const nodeAt = (node: YamlNode | null | undefined, fallback = 0): SourceLocation => {
+    if (!node) return at(fallback);
+    const start = lines.position(span.yamlStart + node.start);
+    const end = lines.position(span.yamlStart + node.end);
     return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   };
   const problem = (loc: SourceLocation, code: string, message: string, severity: Problem['severity'] = 'error') =>
@@ -98,32 +97,27 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
 
   // Offsets into the YAML are relative to yamlStart; continuation lines of the header are plain YAML.
   const yamlText = lines.text.slice(span.yamlStart, span.yamlEnd);
-  const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    problem(
-      at(e.pos[0]),
-      'sql.header.invalid-yaml',
-      `Invalid YAML in the @asset header: ${e.message.split('\n')[0]}`,
-      e.name === 'YAMLWarning' ? 'warning' : 'error',
-    );
+  const tree = parseYamlTree(yamlText, { uniqueKeys: true });
+  for (const e of tree.errors) {
+    problem(at(e.offset), 'sql.header.invalid-yaml', `Invalid YAML in the @asset header: ${e.message}`, e.warning ? 'warning' : 'error');
   }
-  if (doc.errors.length > 0) return result;
-  const contents = doc.contents as Node | null;
-  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return result;
-  if (!isMap(contents)) {
-    problem(nodeAt(contents as Node), 'sql.header.invalid-yaml', 'The @asset header must be a YAML mapping (key: value lines).');
+  if (tree.errors.some((e) => !e.warning)) return result;
+  const contents = tree.root;
+  if (contents === null || (contents.kind === 'scalar' && (contents.value === null || contents.value === ''))) return result;
+  if (contents.kind !== 'map') {
+    problem(nodeAt(contents), 'sql.header.invalid-yaml', 'The @asset header must be a YAML mapping (key: value lines).');
     return result;
   }
 
-  let checksNode: Node | null = null;
-  for (const pair of (contents as YAMLMap).items as Pair<Node, Node | null>[]) {
+  let checksNode: YamlNode | null = null;
+  for (const pair of contents.pairs) {
     const keyNode = pair.key;
-    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const key = String(keyNode.value);
     const value = pair.value;
     const keyLoc = nodeAt(keyNode);
     const valueLoc = nodeAt(value ?? keyNode);
     const str = (what: string): string | undefined => {
-      if (isScalar(value) && value.value !== null && typeof value.value !== 'object') return String(value.value);
+      if (value?.kind === 'scalar' && value.value !== null) return String(value.value);
       problem(valueLoc, 'sql.header.invalid-value', `'${key}' must be ${what}.`);
       return undefined;
     };
@@ -150,10 +144,10 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
         result.group = str('a group name');
         break;
       case 'depends': {
-        const items = isSeq(value) ? (value.items as Node[]) : value ? [value] : [];
+        const items = value?.kind === 'seq' ? value.items : value ? [value] : [];
         const deps: { text: string; location: SourceLocation }[] = [];
         for (const item of items) {
-          if (isScalar(item) && item.value !== null && typeof item.value !== 'object') {
+          if (item?.kind === 'scalar' && item.value !== null) {
             deps.push({ text: String(item.value), location: nodeAt(item) });
           } else {
             problem(nodeAt(item), 'sql.header.invalid-value', "'depends' lists asset keys, e.g. [raw.taxi_trips].");
@@ -178,7 +172,7 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
         break;
       }
       case 'blocking':
-        if (isScalar(value) && typeof value.value === 'boolean') result.blocking = value.value;
+        if (value?.kind === 'scalar' && typeof value.value === 'boolean') result.blocking = value.value;
         else problem(valueLoc, 'sql.header.invalid-value', "'blocking' must be true or false.");
         break;
       case 'checks':
@@ -195,9 +189,7 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
 
   if (result.kind !== 'incremental') {
     if (result.uniqueKey || result.watermark) {
-      const keyNode = (contents as YAMLMap).items.find(
-        (p) => isScalar(p.key) && (p.key.value === 'unique_key' || p.key.value === 'watermark'),
-      )?.key as Node | undefined;
+      const keyNode = contents.pairs.find((p) => p.key.value === 'unique_key' || p.key.value === 'watermark')?.key;
       problem(
         nodeAt(keyNode),
         'sql.header.incremental-only',
@@ -211,12 +203,12 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
   return result;
 }
 
-function stringList(node: Node | null): string[] | undefined {
-  if (isScalar(node) && typeof node.value === 'string' && node.value.trim()) return [node.value.trim()];
-  if (isSeq(node)) {
+function stringList(node: YamlNode | null): string[] | undefined {
+  if (node?.kind === 'scalar' && typeof node.value === 'string' && node.value.trim()) return [node.value.trim()];
+  if (node?.kind === 'seq') {
     const out: string[] = [];
     for (const item of node.items) {
-      if (!isScalar(item) || item.value === null || typeof item.value === 'object') return undefined;
+      if (item?.kind !== 'scalar' || item.value === null) return undefined;
       out.push(String(item.value));
     }
     return out.length > 0 ? out : undefined;
@@ -224,24 +216,24 @@ function stringList(node: Node | null): string[] | undefined {
   return undefined;
 }
 
-function parsePartition(node: Node | null): PartitionSpec | string {
+function parsePartition(node: YamlNode | null): PartitionSpec | string {
   const usage = "'partition' must be { by: day|month, column: <column>, start: <YYYY-MM-DD> }.";
-  if (!isMap(node)) return usage;
-  const v = node.toJSON() as Record<string, unknown>;
+  if (node?.kind !== 'map') return usage;
+  const v = yamlToJs(node) as Record<string, unknown>;
   const extra = Object.keys(v).filter((k) => k !== 'by' && k !== 'column' && k !== 'start');
   if (extra.length > 0) return `Unknown key '${extra[0]}' in 'partition'. ${usage}`;
   if (v['by'] !== 'day' && v['by'] !== 'month') return `'partition.by' must be day or month. ${usage}`;
   if (typeof v['column'] !== 'string' || !v['column']) return `'partition.column' is required. ${usage}`;
-  const start = v['start'] instanceof Date ? v['start'].toISOString().slice(0, 10) : String(v['start'] ?? '');
+  const start = String(v['start'] ?? '');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) return `'partition.start' must be a date like 2022-11-01. ${usage}`;
   return { by: v['by'], column: v['column'], start };
 }
 
-type NodeAt = (node: Node | null | undefined) => SourceLocation;
+type NodeAt = (node: YamlNode | null | undefined) => SourceLocation;
 type Report = (loc: SourceLocation, code: string, message: string, severity?: Problem['severity']) => void;
 
-function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, problem: Report): CheckDefinition[] {
-  if (!isSeq(node)) {
+function parseChecks(node: YamlNode, defaultBlocking: boolean, nodeAt: NodeAt, problem: Report): CheckDefinition[] {
+  if (node.kind !== 'seq') {
     problem(nodeAt(node), 'sql.check.invalid', "'checks' must be a list, one check per '- ' line.");
     return [];
   }
@@ -260,22 +252,22 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
     checks.push(check);
   };
 
-  for (const item of node.items as Node[]) {
-    if (!isMap(item)) {
+  for (const item of node.items) {
+    if (item?.kind !== 'map') {
       problem(
-        nodeAt(item),
-        isScalar(item) && CHECK_TYPES.includes(String(item.value) as BuiltinType) ? 'sql.check.invalid' : 'sql.check.unknown-type',
-        `A check is a mapping such as '- not_null: [col]' or '- name: … sql: …'; got '${isScalar(item) ? String(item.value) : 'a list'}'.`,
+        nodeAt(item ?? node),
+        item?.kind === 'scalar' && CHECK_TYPES.includes(String(item.value) as BuiltinType) ? 'sql.check.invalid' : 'sql.check.unknown-type',
+        `A check is a mapping such as '- not_null: [col]' or '- name: … sql: …'; got '${item?.kind === 'scalar' ? String(item.value) : item ? 'a list' : 'nothing'}'.`,
       );
       continue;
     }
-    const pairs = item.items as Pair<Node, Node | null>[];
-    const get = (k: string) => pairs.find((p) => isScalar(p.key) && p.key.value === k);
-    const typePairs = pairs.filter((p) => isScalar(p.key) && CHECK_TYPES.includes(String(p.key.value) as BuiltinType));
+    const pairs: readonly YamlPair[] = item.pairs;
+    const get = (k: string) => pairs.find((p) => p.key.value === k);
+    const typePairs = pairs.filter((p) => CHECK_TYPES.includes(String(p.key.value) as BuiltinType));
     const isCustom = typePairs.length === 0 && get('sql') !== undefined;
     let bad = false;
     for (const p of pairs) {
-      const k = isScalar(p.key) ? String(p.key.value) : '';
+      const k = String(p.key.value);
       if (CHECK_TYPES.includes(k as BuiltinType) || CHECK_OPTION_KEYS.has(k) || (isCustom && k === 'sql')) continue;
       bad = true;
       problem(
@@ -300,7 +292,7 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
     let severity: CheckSeverity = 'error';
     const sevPair = get('severity');
     if (sevPair) {
-      const s = isScalar(sevPair.value) ? String(sevPair.value.value) : '';
+      const s = sevPair.value?.kind === 'scalar' ? String(sevPair.value.value) : '';
       if (s === 'error' || s === 'warn') severity = s;
       else if (s === 'warning') severity = 'warn';
       else {
@@ -311,7 +303,7 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
     let blocking = defaultBlocking;
     const blockPair = get('blocking');
     if (blockPair) {
-      if (isScalar(blockPair.value) && typeof blockPair.value.value === 'boolean') blocking = blockPair.value.value;
+      if (blockPair.value?.kind === 'scalar' && typeof blockPair.value.value === 'boolean') blocking = blockPair.value.value;
       else {
         problem(nodeAt(blockPair.value ?? blockPair.key), 'sql.check.invalid', "'blocking' must be true or false.");
         continue;
@@ -319,7 +311,7 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
     }
     const namePair = get('name');
     const explicitName =
-      namePair && isScalar(namePair.value) && namePair.value.value !== null ? String(namePair.value.value) : undefined;
+      namePair?.value?.kind === 'scalar' && namePair.value.value !== null ? String(namePair.value.value) : undefined;
     if (namePair && !explicitName) {
       problem(nodeAt(namePair.value ?? namePair.key), 'sql.check.invalid', "A check's 'name' must be text.");
       continue;
@@ -327,7 +319,7 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
 
     if (isCustom) {
       const sqlPair = get('sql')!;
-      const sql = isScalar(sqlPair.value) && typeof sqlPair.value.value === 'string' ? sqlPair.value.value : undefined;
+      const sql = sqlPair.value?.kind === 'scalar' && typeof sqlPair.value.value === 'string' ? sqlPair.value.value : undefined;
       if (!explicitName) {
         problem(nodeAt(sqlPair.key), 'sql.check.invalid', "A custom check needs a 'name'.");
         continue;
@@ -341,7 +333,7 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
     }
 
     const typePair = typePairs[0]!;
-    const type = String((typePair.key as { value: unknown }).value) as BuiltinType;
+    const type = String(typePair.key.value) as BuiltinType;
     const loc = nodeAt(typePair.key);
     const made = builtinChecks(type, typePair.value);
     if (typeof made === 'string') {
@@ -359,9 +351,9 @@ function parseChecks(node: Node, defaultBlocking: boolean, nodeAt: NodeAt, probl
 /** The normalised config of each built-in check (what the engine compiles), or a message. */
 function builtinChecks(
   type: BuiltinType,
-  node: Node | null,
+  node: YamlNode | null,
 ): { name: string; config: Record<string, unknown> }[] | string {
-  const v: unknown = node ? node.toJSON() : null;
+  const v: unknown = yamlToJs(node);
   const obj = (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined) as Record<string, unknown> | undefined;
   const isIdent = (x: unknown): x is string => typeof x === 'string' && x.trim().length > 0;
   const onlyKeys = (allowed: string[]): string | undefined => {
