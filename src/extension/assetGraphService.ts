@@ -82,15 +82,15 @@ export class AssetGraphService implements vscode.Disposable {
   async rediscover(): Promise<void> {
     const roots = this.roots();
     this.folders.clear();
-    await Promise.all(roots.map((r) => this.openFolder(r)));
+    await Promise.all(roots.map((r) => this.openFolder(r, true)));
   }
 
-  private async openFolder(root: string): Promise<void> {
+  private async openFolder(root: string, fresh = false): Promise<void> {
     if (this.folders.has(root)) return;
     const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve(), stateTicket: 0 };
     this.folders.set(root, folder);
     const started = Date.now();
-    const index = await this.core.openIndex(root).catch((err: unknown) => {
+    const index = await this.core.openIndex(root, { fresh }).catch((err: unknown) => {
       this.log.error(`Discovery failed in ${root}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
@@ -100,8 +100,10 @@ export class AssetGraphService implements vscode.Disposable {
     let statesRead = false;
     if (index) {
       statesRead = await this.targets.reload(root, index.graph);
+      const cache = index.cacheUse;
+      const read = cache ? `; ${cache.misses} files read, ${cache.hits} unchanged since the last start` : '';
       this.log.info(
-        `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms)`,
+        `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms${read})`,
       );
       for (const line of index.graph.unseen) this.log.info(`Not read statically: ${line}`);
     }

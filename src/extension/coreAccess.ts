@@ -10,6 +10,8 @@ import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetR
  */
 export interface WorkspaceIndexAccess {
   readonly graph: AssetGraph;
+  /** Files of the opening read taken from the discovery cache, and files read. */
+  readonly cacheUse?: { readonly hits: number; readonly misses: number };
   updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph>;
 }
 
@@ -44,7 +46,8 @@ export interface RunRequest {
 export interface CoreAccess {
   /** Loads DuckDB and says its version: proves the native binding works here. */
   probeDuckDb(): Promise<string>;
-  openIndex(root: string): Promise<WorkspaceIndexAccess>;
+  /** Reads a workspace folder; `fresh` ignores what the discovery cache kept (Rediscover). */
+  openIndex(root: string, options?: { readonly fresh?: boolean }): Promise<WorkspaceIndexAccess>;
   /** asset-studio.yml, the dbt profiles of the dbt projects in the graph, and the default. */
   loadTargets(root: string, graph: AssetGraph): Promise<ResolvedTargets>;
   /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
@@ -61,7 +64,7 @@ export function lazyCoreAccess(load: () => Promise<CoreAccess>): CoreAccess {
   const core = (): Promise<CoreAccess> => (loading ??= load());
   return {
     probeDuckDb: async () => (await core()).probeDuckDb(),
-    openIndex: async (root) => (await core()).openIndex(root),
+    openIndex: async (root, options) => (await core()).openIndex(root, options),
     loadTargets: async (root, graph) => (await core()).loadTargets(root, graph),
     readStates: async (root, graph, target, token) => (await core()).readStates(root, graph, target, token),
     run: async (request) => (await core()).run(request),

@@ -5,6 +5,8 @@ import { planMaterialization } from '../core/engine/materializationPlan';
 import { runPlan } from '../core/engine/planRunner';
 import { parseSelection } from '../core/engine/selection';
 import type { CoreAccess, RunEventView } from './coreAccess';
+import { rmSync } from 'node:fs';
+import { discoveryCacheFileFor } from '../core/discovery/discoveryCache';
 import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
 import { loadProjectFile } from '../core/project/projectFile';
 import { targetsOf } from '../core/engine/materializeWorkspace';
@@ -51,11 +53,25 @@ function eventView(e: EngineEvent): RunEventView | undefined {
   }
 }
 
-/** The real core behind the extension's seam. */
-export function createCoreAccess(): CoreAccess {
+/**
+ * The real core behind the extension's seam. `cacheDir` (the extension's storage) keeps each
+ * folder's discovery cache, so that a start after the first reads only the files that changed.
+ */
+export function createCoreAccess(options: { readonly cacheDir?: string } = {}): CoreAccess {
   return {
     probeDuckDb,
-    openIndex: (root) => WorkspaceIndex.open(root),
+    openIndex: (root, open) => {
+      const cacheFile = options.cacheDir ? discoveryCacheFileFor(options.cacheDir, root) : undefined;
+      // A cache that cannot be removed is ignored instead: it holds nothing the read needs.
+      if (cacheFile && open?.fresh) {
+        try {
+          rmSync(cacheFile, { force: true });
+        } catch {
+          return WorkspaceIndex.open(root);
+        }
+      }
+      return WorkspaceIndex.open(root, cacheFile ? { cacheFile } : {});
+    },
     async loadTargets(root, graph) {
       const project = await loadProjectFile(root);
       return targetsOf(project.config, graph);

@@ -38,7 +38,9 @@ export class AssetStudioSession implements vscode.Disposable {
     const started = performance.now();
     const session = new AssetStudioSession(
       context,
-      lazyCoreAccess(async () => (await import('./coreBinding')).createCoreAccess()),
+      lazyCoreAccess(async () =>
+        (await import('./coreBinding')).createCoreAccess({ cacheDir: (context.storageUri ?? context.globalStorageUri).fsPath }),
+      ),
     );
     context.subscriptions.push(session);
     try {

@@ -85,7 +85,7 @@ test('materialize from the panel and the node turns fresh', { timeout: 420_000 }
   await editor.screenshot('lineage-after-materialize');
 });
 
-test('an open panel comes back after the window reloads, with the graph drawn', { timeout: 300_000 }, async () => {
+test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {
   await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
   await editor.runCommand('Developer: Reload Window');
   await editor.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
@@ -93,4 +93,6 @@ test('an open panel comes back after the window reloads, with the graph drawn', 
   // Drawn again by the restored panel, not left as an empty tab.
   await editor.webview().locator('g.node[data-key="raw/zones"]').waitFor({ timeout: 120_000 });
   await editor.screenshot('lineage-after-reload');
+  // The second start took the unchanged files from the discovery cache the first one wrote.
+  await editor.waitForExtensionLog(/Discovered \d+ assets .*; 0 files read, [1-9]\d* unchanged since the last start/, 60_000);
 });

@@ -43,6 +43,8 @@ test('a start with a warm cache gives the same discoveries and graph as a start 
     const plain = await WorkspaceIndex.open(root, { workers: false });
     const first = await WorkspaceIndex.open(root, { workers: false, cacheFile });
     assert.equal(await first.flushCache(), true);
+    assert.equal(first.cacheUse?.hits, 0);
+    assert.ok((first.cacheUse?.misses ?? 0) > 10, 'a first start reads every file');
     const warm = await WorkspaceIndex.open(root, { workers: false, cacheFile });
     assert.ok(warm.graph.nodes.size > 10);
     assert.ok(warm.graph.problems.length > 5, 'the bad fixtures keep their problems');
@@ -67,13 +69,16 @@ test('an unchanged stamp is served from the cache; a changed mtime or size is re
     assert.ok(g.nodes.has('analytics/daily_trips'));
     assert.ok(!g.nodes.has('analytics/daily_tripz'));
 
-    // A new mtime: read again.
+    // A new mtime: read again, that file alone (what the editor's log reports).
     const later = new Date(HOUR_AGO.getTime() + 60_000);
     utimesSync(file, later, later);
     let index = await WorkspaceIndex.open(root, { workers: false, cacheFile });
     await index.flushCache();
     assert.ok(index.graph.nodes.has('analytics/daily_tripz'));
     assert.ok(!index.graph.nodes.has('analytics/daily_trips'));
+    assert.equal(index.cacheUse?.misses, 1);
+    assert.ok((index.cacheUse?.hits ?? 0) > 10);
+    assert.equal((await WorkspaceIndex.open(root, { workers: false })).cacheUse, undefined, 'no cache, no counts');
 
     // Another size at the same mtime: read again.
     writeFileSync(file, readFileSync(file, 'utf8').replace('daily_tripz', 'daily_trips_v2'));

@@ -2,18 +2,24 @@
 // whose path, size and modification time are unchanged is not read, parsed or sent to DuckDB
 // again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
 // or foreign cache file is an empty cache, and the true cold start does all the work.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /**
  * A file modified this close to when it was stamped may change again within the same mtime tick
  * (same size, same time): such entries are not kept, so an edit can never hide behind a stamp.
  */
 const RACY_MS = 2000;
+
+/** The cache file of one workspace folder inside a folder of caches (the editor's storage). */
+export function discoveryCacheFileFor(cacheDir: string, root: string): string {
+  return join(cacheDir, `discovery-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.cache`);
+}
 
 /** SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are checked by it. */
 export type CacheKind = 'sql' | 'python' | 'dbtYaml';

@@ -74,6 +74,7 @@ export class WorkspaceIndex {
   /** Size and modification time of each file as the last full read found them before reading (for the cache). */
   private readonly stamps = new Map<string, string | undefined>();
   private cacheSaved: Promise<boolean> | undefined;
+  private cacheCounts: { readonly hits: number; readonly misses: number } | undefined;
 
   private constructor(
     readonly root: string,
@@ -315,8 +316,15 @@ export class WorkspaceIndex {
     }
     this.resolvePython();
     this.rebuild();
+    // A first start (empty cache) looks nothing up: every file it read was a miss.
+    this.cacheCounts = cache ? { hits: cache.hits, misses: cache.empty ? sqlToRead.length + pyFiles.length : cache.misses } : undefined;
     // Written after the graph is there: the start does not wait for it.
     if (cache) this.cacheSaved = new Promise((done) => setImmediate(() => done(cache.save())));
+  }
+
+  /** How many SQL and Python files the last full read took from the discovery cache, and how many it read; undefined without a cache. */
+  get cacheUse(): { readonly hits: number; readonly misses: number } | undefined {
+    return this.cacheCounts;
   }
 
   /** Resolves when the discovery cache of the last full read is written (true), or could not be (false). */
