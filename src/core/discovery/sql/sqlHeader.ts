@@ -150,7 +150,7 @@ export function parseSqlHeader(file: string, lines: LineIndex, span: HeaderSpan)
           if (item?.kind === 'scalar' && item.value !== null) {
             deps.push({ text: String(item.value), location: nodeAt(item) });
           } else {
-            problem(nodeAt(item), 'sql.header.invalid-value', "'depends' lists asset keys, e.g. [raw.taxi_trips].");
+            problem(nodeAt(item ?? value), 'sql.header.invalid-value', "'depends' lists asset keys, e.g. [raw.taxi_trips].");
           }
         }
         result.depends = deps;
