@@ -4,7 +4,7 @@ import * as path from 'node:path';
 /** A Python interpreter found without the user choosing one, and where it was found. */
 export interface FoundPython {
   readonly path: string;
-  /** For the run log: `the workspace's .venv`, `PATH`. */
+  /** For the run log: `the virtual environment <folder>` or `PATH`. */
   readonly foundIn: string;
 }
 
