@@ -18,7 +18,7 @@ export interface YamlScalar extends Span {
 }
 
 export interface YamlPair {
-  /** A key that is not a scalar (`? [a, b]: x`) reads as its text. */
+  /** A key that is not a scalar (`? [a, b]: x`) reads as ''. */
   readonly key: YamlScalar;
   /** Null for `key:` with nothing after it. */
   readonly value: YamlNode | null;
@@ -155,19 +155,6 @@ function scalarValue(s: YAMLScalar): string | number | boolean | null {
   }
 }
 
-/** The value under `key` in a map node. */
-export function yamlChild(node: YamlNode | null | undefined, key: string): YamlNode | null | undefined {
-  if (node?.kind !== 'map') return undefined;
-  for (const p of node.pairs) if (p.key.value === key) return p.value;
-  return undefined;
-}
-
-/** The pair of `key` in a map node (to point at `dev:` rather than its value). */
-export function yamlPair(node: YamlNode | null | undefined, key: string): YamlPair | undefined {
-  if (node?.kind !== 'map') return undefined;
-  return node.pairs.find((p) => p.key.value === key);
-}
-
 /** A plain JavaScript value (for check arguments, dbt test arguments, meta). */
 export function yamlToJs(node: YamlNode | null | undefined): unknown {
   if (!node) return null;
@@ -182,10 +169,4 @@ export function yamlToJs(node: YamlNode | null | undefined): unknown {
       return out;
     }
   }
-}
-
-/** A scalar's value as text (numbers and booleans too), or undefined for null, maps and lists. */
-export function yamlText(node: YamlNode | null | undefined): string | undefined {
-  if (node?.kind !== 'scalar' || node.value === null) return undefined;
-  return String(node.value);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYamlTree, yamlChild, yamlToJs } from '../../src/core/yamlTree';
+import { parseYamlTree, yamlToJs } from '../../src/core/yamlTree';
+import { child } from '../../src/core/discovery/dbt/yamlDocument';
 import type { YamlNode } from '../../src/core/yamlTree';
 
 const slice = (text: string, n: YamlNode | null | undefined) => (n ? text.slice(n.start, n.end) : undefined);
@@ -56,11 +57,11 @@ test('every node knows where it is written', () => {
   assert.equal(root?.kind, 'map');
   if (root?.kind !== 'map') return;
   assert.equal(slice(text, root.pairs[1]!.key), 'checks');
-  const checks = yamlChild(root, 'checks');
+  const checks = child(root, 'checks');
   assert.equal(checks?.kind, 'seq');
   if (checks?.kind !== 'seq') return;
   assert.equal(slice(text, checks.items[0]), 'not_null: [id, at]');
-  assert.equal(slice(text, yamlChild(checks.items[0], 'not_null')), '[id, at]');
+  assert.equal(slice(text, child(checks.items[0], 'not_null')), '[id, at]');
   assert.equal(slice(text, checks.items[1]), 'name: custom\n    sql: select 1');
   assert.equal(text.slice(0, checks.items[1]!.start).split('\n').length, 4, 'the second check starts on line 4');
 });

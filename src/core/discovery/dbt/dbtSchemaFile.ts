@@ -191,8 +191,8 @@ function readTests(
 function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, result: DbtSchemaFile): void {
   const list = child(y.root, 'sources');
   if (list === undefined) return;
-  if (list?.kind !== 'seq') {
-    if (!(list?.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, '`sources:` must be a list'));
+  if (list.kind !== 'seq') {
+    if (!(list.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, '`sources:` must be a list'));
     return;
   }
   for (const src of itemsOf(list)) {
@@ -237,8 +237,8 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
 function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots', result: DbtSchemaFile): void {
   const list = child(y.root, section);
   if (list === undefined) return;
-  if (list?.kind !== 'seq') {
-    if (!(list?.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, `\`${section}:\` must be a list`));
+  if (list.kind !== 'seq') {
+    if (!(list.kind === 'scalar' && list.value === null)) result.problems.push(problem(locationOf(y, list), CODE_SCHEMA, `\`${section}:\` must be a list`));
     return;
   }
   const resourceType = section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot';
