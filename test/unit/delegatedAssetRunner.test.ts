@@ -39,6 +39,14 @@ function standIn(dir: string, name: string, body: string): string {
   return file;
 }
 
+/** A virtual environment in `dir` as Python makes one (`.venv` with a pyvenv.cfg); returns its bin folder. */
+function workspaceVenv(dir: string): string {
+  const bin = path.join(dir, '.venv', 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(dir, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  return bin;
+}
+
 async function dbtNodes(projectDir: string): Promise<Map<string, AssetNode>> {
   const d = await discoverDbtProject(projectDir);
   const defs = d.discoveries.flatMap((f) => f.assets);
@@ -170,9 +178,7 @@ test('Dagster asset with no interpreter chosen: the workspace .venv, else python
   assert.match(onPath.r.error!, /Dagster is not installed .*pip install dagster dagster-duckdb/);
   assert.ok(onPath.events.some((e) => e.type === 'log' && /No Python interpreter chosen: using \S*python3? \(from PATH\)/.test(e.message)));
   // A .venv in the project wins over PATH.
-  const venvBin = path.join(work, '.venv', 'bin');
-  fs.mkdirSync(venvBin, { recursive: true });
-  fs.writeFileSync(path.join(work, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  const venvBin = workspaceVenv(work);
   standIn(venvBin, 'python3', `echo "$@" > '${work}/args.txt'; cat '${RECORDED}/dagster-1.10-asset-materialize-success.log' >&2`);
   const venv = await run({ PATH: empty });
   assert.equal(venv.r.status, 'success');
@@ -183,9 +189,7 @@ test('dbt with no interpreter chosen runs the dbt of the workspace .venv', async
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deleg-dbtvenv-'));
   const project = path.join(work, 'nyc_taxi_dbt');
   fs.cpSync(TAXI, project, { recursive: true });
-  const venvBin = path.join(work, '.venv', 'bin');
-  fs.mkdirSync(venvBin, { recursive: true });
-  fs.writeFileSync(path.join(work, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  const venvBin = workspaceVenv(work);
   standIn(venvBin, 'python3', 'exit 0');
   standIn(venvBin, 'dbt', `echo "$@" > '${work}/args.txt'; exit 2`);
   const nodes = await dbtNodes(project);

@@ -61,8 +61,8 @@ const NO_PYTHON =
  */
 function interpreterFor(id: string, folders: readonly string[], ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions, venvOnly = false): string | undefined {
   if (opts.python) return opts.python;
-  const found = findWorkspacePython(folders, (ctx.env ?? process.env).PATH);
-  if (!found || (venvOnly && found.foundIn === 'PATH')) return undefined;
+  const found = findWorkspacePython(folders, venvOnly ? '' : (ctx.env ?? process.env).PATH);
+  if (!found) return undefined;
   ctx.onEvent({ type: 'log', level: 'info', asset: id, message: `No Python interpreter chosen: using ${found.path} (from ${found.foundIn}).` });
   return found.path;
 }
