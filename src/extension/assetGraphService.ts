@@ -101,7 +101,7 @@ export class AssetGraphService implements vscode.Disposable {
     if (index) {
       statesRead = await this.targets.reload(root, index.graph);
       const cache = index.cacheUse;
-      const read = cache ? `; ${cache.misses} files read, ${cache.hits} unchanged since the last start` : '';
+      const read = cache ? `; ${cache.read} files read, ${cache.hits} unchanged since the last start` : '';
       this.log.info(
         `Discovered ${index.graph.nodes.size} assets and ${index.graph.problems.length} problems in ${root} (${Date.now() - started} ms${read})`,
       );

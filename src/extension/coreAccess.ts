@@ -11,7 +11,7 @@ import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetR
 export interface WorkspaceIndexAccess {
   readonly graph: AssetGraph;
   /** Files of the opening read taken from the discovery cache, and files read. */
-  readonly cacheUse?: { readonly hits: number; readonly misses: number };
+  readonly cacheUse?: { readonly hits: number; readonly read: number };
   updateFiles(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph>;
 }
 

@@ -5,7 +5,6 @@ import { planMaterialization } from '../core/engine/materializationPlan';
 import { runPlan } from '../core/engine/planRunner';
 import { parseSelection } from '../core/engine/selection';
 import type { CoreAccess, RunEventView } from './coreAccess';
-import { rmSync } from 'node:fs';
 import { discoveryCacheFileFor } from '../core/discovery/discoveryCache';
 import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
 import { loadProjectFile } from '../core/project/projectFile';
@@ -60,18 +59,8 @@ function eventView(e: EngineEvent): RunEventView | undefined {
 export function createCoreAccess(options: { readonly cacheDir?: string } = {}): CoreAccess {
   return {
     probeDuckDb,
-    openIndex: (root, open) => {
-      const cacheFile = options.cacheDir ? discoveryCacheFileFor(options.cacheDir, root) : undefined;
-      // A cache that cannot be removed is ignored instead: it holds nothing the read needs.
-      if (cacheFile && open?.fresh) {
-        try {
-          rmSync(cacheFile, { force: true });
-        } catch {
-          return WorkspaceIndex.open(root);
-        }
-      }
-      return WorkspaceIndex.open(root, cacheFile ? { cacheFile } : {});
-    },
+    openIndex: (root, open) =>
+      WorkspaceIndex.open(root, options.cacheDir ? { cacheFile: discoveryCacheFileFor(options.cacheDir, root), freshCache: open?.fresh === true } : {}),
     async loadTargets(root, graph) {
       const project = await loadProjectFile(root);
       return targetsOf(project.config, graph);

@@ -51,7 +51,6 @@ export class DiscoveryCache {
   private readonly unstamped: Record<CacheKind, Map<string, unknown>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
   private readonly startedAt = Date.now();
   hits = 0;
-  misses = 0;
 
   private constructor(
     readonly file: string,
@@ -64,18 +63,22 @@ export class DiscoveryCache {
    * the SQL asset roots…): a cache made under another fingerprint is ignored. Never throws.
    */
   static load(file: string, fingerprint: string): DiscoveryCache {
-    const empty = { sql: new Map<string, Entry>(), python: new Map<string, Entry>(), dbtYaml: new Map<string, Entry>() };
     try {
       const data = deserialize(readFileSync(file)) as CacheFileContents;
-      if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return new DiscoveryCache(file, fingerprint, empty);
+      if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return DiscoveryCache.empty(file, fingerprint);
       return new DiscoveryCache(file, fingerprint, {
         sql: new Map(data.entries.sql),
         python: new Map(data.entries.python),
         dbtYaml: new Map(data.entries.dbtYaml),
       });
     } catch {
-      return new DiscoveryCache(file, fingerprint, empty);
+      return DiscoveryCache.empty(file, fingerprint);
     }
+  }
+
+  /** A cache that knows nothing yet and will be saved to `file`. */
+  static empty(file: string, fingerprint: string): DiscoveryCache {
+    return new DiscoveryCache(file, fingerprint, { sql: new Map(), python: new Map(), dbtYaml: new Map() });
   }
 
   /** True when the cache holds no stamped entry: every lookup would miss (a first start). */
@@ -91,7 +94,6 @@ export class DiscoveryCache {
       this.fresh[kind].set(path, hit);
       return hit.value;
     }
-    this.misses++;
     return undefined;
   }
 

@@ -39,6 +39,8 @@ export interface WorkspaceIndexOptions {
    * storage folder). Default: no cache, every start is cold.
    */
   readonly cacheFile?: string;
+  /** Read every file, as if the cache were empty, and write it anew (the editor's Rediscover). */
+  readonly freshCache?: boolean;
 }
 
 /** Below this many SQL and Python files, starting workers costs more than it saves. */
@@ -74,7 +76,7 @@ export class WorkspaceIndex {
   /** Size and modification time of each file as the last full read found them before reading (for the cache). */
   private readonly stamps = new Map<string, string | undefined>();
   private cacheSaved: Promise<boolean> | undefined;
-  private cacheCounts: { readonly hits: number; readonly misses: number } | undefined;
+  private cacheCounts: { readonly hits: number; readonly read: number } | undefined;
 
   private constructor(
     readonly root: string,
@@ -85,12 +87,13 @@ export class WorkspaceIndex {
     private readonly workers: boolean,
     private readonly workerFile: string | undefined,
     private readonly cacheFile: string | undefined,
+    private readonly freshCache: boolean,
   ) {}
 
   /** Reads the whole workspace. Never throws: what cannot be read is a problem in the graph. */
   static async open(root: string, options: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
     const abs = resolve(root);
-    const index = new WorkspaceIndex(abs, options.python ?? null, undefined, options.python === undefined, options.workers !== false, options.workerFile, options.cacheFile);
+    const index = new WorkspaceIndex(abs, options.python ?? null, undefined, options.python === undefined, options.workers !== false, options.workerFile, options.cacheFile, options.freshCache === true);
     if (options.python === undefined) {
       // The grammar loads while the workspace is walked and the SQL read; readPython waits for it.
       index.pythonLoading = loadPythonWorkspaceReader().then((loaded) => {
@@ -279,7 +282,11 @@ export class WorkspaceIndex {
       else if (f.endsWith('.py')) pyFiles.push(f);
     }
     this.stamps.clear();
-    const cache = this.cacheFile ? DiscoveryCache.load(this.cacheFile, this.cacheFingerprint()) : undefined;
+    const cache = this.cacheFile
+      ? this.freshCache
+        ? DiscoveryCache.empty(this.cacheFile, this.cacheFingerprint())
+        : DiscoveryCache.load(this.cacheFile, this.cacheFingerprint())
+      : undefined;
     // A first start (nothing cached) stats nothing before reading: the cache stamps its reads when saved.
     const uncached = (kind: CacheKind, files: readonly string[]) => (cache && !cache.empty ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
@@ -289,10 +296,13 @@ export class WorkspaceIndex {
     const pool = this.workers && sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
     // Cached Python reads stand only for the default reader, once it has loaded (as it would read
     // them); the SQL headers do not wait for it.
+    let filesRead = sqlToRead.length;
     const readPython = async (): Promise<void> => {
       if (cache && this.pythonLoading) await this.pythonLoading;
       const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
-      await this.readPython(pythonCache ? uncached('python', pyFiles) : pyFiles, pool, pythonCache);
+      const toRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
+      await this.readPython(toRead, pool, pythonCache);
+      if (this.pythonReader) filesRead += toRead.length;
     };
     try {
       // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
@@ -316,14 +326,13 @@ export class WorkspaceIndex {
     }
     this.resolvePython();
     this.rebuild();
-    // A first start (empty cache) looks nothing up: every file it read was a miss.
-    this.cacheCounts = cache ? { hits: cache.hits, misses: cache.empty ? sqlToRead.length + pyFiles.length : cache.misses } : undefined;
+    this.cacheCounts = cache ? { hits: cache.hits, read: filesRead } : undefined;
     // Written after the graph is there: the start does not wait for it.
     if (cache) this.cacheSaved = new Promise((done) => setImmediate(() => done(cache.save())));
   }
 
   /** How many SQL and Python files the last full read took from the discovery cache, and how many it read; undefined without a cache. */
-  get cacheUse(): { readonly hits: number; readonly misses: number } | undefined {
+  get cacheUse(): { readonly hits: number; readonly read: number } | undefined {
     return this.cacheCounts;
   }
 
