@@ -85,3 +85,9 @@ test('invalid YAML is a problem at its line, never a throw', () => {
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.code, 'project.invalid-yaml');
 });
+
+test('a tab in the indentation is a warning at its line, and the file is still read', () => {
+  const { config, problems } = parseProjectFile('/w', '/w/asset-studio.yml', 'default_target: dev\nassets:\n\t- assets/**/*.sql\n');
+  assert.deepEqual(problems.map((p) => [p.line, p.severity, p.code]), [[3, 'warning', 'project.invalid-yaml']]);
+  assert.deepEqual(config.assets, ['assets/**/*.sql']);
+});
