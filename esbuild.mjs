@@ -7,8 +7,9 @@ import { join } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-// Native DuckDB is required at run time from node_modules, never bundled.
-const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings'];
+// Native DuckDB and minijinja (its WebAssembly sits beside its own glue) are
+// required at run time from node_modules, never bundled.
+const nodeExternals = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', 'minijinja-js'];
 
 const common = {
   bundle: true,

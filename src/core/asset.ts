@@ -98,6 +98,22 @@ export interface DbtAssetInfo {
   readonly materialized?: string;
   /** dbt source table whose `meta.dagster.asset_key` names the Dagster/SQL asset feeding it (§1.3). */
   readonly linkedKey?: AssetKey;
+  /** A model's or seed's `config:` from its properties YAML (dbt_project.yml and `config()` add to it at run time). */
+  readonly yamlConfig?: Readonly<Record<string, unknown>>;
+  /** A source table: where dbt reads it from. */
+  readonly sourceTable?: DbtSourceTable;
+}
+
+export interface DbtSourceTable {
+  readonly sourceName: string;
+  readonly tableName: string;
+  readonly database?: string;
+  /** The source's `schema:`, else its name (dbt's default). */
+  readonly schema: string;
+  /** The table's `identifier:`, else its name. */
+  readonly identifier: string;
+  /** dbt-duckdb's `meta.external_location` (table, then source), placeholders unrendered. */
+  readonly externalLocation?: string;
 }
 
 export interface AssetDefinition {

@@ -26,6 +26,8 @@ import {
 } from './stateStore';
 import type { PartitionSlice } from './partitionRange';
 import { partitionOf, partitionRange } from './partitionRange';
+import { DbtRunSession, dbtAsSqlNode } from './dbtInProcess';
+import type { DbtNodeRoute, DbtRunnerChoice } from './dbtInProcess';
 
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
@@ -71,6 +73,12 @@ export interface RunOptions {
    * Nothing is stored and a missing database file is an error, not a new file.
    */
   readonly readOnly?: boolean;
+  /** Who runs dbt models and seeds (asset-studio.yml `dbt_runner`); default `auto`. */
+  readonly dbtRunner?: DbtRunnerChoice;
+  /** dbt's `--full-refresh`: incremental models are rebuilt whole. */
+  readonly fullRefresh?: boolean;
+  /** dbt's `--vars`, over the project's `vars:`. */
+  readonly dbtVars?: Readonly<Record<string, unknown>>;
 }
 
 class Cancelled extends Error {
@@ -123,7 +131,8 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
 
     const fileErrors = new Map<string, Problem>();
     for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
-    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors };
+    const dbt = new DbtRunSession({ target, runner: opts.dbtRunner ?? 'auto', env: opts.env, vars: opts.dbtVars, fullRefresh: opts.fullRefresh });
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt };
     const done = new Map<string, Promise<AssetRunResult>>();
     const startedAt = new Map<string, Date>();
     const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
@@ -141,7 +150,26 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
         const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
         return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: reason, checks: [] };
       }
-      if (!planned.node.definition.sql && !opts.checksOnly && opts.delegated) {
+      const def = planned.node.definition;
+      if (def.dbt && !def.sql) {
+        const routed = await dbt.route(planned.node);
+        if (routed.route === 'in-process') {
+          const conn = await pool.acquire();
+          startedAt.set(planned.id, new Date());
+          try {
+            return await runDbtInProcess(planned.node, routed, conn, ctx);
+          } finally {
+            pool.release(conn);
+          }
+        }
+        if (routed.route === 'failed') {
+          const p = routed.problem;
+          emit({ type: 'log', level: 'error', asset: planned.id, message: `${planned.id}: ${p.message}` });
+          return { key: planned.id, status: 'failed', rows: null, durationMs: 0, error: p.message, location: { file: p.file, line: p.line, column: p.column }, checks: [] };
+        }
+        emit({ type: 'log', level: 'info', asset: planned.id, message: `${planned.id}: runs with dbt (${routed.reason})` });
+      }
+      if (!def.sql && !opts.checksOnly && opts.delegated) {
         // Dagster/dbt open the database file themselves: release it while they run.
         return pool.exclusive(() => runDelegatedAsset(planned.node, ctx));
       }
@@ -301,6 +329,7 @@ interface AssetContext {
   readonly busy: Set<DuckDBConnection>;
   /** The first error-level problem of each file: a SQL asset with one is not run. */
   readonly fileErrors: ReadonlyMap<string, Problem>;
+  readonly dbt: DbtRunSession;
 }
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
@@ -459,6 +488,45 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
   }
 }
 
+/**
+ * A dbt model or seed rendered in-process, then built as a SQL asset is: one
+ * transaction with its tests as checks (an error-severity failure rolls back).
+ * Relative paths in its SQL resolve against the dbt project, as when dbt runs there.
+ */
+async function runDbtInProcess(node: AssetNode, routed: Extract<DbtNodeRoute, { route: 'in-process' }>, conn: DuckDBConnection, ctx: AssetContext): Promise<AssetRunResult> {
+  const started = performance.now();
+  const id = node.id;
+  const session = new AssetSession(conn, id, ctx);
+  const projectDir = routed.compiler.project.projectDir;
+  const moved = projectDir !== ctx.opts.projectRoot;
+  ctx.emit({ type: 'log', level: 'info', asset: id, message: `${id}: dbt ${routed.plan.materialized}, rendered and run in-process` });
+  try {
+    if (moved) await session.exec(`SET file_search_path = ${quoteLiteral(projectDir)}`);
+    const made = await dbtAsSqlNode(node, routed, (sql) => session.query(sql), { fullRefresh: ctx.opts.fullRefresh, checksOnly: ctx.opts.checksOnly });
+    if (!made.ok) {
+      const p = made.problem;
+      ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${p.message} (${p.file}:${p.line})` });
+      return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: p.message, location: { file: p.file, line: p.line, column: p.column }, checks: [] };
+    }
+    if (made.ephemeral) {
+      return { key: id, status: 'success', rows: null, durationMs: ms(started), checks: [] };
+    }
+    if (!ctx.opts.checksOnly) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(routed.plan.relation.schema)}`);
+    return await runAsset(made.node, conn, ctx);
+  } catch (err) {
+    const error = err instanceof Cancelled ? 'cancelled' : messageOf(err);
+    return { key: id, status: 'failed', rows: null, durationMs: ms(started), error, checks: [] };
+  } finally {
+    if (moved) {
+      try {
+        await conn.run(`SET file_search_path = ${quoteLiteral(ctx.opts.projectRoot)}`);
+      } catch {
+        // The connection is closed with the run; nothing else reads paths on it.
+      }
+    }
+  }
+}
+
 async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<AssetRunResult> {
   const started = performance.now();
   const id = node.id;
@@ -496,7 +564,7 @@ export function errorLine(message: string, sent: string, body: SqlAssetBody, tem
   // 0-based line of the sent text where the SQL's first non-blank line is.
   const start = sent.slice(0, at).split('\n').length - 1;
   const within = Number(m[1]) - 1 - start;
-  return within >= 0 ? body.sqlLine + within : body.sqlLine;
+  return Math.max(1, within >= 0 ? body.sqlLine + within : body.sqlLine);
 }
 
 /**

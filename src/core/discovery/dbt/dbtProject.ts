@@ -63,7 +63,8 @@ function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-async function listFiles(root: string, exts: readonly string[]): Promise<string[]> {
+/** Files under `root` with one of `exts`, sorted; dbt's own output and package folders skipped. */
+export async function listDbtFiles(root: string, exts: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -194,7 +195,11 @@ function patched(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
     group: p.group ?? a.group,
     description: p.description ?? a.description,
     kind: materialized ?? a.kind,
-    dbt: { ...a.dbt!, ...(materialized ? { materialized } : {}) },
+    dbt: {
+      ...a.dbt!,
+      ...(materialized ? { materialized } : {}),
+      ...(p.config ? { yamlConfig: { ...(a.dbt!.yamlConfig ?? {}), ...p.config } } : {}),
+    },
   };
 }
 
@@ -346,7 +351,7 @@ function modelOf(projectDir: string, file: string, root: string, read: ReturnTyp
   if (hit && hit.settings === settings && hit.root === root) return hit;
   const name = path.basename(file, path.extname(file));
   const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
-  const fromProject = folderConfig(settings.modelsConfig, folders);
+  const fromProject = folderConfig(settings.modelsConfig, [settings.name, ...folders, name]);
   const { read: r, hash } = cachedFacts(file, read.text!);
   const materialized = r.materialized ?? fromProject.materialized ?? 'view';
   const asset: AssetDefinition = {
@@ -517,13 +522,13 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   const testRoots = settings.testPaths.map(abs);
 
   const [modelSql, modelYaml, snapshotSql, snapshotYaml, seedCsv, seedYaml, testSql] = await Promise.all([
-    Promise.all(modelRoots.map((r) => listFiles(r, ['.sql']))),
-    Promise.all(modelRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
-    Promise.all(snapshotRoots.map((r) => listFiles(r, ['.sql']))),
-    Promise.all(snapshotRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
-    Promise.all(seedRoots.map((r) => listFiles(r, ['.csv']))),
-    Promise.all(seedRoots.map((r) => listFiles(r, ['.yml', '.yaml']))),
-    Promise.all(testRoots.map((r) => listFiles(r, ['.sql']))),
+    Promise.all(modelRoots.map((r) => listDbtFiles(r, ['.sql']))),
+    Promise.all(modelRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
+    Promise.all(snapshotRoots.map((r) => listDbtFiles(r, ['.sql']))),
+    Promise.all(snapshotRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
+    Promise.all(seedRoots.map((r) => listDbtFiles(r, ['.csv']))),
+    Promise.all(seedRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
+    Promise.all(testRoots.map((r) => listDbtFiles(r, ['.sql']))),
   ]);
   const yamlFiles = [...new Set([...modelYaml.flat(), ...snapshotYaml.flat(), ...seedYaml.flat()])].sort();
   // Seeds only need their name and a hash: read them too (dbt seeds are small by design).

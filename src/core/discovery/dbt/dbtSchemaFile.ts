@@ -19,6 +19,8 @@ export interface DbtNodePatch {
   /** `meta.dagster.group`. */
   readonly group?: string;
   readonly enabled?: boolean;
+  /** The entry's `config:` as plain values. */
+  readonly config?: Readonly<Record<string, unknown>>;
   readonly location: SourceLocation;
 }
 
@@ -148,7 +150,13 @@ function readTest(
     // `dbt build` skips the children of a model whose error-level test fails (it does not roll back).
     blocking: severity === 'error',
     location,
-    config: { test: testName, ...(namespace ? { namespace } : {}), ...(column !== undefined ? { column } : {}), args },
+    config: {
+      test: testName,
+      ...(namespace ? { namespace } : {}),
+      ...(column !== undefined ? { column } : {}),
+      args,
+      ...(typeof (config.where ?? props.where) === 'string' ? { where: config.where ?? props.where } : {}),
+    },
   };
 }
 
@@ -203,6 +211,9 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
     }
     const sourceLink = assetKeyFromMeta(y, dagsterMeta(src, 'asset_key'), result.problems);
     const sourceDescription = stringOf(child(src, 'description'));
+    const sourceSchema = stringOf(child(src, 'schema')) ?? sourceName;
+    const sourceDatabase = stringOf(child(src, 'database'));
+    const sourceLocation = externalLocationOf(src);
     if (!isList(y, child(src, 'tables'), 'tables', result.problems)) continue;
     for (const table of itemsOf(child(src, 'tables'))) {
       const tableName = stringOf(child(table, 'name'));
@@ -227,11 +238,24 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
           resourceType: 'source',
           selector: `source:${sourceName}.${tableName}`,
           ...(linkedKey ? { linkedKey } : {}),
+          sourceTable: {
+            sourceName,
+            tableName,
+            ...(sourceDatabase ? { database: sourceDatabase } : {}),
+            schema: sourceSchema,
+            identifier: stringOf(child(table, 'identifier')) ?? tableName,
+            ...((externalLocationOf(table) ?? sourceLocation) ? { externalLocation: externalLocationOf(table) ?? sourceLocation } : {}),
+          },
         },
       });
       readTests(y, table, { key, testTargetName: `${sourceName}_${tableName}`, onSource: true }, result.detachedChecks, result.problems);
     }
   }
+}
+
+/** dbt-duckdb reads a source from a file when `meta.external_location` (or `config.meta`) names one. */
+function externalLocationOf(entry: YamlNode | undefined): string | undefined {
+  return stringOf(child(child(entry, 'meta'), 'external_location')) ?? stringOf(child(child(child(entry, 'config'), 'meta'), 'external_location'));
 }
 
 function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots', result: DbtSchemaFile): void {
@@ -252,6 +276,7 @@ function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots',
     const group = stringOf(dagsterMeta(entry, 'group'));
     const config = child(entry, 'config');
     const enabled = jsOf(child(config, 'enabled'));
+    const configValues = config?.kind === 'map' ? (jsOf(config) as Record<string, unknown>) : undefined;
     result.patches.push({
       name,
       resourceType,
@@ -260,6 +285,7 @@ function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots',
       assetKey,
       group,
       enabled: typeof enabled === 'boolean' ? enabled : undefined,
+      ...(configValues ? { config: configValues } : {}),
       location: locationOf(y, entry),
     });
     // Tests are keyed by the node name here; the project reader re-keys them when meta gives another key.

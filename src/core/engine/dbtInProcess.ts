@@ -1,0 +1,176 @@
+import type { AssetDefinition, CheckDefinition, SqlAssetBody } from '../asset';
+import type { AssetNode } from '../graph/assetGraph';
+import type { Problem } from '../problem';
+import type { TargetConfig } from '../project/targetConfig';
+import { DbtModelCompiler } from '../dbt/dbtModelCompiler';
+import type { DbtNodePlan } from '../dbt/dbtModelCompiler';
+import { loadDbtRunProject } from '../dbt/dbtRunProject';
+import { renderRelation } from '../dbt/dbtRelation';
+import { dbtTestAsCheck } from '../dbt/dbtTestQueries';
+import { quoteIdent, quoteLiteral } from './sqlIdentifiers';
+
+/** Who runs dbt models: `auto` renders in-process what it can and gives dbt the rest. */
+export type DbtRunnerChoice = 'auto' | 'in-process' | 'dbt';
+
+export const DBT_RUNNER_CHOICES: readonly DbtRunnerChoice[] = ['auto', 'in-process', 'dbt'];
+
+/** How one dbt node of a plan runs, decided before it takes a connection. */
+export type DbtNodeRoute =
+  | { readonly route: 'in-process'; readonly plan: DbtNodePlan; readonly compiler: DbtModelCompiler }
+  | { readonly route: 'dbt'; readonly reason: string }
+  | { readonly route: 'failed'; readonly problem: Problem };
+
+export interface DbtRunSettings {
+  readonly target: TargetConfig;
+  readonly runner: DbtRunnerChoice;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly fullRefresh?: boolean;
+}
+
+/** One run's dbt projects, each read and compiled once for the run. */
+export class DbtRunSession {
+  private readonly compilers = new Map<string, Promise<DbtModelCompiler>>();
+
+  constructor(readonly settings: DbtRunSettings) {}
+
+  compilerFor(projectDir: string): Promise<DbtModelCompiler> {
+    let c = this.compilers.get(projectDir);
+    if (!c) {
+      c = loadDbtRunProject(projectDir).then(
+        (project) => new DbtModelCompiler(project, { target: this.settings.target, env: this.settings.env, vars: this.settings.vars }),
+      );
+      this.compilers.set(projectDir, c);
+    }
+    return c;
+  }
+
+  /** Models and seeds run in-process unless the runner is `dbt`, or (with `auto`) they need dbt. */
+  async route(node: AssetNode): Promise<DbtNodeRoute> {
+    const info = node.definition.dbt;
+    const runner = this.settings.runner;
+    if (!info) return { route: 'failed', problem: problemOf(node, 'not a dbt node') };
+    if (runner === 'dbt') return { route: 'dbt', reason: 'dbt_runner is dbt' };
+    if (info.resourceType !== 'model' && info.resourceType !== 'seed') {
+      const reason = `${info.resourceType}s run with dbt`;
+      return runner === 'auto' ? { route: 'dbt', reason } : { route: 'failed', problem: problemOf(node, `${node.id}: ${reason} (dbt_runner is in-process)`) };
+    }
+    let compiler: DbtModelCompiler;
+    try {
+      compiler = await this.compilerFor(info.projectDir);
+    } catch (err) {
+      return { route: 'failed', problem: problemOf(node, err instanceof Error ? err.message : String(err)) };
+    }
+    const planned = compiler.plan(info.selector, info.resourceType);
+    if (!planned.ok) {
+      if (planned.needsDbt && runner === 'auto') return { route: 'dbt', reason: planned.needsDbt };
+      return { route: 'failed', problem: planned.problem };
+    }
+    if (planned.value.needsDbt) {
+      if (runner === 'auto') return { route: 'dbt', reason: planned.value.needsDbt };
+      return { route: 'failed', problem: problemOf(node, `${node.id} needs dbt: ${planned.value.needsDbt} (dbt_runner is in-process)`) };
+    }
+    return { route: 'in-process', plan: planned.value, compiler };
+  }
+}
+
+/** The SQL-asset form of a dbt node for this run, or why it cannot be built. */
+export type DbtSqlNode = { readonly ok: true; readonly node: AssetNode; readonly ephemeral: boolean } | { readonly ok: false; readonly problem: Problem };
+
+/**
+ * Renders a routed dbt model or seed into what the engine builds: a SQL body
+ * (table, view or incremental, on the relation dbt-duckdb names) and its tests
+ * as `sql` checks. `query` reads the target (does the incremental's table exist,
+ * what types a seed's CSV has).
+ */
+export async function dbtAsSqlNode(
+  node: AssetNode,
+  routed: Extract<DbtNodeRoute, { route: 'in-process' }>,
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+  opts: { readonly fullRefresh?: boolean; readonly checksOnly?: boolean },
+): Promise<DbtSqlNode> {
+  const { plan, compiler } = routed;
+  const relation = plan.relation;
+  const quoted = renderRelation(relation);
+  let body: SqlAssetBody;
+  if (plan.materialized === 'seed') {
+    body = { kind: 'table', relation: { schema: relation.schema, name: relation.identifier }, sql: opts.checksOnly ? '' : await seedSql(plan, query), sqlLine: 1 };
+  } else if (plan.materialized === 'ephemeral') {
+    return { ok: true, node, ephemeral: true };
+  } else {
+    let exists = false;
+    if (plan.materialized === 'incremental' && !opts.fullRefresh && !opts.checksOnly) {
+      const rows = await query(
+        `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${quoteLiteral(relation.schema)} AND table_name = ${quoteLiteral(relation.identifier)}`,
+      );
+      exists = Number(rows[0]?.['n'] ?? 0) > 0;
+    }
+    const compiled = compiler.compile(plan.node.name, exists);
+    if (!compiled.ok) return { ok: false, problem: compiled.problem };
+    const c = compiled.value;
+    const kind = plan.materialized === 'incremental' && !opts.fullRefresh ? 'incremental' : plan.materialized === 'view' ? 'view' : 'table';
+    body = {
+      kind,
+      relation: { schema: relation.schema, name: relation.identifier },
+      sql: c.sql,
+      sqlLine: modelSqlLine(c.sql, c.rendered),
+      ...(c.uniqueKey && kind === 'incremental' ? { uniqueKey: c.uniqueKey } : {}),
+    };
+  }
+  const checks: CheckDefinition[] = [];
+  for (const check of node.checks) {
+    if (check.type !== 'dbt') {
+      checks.push(check);
+      continue;
+    }
+    const converted = dbtTestAsCheck(check, quoted, compiler);
+    if (!converted.ok) return { ok: false, problem: converted.problem };
+    checks.push(converted.value);
+  }
+  const definition: AssetDefinition = { ...node.definition, sql: body };
+  return { ok: true, node: { ...node, definition, checks }, ephemeral: false };
+}
+
+/**
+ * A seed as dbt-duckdb loads it: the CSV with a header, typed as dbt's agate
+ * inference types it (whole numbers INTEGER, other numbers DOUBLE, dates,
+ * timestamps, booleans, text), `column_types` winning.
+ */
+async function seedSql(plan: DbtNodePlan, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string> {
+  const file = plan.node.file;
+  const read = `read_csv(${quoteLiteral(file)}, header = true, auto_detect = true)`;
+  const described = await query(`DESCRIBE SELECT * FROM ${read}`);
+  const given = plan.config.column_types && typeof plan.config.column_types === 'object' ? (plan.config.column_types as Record<string, unknown>) : {};
+  const columns = described.map((r) => {
+    const name = String(r['column_name']);
+    const type = typeof given[name] === 'string' ? String(given[name]) : agateType(String(r['column_type']));
+    return `CAST(${quoteIdent(name)} AS ${type}) AS ${quoteIdent(name)}`;
+  });
+  return `SELECT ${columns.join(', ')}\nFROM ${read}`;
+}
+
+function agateType(duckdbType: string): string {
+  const t = duckdbType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t)) return 'INTEGER';
+  if (/^(FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return 'DOUBLE';
+  if (t === 'DATE' || t === 'BOOLEAN') return t;
+  if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  return 'VARCHAR';
+}
+
+function problemOf(node: AssetNode, message: string): Problem {
+  const l = node.definition.location;
+  return { file: l.file, line: l.line, column: l.column, severity: 'error', code: 'dbt.run', message };
+}
+
+/**
+ * The file line of the first non-blank line of `sql`, as the engine maps DuckDB's
+ * `LINE n` back (src/core/engine/planRunner.ts errorLine): rendering keeps the
+ * model's line breaks, and the ephemeral CTEs' wrapper sits above its first line.
+ */
+function modelSqlLine(sql: string, rendered: string): number {
+  const model = rendered.replace(/;\s*$/, '');
+  const wrapperLines = sql === model ? 0 : sql.slice(0, sql.indexOf(model)).split('\n').length - 1;
+  const firstNonBlank = sql.split('\n').findIndex((l) => l.trim() !== '');
+  return Math.max(firstNonBlank, 0) + 1 - wrapperLines;
+}
