@@ -5,6 +5,8 @@ import { flagString } from './cliIo';
 import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
 import { MaterializeRefused, materializeSelection } from '../core/engine/materializeWorkspace';
 import { TargetConnectionError } from '../core/engine/targetConnection';
+import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
+import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -43,6 +45,11 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   const partition = flagString(args, 'partition');
   const from = flagString(args, 'from');
   const to = flagString(args, 'to');
+  const dbtRunner = flagString(args, 'dbt-runner');
+  if (dbtRunner !== undefined && !(DBT_RUNNER_CHOICES as readonly string[]).includes(dbtRunner)) {
+    io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
+    return 2;
+  }
   try {
     const outcome = await materializeSelection(root, selections, {
       target: flagString(args, 'target'),
@@ -50,6 +57,8 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       checksOnly,
       env: io.env,
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
+      ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
+      fullRefresh: args.flags.get('full-refresh') === true,
       onEvent: json
         ? undefined
         : (e) => {

@@ -8,15 +8,14 @@ import { loadDbtRunProject } from '../dbt/dbtRunProject';
 import { renderRelation } from '../dbt/dbtRelation';
 import { dbtTestAsCheck } from '../dbt/dbtTestQueries';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers';
+import type { DbtRunnerChoice } from './dbtRunnerChoice';
 
-/** Who runs dbt models: `auto` renders in-process what it can and gives dbt the rest. */
-export type DbtRunnerChoice = 'auto' | 'in-process' | 'dbt';
-
-export const DBT_RUNNER_CHOICES: readonly DbtRunnerChoice[] = ['auto', 'in-process', 'dbt'];
 
 /** How one dbt node of a plan runs, decided before it takes a connection. */
 export type DbtNodeRoute =
   | { readonly route: 'in-process'; readonly plan: DbtNodePlan; readonly compiler: DbtModelCompiler }
+  /** A source: nothing to build; its tests run on the relation it names. */
+  | { readonly route: 'source'; readonly relation: string; readonly compiler: DbtModelCompiler }
   | { readonly route: 'dbt'; readonly reason: string }
   | { readonly route: 'failed'; readonly problem: Problem };
 
@@ -51,6 +50,16 @@ export class DbtRunSession {
     const runner = this.settings.runner;
     if (!info) return { route: 'failed', problem: problemOf(node, 'not a dbt node') };
     if (runner === 'dbt') return { route: 'dbt', reason: 'dbt_runner is dbt' };
+    if (info.resourceType === 'source' && info.sourceTable) {
+      try {
+        const compiler = await this.compilerFor(info.projectDir);
+        const relation = compiler.sourceRelation(info.sourceTable.sourceName, info.sourceTable.tableName);
+        if (typeof relation === 'string') return { route: 'source', relation, compiler };
+        return { route: 'failed', problem: problemOf(node, relation.message) };
+      } catch (err) {
+        return { route: 'failed', problem: problemOf(node, err instanceof Error ? err.message : String(err)) };
+      }
+    }
     if (info.resourceType !== 'model' && info.resourceType !== 'seed') {
       const reason = `${info.resourceType}s run with dbt`;
       return runner === 'auto' ? { route: 'dbt', reason } : { route: 'failed', problem: problemOf(node, `${node.id}: ${reason} (dbt_runner is in-process)`) };
@@ -117,18 +126,25 @@ export async function dbtAsSqlNode(
       ...(c.uniqueKey && kind === 'incremental' ? { uniqueKey: c.uniqueKey } : {}),
     };
   }
+  const checks = dbtChecksOn(node, quoted, compiler);
+  if (!checks.ok) return checks;
+  const definition: AssetDefinition = { ...node.definition, sql: body };
+  return { ok: true, node: { ...node, definition, checks: checks.checks }, ephemeral: false };
+}
+
+/** The node's dbt tests as `sql` checks on `relation` (its other checks as they are). */
+export function dbtChecksOn(node: AssetNode, relation: string, compiler: DbtModelCompiler): { ok: true; checks: CheckDefinition[] } | { ok: false; problem: Problem } {
   const checks: CheckDefinition[] = [];
   for (const check of node.checks) {
     if (check.type !== 'dbt') {
       checks.push(check);
       continue;
     }
-    const converted = dbtTestAsCheck(check, quoted, compiler);
+    const converted = dbtTestAsCheck(check, relation, compiler);
     if (!converted.ok) return { ok: false, problem: converted.problem };
     checks.push(converted.value);
   }
-  const definition: AssetDefinition = { ...node.definition, sql: body };
-  return { ok: true, node: { ...node, definition, checks }, ephemeral: false };
+  return { ok: true, checks };
 }
 
 /**

@@ -14,6 +14,7 @@ import { planMaterialization } from './materializationPlan';
 import { parseSelection } from './selection';
 import type { DelegatedRunner, PartitionChoice } from './planRunner';
 import { runPlan } from './planRunner';
+import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { createDelegatedRunner } from './delegated/delegatedAssetRunner';
 
 /** A refusal before anything ran: bad selection, unknown or protected target. */
@@ -79,6 +80,10 @@ export interface MaterializeSelectionOptions {
   readonly pythonPath?: string;
   /** An already loaded workspace (the editor's index); default: load it now. */
   readonly workspace?: LoadedWorkspace;
+  /** Who runs dbt models; default: asset-studio.yml's `dbt_runner`, else auto. */
+  readonly dbtRunner?: DbtRunnerChoice;
+  /** dbt's `--full-refresh`. */
+  readonly fullRefresh?: boolean;
 }
 
 export interface MaterializeOutcome {
@@ -121,6 +126,8 @@ export async function materializeSelection(root: string, selections: readonly st
     onEvent: opts.onEvent,
     checksOnly: opts.checksOnly,
     partitions: opts.partitions,
+    dbtRunner: opts.dbtRunner ?? workspace.project.dbtRunner,
+    fullRefresh: opts.fullRefresh,
     delegated: opts.delegated ?? createDelegatedRunner({ python: opts.pythonPath, token: opts.token }),
     // Checks on a protected target read only, unless confirmed: the file is opened read-only, nothing is stored.
     readOnly: opts.checksOnly && isProtectedTarget(target) && !confirmed,

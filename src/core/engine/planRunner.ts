@@ -26,8 +26,9 @@ import {
 } from './stateStore';
 import type { PartitionSlice } from './partitionRange';
 import { partitionOf, partitionRange } from './partitionRange';
-import { DbtRunSession, dbtAsSqlNode } from './dbtInProcess';
-import type { DbtNodeRoute, DbtRunnerChoice } from './dbtInProcess';
+import { DbtRunSession, dbtAsSqlNode, dbtChecksOn } from './dbtInProcess';
+import type { DbtNodeRoute } from './dbtInProcess';
+import type { DbtRunnerChoice } from './dbtRunnerChoice';
 
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
@@ -153,7 +154,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       const def = planned.node.definition;
       if (def.dbt && !def.sql) {
         const routed = await dbt.route(planned.node);
-        if (routed.route === 'in-process') {
+        if (routed.route === 'in-process' || routed.route === 'source') {
           const conn = await pool.acquire();
           startedAt.set(planned.id, new Date());
           try {
@@ -493,15 +494,27 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
  * transaction with its tests as checks (an error-severity failure rolls back).
  * Relative paths in its SQL resolve against the dbt project, as when dbt runs there.
  */
-async function runDbtInProcess(node: AssetNode, routed: Extract<DbtNodeRoute, { route: 'in-process' }>, conn: DuckDBConnection, ctx: AssetContext): Promise<AssetRunResult> {
+async function runDbtInProcess(node: AssetNode, routed: Extract<DbtNodeRoute, { route: 'in-process' | 'source' }>, conn: DuckDBConnection, ctx: AssetContext): Promise<AssetRunResult> {
   const started = performance.now();
   const id = node.id;
   const session = new AssetSession(conn, id, ctx);
   const projectDir = routed.compiler.project.projectDir;
   const moved = projectDir !== ctx.opts.projectRoot;
-  ctx.emit({ type: 'log', level: 'info', asset: id, message: `${id}: dbt ${routed.plan.materialized}, rendered and run in-process` });
   try {
     if (moved) await session.exec(`SET file_search_path = ${quoteLiteral(projectDir)}`);
+    if (routed.route === 'source') {
+      // A source is read, never built: `dbt build` runs its tests, so do we.
+      const converted = dbtChecksOn(node, routed.relation, routed.compiler);
+      if (!converted.ok) {
+        const p = converted.problem;
+        return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: p.message, location: { file: p.file, line: p.line, column: p.column }, checks: [] };
+      }
+      ctx.emit({ type: 'asset-started', asset: id });
+      const { results: checks } = await runChecks({ ...node, checks: converted.checks }, session, routed.relation, {}, ctx);
+      const failed = checks.some((c) => !c.passed && c.severity === 'error');
+      return { key: id, status: failed ? 'failed' : 'success', rows: null, durationMs: ms(started), checks, ...(failed ? { error: failedChecksText(checks) } : {}) };
+    }
+    ctx.emit({ type: 'log', level: 'info', asset: id, message: `${id}: dbt ${routed.plan.materialized}, rendered and run in-process` });
     const made = await dbtAsSqlNode(node, routed, (sql) => session.query(sql), { fullRefresh: ctx.opts.fullRefresh, checksOnly: ctx.opts.checksOnly });
     if (!made.ok) {
       const p = made.problem;

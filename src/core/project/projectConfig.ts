@@ -1,5 +1,6 @@
 import type { Problem, SourceLocation } from '../problem';
 import type { TargetConfig } from './targetConfig';
+import type { DbtRunnerChoice } from '../engine/dbtRunnerChoice';
 
 export const PROJECT_FILE_NAME = 'asset-studio.yml';
 
@@ -18,6 +19,8 @@ export interface ProjectConfig {
   readonly defaultTargetLocation?: SourceLocation;
   /** Targets declared in the project file only; see resolveTargets for dbt profiles and the default. */
   readonly targets: readonly TargetConfig[];
+  /** `dbt_runner`: who runs dbt models (absent: auto). */
+  readonly dbtRunner?: DbtRunnerChoice;
 }
 
 export interface LoadedProject {

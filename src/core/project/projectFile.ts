@@ -9,8 +9,10 @@ import type { LoadedProject, ProjectConfig } from './projectConfig';
 import { PROJECT_FILE_NAME } from './projectConfig';
 import type { TargetConfig, TargetType } from './targetConfig';
 import { DEFAULT_TARGET_NAME } from './targetConfig';
+import { DBT_RUNNER_CHOICES } from '../engine/dbtRunnerChoice';
+import type { DbtRunnerChoice } from '../engine/dbtRunnerChoice';
 
-const PROJECT_KEYS = ['assets', 'exclude', 'default_target', 'targets'];
+const PROJECT_KEYS = ['assets', 'exclude', 'default_target', 'targets', 'dbt_runner'];
 const TARGET_KEYS = ['type', 'path', 'database', 'schema', 'threads', 'env', 'token_env', 'protected'];
 
 /** Reads `<root>/asset-studio.yml`; no file is a valid project. Never throws. */
@@ -70,6 +72,10 @@ export function parseProjectFile(root: string, file: string, text: string): Load
       case 'default_target':
         if (value?.kind === 'scalar' && typeof value.value === 'string' && value.value) config = { ...config, defaultTarget: value.value, defaultTargetLocation: nodeAt(value) };
         else report(nodeAt(value ?? pair.key), 'project.invalid-value', "'default_target' must be a target name.");
+        break;
+      case 'dbt_runner':
+        if (value?.kind === 'scalar' && (DBT_RUNNER_CHOICES as readonly unknown[]).includes(value.value)) config = { ...config, dbtRunner: value.value as DbtRunnerChoice };
+        else report(nodeAt(value ?? pair.key), 'project.invalid-value', `'dbt_runner' must be one of: ${DBT_RUNNER_CHOICES.join(', ')}.`);
         break;
       case 'targets': {
         if (value?.kind !== 'map') {

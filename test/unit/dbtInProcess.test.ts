@@ -1,0 +1,204 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../src/cli/cli';
+import { loadDbtRunProject } from '../../src/core/dbt/dbtRunProject';
+import { DbtModelCompiler } from '../../src/core/dbt/dbtModelCompiler';
+import { materializeSelection } from '../../src/core/engine/materializeWorkspace';
+import type { TargetConfig } from '../../src/core/project/targetConfig';
+import { queryFile, tempDir } from './engineFixtures';
+
+// A dbt-duckdb project in the style of dbt's documentation (jaffle shop): seeds,
+// staging views, marts tables in a custom schema, an ephemeral and an incremental
+// model, a project macro, a project generic test, var/env_var, an external source.
+const FIXTURE = resolve(import.meta.dirname, '../fixtures/dbt/shop_duckdb');
+
+function copyShop(dir: string): string {
+  const root = join(dir, 'shop');
+  cpSync(FIXTURE, root, { recursive: true, filter: (src) => !src.endsWith('.duckdb') });
+  return root;
+}
+
+function devTarget(root: string): TargetConfig {
+  return { name: 'dev', type: 'duckdb', path: join(root, 'shop.duckdb'), schema: 'main', threads: 2, env: {}, protected: false, from: 'dbt-profile' };
+}
+
+async function cli(argv: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
+  return { code, stdout, stderr };
+}
+
+test('dbt compile: relations, macros, aliases, custom schemas, vars and ephemeral CTEs as dbt-duckdb compiles them', async () => {
+  const { dir, cleanup } = tempDir('dbt-compile-');
+  try {
+    const root = copyShop(dir);
+    const compiler = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: {} });
+    const payments = compiler.compile('stg_payments', false);
+    assert.ok(payments.ok, JSON.stringify(payments));
+    // config(alias=...) names the view; the macro renders in place; refs carry the database (the file's stem).
+    assert.deepEqual(payments.value.plan.relation, { database: 'shop', schema: 'main', identifier: 'payments' });
+    assert.equal(payments.value.plan.materialized, 'view');
+    assert.equal(
+      payments.value.rendered,
+      '\n\nselect\n    id as payment_id,\n    order_id,\n    payment_method,\n    round(amount / 100, 2) as amount\nfrom "shop"."main"."raw_payments"',
+    );
+
+    const orders = compiler.compile('orders', false);
+    assert.ok(orders.ok, JSON.stringify(orders));
+    // +schema: marts under a top-level +materialized: view → table in <target schema>_marts.
+    assert.deepEqual(orders.value.plan.relation, { database: 'shop', schema: 'main_marts', identifier: 'orders' });
+    assert.equal(orders.value.plan.materialized, 'table');
+    assert.equal(
+      orders.value.sql,
+      'WITH __dbt__cte__int_order_payments AS (\n\n\nselect\n    order_id,\n    ' +
+        "sum(case when payment_method = 'credit_card' then amount else 0 end) as credit_card_amount,\n    " +
+        "sum(case when payment_method = 'coupon' then amount else 0 end) as coupon_amount,\n    " +
+        "sum(case when payment_method = 'bank_transfer' then amount else 0 end) as bank_transfer_amount,\n    " +
+        'sum(amount) as total_amount\nfrom "shop"."main"."payments"\ngroup by order_id\n)\nSELECT * FROM (\n\n' +
+        'select\n    o.order_id,\n    o.customer_id,\n    o.order_date,\n    o.status,\n    p.total_amount as amount,\n' +
+        "    'eu' as region\nfrom \"shop\".\"main\".\"stg_orders\" as o\nleft join __dbt__cte__int_order_payments as p using (order_id)\n) AS __dbt_model",
+    );
+
+    const events = compiler.compile('order_events', true);
+    assert.ok(events.ok, JSON.stringify(events));
+    assert.equal(events.value.isIncremental, true);
+    assert.deepEqual(events.value.uniqueKey, ['event_id']);
+    assert.equal(events.value.incrementalStrategy, 'delete+insert');
+    assert.match(events.value.sql, /where event_at > \(select max\(event_at\) from "shop"\."main_marts"\."order_events"\)/);
+    const first = compiler.compile('order_events', false);
+    assert.ok(first.ok);
+    assert.doesNotMatch(first.value.sql, /where event_at/);
+
+    const source = compiler.sourceRelation('events', 'order_events');
+    assert.equal(source, "read_csv('data/order_events.csv', header = true)");
+
+    const withEnv = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: { SHOP_REGION: 'us' } }).compile('orders', false);
+    assert.ok(withEnv.ok);
+    assert.match(withEnv.value.sql, /'us' as region/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('dbt in-process: the whole project builds with no dbt installed, table for table, and an incremental run loads only new rows', async () => {
+  const { dir, cleanup } = tempDir('dbt-run-');
+  try {
+    const root = copyShop(dir);
+    const run = await cli(['materialize', '*', '--json', '--root', root], dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const runs = JSON.parse(run.stdout).runs as { key: string; status: string; checks: { passed: boolean }[] }[];
+    assert.ok(runs.every((r) => r.status === 'success'), run.stdout);
+    const orders = runs.find((r) => r.key === 'orders')!;
+    assert.equal(orders.checks.length, 6);
+    assert.ok(orders.checks.every((c) => c.passed));
+
+    const db = join(root, 'shop.duckdb');
+    const customers = await queryFile(db, 'SELECT customer_id, first_name, number_of_orders, CAST(lifetime_value AS DOUBLE) AS lv FROM "main_marts"."customers" ORDER BY customer_id');
+    assert.deepEqual(customers, [
+      { customer_id: 1, first_name: 'Michael', number_of_orders: '2', lv: 35 },
+      { customer_id: 2, first_name: 'Shawn', number_of_orders: '1', lv: 26 },
+      { customer_id: 3, first_name: 'Kathleen', number_of_orders: '1', lv: 20 },
+    ]);
+    // Seeds typed as dbt's agate inference types them (whole numbers INTEGER), column_types winning.
+    const types = await queryFile(db, "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_name IN ('raw_orders', 'raw_payments') AND column_name IN ('id', 'order_date', 'amount') ORDER BY 1, 2");
+    assert.deepEqual(types, [
+      { table_name: 'raw_orders', column_name: 'id', data_type: 'INTEGER' },
+      { table_name: 'raw_orders', column_name: 'order_date', data_type: 'DATE' },
+      { table_name: 'raw_payments', column_name: 'amount', data_type: 'BIGINT' },
+      { table_name: 'raw_payments', column_name: 'id', data_type: 'INTEGER' },
+    ]);
+    const views = await queryFile(db, "SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_name IN ('payments', 'stg_orders', 'orders', 'int_order_payments') ORDER BY 2");
+    assert.deepEqual(views, [
+      { table_schema: 'main_marts', table_name: 'orders', table_type: 'BASE TABLE' },
+      { table_schema: 'main', table_name: 'payments', table_type: 'VIEW' },
+      { table_schema: 'main', table_name: 'stg_orders', table_type: 'VIEW' },
+    ]);
+
+    appendFileSync(join(root, 'data/order_events.csv'), '4,3,2018-01-04 08:00:00,created\n');
+    const again = await cli(['materialize', 'order_events', '--json', '--root', root], dir);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(JSON.parse(again.stdout).runs[0].rows, 1);
+    assert.deepEqual(await queryFile(db, 'SELECT count(*)::INT AS n FROM "main_marts"."order_events"'), [{ n: 4 }]);
+    const full = await cli(['materialize', 'order_events', '--full-refresh', '--json', '--root', root], dir);
+    assert.equal(JSON.parse(full.stdout).runs[0].rows, 4);
+  } finally {
+    cleanup();
+  }
+});
+
+test('dbt in-process: a failing error-severity test rolls the model back, keeps its previous data and skips what depends on it', async () => {
+  const { dir, cleanup } = tempDir('dbt-block-');
+  try {
+    const root = copyShop(dir);
+    assert.equal((await cli(['materialize', '*', '--root', root], dir)).code, 0);
+    const csv = join(root, 'seeds/raw_orders.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('4,1,2018-01-05,placed', '4,1,2018-01-05,lost'));
+    const run = await cli(['materialize', '+customers', '--json', '--root', root], dir);
+    assert.notEqual(run.code, 0);
+    const runs = JSON.parse(run.stdout).runs as { key: string; status: string; checks: { name: string; passed: boolean; failing_rows: number }[] }[];
+    const orders = runs.find((r) => r.key === 'orders')!;
+    assert.equal(orders.status, 'failed');
+    const accepted = orders.checks.find((c) => c.name.startsWith('accepted_values_orders_status'))!;
+    assert.equal(accepted.passed, false);
+    assert.equal(accepted.failing_rows, 1);
+    assert.equal(runs.find((r) => r.key === 'customers')!.status, 'skipped');
+    // The previous orders table is untouched: no 'lost' status landed.
+    assert.deepEqual(await queryFile(join(root, 'shop.duckdb'), `SELECT count(*)::INT AS n FROM "main_marts"."orders" WHERE status = 'lost'`), [{ n: 0 }]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('dbt in-process: what needs dbt says so at its line; a project generate_schema_name override names the schemas', async () => {
+  const { dir, cleanup } = tempDir('dbt-needs-');
+  try {
+    const root = copyShop(dir);
+    writeFileSync(
+      join(root, 'models/staging/stg_dynamic.sql'),
+      "select 1 as a\n{% set rows = run_query('select 1') %}\nfrom {{ ref('stg_orders') }}\n",
+    );
+    const inProcess = await materializeSelection(root, ['stg_dynamic'], { dbtRunner: 'in-process', env: {} });
+    const r = inProcess.result.runs[0]!;
+    assert.equal(r.status, 'failed');
+    assert.match(r.error!, /run_query/);
+    assert.equal(r.location?.line, 2);
+    assert.match(r.location!.file, /stg_dynamic\.sql$/);
+    // auto gives it to dbt, which is not installed here: the message says which tool is missing.
+    const auto = await materializeSelection(root, ['stg_dynamic'], { env: {}, pythonPath: '/nonexistent/python3' });
+    assert.equal(auto.result.runs[0]!.status, 'failed');
+    assert.match(auto.result.runs[0]!.error!, /dbt/);
+
+    mkdirSync(join(root, 'macros'), { recursive: true });
+    writeFileSync(
+      join(root, 'macros/generate_schema_name.sql'),
+      '{% macro generate_schema_name(custom_schema_name, node) -%}\n  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n',
+    );
+    const compiler = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: {} });
+    const orders = compiler.compile('orders', false);
+    assert.ok(orders.ok, JSON.stringify(orders));
+    assert.equal(orders.value.plan.relation.schema, 'marts');
+    const staging = compiler.compile('stg_orders', false);
+    assert.ok(staging.ok);
+    assert.equal(staging.value.plan.relation.schema, 'main');
+  } finally {
+    cleanup();
+  }
+});
+
+test('dbt discovery: configs directly under models: count (a top-level +materialized: table makes tables)', async () => {
+  const { dir, cleanup } = tempDir('dbt-top-');
+  try {
+    const root = join(dir, 'p');
+    mkdirSync(join(root, 'models'), { recursive: true });
+    writeFileSync(join(root, 'dbt_project.yml'), 'name: p\nprofile: p\nmodels:\n  +materialized: table\n');
+    writeFileSync(join(root, 'models/a.sql'), 'select 1 as x\n');
+    const listed = await cli(['list', '--json', '--root', root], dir);
+    const a = JSON.parse(listed.stdout).assets.find((x: { key: string }) => x.key === 'a');
+    assert.equal(a.kind, 'table');
+  } finally {
+    cleanup();
+  }
+});
