@@ -9,6 +9,7 @@ import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
 import { pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
+import { readSettings } from './config';
 
 export type RunScope = 'asset' | 'upstream' | 'downstream';
 
@@ -139,6 +140,7 @@ export class AssetRuns implements vscode.Disposable {
                 checksOnly,
                 token,
                 pythonPath,
+                dbtRunner: readSettings(vscode.Uri.file(root)).dbtRunner,
                 signal: abort.signal,
                 onEvent: (e) => {
                   switch (e.kind) {

@@ -2,6 +2,7 @@ import type { AssetGraph } from '../core/graph/assetGraph';
 import type { Problem } from '../core/problem';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetRunOutcome';
+import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 
 /**
  * The core as the extension uses it: discovery, targets, state and runs.
@@ -39,6 +40,8 @@ export interface RunRequest {
   readonly token?: string;
   /** Interpreter for the delegated Dagster/dbt path. */
   readonly pythonPath?: string;
+  /** The `assetStudio.dbtRunner` setting; absent: asset-studio.yml's `dbt_runner`, else auto. */
+  readonly dbtRunner?: DbtRunnerChoice;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEventView) => void;
 }

@@ -42,7 +42,8 @@ test('a Dagster asset gets the lenses above its decorator, and Materialize runs 
 });
 
 test('a dbt model gets the lenses on its first line, and Materialize runs dbt build (here: says dbt is not installed)', { timeout: 420_000 }, async () => {
-  const editor = await startEditor({ workspace: 'test/fixtures/dbt/nyc_taxi_dbt', label: 'dbt' });
+  // dbt models run in-process by default; this test is about the path through the workspace's own dbt.
+  const editor = await startEditor({ workspace: 'test/fixtures/dbt/nyc_taxi_dbt', label: 'dbt', settings: { 'assetStudio.dbtRunner': 'dbt' } });
   editors.push(editor);
   const lenses = await lensesAbove(editor, 'models/staging/stg_trips.sql');
   for (const expected of ['▶ Materialize', '+ upstream', 'Lineage']) assert.ok(lenses.includes(expected), `lenses: ${lenses.join(' | ')}`);
