@@ -6,6 +6,7 @@ import { runValidateCommand } from './validateCommand';
 import { runMaterializeCommand } from './materializeCommand';
 import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
+import { runCompileCommand } from './compileCommand';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   materialize: runMaterializeCommand,
   check: runCheckCommand,
   demo: runDemoCommand,
+  compile: runCompileCommand,
 };
 
 const USAGE = `usage:
@@ -22,7 +24,10 @@ const USAGE = `usage:
   asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
   asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
   asset-studio validate [--json] [--root DIR]
+  asset-studio compile MODEL [--target T] [--json] [--root DIR]
   asset-studio demo [--root DIR]
+
+materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.
 
 SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
 KEY+ (with downstream), group:NAME, or * (everything).

@@ -202,3 +202,24 @@ test('dbt discovery: configs directly under models: count (a top-level +material
     cleanup();
   }
 });
+
+test('asset-studio compile prints the SQL that runs, answers is_incremental from the target, and a render error at its line', async () => {
+  const { dir, cleanup } = tempDir('dbt-cli-compile-');
+  try {
+    const root = copyShop(dir);
+    const before = await cli(['compile', 'order_events', '--json', '--root', root], dir);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(JSON.parse(before.stdout).is_incremental, false);
+    assert.equal(JSON.parse(before.stdout).relation, '"shop"."main_marts"."order_events"');
+    assert.equal((await cli(['materialize', '+order_events', '--root', root], dir)).code, 0);
+    const after = await cli(['compile', 'order_events', '--root', root], dir);
+    assert.match(after.stdout, /where event_at > \(select max\(event_at\) from "shop"\."main_marts"\."order_events"\)/);
+
+    writeFileSync(join(root, 'models/staging/broken.sql'), "select 1 as a\nfrom {{ ref('stg_orders' }}\n");
+    const broken = await cli(['compile', 'broken', '--root', root], dir);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^models\/staging\/broken\.sql:2: syntax error/);
+  } finally {
+    cleanup();
+  }
+});
