@@ -1,8 +1,9 @@
-import type { AssetGraph } from '../core/graph/assetGraph';
+import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
 import type { Problem } from '../core/problem';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
+import type { CompiledSql } from '../core/dbt/dbtCompiledSql';
 
 /**
  * The core as the extension uses it: discovery, targets, state and runs.
@@ -56,6 +57,8 @@ export interface CoreAccess {
   /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
   readStates(root: string, graph: AssetGraph, target: TargetConfig, token: string | undefined): Promise<Map<string, AssetStateView>>;
   run(request: RunRequest): Promise<AssetRunOutcome[]>;
+  /** A dbt model's SQL as it runs on the target (Show Compiled SQL); reads the target only to answer is_incremental(). */
+  compileSql(root: string, node: AssetNode, target: TargetConfig, token: string | undefined): Promise<CompiledSql>;
 }
 
 /**
@@ -71,5 +74,6 @@ export function lazyCoreAccess(load: () => Promise<CoreAccess>): CoreAccess {
     loadTargets: async (root, graph) => (await core()).loadTargets(root, graph),
     readStates: async (root, graph, target, token) => (await core()).readStates(root, graph, target, token),
     run: async (request) => (await core()).run(request),
+    compileSql: async (root, node, target, token) => (await core()).compileSql(root, node, target, token),
   };
 }

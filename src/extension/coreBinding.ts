@@ -12,6 +12,7 @@ import { targetsOf } from '../core/engine/materializeWorkspace';
 import { readAssetStates } from '../core/engine/assetStates';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
 import { createDelegatedRunner } from '../core/engine/delegated/delegatedAssetRunner';
+import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -83,5 +84,6 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
       });
       return result.runs.map((r) => runOutcomeOf(r, result.cancelled));
     },
+    compileSql: (root, node, target, token) => compiledSqlOf(node, target, { projectRoot: root, token }),
   };
 }

@@ -13,6 +13,7 @@ import { CheckTestController } from './checkTestController';
 import { AssetsTreeView } from './assetsTreeView';
 import { AssetNavigation } from './assetNavigation';
 import { LineageCommand } from './lineageCommand';
+import { CompiledSqlView } from './compiledSqlView';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -69,6 +70,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
+    this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();

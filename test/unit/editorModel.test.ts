@@ -226,3 +226,15 @@ test('run summary: rows, duration and checks on success; the failing asset on fa
   assert.match(bad.text, /^raw\/zones failed on 'dev': check unique_id failed; the previous data is kept/);
   assert.match(bad.text, /1 skipped/);
 });
+
+test('a dbt model has a SQL lens after Lineage that shows what it compiles to', () => {
+  const base = node('orders', [], 'dbt');
+  const model: AssetNode = {
+    ...base,
+    definition: { ...base.definition, dbt: { projectDir: '/p', projectName: 'p', resourceType: 'model', selector: 'orders' } },
+  };
+  const lenses = assetLenses(model, undefined, 'dev', 0);
+  assert.deepEqual(lenses.map((l) => l.title).slice(0, 4), ['▶ Materialize', '+ upstream', 'Lineage', 'SQL']);
+  assert.equal(lenses[3]?.command, 'assetStudio.showCompiledSql');
+  assert.deepEqual(lenses[3]?.args, ['orders']);
+});

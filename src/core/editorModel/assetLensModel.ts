@@ -53,6 +53,9 @@ export function assetLenses(
     });
   }
   lenses.push({ title: 'Lineage', command: 'assetStudio.showLineage', args: [key], tooltip: `Show the lineage of ${key}` });
+  if (node.definition.dbt?.resourceType === 'model') {
+    lenses.push({ title: 'SQL', command: 'assetStudio.showCompiledSql', args: [key], tooltip: `Show the SQL ${key} compiles to on '${targetName}'` });
+  }
   const summary = checkSummaryText(
     node.checks.map((c) => c.name),
     state?.checks,
