@@ -87,7 +87,8 @@ export class ProblemDiagnostics implements vscode.Disposable {
           // Results of checks since removed from the definition are not shown.
           checks: [...(state.checks?.values() ?? [])].filter((c) => current.has(c.name)),
         };
-        for (const p of runOutcomeProblems(outcome, node.definition, target.name)) {
+        // node.checks, not the definition's: dbt tests and @asset_checks are attached at graph assembly.
+        for (const p of runOutcomeProblems(outcome, { location: node.definition.location, checks: node.checks }, target.name)) {
           const list = byFile.get(p.file) ?? [];
           list.push(p);
           byFile.set(p.file, list);

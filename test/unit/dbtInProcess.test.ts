@@ -152,6 +152,30 @@ test('dbt in-process: a failing error-severity test rolls the model back, keeps 
   }
 });
 
+test('dbt in-process: a relationships test reads its other parent after the plan built it; alone, it could not run and says what to build', async () => {
+  const { dir, cleanup } = tempDir('dbt-test-parent-');
+  try {
+    const root = copyShop(dir);
+    // orders' relationships test reads stg_customers, which orders does not ref: key order alone would build orders first.
+    const run = await cli(['materialize', '+customers', '--json', '--root', root], dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const keys = (JSON.parse(run.stdout).runs as { key: string }[]).map((r) => r.key);
+    assert.ok(keys.indexOf('stg_customers') < keys.indexOf('orders'), keys.join(' '));
+    // Alone, orders' test reads a stg_customers that was never built: it could not run, and says what to build.
+    const { dir: dir2, cleanup: cleanup2 } = tempDir('dbt-test-parent-alone-');
+    try {
+      const fresh = copyShop(dir2);
+      const alone = await cli(['materialize', '+orders', '--root', fresh], dir2);
+      assert.notEqual(alone.code, 0);
+      assert.match(alone.stdout, /relationships_orders_customer_id.*stg_customers does not exist on this target; materialize it first \(models\/marts\/schema\.yml:17\)/);
+    } finally {
+      cleanup2();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 test('dbt in-process: what needs dbt says so at its line; a project generate_schema_name override names the schemas', async () => {
   const { dir, cleanup } = tempDir('dbt-needs-');
   try {

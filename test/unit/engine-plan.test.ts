@@ -57,6 +57,27 @@ test('plans are in dependency order with levels that may run side by side; exter
   assert.deepEqual(planMaterialization(g, parseSelection('other.e mid.c')).assets.map((a) => a.id), ['mid/c', 'other/e']);
 });
 
+test('an asset runs after the assets its relationships checks read, without being skipped when they fail', () => {
+  // a.orders checks its customer ids against c.customers, which sits two levels deeper (b.raw -> c.customers).
+  const defs = [
+    sqlAsset({ name: 'a.orders', sql: 'select 1', checks: [{ type: 'relationships', config: { column: 'id', to: 'c.customers', field: 'id' } }] }, '/w/a.sql'),
+    sqlAsset({ name: 'b.raw', sql: 'select 1' }, '/w/b.sql'),
+    sqlAsset({ name: 'c.customers', sql: 'select 1', deps: ['b.raw'] }, '/w/c.sql'),
+    // d reads a; its check reads d's own descendant e, which cannot run first.
+    sqlAsset({ name: 'd.totals', sql: 'select 1', deps: ['a.orders'], checks: [{ type: 'relationships', config: { column: 'id', to: 'e.top', field: 'id' } }] }, '/w/d.sql'),
+    sqlAsset({ name: 'e.top', sql: 'select 1', deps: ['d.totals'] }, '/w/e.sql'),
+  ];
+  const g = buildAssetGraph('/w', [{ file: '/w/all', assets: defs, problems: [] }]);
+  const plan = planMaterialization(g, parseSelection('*'));
+  assert.deepEqual(plan.levels, [['b/raw'], ['c/customers'], ['a/orders'], ['d/totals'], ['e/top']]);
+  const orders = plan.assets.find((a) => a.id === 'a/orders')!;
+  assert.deepEqual(orders.waitsFor, []);
+  assert.deepEqual(orders.checksRead, ['c/customers']);
+  assert.deepEqual(plan.assets.find((a) => a.id === 'd/totals')!.checksRead, []);
+  // Outside the plan, a checked parent is not pulled in.
+  assert.deepEqual(planMaterialization(g, parseSelection('a.orders')).levels, [['a/orders']]);
+});
+
 test('an unknown selection is an error listing close matches; an external one says there is nothing to build', () => {
   const g = graph();
   assert.throws(() => planMaterialization(g, parseSelection('mid.bb')), (e: unknown) => {

@@ -30,6 +30,8 @@ export interface DbtRunSettings {
 /** One run's dbt projects, each read and compiled once for the run. */
 export class DbtRunSession {
   private readonly compilers = new Map<string, Promise<DbtModelCompiler>>();
+  /** Schemas this run created, once each: a CREATE SCHEMA per model is a commit per model. */
+  private readonly schemas = new Map<string, Promise<void>>();
 
   constructor(readonly settings: DbtRunSettings) {}
 
@@ -42,6 +44,18 @@ export class DbtRunSession {
       this.compilers.set(projectDir, c);
     }
     return c;
+  }
+
+  /** Creates `schema` the first time a model of this run writes to it; later callers wait for that. */
+  ensureSchema(schema: string, create: () => Promise<void>): Promise<void> {
+    let made = this.schemas.get(schema);
+    if (!made) {
+      made = create();
+      this.schemas.set(schema, made);
+      // A failed attempt is not remembered: the next model tries again.
+      made.catch(() => this.schemas.delete(schema));
+    }
+    return made;
   }
 
   /** Models and seeds run in-process unless the runner is `dbt`, or (with `auto`) they need dbt. */

@@ -1,3 +1,4 @@
+import { checkParents } from './checkParents';
 import type { AssetGraph, AssetNode } from '../graph/assetGraph';
 import { keyToString, parseKey } from '../assetKey';
 import type { Selection } from './selection';
@@ -8,6 +9,8 @@ export interface PlannedAsset {
   readonly node: AssetNode;
   /** Upstream assets that are in the plan too: this one waits for them. */
   readonly waitsFor: readonly string[];
+  /** Other assets in the plan that its checks read: it runs after them, whatever their outcome. */
+  readonly checksRead: readonly string[];
 }
 
 /** Assets to build, in dependency order, with the sets that may run side by side (§5.1). */
@@ -82,17 +85,23 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
 function orderPlan(graph: AssetGraph, chosen: ReadonlySet<string>): MaterializationPlan {
   // Kahn's algorithm over in-plan edges; ids sorted so the order is stable.
   const waits = new Map<string, string[]>();
+  const checksRead = new Map<string, string[]>();
   const dependents = new Map<string, string[]>();
   for (const id of [...chosen].sort()) {
     const ups = [...new Set(graph.upstreamOf(id))].filter((u) => chosen.has(u) && u !== id);
+    // What its checks read runs first too, unless it is downstream (then the checks read what exists).
+    const reads = checkParents(graph, graph.nodes.get(id)!, (text) => findAsset(graph, text)).filter(
+      (p) => chosen.has(p) && !ups.includes(p) && !graph.ancestors(p).has(id),
+    );
     waits.set(id, ups);
-    for (const u of ups) {
+    if (reads.length > 0) checksRead.set(id, reads);
+    for (const u of [...ups, ...reads]) {
       const list = dependents.get(u) ?? [];
       list.push(id);
       dependents.set(u, list);
     }
   }
-  const remaining = new Map([...waits].map(([id, ups]) => [id, ups.length]));
+  const remaining = new Map([...waits].map(([id, ups]) => [id, ups.length + (checksRead.get(id)?.length ?? 0)]));
   const levels: string[][] = [];
   let current = [...remaining].filter(([, n]) => n === 0).map(([id]) => id);
   const placed = new Set<string>();
@@ -113,7 +122,7 @@ function orderPlan(graph: AssetGraph, chosen: ReadonlySet<string>): Materializat
     const stuck = [...chosen].filter((id) => !placed.has(id)).sort();
     throw new SelectionError(`The selection contains a dependency cycle: ${stuck.join(', ')}. Break the cycle to materialize.`);
   }
-  const assets = levels.flat().map((id) => ({ id, node: graph.nodes.get(id)!, waitsFor: waits.get(id)! }));
+  const assets = levels.flat().map((id) => ({ id, node: graph.nodes.get(id)!, waitsFor: waits.get(id)!, checksRead: checksRead.get(id) ?? [] }));
   return { assets, levels };
 }
 

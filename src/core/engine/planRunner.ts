@@ -146,6 +146,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     };
     const runOneUnguarded = async (planned: PlannedAsset): Promise<AssetRunResult> => {
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
+      await Promise.all(planned.checksRead.map((u) => done.get(u)!));
       const blocker = ups.find((u) => u.status !== 'success');
       if (blocker || opts.signal?.aborted) {
         const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
@@ -524,7 +525,8 @@ async function runDbtInProcess(node: AssetNode, routed: Extract<DbtNodeRoute, { 
     if (made.ephemeral) {
       return { key: id, status: 'success', rows: null, durationMs: ms(started), checks: [] };
     }
-    if (!ctx.opts.checksOnly) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(routed.plan.relation.schema)}`);
+    const schema = routed.plan.relation.schema;
+    if (!ctx.opts.checksOnly) await ctx.dbt.ensureSchema(schema, async () => void (await session.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)));
     return await runAsset(made.node, conn, ctx);
   } catch (err) {
     const error = err instanceof Cancelled ? 'cancelled' : messageOf(err);
