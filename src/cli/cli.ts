@@ -24,10 +24,11 @@ const USAGE = `usage:
   asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
   asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
   asset-studio validate [--json] [--root DIR]
-  asset-studio compile MODEL [--target T] [--json] [--root DIR]
+  asset-studio compile MODEL [--target T] [--vars YAML] [--json] [--root DIR]
   asset-studio demo [--root DIR]
 
-materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.
+materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh
+and --vars '{name: value}' (dbt's, over the project's vars:).
 
 SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
 KEY+ (with downstream), group:NAME, or * (everything).

@@ -1,3 +1,4 @@
+import { parseDbtVars } from '../core/dbt/dbtVarsFlag';
 import type { CliArgs, CliIo } from './cliIo';
 import { flagString } from './cliIo';
 import { loadWorkspace } from '../core/engine/materializeWorkspace';
@@ -7,7 +8,7 @@ import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
 import { relativePath } from './assetListing';
 import { isFolder } from './listCommand';
 
-/** `asset-studio compile KEY [--target T] [--json] [--root DIR]`: a dbt model's SQL as it runs on the target. */
+/** `asset-studio compile KEY [--target T] [--vars YAML] [--json] [--root DIR]`: a dbt model's SQL as it runs on the target. */
 export async function runCompileCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
   const key = args.positionals[0];
   if (!key || args.positionals.length > 1) {
@@ -29,7 +30,13 @@ export async function runCompileCommand(args: CliArgs, root: string, io: CliIo):
     io.stderr.write(`asset-studio compile: ${target}\n`);
     return 2;
   }
-  const compiled = await compiledSqlOf(node, target, { projectRoot: root, env: io.env });
+  const varsText = flagString(args, 'vars');
+  const vars = varsText === undefined ? undefined : parseDbtVars(varsText);
+  if (vars && !vars.ok) {
+    io.stderr.write(`asset-studio compile: ${vars.message}\n`);
+    return 2;
+  }
+  const compiled = await compiledSqlOf(node, target, { projectRoot: root, env: io.env, ...(vars ? { vars: vars.vars } : {}) });
   if (!compiled.ok) {
     const p = compiled.problem;
     io.stderr.write(`${relativePath(root, p.file)}:${p.line}: ${p.message}\n`);

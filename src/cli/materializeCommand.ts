@@ -1,3 +1,4 @@
+import { parseDbtVars } from '../core/dbt/dbtVarsFlag';
 import { relative } from 'node:path';
 import { formatDuration } from '../core/editorModel/relativeTime';
 import type { CliArgs, CliIo } from './cliIo';
@@ -50,6 +51,12 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
     return 2;
   }
+  const varsText = flagString(args, 'vars');
+  const vars = varsText === undefined ? undefined : parseDbtVars(varsText);
+  if (vars && !vars.ok) {
+    io.stderr.write(`asset-studio ${command}: ${vars.message}\n`);
+    return 2;
+  }
   try {
     const outcome = await materializeSelection(root, selections, {
       target: flagString(args, 'target'),
@@ -59,6 +66,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
+      ...(vars ? { dbtVars: vars.vars } : {}),
       onEvent: json
         ? undefined
         : (e) => {

@@ -75,6 +75,11 @@ test('dbt compile: relations, macros, aliases, custom schemas, vars and ephemera
     const source = compiler.sourceRelation('events', 'order_events');
     assert.equal(source, "read_csv('data/order_events.csv', header = true)");
 
+    // flags.FULL_REFRESH follows --full-refresh, as in dbt.
+    const fullRefresh = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: {}, fullRefresh: true });
+    assert.deepEqual(fullRefresh.renderIn(join(root, 'models/marts/orders.sql'), '{{ flags.FULL_REFRESH }}'), { ok: true, value: 'true' });
+    assert.deepEqual(compiler.renderIn(join(root, 'models/marts/orders.sql'), '{{ flags.FULL_REFRESH }}'), { ok: true, value: 'false' });
+
     const withEnv = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: { SHOP_REGION: 'us' } }).compile('orders', false);
     assert.ok(withEnv.ok);
     assert.match(withEnv.value.sql, /'us' as region/);
@@ -227,7 +232,7 @@ test('dbt discovery: configs directly under models: count (a top-level +material
   }
 });
 
-test('asset-studio compile prints the SQL that runs, answers is_incremental from the target, and a render error at its line', async () => {
+test('asset-studio compile prints the SQL that runs, answers is_incremental from the target, takes --vars, and a render error at its line', async () => {
   const { dir, cleanup } = tempDir('dbt-cli-compile-');
   try {
     const root = copyShop(dir);
@@ -238,6 +243,15 @@ test('asset-studio compile prints the SQL that runs, answers is_incremental from
     assert.equal((await cli(['materialize', '+order_events', '--root', root], dir)).code, 0);
     const after = await cli(['compile', 'order_events', '--root', root], dir);
     assert.match(after.stdout, /where event_at > \(select max\(event_at\) from "shop"\."main_marts"\."order_events"\)/);
+
+    // --vars wins over dbt_project.yml's vars:, as in dbt; what is not a mapping says what to write.
+    const cash = await cli(['compile', 'int_order_payments', '--vars', '{payment_methods: [cash]}', '--root', root], dir);
+    assert.equal(cash.code, 0, cash.stderr);
+    assert.match(cash.stdout, /payment_method = 'cash'/);
+    assert.doesNotMatch(cash.stdout, /credit_card/);
+    const badVars = await cli(['materialize', 'orders', '--vars', '[cash]', '--root', root], dir);
+    assert.equal(badVars.code, 2);
+    assert.match(badVars.stderr, /--vars must be a mapping/);
 
     writeFileSync(join(root, 'models/staging/broken.sql'), "select 1 as a\nfrom {{ ref('stg_orders' }}\n");
     const broken = await cli(['compile', 'broken', '--root', root], dir);

@@ -15,6 +15,8 @@ export interface DbtCompileOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--vars`, over the project's. */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /** `--full-refresh`: what `flags.FULL_REFRESH` says. */
+  readonly fullRefresh?: boolean;
 }
 
 /** What dbt decides about a node before rendering its SQL for the run (dbt's parse). */
@@ -325,7 +327,7 @@ export class DbtModelCompiler {
       is_incremental: () => c.isIncremental,
       log: () => '',
       execute: true,
-      flags: { FULL_REFRESH: false },
+      flags: { FULL_REFRESH: this.opts.fullRefresh === true },
       exceptions: {
         raise_compiler_error: (msg: unknown) => issue({ message: `Compilation error: ${String(msg)}` }),
         warn: () => '',

@@ -39,7 +39,7 @@ export class DbtRunSession {
     let c = this.compilers.get(projectDir);
     if (!c) {
       c = loadDbtRunProject(projectDir).then(
-        (project) => new DbtModelCompiler(project, { target: this.settings.target, env: this.settings.env, vars: this.settings.vars }),
+        (project) => new DbtModelCompiler(project, { target: this.settings.target, env: this.settings.env, vars: this.settings.vars, fullRefresh: this.settings.fullRefresh }),
       );
       this.compilers.set(projectDir, c);
     }

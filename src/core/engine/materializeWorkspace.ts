@@ -84,6 +84,8 @@ export interface MaterializeSelectionOptions {
   readonly dbtRunner?: DbtRunnerChoice;
   /** dbt's `--full-refresh`. */
   readonly fullRefresh?: boolean;
+  /** dbt's `--vars`, over the project's `vars:`. */
+  readonly dbtVars?: Readonly<Record<string, unknown>>;
 }
 
 export interface MaterializeOutcome {
@@ -128,6 +130,7 @@ export async function materializeSelection(root: string, selections: readonly st
     partitions: opts.partitions,
     dbtRunner: opts.dbtRunner ?? workspace.project.dbtRunner,
     fullRefresh: opts.fullRefresh,
+    dbtVars: opts.dbtVars,
     delegated: opts.delegated ?? createDelegatedRunner({ python: opts.pythonPath, token: opts.token }),
     // Checks on a protected target read only, unless confirmed: the file is opened read-only, nothing is stored.
     readOnly: opts.checksOnly && isProtectedTarget(target) && !confirmed,
