@@ -184,3 +184,19 @@ test('real run: cancelling kills the whole process tree, grandchildren included'
   assert.equal(never.status, 'cancelled');
   assert.deepEqual(never.output, []);
 });
+
+test("real run: a tool's failure keeps its indented detail lines (dbt's Runtime Error and what it is)", async () => {
+  const python = realPython();
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'run-detail-'));
+  const script = [
+    'import sys',
+    'print("10:00:00  Running with dbt=1.9.1")',
+    'print("10:00:00  Encountered an error:")',
+    'print("Runtime Error")',
+    'print("  Could not find profile named \'nyc_taxi\'")',
+    'sys.exit(2)',
+  ].join('\n');
+  const outcome = await runDelegated({ command: python, args: ['-c', script], cwd, env: { PATH: process.env.PATH ?? '' }, tool: 'dbt', python });
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.message!, /Encountered an error:\nRuntime Error\n {2}Could not find profile named 'nyc_taxi'$/);
+});

@@ -44,13 +44,30 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+/** The lines of `output` without the frames of Python tracebacks (their header and indented lines; the exception line stays). */
+function withoutTracebackFrames(output: readonly string[]): string[] {
+  const kept: string[] = [];
+  let inTraceback = false;
+  for (const line of output) {
+    if (line.startsWith('Traceback (most recent call last)')) {
+      inTraceback = true;
+      continue;
+    }
+    if (inTraceback && /^\s/.test(line)) continue;
+    inTraceback = false;
+    kept.push(line);
+  }
+  return kept;
+}
+
 /** Last lines worth showing when the failure is not a known one. */
 function failureMessage(cmd: DelegatedCommand, exitCode: number | null, signal: string | null, output: readonly string[]): string {
   const how = signal ? `was stopped by ${signal}` : `exited with code ${exitCode}`;
-  // The last unindented lines say what went wrong; traceback frames do not help the user here.
-  const tail = output
-    .filter((l) => l.trim() !== '' && !/^\s/.test(l) && !l.startsWith('Traceback (most recent call last)'))
-    .slice(-3)
+  // The last lines say what went wrong, with their indented detail (dbt's `Runtime Error` /
+  // `  Could not find profile named …`); Python traceback frames do not help the user here.
+  const tail = withoutTracebackFrames(output)
+    .filter((l) => l.trim() !== '')
+    .slice(-4)
     .join('\n');
   return `${toolOf(cmd)} ${how}.${tail ? `\n${tail}` : ''}`;
 }
