@@ -27,23 +27,40 @@ import {
 import type { PartitionSlice } from './partitionRange';
 import { partitionOf, partitionRange } from './partitionRange';
 import { DbtRunSession, dbtAsSqlNode, dbtChecksOn } from './dbtInProcess';
+import { delegatedSegments } from './delegatedSegments';
 import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
 
-/** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
-export type DelegatedRunner = (
-  node: AssetNode,
-  ctx: {
-    readonly target: TargetConfig;
-    readonly projectRoot: string;
-    /** The run's environment (the CLI's), where a MotherDuck target's token_env is read; default process.env. */
-    readonly env?: Readonly<Record<string, string | undefined>>;
-    /** The run's saved MotherDuck token (RunOptions.token): for the tool's environment only, never logged. */
-    readonly token?: string;
-    readonly signal?: AbortSignal;
-    readonly onEvent: (e: EngineEvent) => void;
-  },
-) => Promise<{ readonly status: 'success' | 'failed'; readonly rows?: number | null; readonly error?: string; readonly checks: readonly CheckResult[] }>;
+/** The context a delegated run gets. */
+export interface DelegatedRunContext {
+  readonly target: TargetConfig;
+  readonly projectRoot: string;
+  /** The run's environment (the CLI's), where a MotherDuck target's token_env is read; default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The run's saved MotherDuck token (RunOptions.token): for the tool's environment only, never logged. */
+  readonly token?: string;
+  readonly signal?: AbortSignal;
+  readonly onEvent: (e: EngineEvent) => void;
+}
+
+export interface DelegatedOutcome {
+  readonly status: 'success' | 'failed' | 'skipped';
+  readonly rows?: number | null;
+  readonly error?: string;
+  readonly checks: readonly CheckResult[];
+}
+
+/** Several nodes of one batch key in one tool run; an outcome for each. */
+export type DelegatedBatchRunner = (nodes: readonly AssetNode[], ctx: DelegatedRunContext) => Promise<ReadonlyMap<string, DelegatedOutcome>>;
+
+/**
+ * Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly.
+ * With `runBatch` and `batchKey`, connected nodes of one key in a plan run in one tool run.
+ */
+export type DelegatedRunner = ((node: AssetNode, ctx: DelegatedRunContext) => Promise<DelegatedOutcome>) & {
+  readonly runBatch?: DelegatedBatchRunner;
+  readonly batchKey?: (node: AssetNode) => string | undefined;
+};
 
 export interface PartitionChoice {
   /** One partition (any date inside it): rebuilt even when done before. */
@@ -136,6 +153,23 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt };
     const done = new Map<string, Promise<AssetRunResult>>();
     const startedAt = new Map<string, Date>();
+    const byId = new Map(plan.assets.map((a) => [a.id, a] as const));
+    // dbt nodes are routed up front when a tool run could build several: those that go to dbt batch.
+    const routes = new Map<string, DbtNodeRoute>();
+    const batchKey = opts.delegated?.runBatch && !opts.checksOnly ? opts.delegated.batchKey : undefined;
+    const segments = new Map<string, Promise<ReadonlyMap<string, AssetRunResult>>>();
+    let segmentOf = new Map<string, readonly string[]>();
+    if (batchKey) {
+      for (const a of plan.assets) if (a.node.definition.dbt && !a.node.definition.sql) routes.set(a.id, await dbt.route(a.node));
+      const delegatedKey = (id: string): string | undefined => {
+        const planned = byId.get(id)!;
+        const def = planned.node.definition;
+        if (def.sql) return undefined;
+        if (def.dbt && routes.get(id)?.route !== 'dbt') return undefined;
+        return batchKey(planned.node);
+      };
+      segmentOf = delegatedSegments(plan, delegatedKey);
+    }
     const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
       try {
         return await runOneUnguarded(planned);
@@ -145,6 +179,22 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
     };
     const runOneUnguarded = async (planned: PlannedAsset): Promise<AssetRunResult> => {
+      const members = segmentOf.get(planned.id);
+      if (members) {
+        const leader = members[0]!;
+        let batch = segments.get(leader);
+        if (!batch) {
+          batch = runDelegatedSegment(
+            members.map((m) => byId.get(m)!),
+            ctx,
+            (id) => done.get(id)!,
+            (id) => startedAt.set(id, new Date()),
+            (run) => pool.exclusive(run),
+          );
+          segments.set(leader, batch);
+        }
+        return (await batch).get(planned.id)!;
+      }
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
       await Promise.all(planned.checksRead.map((u) => done.get(u)!));
       const blocker = ups.find((u) => u.status !== 'success');
@@ -154,7 +204,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
       const def = planned.node.definition;
       if (def.dbt && !def.sql) {
-        const routed = await dbt.route(planned.node);
+        const routed = routes.get(planned.id) ?? (await dbt.route(planned.node));
         if (routed.route === 'in-process' || routed.route === 'source') {
           const conn = await pool.acquire();
           startedAt.set(planned.id, new Date());
@@ -560,6 +610,70 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
   } catch (err) {
     return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: messageOf(err), checks: [] };
   }
+}
+
+/**
+ * Several delegated nodes of one tool in one run of it (`dbt build --select a b c`,
+ * `dagster asset materialize --select a,b,c`), once every upstream outside the
+ * group is done. A member whose upstream failed is skipped and left out, with
+ * what depends on it inside the group; the tool orders and skips the rest.
+ */
+async function runDelegatedSegment(
+  members: readonly PlannedAsset[],
+  ctx: AssetContext,
+  doneOf: (id: string) => Promise<AssetRunResult>,
+  started: (id: string) => void,
+  exclusive: <T>(run: () => Promise<T>) => Promise<T>,
+): Promise<ReadonlyMap<string, AssetRunResult>> {
+  // Every asset of the plan has its promise once the scheduling loop has run.
+  await Promise.resolve();
+  const inside = new Set(members.map((m) => m.id));
+  const results = new Map<string, AssetRunResult>();
+  const outside = [...new Set(members.flatMap((m) => [...m.waitsFor, ...m.checksRead]).filter((u) => !inside.has(u)))];
+  const finished = new Map((await Promise.all(outside.map((u) => doneOf(u)))).map((r) => [r.key, r] as const));
+  const toRun: PlannedAsset[] = [];
+  for (const m of members) {
+    const blocker = m.waitsFor.map((u) => finished.get(u) ?? results.get(u)).find((r) => r !== undefined && r.status !== 'success');
+    if (blocker || ctx.opts.signal?.aborted) {
+      const error = ctx.opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
+      results.set(m.id, { key: m.id, status: 'skipped', rows: null, durationMs: 0, error, checks: [] });
+    } else {
+      toRun.push(m);
+    }
+  }
+  if (toRun.length === 0) return results;
+  const t0 = performance.now();
+  for (const m of toRun) {
+    started(m.id);
+    ctx.emit({ type: 'asset-started', asset: m.id });
+  }
+  ctx.emit({ type: 'log', level: 'info', message: `${toRun.map((m) => m.id).join(', ')}: one ${toRun[0]!.node.definition.source} run` });
+  let outcomes: ReadonlyMap<string, DelegatedOutcome>;
+  try {
+    // Dagster/dbt open the database file themselves: release it while they run.
+    outcomes = await exclusive(() =>
+      ctx.opts.delegated!.runBatch!(
+        toRun.map((m) => m.node),
+        {
+          target: ctx.target,
+          projectRoot: ctx.opts.projectRoot,
+          ...(ctx.opts.env ? { env: ctx.opts.env } : {}),
+          ...(ctx.opts.token ? { token: ctx.opts.token } : {}),
+          signal: ctx.opts.signal,
+          onEvent: ctx.emit,
+        },
+      ),
+    );
+  } catch (err) {
+    outcomes = new Map(toRun.map((m) => [m.id, { status: 'failed', error: messageOf(err), checks: [] }] as const));
+  }
+  const durationMs = ms(t0);
+  for (const m of toRun) {
+    const r = outcomes.get(m.id) ?? { status: 'failed', error: `the tool reported nothing for ${m.id}`, checks: [] };
+    for (const c of r.checks) ctx.emit({ type: 'check', asset: m.id, result: c });
+    results.set(m.id, { key: m.id, status: r.status, rows: r.rows ?? null, durationMs, ...(r.error ? { error: r.error } : {}), checks: r.checks });
+  }
+  return results;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { CheckDefinition } from '../../asset';
 import { keyToString } from '../../assetKey';
 import type { AssetNode } from '../../graph/assetGraph';
 import type { CheckResult } from '../checkQueries';
-import type { DelegatedRunner } from '../planRunner';
+import type { DelegatedBatchRunner, DelegatedRunner } from '../planRunner';
 import { motherDuckTokenFor } from '../../project/motherDuckToken';
 import { dagsterStepKey, parseDagsterEventOutput } from './dagsterEventOutput';
 import { readDbtRunResults } from './dbtRunResults';
@@ -87,49 +87,73 @@ function notRun(outcome: DelegatedRunOutcome): Outcome | undefined {
   return undefined;
 }
 
-async function runDagsterAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Outcome> {
-  const info = node.definition.dagster;
-  if (info?.external) return { status: 'failed', error: `${node.id} is an external asset (AssetSpec): Dagster does not materialize it.`, checks: [] };
-  const python = interpreterFor(node.id, [ctx.projectRoot], ctx, opts);
-  if (!python) return { status: 'failed', error: NO_PYTHON, checks: [] };
+async function runDagsterAssets(nodes: readonly AssetNode[], ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
+  const runnable: AssetNode[] = [];
+  for (const node of nodes) {
+    if (node.definition.dagster?.external) out.set(node.id, { status: 'failed', error: `${node.id} is an external asset (AssetSpec): Dagster does not materialize it.`, checks: [] });
+    else runnable.push(node);
+  }
+  const first = runnable[0];
+  if (!first) return out;
+  const everyone = (outcome: Outcome): Map<string, Outcome> => {
+    for (const node of runnable) out.set(node.id, outcome);
+    return out;
+  };
+  const python = interpreterFor(first.id, [ctx.projectRoot], ctx, opts);
+  if (!python) return everyone({ status: 'failed', error: NO_PYTHON, checks: [] });
+  // One code location per call (the caller groups by dagsterLocation).
+  const info = first.definition.dagster;
   const cmd = buildDagsterCommand({
     python,
-    keys: [node.id],
-    ...(info?.module ? { module: info.module } : { file: info?.file ?? node.definition.location.file }),
+    keys: runnable.map((n) => n.id),
+    ...(info?.module ? { module: info.module } : { file: info?.file ?? first.definition.location.file }),
     cwd: ctx.projectRoot,
     targetEnv: toolEnv(ctx, opts),
     ...(opts.dagsterHome ? { dagsterHome: opts.dagsterHome } : {}),
   });
-  const outcome = await run(cmd, node.id, ctx);
+  const outcome = await run(cmd, first.id, ctx);
   const early = notRun(outcome);
-  if (early) return early;
+  if (early) return everyone(early);
   const summary = parseDagsterEventOutput(outcome.output);
-  const checks: CheckResult[] = summary.checks
-    .filter((c) => keyToString(c.asset) === node.id)
-    .map((c) => {
-      const def = checkDefinition(node, c.name);
-      return {
-        asset: node.id,
-        name: c.name,
-        passed: c.passed,
-        severity: def?.severity ?? 'error',
-        blocking: def?.blocking ?? false,
-        // Dagster's log does not say how many rows failed.
-        failingRows: 0,
-        samples: [],
-        durationMs: 0,
-        ...(def ? { location: def.location } : {}),
-      };
-    });
   for (const c of summary.checks) {
-    if (!c.passed && c.description) ctx.onEvent({ type: 'log', level: 'warn', asset: node.id, message: `check ${c.name}: ${c.description}` });
+    if (!c.passed && c.description) ctx.onEvent({ type: 'log', level: 'warn', asset: keyToString(c.asset), message: `check ${c.name}: ${c.description}` });
   }
-  const step = dagsterStepKey(parseKeyParts(node.id));
-  const materialized = summary.materialized.some((m) => keyToString(m.key) === node.id);
-  const failedStep = summary.failedSteps.find((f) => f.stepKey === step) ?? summary.failedSteps[0];
-  if (outcome.status === 'succeeded' && (materialized || summary.status === 'success')) return { status: 'success', rows: null, checks };
-  const error = failedStep?.error ?? summary.runMessage ?? outcome.message ?? 'Dagster run failed';
-  return { status: 'failed', rows: null, error, checks };
+  for (const node of runnable) {
+    const checks: CheckResult[] = summary.checks
+      .filter((c) => keyToString(c.asset) === node.id)
+      .map((c) => {
+        const def = checkDefinition(node, c.name);
+        return {
+          asset: node.id,
+          name: c.name,
+          passed: c.passed,
+          severity: def?.severity ?? 'error',
+          blocking: def?.blocking ?? false,
+          // Dagster's log does not say how many rows failed.
+          failingRows: 0,
+          samples: [],
+          durationMs: 0,
+          ...(def ? { location: def.location } : {}),
+        };
+      });
+    const step = dagsterStepKey(parseKeyParts(node.id));
+    const materialized = summary.materialized.some((m) => keyToString(m.key) === node.id);
+    if (runnable.length === 1) {
+      const failedStep = summary.failedSteps.find((f) => f.stepKey === step) ?? summary.failedSteps[0];
+      if (outcome.status === 'succeeded' && (materialized || summary.status === 'success')) out.set(node.id, { status: 'success', rows: null, checks });
+      else out.set(node.id, { status: 'failed', rows: null, error: failedStep?.error ?? summary.runMessage ?? outcome.message ?? 'Dagster run failed', checks });
+      continue;
+    }
+    // In a run of several, each asset stands on its own step: materialized, or why not.
+    const failedStep = summary.failedSteps.find((f) => f.stepKey === step);
+    if (materialized && !failedStep) out.set(node.id, { status: 'success', rows: null, checks });
+    else {
+      const why = failedStep?.error ?? `not materialized by the Dagster run (${summary.runMessage ?? outcome.message ?? 'no event for it'})`;
+      out.set(node.id, { status: 'failed', rows: null, error: why, checks });
+    }
+  }
+  return out;
 }
 
 function parseKeyParts(id: string): string[] {
@@ -156,27 +180,45 @@ function dbtChecks(node: AssetNode, summary: DbtRunResultsSummary): CheckResult[
     });
 }
 
-async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Outcome> {
-  const info = node.definition.dbt;
-  if (!info) return { status: 'failed', error: `${node.id} has no dbt project`, checks: [] };
+async function runDbtAssets(nodes: readonly AssetNode[], ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptions): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
+  const runnable: AssetNode[] = [];
+  for (const node of nodes) {
+    if (node.definition.dbt) runnable.push(node);
+    else out.set(node.id, { status: 'failed', error: `${node.id} has no dbt project`, checks: [] });
+  }
+  const first = runnable[0];
+  if (!first) return out;
+  // One dbt project per call (the caller groups by project).
+  const projectDir = first.definition.dbt!.projectDir;
   const started = new Date();
   // Only a virtual environment's interpreter tells where dbt is; PATH is searched for dbt anyway.
-  const python = opts.dbtExecutable ? opts.python : interpreterFor(node.id, [info.projectDir, ctx.projectRoot], ctx, opts, true);
+  const python = opts.dbtExecutable ? opts.python : interpreterFor(first.id, [projectDir, ctx.projectRoot], ctx, opts, true);
   const cmd = buildDbtCommand({
     ...(python ? { python } : {}),
     ...(opts.dbtExecutable ? { dbtExecutable: opts.dbtExecutable } : {}),
-    selectors: [info.selector],
-    projectDir: info.projectDir,
+    selectors: runnable.map((n) => n.definition.dbt!.selector),
+    projectDir,
     // The profiles.yml output to build into: the target's DBT_TARGET (asset-studio.yml targets), else its name.
     target: ctx.target.env.DBT_TARGET ?? ctx.target.name,
     targetEnv: toolEnv(ctx, opts),
   });
-  const outcome = await run(cmd, node.id, ctx);
+  const outcome = await run(cmd, first.id, ctx);
   const early = notRun(outcome);
-  if (early) return early;
-  const testAssets = new Map(node.checks.map((c) => [c.name, node.definition.key] as const));
-  const summary = await readDbtRunResults(info.projectDir, { notBefore: started, testAssets });
-  for (const p of summary.problems) ctx.onEvent({ type: 'log', level: 'warn', asset: node.id, message: p });
+  if (early) {
+    for (const node of runnable) out.set(node.id, early);
+    return out;
+  }
+  const testAssets = new Map(runnable.flatMap((node) => node.checks.map((c) => [c.name, node.definition.key] as const)));
+  const summary = await readDbtRunResults(projectDir, { notBefore: started, testAssets });
+  for (const p of summary.problems) ctx.onEvent({ type: 'log', level: 'warn', asset: first.id, message: p });
+  for (const node of runnable) out.set(node.id, dbtOutcome(node, summary, outcome));
+  return out;
+}
+
+/** One node's part of a `dbt build`: its own result and its tests. */
+function dbtOutcome(node: AssetNode, summary: DbtRunResultsSummary, outcome: DelegatedRunOutcome): Outcome {
+  const info = node.definition.dbt!;
   const checks = dbtChecks(node, summary);
   const result = summary.nodes.find((n) => keyToString(n.key) === node.id || n.name === info.selector);
   if (!result) {
@@ -186,7 +228,8 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
   }
   const rows = result.rowsAffected ?? null;
   if (result.status === 'error') return { status: 'failed', rows, error: result.message ?? 'dbt failed', checks };
-  if (result.status === 'skipped') return { status: 'failed', rows, error: `dbt skipped ${info.selector}`, checks };
+  // dbt skips what depends on a failure in the same build.
+  if (result.status === 'skipped') return { status: 'skipped', rows, error: `dbt skipped ${info.selector}: something it depends on failed`, checks };
   const blocking = checks.filter((c) => !c.passed && c.severity === 'error');
   if (blocking.length > 0) {
     const names = blocking.map((c) => `${c.name} (${c.failingRows} rows)`).join(', ');
@@ -216,10 +259,26 @@ export function createDelegatedRunner(opts: DelegatedRunnerOptions = {}): Delega
     });
     return next;
   };
-  return async (node, ctx) => {
-    const source = node.definition.source;
-    if (source === 'dbt') return serialized(`dbt:${node.definition.dbt?.projectDir ?? ''}`, () => runDbtAsset(node, ctx, opts));
-    if (source === 'dagster') return serialized(`dagster:${ctx.projectRoot}`, () => runDagsterAsset(node, ctx, opts));
-    return { status: 'failed', error: `${node.id} is a ${source} asset: there is no tool to materialize it`, checks: [] };
+  const runBatch: DelegatedBatchRunner = async (nodes, ctx) => {
+    const first = nodes[0];
+    if (!first) return new Map();
+    const source = first.definition.source;
+    if (source === 'dbt') return serialized(`dbt:${first.definition.dbt?.projectDir ?? ''}`, () => runDbtAssets(nodes, ctx, opts));
+    if (source === 'dagster') return serialized(`dagster:${ctx.projectRoot}`, () => runDagsterAssets(nodes, ctx, opts));
+    return new Map(nodes.map((n) => [n.id, { status: 'failed' as const, error: `${n.id} is a ${source} asset: there is no tool to materialize it`, checks: [] }]));
   };
+  const single = async (node: AssetNode, ctx: Parameters<DelegatedRunner>[1]): Promise<Outcome> => (await runBatch([node], ctx)).get(node.id)!;
+  return Object.assign(single, { runBatch, batchKey: delegatedBatchKey });
+}
+
+/**
+ * Which nodes one tool run can build together: the models of one dbt project
+ * (`dbt build --select a b c`), the assets of one Dagster code location
+ * (`dagster asset materialize --select a,b,c`).
+ */
+export function delegatedBatchKey(node: AssetNode): string | undefined {
+  const d = node.definition;
+  if (d.source === 'dbt' && d.dbt) return `dbt:${d.dbt.projectDir}`;
+  if (d.source === 'dagster' && d.dagster && !d.dagster.external) return `dagster:${d.dagster.module ?? d.dagster.file ?? d.location.file}`;
+  return undefined;
 }
