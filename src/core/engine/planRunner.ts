@@ -29,6 +29,7 @@ import { partitionOf, partitionRange } from './partitionRange';
 import { DbtRunSession, dbtAsSqlNode, dbtChecksOn } from './dbtInProcess';
 import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
+import { redactEvent, redactRunResult, redactor, runSecrets } from './tokenRedaction';
 
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
@@ -91,7 +92,9 @@ class Cancelled extends Error {
 /** Materializes a plan on a target: each SQL asset in its own transaction with its checks (§5.2). */
 export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, target: TargetConfig, opts: RunOptions): Promise<RunResult> {
   const runId = randomUUID();
-  const emit = opts.onEvent ?? (() => undefined);
+  // No token a tool or DuckDB echoes reaches the log, the results or _asset_studio.runs.
+  const redact = redactor(runSecrets(target, opts));
+  const emit = opts.onEvent ? (e: EngineEvent) => opts.onEvent!(redactEvent(e, redact)) : () => undefined;
   const results = new Map<string, AssetRunResult>();
   const records: RunRecord[] = [];
   if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
@@ -183,7 +186,8 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
     };
     for (const planned of plan.assets) {
-      const p = runOne(planned).then((r) => {
+      const p = runOne(planned).then((unredacted) => {
+        const r = redactRunResult(unredacted, redact);
         const finishedAt = new Date();
         results.set(planned.id, r);
         records.push({
