@@ -4,6 +4,7 @@
 // times faster than the `yaml` library's Document API, which was a third of a
 // cold discovery (DESIGN §9). Scalars are typed by the YAML 1.2 core schema.
 import { Kind, ScalarType, determineScalarType, load, parseYamlBoolean, parseYamlFloat, parseYamlInteger } from '@stoplight/yaml-ast-parser';
+import { tooDeepOffset } from './yamlNesting';
 import type { YAMLAnchorReference, YAMLMapping, YAMLNode, YAMLScalar, YAMLSequence, YamlMap as StoplightMap } from '@stoplight/yaml-ast-parser';
 
 /** Offsets are 0-based characters of the parsed text; `end` is just past the node. */
@@ -56,7 +57,20 @@ export interface YamlTreeOptions {
 }
 
 // Deeper than any header or dbt file; stops an alias that refers to its own parent.
-const MAX_DEPTH = 200;
+export const MAX_YAML_DEPTH = 200;
+// Nodes that aliases may add by expansion: generous for anchors reused across a dbt
+// file, small enough that an alias bomb (aliases of aliases, 9^8 nodes) stops at once.
+export const MAX_YAML_ALIAS_NODES = 100_000;
+
+interface Conversion {
+  readonly uniqueKeys: boolean;
+  readonly errors: YamlError[];
+  /** Nodes aliases may still add; below zero, no alias expands any more. */
+  aliasBudget: number;
+  /** The alias being expanded outermost, where a bomb is reported. */
+  outerAlias: YAMLNode | null;
+  tooDeepReported: boolean;
+}
 
 /** Parses the first YAML document of `text`. Never throws: what it cannot read is an error. */
 export function parseYamlTree(text: string, options: YamlTreeOptions = {}): YamlTree {
@@ -65,6 +79,9 @@ export function parseYamlTree(text: string, options: YamlTreeOptions = {}): Yaml
     // Duplicate keys are found below: the parser would report both occurrences.
     doc = load(text, { ignoreDuplicateKeys: true }) as YAMLNode | undefined;
   } catch (err) {
+    // The parser recurses per level: a stack overflow is nesting too deep, reported where it gets too deep.
+    const deep = err instanceof RangeError ? tooDeepOffset(text, MAX_YAML_DEPTH) : undefined;
+    if (deep !== undefined) return { root: null, errors: [{ message: tooDeepMessage, offset: deep, warning: false }] };
     return { root: null, errors: [{ message: `cannot read YAML (${err instanceof Error ? err.message : String(err)})`, offset: 0, warning: false }] };
   }
   const errors: YamlError[] = [];
@@ -82,43 +99,66 @@ export function parseYamlTree(text: string, options: YamlTreeOptions = {}): Yaml
     seen.add(id);
     errors.push({ message, offset, warning });
   }
-  const root = doc ? convert(doc, 0, options.uniqueKeys !== false, errors) : null;
+  const conversion: Conversion = { uniqueKeys: options.uniqueKeys !== false, errors, aliasBudget: MAX_YAML_ALIAS_NODES, outerAlias: null, tooDeepReported: false };
+  const root = doc ? convert(doc, 0, conversion) : null;
   errors.sort((a, b) => a.offset - b.offset);
   return { root, errors };
 }
 
-function convert(node: YAMLNode | null | undefined, depth: number, uniqueKeys: boolean, errors: YamlError[]): YamlNode | null {
-  if (!node || depth > MAX_DEPTH) return null;
+const tooDeepMessage = `nested more than ${MAX_YAML_DEPTH} levels deep`;
+
+function convert(node: YAMLNode | null | undefined, depth: number, c: Conversion): YamlNode | null {
+  if (!node) return null;
+  if (depth > MAX_YAML_DEPTH) {
+    if (!c.tooDeepReported) c.errors.push({ message: tooDeepMessage, offset: node.startPosition, warning: false });
+    c.tooDeepReported = true;
+    return null;
+  }
+  if (c.outerAlias !== null && --c.aliasBudget < 0) return null;
   switch (node.kind) {
     case Kind.SCALAR:
       return scalar(node as YAMLScalar);
     case Kind.MAP: {
       const pairs: YamlPair[] = [];
-      const keys = uniqueKeys ? new Set<string>() : undefined;
+      const keys = c.uniqueKeys ? new Set<string>() : undefined;
       for (const m of ((node as StoplightMap).mappings ?? []) as YAMLMapping[]) {
         if (!m) continue;
         const key = keyOf(m);
         if (keys) {
           const name = String(key.value);
-          if (keys.has(name)) errors.push({ message: `the key '${name}' is written twice in this mapping`, offset: key.start, warning: false });
+          if (keys.has(name)) c.errors.push({ message: `the key '${name}' is written twice in this mapping`, offset: key.start, warning: false });
           keys.add(name);
         }
-        pairs.push({ key, value: convert(m.value, depth + 1, uniqueKeys, errors) });
+        pairs.push({ key, value: convert(m.value, depth + 1, c) });
       }
       return { kind: 'map', pairs, start: node.startPosition, end: node.endPosition };
     }
     case Kind.SEQ: {
-      const items = ((node as YAMLSequence).items ?? []).map((i) => convert(i, depth + 1, uniqueKeys, errors));
+      const items = ((node as YAMLSequence).items ?? []).map((i) => convert(i, depth + 1, c));
       return { kind: 'seq', items, start: node.startPosition, end: node.endPosition };
     }
-    case Kind.ANCHOR_REF: {
-      // An alias reads as what it names, placed where the alias is written.
-      const target = convert((node as YAMLAnchorReference).value, depth + 1, uniqueKeys, errors);
-      return target ? { ...target, start: node.startPosition, end: node.endPosition } : null;
-    }
+    case Kind.ANCHOR_REF:
+      return alias(node as YAMLAnchorReference, depth, c);
     default:
       return null;
   }
+}
+
+// An alias reads as what it names, placed where the alias is written; every node it
+// adds counts against the budget, so aliases of aliases cannot grow without bound.
+function alias(node: YAMLAnchorReference, depth: number, c: Conversion): YamlNode | null {
+  if (c.aliasBudget < 0) return null;
+  const outermost = c.outerAlias === null;
+  if (outermost) c.outerAlias = node;
+  const target = convert(node.value, depth + 1, c);
+  if (outermost) {
+    c.outerAlias = null;
+    if (c.aliasBudget < 0) {
+      c.errors.push({ message: `the alias *${node.referencesAnchor} expands to more than ${MAX_YAML_ALIAS_NODES} nodes (aliases of aliases): it is not read`, offset: node.startPosition, warning: false });
+      return null;
+    }
+  }
+  return target ? { ...target, start: node.startPosition, end: node.endPosition } : null;
 }
 
 function keyOf(m: YAMLMapping): YamlScalar {

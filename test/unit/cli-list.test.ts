@@ -89,9 +89,15 @@ test('validate --json: every file of the bad corpus has its problem at the right
     'duplicate_b.sql': [2, 'graph.duplicate-key'],
     'binary.sql': [1, 'discovery.binary-file'],
     'latin1.sql': [1, 'discovery.not-utf8'],
+    // 8 levels of 9 aliases (9^8 nodes) and 100,000 nested brackets: bounded, at their lines.
+    'alias_bomb.sql': [9, 'sql.header.invalid-yaml'],
+    'deep_nesting.sql': [4, 'sql.header.invalid-yaml'],
+    'workspace_bombs/assets/bomb.sql': [8, 'sql.header.invalid-yaml'],
+    'workspace_bombs/transform/models/schema.yml': [10, 'dbt.yaml.invalid'],
+    'workspace_bombs/transform/models/deep.yml': [5, 'dbt.yaml.invalid'],
   };
   // Every file of the corpus is listed here: a new bad file must say what it expects.
-  assert.deepEqual(readdirSync(resolve(fixtures, 'bad')).sort(), Object.keys(expected).sort());
+  assert.deepEqual(readdirSync(resolve(fixtures, 'bad')).sort(), [...new Set(Object.keys(expected).map((f) => f.split('/')[0]))].sort());
   for (const [file, [line, problemCode]] of Object.entries(expected)) {
     assert.ok(
       doc.problems.some((p) => p.file === file && p.line === line && p.code === problemCode),

@@ -196,6 +196,10 @@ test('the SQL bad-input corpus: each file yields its problem at the right line',
     ['empty_body.sql', 3, 'sql.empty'],
     ['bad_partition.sql', 4, 'sql.header.invalid-value'],
     ['bad_check_args.sql', 5, 'sql.check.invalid'],
+    // 8 levels of 9 aliases (9^8 nodes): reported at the alias that crosses the cap.
+    ['alias_bomb.sql', 9, 'sql.header.invalid-yaml'],
+    // 100,000 nested brackets: at the line they are written on, not line 1.
+    ['deep_nesting.sql', 4, 'sql.header.invalid-yaml'],
   ];
   const files = expected.map(([f]) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
   const out = await readSqlFiles(files, { root: dir });

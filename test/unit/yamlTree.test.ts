@@ -91,3 +91,46 @@ test('never throws, whatever the input', () => {
   }
   assert.equal(parseYamlTree('').root, null);
 });
+
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+function aliasBomb(levels: number): string {
+  const names = 'abcdefghij';
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < levels; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  return lines.join('\n') + '\n';
+}
+
+test('an alias bomb stops at the cap with one error at the alias that crosses it', () => {
+  const text = aliasBomb(8);
+  const tree = parseYamlTree(text);
+  assert.equal(tree.errors.length, 1, JSON.stringify(tree.errors));
+  assert.match(tree.errors[0]!.message, /alias \*e expands to more than 100000 nodes/);
+  // a..e expand to 10, 91, 820, 7381, 66430 nodes: the first *e on line f crosses 100,000.
+  assert.equal(lineOf(text, tree.errors[0]!.offset), 6);
+  const count = (v: unknown): number => (Array.isArray(v) ? 1 + v.reduce((n: number, x) => n + count(x), 0) : 1);
+  assert.ok(count(yamlToJs(tree.root)) <= 200_000, 'the tree holds at most the cap');
+});
+
+test('aliases reused within the cap read in full, with no error', () => {
+  const text = aliasBomb(5);
+  const tree = parseYamlTree(text);
+  assert.deepEqual(tree.errors, []);
+  const e = yamlToJs(tree.root) as Record<string, unknown[][][][][]>;
+  assert.equal(e.e!.length, 9);
+  assert.deepEqual(e.e![8]![8]![8]![8], ['x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x']);
+});
+
+test('nesting deeper than the parser can go is an error at the line it is written on', () => {
+  for (const deep of ['['.repeat(100_000) + ']'.repeat(100_000), '{a: '.repeat(100_000) + '1' + '}'.repeat(100_000), '\n  ' + '- '.repeat(100_000) + 'x']) {
+    const text = `name: x\nkind: table\ndepends: ${deep}\n`;
+    const tree = parseYamlTree(text);
+    assert.equal(tree.errors.length, 1, JSON.stringify(tree.errors));
+    assert.match(tree.errors[0]!.message, /nested more than 200 levels deep/);
+    assert.ok(lineOf(text, tree.errors[0]!.offset) >= 3, `${deep.slice(0, 5)}: at line ${lineOf(text, tree.errors[0]!.offset)}`);
+  }
+  const moderateText = `a: 1\nb: ${'['.repeat(300)}${']'.repeat(300)}\n`;
+  const moderate = parseYamlTree(moderateText);
+  assert.equal(moderate.errors.length, 1);
+  assert.equal(lineOf(moderateText, moderate.errors[0]!.offset), 2);
+});

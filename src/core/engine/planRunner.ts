@@ -14,12 +14,10 @@ import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from 
 import type { TargetConnection } from './targetConnection';
 import { openTarget } from './targetConnection';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
-import type { RunRecord } from './stateStore';
 import {
   STATE_DDL,
   donePartitions,
   readWatermark,
-  recordRunsSql,
   saveWatermarkSql,
   savePartitionSql,
   watermarkLiteral,
@@ -30,6 +28,8 @@ import { DbtRunSession, dbtAsSqlNode, dbtChecksOn } from './dbtInProcess';
 import { delegatedSegments } from './delegatedSegments';
 import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
+import { redactEvent, redactRunResult, redactor, runSecrets } from './tokenRedaction';
+import { RunHistory } from './runHistory';
 
 /** The context a delegated run gets. */
 export interface DelegatedRunContext {
@@ -108,13 +108,15 @@ class Cancelled extends Error {
 /** Materializes a plan on a target: each SQL asset in its own transaction with its checks (§5.2). */
 export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, target: TargetConfig, opts: RunOptions): Promise<RunResult> {
   const runId = randomUUID();
-  const emit = opts.onEvent ?? (() => undefined);
+  // No token a tool or DuckDB echoes reaches the log, the results or _asset_studio.runs.
+  const redact = redactor(runSecrets(target, opts));
+  const emit = opts.onEvent ? (e: EngineEvent) => opts.onEvent!(redactEvent(e, redact)) : () => undefined;
   const results = new Map<string, AssetRunResult>();
-  const records: RunRecord[] = [];
   if (plan.assets.length === 0) return { runId, target: target.name, runs: [], cancelled: false };
 
   if (opts.readOnly && !opts.checksOnly) throw new Error(`Target '${target.name}' was opened read-only: only checks can run, nothing can be materialized.`);
   const record = (opts.recordState ?? true) && !opts.readOnly;
+  const history = record ? new RunHistory(runId, target.name, opts.checksOnly ?? false, redact) : undefined;
   const external = opts.connection;
   const pool = new ConnectionPool(
     external ? async () => external : () => openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env, readOnly: opts.readOnly }),
@@ -150,9 +152,8 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     const fileErrors = new Map<string, Problem>();
     for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
     const dbt = new DbtRunSession({ target, runner: opts.dbtRunner ?? 'auto', env: opts.env, vars: opts.dbtVars, fullRefresh: opts.fullRefresh });
-    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt };
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt, history };
     const done = new Map<string, Promise<AssetRunResult>>();
-    const startedAt = new Map<string, Date>();
     const byId = new Map(plan.assets.map((a) => [a.id, a] as const));
     // dbt nodes are routed up front when a tool run could build several: those that go to dbt batch.
     const routes = new Map<string, DbtNodeRoute>();
@@ -188,7 +189,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
             members.map((m) => byId.get(m)!),
             ctx,
             (id) => done.get(id)!,
-            (id) => startedAt.set(id, new Date()),
+            (id) => history?.start(id),
             (run) => pool.exclusive(run),
           );
           segments.set(leader, batch);
@@ -207,7 +208,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
         const routed = routes.get(planned.id) ?? (await dbt.route(planned.node));
         if (routed.route === 'in-process' || routed.route === 'source') {
           const conn = await pool.acquire();
-          startedAt.set(planned.id, new Date());
+          history?.start(planned.id);
           try {
             return await runDbtInProcess(planned.node, routed, conn, ctx);
           } finally {
@@ -223,10 +224,13 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
       if (!def.sql && !opts.checksOnly && opts.delegated) {
         // Dagster/dbt open the database file themselves: release it while they run.
-        return pool.exclusive(() => runDelegatedAsset(planned.node, ctx));
+        return pool.exclusive(() => {
+          history?.start(planned.id);
+          return runDelegatedAsset(planned.node, ctx);
+        });
       }
       const conn = await pool.acquire();
-      startedAt.set(planned.id, new Date());
+      history?.start(planned.id);
       try {
         return await runAsset(planned.node, conn, ctx);
       } finally {
@@ -234,45 +238,18 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
     };
     for (const planned of plan.assets) {
-      const p = runOne(planned).then((r) => {
-        const finishedAt = new Date();
+      const p = runOne(planned).then(async (unredacted) => {
+        const r = redactRunResult(unredacted, redact);
         results.set(planned.id, r);
-        records.push({
-          runId,
-          key: planned.id,
-          status: r.status,
-          rows: r.rows,
-          startedAt: startedAt.get(planned.id) ?? new Date(finishedAt.getTime() - r.durationMs),
-          finishedAt,
-          definitionHash: planned.node.definition.definitionHash,
-          error: r.error ?? null,
-          errorLine: r.location?.line ?? null,
-          target: target.name,
-          checks: r.checks,
-        });
+        // Recorded now, not when the plan ends: an interrupted plan keeps the history of what it did.
+        const stateSql = history?.afterSql(planned.node, r);
+        if (stateSql) await writeHistory(pool, stateSql, ctx);
         emit({ type: 'asset-finished', asset: planned.id, result: r });
         return r;
       });
       done.set(planned.id, p);
     }
     await Promise.all(done.values());
-
-    const stateSql = recordRunsSql(
-      records.filter((r) => r.status !== 'skipped'),
-      opts.checksOnly,
-    );
-    if (stateSql && record) {
-      const conn = await pool.acquire();
-      try {
-        emit({ type: 'statement', sql: stateSql });
-        await conn.run(stateSql);
-      } catch (err) {
-        // The assets are built and committed; losing their history must not turn the run into a failure.
-        emit({ type: 'log', level: 'warn', message: `Run history was not saved in ${target.name}: ${messageOf(err)}` });
-      } finally {
-        pool.release(conn);
-      }
-    }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     pool.close();
@@ -283,6 +260,20 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     runs: plan.assets.map((a) => results.get(a.id)!),
     cancelled: opts.signal?.aborted ?? false,
   };
+}
+
+/** Writes run history outside an asset's transaction; a failure to write it is a warning, the data is committed. */
+async function writeHistory(pool: ConnectionPool, sql: string, ctx: AssetContext): Promise<void> {
+  let conn: DuckDBConnection | undefined;
+  try {
+    conn = await pool.acquire();
+    ctx.emit({ type: 'statement', sql });
+    await conn.run(sql);
+  } catch (err) {
+    ctx.emit({ type: 'log', level: 'warn', message: `Run history was not saved in ${ctx.target.name}: ${messageOf(err)}` });
+  } finally {
+    if (conn) pool.release(conn);
+  }
 }
 
 /**
@@ -382,6 +373,8 @@ interface AssetContext {
   /** The first error-level problem of each file: a SQL asset with one is not run. */
   readonly fileErrors: ReadonlyMap<string, Problem>;
   readonly dbt: DbtRunSession;
+  /** Absent when the run stores nothing (recordState false, read-only). */
+  readonly history: RunHistory | undefined;
 }
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
@@ -402,18 +395,20 @@ class AssetSession {
     return count === undefined ? 0 : Number(count);
   }
 
-  async query(sql: string): Promise<Record<string, unknown>[]> {
+  /** `prefix`: statements logged on their own but sent in the same round trip, before `sql`. */
+  async query(sql: string, prefix?: string): Promise<Record<string, unknown>[]> {
     if (this.ctx.opts.signal?.aborted) throw new Cancelled();
+    if (prefix) this.ctx.emit({ type: 'statement', asset: this.asset, sql: prefix });
     this.ctx.emit({ type: 'statement', asset: this.asset, sql });
     this.ctx.busy.add(this.conn);
-    this.lastSent = sql;
+    this.lastSent = prefix ? `${prefix};\n${sql}` : sql;
     try {
       if (this.pendingBegin) {
         // Its own call: sent with the statement, DuckDB would misplace the error positions of that statement.
         this.pendingBegin = false;
         await this.conn.run('BEGIN TRANSACTION');
       }
-      const reader = await this.conn.runAndReadAll(sql);
+      const reader = await this.conn.runAndReadAll(this.lastSent);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
     } catch (err) {
       if (this.ctx.opts.signal?.aborted) throw new Cancelled();
@@ -430,8 +425,9 @@ class AssetSession {
     this.ctx.emit({ type: 'statement', asset: this.asset, sql: 'BEGIN TRANSACTION' });
   }
 
-  async commit(): Promise<void> {
-    await this.query('COMMIT');
+  /** `before` runs in the same round trip, inside the transaction (the asset's run-history row). */
+  async commit(before?: string): Promise<void> {
+    await this.query('COMMIT', before);
     this.inTransaction = false;
   }
 
@@ -492,10 +488,13 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     }
     let rows: number | null;
     if (body.kind !== 'incremental' && engineChecks(node).length === 0) {
-      // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9).
-      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), false);
-      if (session.inTransaction) await session.commit();
-      return { key: id, status: 'success', rows: body.kind === 'view' ? null : count, durationMs: elapsed(), checks: [] };
+      // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9),
+      // unless its run-history row must commit with it.
+      if (ctx.history) session.begin();
+      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), session.inTransaction);
+      const made = body.kind === 'view' ? null : count;
+      if (session.inTransaction) await session.commit(ctx.history?.commitSql(node, made, []));
+      return { key: id, status: 'success', rows: made, durationMs: elapsed(), checks: [] };
     }
     if (body.kind === 'view') {
       session.begin();
@@ -522,7 +521,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       ctx.emit({ type: 'log', level: 'error', asset: id, message: error });
       return { key: id, status: 'failed', rows, durationMs: elapsed(), error, blockedBy: blocking.map((c) => c.name), checks };
     }
-    await session.commit();
+    await session.commit(ctx.history?.commitSql(node, rows, checks));
     return { key: id, status: 'success', rows, durationMs: elapsed(), checks };
   } catch (err) {
     await session.rollback();

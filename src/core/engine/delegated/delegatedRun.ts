@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { DelegatedCommand } from './delegatedCommand';
 import { toolOf } from './delegatedCommand';
 import { explainMissingTool, explainSpawnError } from './toolFailure';
+import { redactor, secretValues } from '../tokenRedaction';
 
 export type DelegatedRunStatus = 'succeeded' | 'failed' | 'cancelled' | 'tool-missing' | 'spawn-failed';
 
@@ -23,6 +24,8 @@ export interface DelegatedRunOptions {
   readonly signal?: AbortSignal;
   /** Between SIGTERM and SIGKILL when cancelling (default 3 s). */
   readonly killGraceMs?: number;
+  /** Token values to blank out of the output, besides the credential-named variables of the command's env. */
+  readonly secrets?: readonly string[];
 }
 
 export const MAX_KEPT_LINES = 50_000;
@@ -80,6 +83,8 @@ function failureMessage(cmd: DelegatedCommand, exitCode: number | null, signal: 
 export function runDelegated(cmd: DelegatedCommand, opts: DelegatedRunOptions = {}): Promise<DelegatedRunOutcome> {
   const started = Date.now();
   const output: string[] = [];
+  // The child has the whole environment: whatever token it prints is blanked before it is kept or passed on.
+  const redact = redactor([...secretValues(cmd.env), ...(opts.secrets ?? [])]);
   if (opts.signal?.aborted) {
     return Promise.resolve({ status: 'cancelled', exitCode: null, signal: null, message: `${toolOf(cmd)} run cancelled before it started.`, output, durationMs: 0 });
   }
@@ -93,7 +98,7 @@ export function runDelegated(cmd: DelegatedCommand, opts: DelegatedRunOptions = 
       settled = true;
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
-      resolve({ ...o, output, durationMs: Date.now() - started });
+      resolve({ ...o, ...(o.message !== undefined ? { message: redact(o.message) } : {}), output, durationMs: Date.now() - started });
     };
     const onAbort = () => {
       cancelled = true;
@@ -120,7 +125,7 @@ export function runDelegated(cmd: DelegatedCommand, opts: DelegatedRunOptions = 
       if (!stream) return;
       const rl = createInterface({ input: stream, crlfDelay: Infinity });
       rl.on('line', (raw) => {
-        const line = raw.replace(ANSI, '');
+        const line = redact(raw.replace(ANSI, ''));
         if (output.length < MAX_KEPT_LINES) output.push(line);
         try {
           opts.onOutput?.(line, name);
