@@ -1,0 +1,371 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TargetConfig } from '../project/targetConfig';
+import { motherDuckTokenFor } from '../project/motherDuckToken';
+import { TargetConnectionError } from '../engine/targetConnection';
+import { quoteIdent, quoteLiteral } from '../engine/sqlIdentifiers';
+import { redact } from '../redactSecret';
+
+/** A relation on one target: schema and name, as DuckDB's catalog has them. */
+export interface RelationName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface ColumnType {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface RetypedColumn {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** One sample: a changed row (only the columns that changed, old → new) or a row found on one side only. */
+export interface DiffSample {
+  readonly change: 'changed' | 'only_in_from' | 'only_in_to';
+  /** The key's values; null in a keyless diff. */
+  readonly key: Readonly<Record<string, unknown>> | null;
+  readonly from: Readonly<Record<string, unknown>> | null;
+  readonly to: Readonly<Record<string, unknown>> | null;
+}
+
+/** What differs between one relation on two targets. `from` is the side being promoted, `to` the side it would replace. */
+export interface RelationDiff {
+  readonly from: string;
+  readonly to: string;
+  /** `schema.name` (both sides' when they differ: `a → b`). */
+  readonly relation: string;
+  /** The columns rows are matched on; empty for a keyless (EXCEPT ALL) diff. */
+  readonly key: readonly string[];
+  readonly schema: { readonly added: readonly ColumnType[]; readonly removed: readonly ColumnType[]; readonly retyped: readonly RetypedColumn[] };
+  readonly rows: {
+    readonly from: number;
+    readonly to: number;
+    readonly onlyInFrom: number;
+    readonly onlyInTo: number;
+    /** Rows whose key is on both sides with another value in a compared column; null without a key. */
+    readonly changed: number | null;
+  };
+  /** Changed rows per compared column (keyed diffs only). */
+  readonly changedColumns: Readonly<Record<string, number>>;
+  readonly samples: readonly DiffSample[];
+}
+
+/** Why a diff could not be made, worded for the user (names the target and relation). */
+export class RelationDiffError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'missing-relation' | 'bad-key' | 'duplicate-keys' | 'same-target' | 'failed',
+    /** Which side is at fault, when one is. */
+    readonly side?: 'from' | 'to',
+  ) {
+    super(message);
+    this.name = 'RelationDiffError';
+  }
+}
+
+export interface DiffSessionOptions {
+  /** Relative DuckDB paths resolve from here. */
+  readonly projectRoot: string;
+  /** MotherDuck token from the editor's secret storage; a target's token_env wins. */
+  readonly token?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface DiffOptions {
+  /** Columns to match rows on; empty or absent: a keyless diff. */
+  readonly key?: readonly string[];
+  /** Samples kept (default 20). */
+  readonly sampleLimit?: number;
+}
+
+/** Both targets attached read-only to one in-memory DuckDB; diffs any number of relations, then closes. */
+export interface DiffSession {
+  readonly from: TargetConfig;
+  readonly to: TargetConfig;
+  diff(fromRelation: RelationName, toRelation: RelationName, opts?: DiffOptions): Promise<RelationDiff>;
+  /** The relation's columns on one side, or undefined when it is not there. */
+  columnsOf(side: 'from' | 'to', relation: RelationName): Promise<ColumnType[] | undefined>;
+  close(): void;
+}
+
+const SIDES = { from: '__asset_studio_from', to: '__asset_studio_to' } as const;
+const DEFAULT_SAMPLES = 20;
+
+/**
+ * Attaches both targets read-only (`ATTACH … (READ_ONLY)`): a diff can never
+ * write either, and a missing DuckDB file is an error rather than a new file.
+ */
+export async function openDiffSession(from: TargetConfig, to: TargetConfig, opts: DiffSessionOptions): Promise<DiffSession> {
+  if (from.name === to.name) throw new RelationDiffError(`Compare needs two different targets; both are '${from.name}'.`, 'same-target');
+  // Spills of a large join go to a private folder, removed on close (an in-memory instance has none of its own).
+  const spill = mkdtempSync(join(tmpdir(), 'asset-studio-diff-'));
+  const config: Record<string, string> = { temp_directory: spill };
+  const secrets: string[] = [];
+  for (const t of [from, to]) {
+    if (t.type !== 'motherduck') continue;
+    const choice = motherDuckTokenFor(t, { env: opts.env, saved: opts.token });
+    if (!choice.token) {
+      rmSync(spill, { recursive: true, force: true });
+      throw new TargetConnectionError(choice.hint!, t.name, 'no-token');
+    }
+    config['motherduck_token'] = choice.token;
+    secrets.push(choice.token);
+  }
+  const instance = await DuckDBInstance.create(':memory:', config);
+  let conn: DuckDBConnection | undefined;
+  const close = () => {
+    conn?.closeSync();
+    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
+  };
+  try {
+    conn = await instance.connect();
+    for (const side of ['from', 'to'] as const) await attach(conn, side === 'from' ? from : to, SIDES[side], opts, secrets);
+  } catch (err) {
+    close();
+    throw err;
+  }
+  const c = conn;
+  const columnsOf = (side: 'from' | 'to', relation: RelationName) => readColumns(c, SIDES[side], relation);
+  return {
+    from,
+    to,
+    columnsOf,
+    diff: (fromRelation, toRelation, diffOpts = {}) => diffRelations(c, { from, to, fromRelation, toRelation, ...diffOpts }),
+    close,
+  };
+}
+
+async function attach(conn: DuckDBConnection, target: TargetConfig, alias: string, opts: DiffSessionOptions, secrets: readonly string[]): Promise<void> {
+  const location = target.type === 'motherduck' ? `md:${target.database ?? ''}` : resolve(opts.projectRoot, target.path ?? '.asset-studio/dev.duckdb');
+  if (target.type === 'duckdb') {
+    if (!existsSync(location)) {
+      throw new TargetConnectionError(`Target '${target.name}': ${location} does not exist yet: nothing was materialized there.`, target.name, 'missing-file');
+    }
+  }
+  try {
+    await conn.run(`ATTACH ${quoteLiteral(location)} AS ${quoteIdent(alias)} (READ_ONLY)`);
+  } catch (err) {
+    let raw = err instanceof Error ? err.message : String(err);
+    for (const s of secrets) raw = redact(raw, s);
+    const first = raw.split('\n')[0] ?? raw;
+    if (/Could not set lock|Conflicting lock/i.test(raw)) {
+      const pid = /PID (\d+)/.exec(raw)?.[1];
+      throw new TargetConnectionError(
+        `Target '${target.name}': ${location} is being written by another process${pid ? ` (pid ${pid})` : ''} (a running materialization?): wait for it to finish and compare again.`,
+        target.name,
+        'locked',
+      );
+    }
+    if (target.type === 'motherduck') {
+      throw new TargetConnectionError(`Target '${target.name}': cannot reach MotherDuck (${location}): ${first}`, target.name, 'unreachable');
+    }
+    throw new TargetConnectionError(`Target '${target.name}': cannot open ${location}: ${first}`, target.name, 'other');
+  }
+}
+
+async function readColumns(conn: DuckDBConnection, catalog: string, relation: RelationName): Promise<ColumnType[] | undefined> {
+  const reader = await conn.runAndReadAll(
+    'SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index',
+    [catalog, relation.schema, relation.name],
+  );
+  const rows = reader.getRowObjectsJson();
+  if (rows.length === 0) return undefined;
+  return rows.map((r) => ({ name: String(r['column_name']), type: String(r['data_type']) }));
+}
+
+interface DiffRequest extends DiffOptions {
+  readonly from: TargetConfig;
+  readonly to: TargetConfig;
+  readonly fromRelation: RelationName;
+  readonly toRelation: RelationName;
+}
+
+function relationText(r: RelationName): string {
+  return `${r.schema}.${r.name}`;
+}
+
+async function diffRelations(conn: DuckDBConnection, req: DiffRequest): Promise<RelationDiff> {
+  const fromCols = await readColumns(conn, SIDES.from, req.fromRelation);
+  const toCols = await readColumns(conn, SIDES.to, req.toRelation);
+  for (const [side, cols, target, rel] of [
+    ['from', fromCols, req.from, req.fromRelation],
+    ['to', toCols, req.to, req.toRelation],
+  ] as const) {
+    if (!cols) {
+      throw new RelationDiffError(
+        `${relationText(rel)} is not in target '${target.name}' (the ${side} side): materialize it there first.`,
+        'missing-relation',
+        side,
+      );
+    }
+  }
+  const fromByName = new Map(fromCols!.map((c) => [c.name, c.type]));
+  const toByName = new Map(toCols!.map((c) => [c.name, c.type]));
+  const added = toCols!.filter((c) => !fromByName.has(c.name));
+  const removed = fromCols!.filter((c) => !toByName.has(c.name));
+  const common = fromCols!.filter((c) => toByName.has(c.name)).map((c) => ({ name: c.name, from: c.type, to: toByName.get(c.name)! }));
+  const retyped = common.filter((c) => c.from !== c.to);
+
+  const key = [...(req.key ?? [])];
+  for (const k of key) {
+    for (const [side, byName, target] of [
+      ['from', fromByName, req.from],
+      ['to', toByName, req.to],
+    ] as const) {
+      if (!byName.has(k)) {
+        throw new RelationDiffError(
+          `Key column '${k}' is not in ${relationText(side === 'from' ? req.fromRelation : req.toRelation)} on target '${target.name}'. Give --key with columns both sides have.`,
+          'bad-key',
+          side,
+        );
+      }
+    }
+  }
+  const f = `${quoteIdent(SIDES.from)}.${quoteIdent(req.fromRelation.schema)}.${quoteIdent(req.fromRelation.name)}`;
+  const t = `${quoteIdent(SIDES.to)}.${quoteIdent(req.toRelation.schema)}.${quoteIdent(req.toRelation.name)}`;
+  const relation =
+    relationText(req.fromRelation) === relationText(req.toRelation) ? relationText(req.fromRelation) : `${relationText(req.fromRelation)} → ${relationText(req.toRelation)}`;
+  const base = { from: req.from.name, to: req.to.name, relation, key, schema: { added, removed, retyped } };
+  const limit = req.sampleLimit ?? DEFAULT_SAMPLES;
+  const typeOf = new Map(common.map((c) => [c.name, c]));
+  // Retyped columns compare as text: an INTEGER that became VARCHAR is equal where it prints the same.
+  const expr = (alias: string, name: string) => {
+    const c = typeOf.get(name)!;
+    const col = `${alias}.${quoteIdent(name)}`;
+    return c.from === c.to ? col : `CAST(${col} AS VARCHAR)`;
+  };
+  try {
+    if (key.length === 0) return { ...base, ...(await keylessDiff(conn, f, t, common.map((c) => c.name), expr, limit)) };
+    return { ...base, ...(await keyedDiff(conn, f, t, key, common.map((c) => c.name).filter((c) => !key.includes(c)), expr, limit, req)) };
+  } catch (err) {
+    if (err instanceof RelationDiffError) throw err;
+    const text = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new RelationDiffError(`Comparing ${relation} between '${req.from.name}' and '${req.to.name}' failed: ${text}`, 'failed');
+  }
+}
+
+async function query(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+}
+
+type ColumnExpr = (alias: string, name: string) => string;
+type DiffBody = Pick<RelationDiff, 'rows' | 'changedColumns' | 'samples'>;
+
+async function keylessDiff(conn: DuckDBConnection, f: string, t: string, columns: readonly string[], expr: ColumnExpr, limit: number): Promise<DiffBody> {
+  const counts = await query(conn, `SELECT (SELECT count(*) FROM ${f}) AS n_from, (SELECT count(*) FROM ${t}) AS n_to`);
+  const nFrom = Number(counts[0]!['n_from']);
+  const nTo = Number(counts[0]!['n_to']);
+  if (columns.length === 0) {
+    // Nothing in common: every row differs.
+    return { rows: { from: nFrom, to: nTo, onlyInFrom: nFrom, onlyInTo: nTo, changed: null }, changedColumns: {}, samples: [] };
+  }
+  const list = (alias: string) => columns.map((c, i) => `${expr(alias, c)} AS c${i}`).join(', ');
+  const fromMinusTo = `SELECT ${list('__f')} FROM ${f} AS __f EXCEPT ALL SELECT ${list('__t')} FROM ${t} AS __t`;
+  const toMinusFrom = `SELECT ${list('__t')} FROM ${t} AS __t EXCEPT ALL SELECT ${list('__f')} FROM ${f} AS __f`;
+  const except = await query(conn, `SELECT (SELECT count(*) FROM (${fromMinusTo})) AS only_from, (SELECT count(*) FROM (${toMinusFrom})) AS only_to`);
+  const samples: DiffSample[] = [];
+  const named = (row: Record<string, unknown>) => Object.fromEntries(columns.map((c, i) => [c, row[`c${i}`] ?? null]));
+  const half = Math.ceil(limit / 2);
+  if (limit > 0) {
+    for (const row of await query(conn, `${fromMinusTo} LIMIT ${half}`)) samples.push({ change: 'only_in_from', key: null, from: named(row), to: null });
+    for (const row of await query(conn, `${toMinusFrom} LIMIT ${limit - samples.length}`)) samples.push({ change: 'only_in_to', key: null, from: null, to: named(row) });
+  }
+  return {
+    rows: { from: nFrom, to: nTo, onlyInFrom: Number(except[0]!['only_from']), onlyInTo: Number(except[0]!['only_to']), changed: null },
+    changedColumns: {},
+    samples,
+  };
+}
+
+async function keyedDiff(
+  conn: DuckDBConnection,
+  f: string,
+  t: string,
+  key: readonly string[],
+  compared: readonly string[],
+  expr: ColumnExpr,
+  limit: number,
+  req: DiffRequest,
+): Promise<DiffBody> {
+  // A keyed diff with a repeated key would pair rows arbitrarily: refuse, saying where and how often.
+  const keyList = (alias: string) => key.map((k) => expr(alias, k)).join(', ');
+  const dupes = await query(
+    conn,
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM ${f} AS __f GROUP BY ${keyList('__f')} HAVING count(*) > 1)) AS d_from,
+            (SELECT count(*) FROM (SELECT 1 FROM ${t} AS __t GROUP BY ${keyList('__t')} HAVING count(*) > 1)) AS d_to`,
+  );
+  const dFrom = Number(dupes[0]!['d_from']);
+  const dTo = Number(dupes[0]!['d_to']);
+  if (dFrom > 0 || dTo > 0) {
+    const where = [dFrom > 0 ? `${dFrom} in '${req.from.name}'` : '', dTo > 0 ? `${dTo} in '${req.to.name}'` : ''].filter(Boolean).join(' and ');
+    throw new RelationDiffError(
+      `Key (${key.join(', ')}) is not unique in ${relationText(req.fromRelation)}: ${where} key value${dFrom + dTo === 1 ? '' : 's'} repeat. Give --key with columns that are unique, or compare without a key.`,
+      'duplicate-keys',
+      dFrom > 0 ? 'from' : 'to',
+    );
+  }
+  // NULL is a key value like any other (as in the incremental merge): NULL matches NULL.
+  const on = key.map((k) => `${expr('__f', k)} IS NOT DISTINCT FROM ${expr('__t', k)}`).join(' AND ');
+  const differs = compared.map((c) => `${expr('__f', c)} IS DISTINCT FROM ${expr('__t', c)}`);
+  const both = '__f.__asset_studio_present AND __t.__asset_studio_present';
+  const anyDiffers = differs.length > 0 ? `(${differs.join(' OR ')})` : 'FALSE';
+  const joined = `(SELECT *, TRUE AS __asset_studio_present FROM ${f}) AS __f FULL OUTER JOIN (SELECT *, TRUE AS __asset_studio_present FROM ${t}) AS __t ON ${on}`;
+  const counts = await query(
+    conn,
+    `SELECT count(__f.__asset_studio_present) AS n_from, count(__t.__asset_studio_present) AS n_to,
+            count(*) FILTER (WHERE __t.__asset_studio_present IS NULL) AS only_from,
+            count(*) FILTER (WHERE __f.__asset_studio_present IS NULL) AS only_to,
+            count(*) FILTER (WHERE ${both} AND ${anyDiffers}) AS changed
+            ${differs.map((d, i) => `, count(*) FILTER (WHERE ${both} AND ${d}) AS d${i}`).join('')}
+     FROM ${joined}`,
+  );
+  const c = counts[0]!;
+  const changedColumns: Record<string, number> = {};
+  compared.forEach((col, i) => {
+    const n = Number(c[`d${i}`]);
+    if (n > 0) changedColumns[col] = n;
+  });
+  const samples: DiffSample[] = [];
+  if (limit > 0) {
+    const keyCols = key.map((k, i) => `__f.${quoteIdent(k)} AS k${i}, __t.${quoteIdent(k)} AS tk${i}`).join(', ');
+    const valueCols = compared.map((col, i) => `__f.${quoteIdent(col)} AS f${i}, __t.${quoteIdent(col)} AS t${i}, ${differs[i]} AS x${i}`).join(', ');
+    const order = key.map((_, i) => `k${i}`).join(', ');
+    const select = `SELECT ${keyCols}${valueCols ? `, ${valueCols}` : ''} FROM ${joined}`;
+    const keyOf = (row: Record<string, unknown>, prefix: 'k' | 'tk') => Object.fromEntries(key.map((k, i) => [k, row[`${prefix}${i}`] ?? null]));
+    for (const row of await query(conn, `${select} WHERE ${both} AND ${anyDiffers} ORDER BY ${order} LIMIT ${limit}`)) {
+      const from: Record<string, unknown> = {};
+      const to: Record<string, unknown> = {};
+      compared.forEach((col, i) => {
+        if (row[`x${i}`] === true) {
+          from[col] = row[`f${i}`] ?? null;
+          to[col] = row[`t${i}`] ?? null;
+        }
+      });
+      samples.push({ change: 'changed', key: keyOf(row, 'k'), from, to });
+    }
+    // Rows on one side only fill what is left, whole.
+    const room = limit - samples.length;
+    if (room > 0) {
+      const half = Math.ceil(room / 2);
+      for (const row of await query(conn, `SELECT __f.* EXCLUDE (__asset_studio_present) FROM ${joined} WHERE __t.__asset_studio_present IS NULL ORDER BY ${keyList('__f')} LIMIT ${half}`)) {
+        samples.push({ change: 'only_in_from', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: row, to: null });
+      }
+      for (const row of await query(conn, `SELECT __t.* EXCLUDE (__asset_studio_present) FROM ${joined} WHERE __f.__asset_studio_present IS NULL ORDER BY ${keyList('__t')} LIMIT ${limit - samples.length}`)) {
+        samples.push({ change: 'only_in_to', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: null, to: row });
+      }
+    }
+  }
+  return {
+    rows: { from: Number(c['n_from']), to: Number(c['n_to']), onlyInFrom: Number(c['only_from']), onlyInTo: Number(c['only_to']), changed: Number(c['changed']) },
+    changedColumns,
+    samples,
+  };
+}
