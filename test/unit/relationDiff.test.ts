@@ -65,9 +65,9 @@ test('keyed diff: schema changes, row counts, rows only on one side, changed row
     assert.equal(diff.to, 'prod');
     assert.equal(diff.relation, `${HOSTILE_SCHEMA}.or"ders x`);
     assert.deepEqual(diff.key, ['id']);
-    // Direction: `to` is what `from` would replace, so columns only in `to` are "added" going from → to.
-    assert.deepEqual(diff.schema.added, [{ name: 'legacy', type: 'VARCHAR' }]);
-    assert.deepEqual(diff.schema.removed, [{ name: 'note', type: 'VARCHAR' }]);
+    // Read as a promotion of dev onto prod: prod would gain `note` and lose `legacy`.
+    assert.deepEqual(diff.schema.added, [{ name: 'note', type: 'VARCHAR' }]);
+    assert.deepEqual(diff.schema.removed, [{ name: 'legacy', type: 'VARCHAR' }]);
     assert.deepEqual(diff.schema.retyped, [{ name: 'qty', from: 'VARCHAR', to: 'INTEGER' }]);
     assert.deepEqual(diff.rows, { from: 7, to: 7, onlyInFrom: 1, onlyInTo: 1, changed: 3 });
     assert.deepEqual(diff.changedColumns, { 'amo"unt': 2, status: 1, qty: 1 });

@@ -115,7 +115,9 @@ async function previewOne(
     return { key: node.id, relation, status: differs(diff) ? 'changed' : 'unchanged', diff };
   } catch (err) {
     if (err instanceof RelationDiffError && err.reason === 'missing-relation') {
-      return { key: node.id, relation, status: err.side === 'to' ? 'new' : 'not-built', error: err.message };
+      return err.side === 'to'
+        ? { key: node.id, relation, status: 'new', error: `not in '${targets.to.name}' yet: materializing it there creates it` }
+        : { key: node.id, relation, status: 'not-built', error: `not built in '${targets.from.name}': nothing to promote (${err.message})` };
     }
     return { key: node.id, relation, status: 'error', error: err instanceof Error ? err.message : String(err) };
   }

@@ -35,7 +35,12 @@ export interface DiffSample {
   readonly to: Readonly<Record<string, unknown>> | null;
 }
 
-/** What differs between one relation on two targets. `from` is the side being promoted, `to` the side it would replace. */
+/**
+ * What differs between one relation on two targets, read as a promotion: `from`
+ * (dev, say) is the side that would be put in place of `to` (prod). `added`
+ * columns are in `from` only, `removed` ones in `to` only; old values are `to`'s,
+ * new ones `from`'s.
+ */
 export interface RelationDiff {
   readonly from: string;
   readonly to: string;
@@ -209,8 +214,9 @@ async function diffRelations(conn: DuckDBConnection, req: DiffRequest): Promise<
   }
   const fromByName = new Map(fromCols!.map((c) => [c.name, c.type]));
   const toByName = new Map(toCols!.map((c) => [c.name, c.type]));
-  const added = toCols!.filter((c) => !fromByName.has(c.name));
-  const removed = fromCols!.filter((c) => !toByName.has(c.name));
+  // Read as a promotion: what putting `from` in place of `to` would do to `to`.
+  const added = fromCols!.filter((c) => !toByName.has(c.name));
+  const removed = toCols!.filter((c) => !fromByName.has(c.name));
   const common = fromCols!.filter((c) => toByName.has(c.name)).map((c) => ({ name: c.name, from: c.type, to: toByName.get(c.name)! }));
   const retyped = common.filter((c) => c.from !== c.to);
 
