@@ -30,7 +30,7 @@ const USAGE = `usage:
   asset-studio diff SELECTION... --to T [--from T] [--key COL]... [--json] [--root DIR]
   asset-studio demo [--root DIR]
 
-materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.
+materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh and --defer TARGET.
 
 SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
 KEY+ (with downstream), group:NAME, or * (everything).

@@ -50,6 +50,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
     return 2;
   }
+  const deferredReads = new Map<string, { relation: string; readFrom: string }[]>();
   try {
     const outcome = await materializeSelection(root, selections, {
       target: flagString(args, 'target'),
@@ -59,10 +60,15 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
+      defer: flagString(args, 'defer'),
       onEvent: json
         ? undefined
         : (e) => {
-            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
+            // Which upstream relations came from the deferred target, under the asset's line.
+            if (e.type === 'log' && e.deferred && e.asset) deferredReads.set(e.asset, [...(deferredReads.get(e.asset) ?? []), e.deferred]);
+            if (e.type !== 'asset-finished') return;
+            io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
+            for (const d of deferredReads.get(e.asset) ?? []) io.stdout.write(`    read ${d.relation} from ${d.readFrom} (deferred)\n`);
           },
     });
     const { result } = outcome;

@@ -130,7 +130,7 @@ test('keyless diff: EXCEPT ALL both ways over the common columns, duplicates cou
       assert.deepEqual(diff.rows, { from: 5, to: 4, onlyInFrom: 2, onlyInTo: 1, changed: null });
       assert.deepEqual(diff.changedColumns, {});
       assert.deepEqual(
-        diff.samples.map((s) => [s.change, s.from ?? s.to]).sort(),
+        diff.samples.map((s) => [s.change, s.from ?? s.to]),
         [
           ['only_in_from', { k: 'b', n: 2 }],
           ['only_in_from', { k: 'c', n: 3 }],

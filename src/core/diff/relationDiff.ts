@@ -8,6 +8,7 @@ import { motherDuckTokenFor } from '../project/motherDuckToken';
 import { TargetConnectionError } from '../engine/targetConnection';
 import { quoteIdent, quoteLiteral } from '../engine/sqlIdentifiers';
 import { redact } from '../redactSecret';
+import { targetDatabase } from '../dbt/dbtRelation';
 
 /** A relation on one target: schema and name, as DuckDB's catalog has them. */
 export interface RelationName {
@@ -100,7 +101,21 @@ export interface DiffSession {
   close(): void;
 }
 
-const SIDES = { from: '__asset_studio_from', to: '__asset_studio_to' } as const;
+type Aliases = { readonly from: string; readonly to: string };
+const FALLBACK: Aliases = { from: '__asset_studio_from', to: '__asset_studio_to' };
+const RESERVED = new Set(['memory', 'system', 'temp', 'main']);
+
+/**
+ * Each side is attached under its own database name (the file's stem, the
+ * MotherDuck database) when the two differ: views that name their catalog, as
+ * dbt-duckdb's do, then still bind. Otherwise under fixed names.
+ */
+function aliasesFor(from: TargetConfig, to: TargetConfig): Aliases {
+  const f = targetDatabase(from)?.toLowerCase();
+  const t = targetDatabase(to)?.toLowerCase();
+  if (!f || !t || f === t || RESERVED.has(f) || RESERVED.has(t)) return FALLBACK;
+  return { from: targetDatabase(from)!, to: targetDatabase(to)! };
+}
 const DEFAULT_SAMPLES = 20;
 
 /**
@@ -123,6 +138,7 @@ export async function openDiffSession(from: TargetConfig, to: TargetConfig, opts
     config['motherduck_token'] = choice.token;
     secrets.push(choice.token);
   }
+  const aliases = aliasesFor(from, to);
   const instance = await DuckDBInstance.create(':memory:', config);
   let conn: DuckDBConnection | undefined;
   const close = () => {
@@ -132,18 +148,18 @@ export async function openDiffSession(from: TargetConfig, to: TargetConfig, opts
   };
   try {
     conn = await instance.connect();
-    for (const side of ['from', 'to'] as const) await attach(conn, side === 'from' ? from : to, SIDES[side], opts, secrets);
+    for (const side of ['from', 'to'] as const) await attach(conn, side === 'from' ? from : to, aliases[side], opts, secrets);
   } catch (err) {
     close();
     throw err;
   }
   const c = conn;
-  const columnsOf = (side: 'from' | 'to', relation: RelationName) => readColumns(c, SIDES[side], relation);
+  const columnsOf = (side: 'from' | 'to', relation: RelationName) => readColumns(c, aliases[side], relation);
   return {
     from,
     to,
     columnsOf,
-    diff: (fromRelation, toRelation, diffOpts = {}) => diffRelations(c, { from, to, fromRelation, toRelation, ...diffOpts }),
+    diff: (fromRelation, toRelation, diffOpts = {}) => diffRelations(c, aliases, { from, to, fromRelation, toRelation, ...diffOpts }),
     close,
   };
 }
@@ -197,9 +213,9 @@ function relationText(r: RelationName): string {
   return `${r.schema}.${r.name}`;
 }
 
-async function diffRelations(conn: DuckDBConnection, req: DiffRequest): Promise<RelationDiff> {
-  const fromCols = await readColumns(conn, SIDES.from, req.fromRelation);
-  const toCols = await readColumns(conn, SIDES.to, req.toRelation);
+async function diffRelations(conn: DuckDBConnection, aliases: Aliases, req: DiffRequest): Promise<RelationDiff> {
+  const fromCols = await readColumns(conn, aliases.from, req.fromRelation);
+  const toCols = await readColumns(conn, aliases.to, req.toRelation);
   for (const [side, cols, target, rel] of [
     ['from', fromCols, req.from, req.fromRelation],
     ['to', toCols, req.to, req.toRelation],
@@ -235,8 +251,8 @@ async function diffRelations(conn: DuckDBConnection, req: DiffRequest): Promise<
       }
     }
   }
-  const f = `${quoteIdent(SIDES.from)}.${quoteIdent(req.fromRelation.schema)}.${quoteIdent(req.fromRelation.name)}`;
-  const t = `${quoteIdent(SIDES.to)}.${quoteIdent(req.toRelation.schema)}.${quoteIdent(req.toRelation.name)}`;
+  const f = `${quoteIdent(aliases.from)}.${quoteIdent(req.fromRelation.schema)}.${quoteIdent(req.fromRelation.name)}`;
+  const t = `${quoteIdent(aliases.to)}.${quoteIdent(req.toRelation.schema)}.${quoteIdent(req.toRelation.name)}`;
   const relation =
     relationText(req.fromRelation) === relationText(req.toRelation) ? relationText(req.fromRelation) : `${relationText(req.fromRelation)} → ${relationText(req.toRelation)}`;
   const base = { from: req.from.name, to: req.to.name, relation, key, schema: { added, removed, retyped } };
@@ -281,8 +297,8 @@ async function keylessDiff(conn: DuckDBConnection, f: string, t: string, columns
   const named = (row: Record<string, unknown>) => Object.fromEntries(columns.map((c, i) => [c, row[`c${i}`] ?? null]));
   const half = Math.ceil(limit / 2);
   if (limit > 0) {
-    for (const row of await query(conn, `${fromMinusTo} LIMIT ${half}`)) samples.push({ change: 'only_in_from', key: null, from: named(row), to: null });
-    for (const row of await query(conn, `${toMinusFrom} LIMIT ${limit - samples.length}`)) samples.push({ change: 'only_in_to', key: null, from: null, to: named(row) });
+    for (const row of await query(conn, `SELECT * FROM (${fromMinusTo}) ORDER BY ALL LIMIT ${half}`)) samples.push({ change: 'only_in_from', key: null, from: named(row), to: null });
+    for (const row of await query(conn, `SELECT * FROM (${toMinusFrom}) ORDER BY ALL LIMIT ${limit - samples.length}`)) samples.push({ change: 'only_in_to', key: null, from: null, to: named(row) });
   }
   return {
     rows: { from: nFrom, to: nTo, onlyInFrom: Number(except[0]!['only_from']), onlyInTo: Number(except[0]!['only_to']), changed: null },

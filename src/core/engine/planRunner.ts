@@ -29,6 +29,7 @@ import { partitionOf, partitionRange } from './partitionRange';
 import { DbtRunSession, dbtAsSqlNode, dbtChecksOn } from './dbtInProcess';
 import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
+import { DeferredUpstream } from './deferredUpstream';
 
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
@@ -80,6 +81,8 @@ export interface RunOptions {
   readonly fullRefresh?: boolean;
   /** dbt's `--vars`, over the project's `vars:`. */
   readonly dbtVars?: Readonly<Record<string, unknown>>;
+  /** `--defer`: upstream relations the target lacks are read from this one, attached read-only (never written). */
+  readonly deferTo?: TargetConfig;
 }
 
 class Cancelled extends Error {
@@ -113,7 +116,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   opts.signal?.addEventListener('abort', onAbort);
   try {
     const setup = await pool.acquire();
+    const defer = opts.deferTo
+      ? new DeferredUpstream({ graph, runTarget: target, deferTo: opts.deferTo, projectRoot: opts.projectRoot, token: opts.token, env: opts.env })
+      : undefined;
     try {
+      await defer?.attach(setup);
       const schemas = new Set<string>();
       if (!opts.checksOnly) {
         for (const a of plan.assets) {
@@ -133,7 +140,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     const fileErrors = new Map<string, Problem>();
     for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
     const dbt = new DbtRunSession({ target, runner: opts.dbtRunner ?? 'auto', env: opts.env, vars: opts.dbtVars, fullRefresh: opts.fullRefresh });
-    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt };
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt, defer };
     const done = new Map<string, Promise<AssetRunResult>>();
     const startedAt = new Map<string, Date>();
     const runOne = async (planned: PlannedAsset): Promise<AssetRunResult> => {
@@ -331,6 +338,7 @@ interface AssetContext {
   /** The first error-level problem of each file: a SQL asset with one is not run. */
   readonly fileErrors: ReadonlyMap<string, Problem>;
   readonly dbt: DbtRunSession;
+  readonly defer?: DeferredUpstream;
 }
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
@@ -371,6 +379,29 @@ class AssetSession {
       this.ctx.busy.delete(this.conn);
     }
   }
+
+  /**
+   * With --defer: the SELECT reading the upstream relations this target lacks from
+   * the deferred one; each said once in the log. Without, the SELECT as it is.
+   */
+  async deferUpstream(sql: string, own: { readonly schema: string; readonly name: string }, view = false): Promise<string> {
+    const defer = this.ctx.defer;
+    if (!defer) return sql;
+    await defer.attach(this.conn);
+    const out = await defer.rewrite(sql, this.conn, own);
+    for (const d of out.deferred) {
+      if (this.deferredSaid.has(d.relation)) continue;
+      this.deferredSaid.add(d.relation);
+      this.ctx.emit({ type: 'log', level: 'info', asset: this.asset, message: `${this.asset}: reads ${d.relation} from ${d.readFrom} (deferred: not built on ${this.ctx.target.name})`, deferred: d });
+    }
+    if (view && out.deferred.length > 0) {
+      // A view stores the name it reads: outside a deferred run that catalog is not attached.
+      const target = this.ctx.target.name;
+      this.ctx.emit({ type: 'log', level: 'warn', asset: this.asset, message: `${this.asset} is a view over deferred relations: it can be read only while ${out.deferred[0]!.readFrom.split(':')[0]} is attached; build its upstream on ${target}, or make it a table, to keep it on ${target} alone.` });
+    }
+    return out.sql;
+  }
+  private readonly deferredSaid = new Set<string>();
 
   /** BEGIN is sent with the next statement, so an asset that fails before any statement opens nothing. */
   begin(): void {
@@ -442,20 +473,20 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     let rows: number | null;
     if (body.kind !== 'incremental' && engineChecks(node).length === 0) {
       // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9).
-      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), false);
+      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, await selectSql(session, body, baseTemplates, ctx), false);
       if (session.inTransaction) await session.commit();
       return { key: id, status: 'success', rows: body.kind === 'view' ? null : count, durationMs: elapsed(), checks: [] };
     }
     if (body.kind === 'view') {
       session.begin();
-      await replaceRelation(session, 'VIEW', relation, buildSql(body, baseTemplates), true);
+      await replaceRelation(session, 'VIEW', relation, await selectSql(session, body, baseTemplates, ctx), true);
       rows = null;
     } else if (body.kind === 'incremental') {
       session.begin();
       rows = await loadIncremental(node, body, relation, session, baseTemplates, ctx);
     } else {
       session.begin();
-      rows = await replaceRelation(session, 'TABLE', relation, buildSql(body, baseTemplates), true);
+      rows = await replaceRelation(session, 'TABLE', relation, await selectSql(session, body, baseTemplates, ctx), true);
     }
     const { results: checks, aborted } = await runChecks(node, session, relation, baseTemplates, ctx);
     if (aborted) {
@@ -544,6 +575,7 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
   const started = performance.now();
   const id = node.id;
   ctx.emit({ type: 'asset-started', asset: id });
+  if (ctx.defer) ctx.emit({ type: 'log', level: 'warn', asset: id, message: `${id} runs with its own tool: --defer does not reach it; it reads ${ctx.target.name} only.` });
   try {
     const r = await ctx.opts.delegated!(node, {
       target: ctx.target,
@@ -596,6 +628,12 @@ async function replaceRelation(session: AssetSession, kind: 'TABLE' | 'VIEW', re
   }
 }
 
+/** The asset's SELECT as it runs: templates rendered, upstream deferred (--defer). */
+async function selectSql(session: AssetSession, body: SqlAssetBody, templates: TemplateValues, ctx: AssetContext): Promise<string> {
+  const sql = buildSql(body, templates);
+  return ctx.defer ? session.deferUpstream(sql, { schema: body.relation.schema ?? ctx.target.schema, name: body.relation.name }, body.kind === 'view') : sql;
+}
+
 function buildSql(body: SqlAssetBody, templates: TemplateValues): string {
   return stripTrailingSemicolon(renderTemplate(body.sql, templates));
 }
@@ -619,11 +657,11 @@ async function loadIncremental(
   const schema = body.relation.schema ?? ctx.target.schema;
   let rows: number;
   if (!(await tableExists(session, body, schema))) {
-    rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, { ...templates, watermark: 'NULL' })}`);
+    rows = await session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(session, body, { ...templates, watermark: 'NULL' }, ctx)}`);
   } else {
     const mark = body.watermark ? await readWatermark(session.conn, node.id) : undefined;
     const markSql = watermarkLiteral(mark);
-    let source = buildSql(body, { ...templates, watermark: markSql });
+    let source = await selectSql(session, body, { ...templates, watermark: markSql }, ctx);
     if (body.watermark && mark && !usesTemplate(body.sql, 'watermark')) {
       source = `SELECT * FROM (\n${source}\n) AS __source WHERE ${quoteIdent(body.watermark)} > ${markSql}`;
     }
@@ -687,11 +725,11 @@ async function runPartitions(
       let rows: number;
       exists ??= await tableExists(session, body, schema);
       if (!exists) {
-        rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, bound)}`);
+        rows = await session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(session, body, bound, ctx)}`);
       } else {
         const col = quoteIdent(spec.column);
         await session.exec(`DELETE FROM ${relation} WHERE ${col} >= ${bound.partition_start} AND ${col} < ${bound.partition_end}`);
-        rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${buildSql(body, bound)}`);
+        rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${await selectSql(session, body, bound, ctx)}`);
       }
       const checked = await runChecks(node, session, relation, bound, ctx);
       lastChecks = checked.results;
@@ -773,7 +811,7 @@ async function runChecks(
   const results = new Map<CheckDefinition, CheckResult>();
   const runnable: { check: CheckDefinition; sql: string }[] = [];
   for (const { check, query } of compiled) {
-    if (query.ok) runnable.push({ check, sql: query.sql });
+    if (query.ok) runnable.push({ check, sql: ctx.defer ? await session.deferUpstream(query.sql, ownRelationOf(node, ctx)) : query.sql });
     else results.set(check, { ...checkBase(node, check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: query.error });
   }
   let aborted: string | undefined;
@@ -815,6 +853,11 @@ async function runChecks(
   const out = checks.map((c) => results.get(c)).filter((r): r is CheckResult => r !== undefined);
   for (const result of out) ctx.emit({ type: 'check', asset: node.id, result });
   return aborted ? { results: out, aborted } : { results: out };
+}
+
+function ownRelationOf(node: AssetNode, ctx: AssetContext): { schema: string; name: string } {
+  const r = node.definition.sql?.relation;
+  return r ? { schema: r.schema ?? ctx.target.schema, name: r.name } : { schema: '', name: '' };
 }
 
 /** The checks the engine runs itself (Dagster and dbt checks come from their tools). */
