@@ -13,6 +13,7 @@ import { readAssetStates } from '../core/engine/assetStates';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
 import { createDelegatedRunner } from '../core/engine/delegated/delegatedAssetRunner';
 import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
+import { compareTargets } from '../core/diff/compareReport';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -85,5 +86,6 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
       return result.runs.map((r) => runOutcomeOf(r, result.cancelled));
     },
     compileSql: (root, node, target, token) => compiledSqlOf(node, target, { projectRoot: root, token }),
+    compare: (request) => compareTargets(request),
   };
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../src/cli/cli';
+import { loadWorkspace } from '../../src/core/engine/materializeWorkspace';
+import { compareTargets } from '../../src/core/diff/compareReport';
 import { tempDir, queryFile } from './engineFixtures';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
@@ -110,6 +112,34 @@ test('diff of a relation missing on one side exits 1 naming it; the promotion pr
     const unknown = await cli(['diff', 'analytics.daily_trips', '--to', 'staging', '--root', root], dir);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /No target 'staging'/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('the editor\'s compare: a Markdown report, a preview of an asset and its downstream, or a page naming what is missing', async () => {
+  const { dir, cleanup } = tempDir('cli-diff-');
+  try {
+    const root = await devAheadOfProd(dir);
+    const workspace = await loadWorkspace(root, {});
+    const dev = workspace.targets.targets.find((t) => t.name === 'dev')!;
+    const prod = workspace.targets.targets.find((t) => t.name === 'prod')!;
+    const base = { root, graph: workspace.graph, from: dev, to: prod };
+
+    const borough = await compareTargets({ ...base, asset: 'analytics/trips_by_borough' });
+    assert.equal(borough.ok, true, borough.markdown);
+    assert.match(borough.markdown, /^# analytics\/trips_by_borough: dev → prod/);
+    assert.match(borough.markdown, /- `\+ zones` BIGINT \(only in dev\)/);
+
+    const preview = await compareTargets({ ...base, selections: ['raw/taxi_trips+'] });
+    assert.equal(preview.ok, true, preview.markdown);
+    for (const key of ['raw/taxi_trips', 'analytics/daily_trips', 'analytics/trips_by_borough']) assert.match(preview.markdown, new RegExp(`\\| ${key} \\|`));
+    assert.doesNotMatch(preview.markdown, /raw\/zones/);
+
+    const missing = await compareTargets({ ...base, asset: 'analytics.new_thing' });
+    assert.equal(missing.ok, false);
+    assert.match(missing.markdown, /analytics\.new_thing is not in target 'prod' \(the to side\)/);
+    assert.match(missing.markdown, /Nothing was written to either target/);
   } finally {
     cleanup();
   }

@@ -2,6 +2,7 @@ import type { AssetNode } from '../graph/assetGraph';
 import type { TargetConfig } from '../project/targetConfig';
 import { findTarget } from '../project/targets';
 import type { LoadedWorkspace } from '../engine/materializeWorkspace';
+import type { ResolvedTargets } from '../project/targets';
 import { findAsset, planMaterialization } from '../engine/materializationPlan';
 import { parseSelection } from '../engine/selection';
 import { AssetRelations, diffKeyOf } from './assetRelation';
@@ -42,7 +43,10 @@ export interface PromotionPreview {
   readonly assets: readonly PromotionEntry[];
 }
 
-function targetsFor(workspace: LoadedWorkspace, from: string, to: string): { from: TargetConfig; to: TargetConfig } {
+/** What a compare needs of a workspace: the CLI's loaded one, or the editor's index and targets. */
+export type CompareWorkspace = Pick<LoadedWorkspace, 'root' | 'graph'> & { readonly targets: Pick<ResolvedTargets, 'targets'> };
+
+function targetsFor(workspace: CompareWorkspace, from: string, to: string): { from: TargetConfig; to: TargetConfig } {
   const f = findTarget(workspace.targets, from);
   if (typeof f === 'string') throw new CompareRefused(f);
   const t = findTarget(workspace.targets, to);
@@ -50,7 +54,7 @@ function targetsFor(workspace: LoadedWorkspace, from: string, to: string): { fro
   return { from: f, to: t };
 }
 
-async function withSession<T>(workspace: LoadedWorkspace, from: string, to: string, opts: CompareOptions, fn: (s: DiffSession) => Promise<T>): Promise<T> {
+async function withSession<T>(workspace: CompareWorkspace, from: string, to: string, opts: CompareOptions, fn: (s: DiffSession) => Promise<T>): Promise<T> {
   const targets = targetsFor(workspace, from, to);
   const session = await openDiffSession(targets.from, targets.to, { projectRoot: workspace.root, token: opts.token, env: opts.env });
   try {
@@ -61,7 +65,7 @@ async function withSession<T>(workspace: LoadedWorkspace, from: string, to: stri
 }
 
 /** One asset's relation on two targets, row by row when it has a key. */
-export async function compareAsset(workspace: LoadedWorkspace, keyText: string, from: string, to: string, opts: CompareOptions = {}): Promise<RelationDiff> {
+export async function compareAsset(workspace: CompareWorkspace, keyText: string, from: string, to: string, opts: CompareOptions = {}): Promise<RelationDiff> {
   const node = findAsset(workspace.graph, keyText);
   if (!node) throw new CompareRefused(`No asset '${keyText}' in the workspace.`);
   const targets = targetsFor(workspace, from, to);
@@ -74,7 +78,7 @@ export async function compareAsset(workspace: LoadedWorkspace, keyText: string, 
 
 /** What materializing a selection on `to` would change, asset by asset, compared with what `from` has. */
 export async function previewPromotion(
-  workspace: LoadedWorkspace,
+  workspace: CompareWorkspace,
   selections: readonly string[],
   from: string,
   to: string,
