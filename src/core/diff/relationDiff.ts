@@ -82,6 +82,8 @@ export interface DiffSessionOptions {
   /** MotherDuck token from the editor's secret storage; a target's token_env wins. */
   readonly token?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** DuckDB's memory_limit for the compare (default 2GB): past it, the join spills to a temporary folder. */
+  readonly memoryLimit?: string;
 }
 
 export interface DiffOptions {
@@ -126,7 +128,7 @@ export async function openDiffSession(from: TargetConfig, to: TargetConfig, opts
   if (from.name === to.name) throw new RelationDiffError(`Compare needs two different targets; both are '${from.name}'.`, 'same-target');
   // Spills of a large join go to a private folder, removed on close (an in-memory instance has none of its own).
   const spill = mkdtempSync(join(tmpdir(), 'asset-studio-diff-'));
-  const config: Record<string, string> = { temp_directory: spill };
+  const config: Record<string, string> = { temp_directory: spill, memory_limit: opts.memoryLimit ?? '2GB' };
   const secrets: string[] = [];
   for (const t of [from, to]) {
     if (t.type !== 'motherduck') continue;
@@ -266,7 +268,9 @@ async function diffRelations(conn: DuckDBConnection, aliases: Aliases, req: Diff
   };
   try {
     if (key.length === 0) return { ...base, ...(await keylessDiff(conn, f, t, common.map((c) => c.name), expr, limit)) };
-    return { ...base, ...(await keyedDiff(conn, f, t, key, common.map((c) => c.name).filter((c) => !key.includes(c)), expr, limit, req)) };
+    const compared = common.map((c) => c.name).filter((c) => !key.includes(c));
+    const cols = { key, compared, fromColumns: fromCols!.map((c) => c.name), toColumns: toCols!.map((c) => c.name) };
+    return { ...base, ...(await keyedDiff(conn, f, t, cols, expr, limit, req)) };
   } catch (err) {
     if (err instanceof RelationDiffError) throw err;
     const text = (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -289,35 +293,123 @@ async function keylessDiff(conn: DuckDBConnection, f: string, t: string, columns
     // Nothing in common: every row differs.
     return { rows: { from: nFrom, to: nTo, onlyInFrom: nFrom, onlyInTo: nTo, changed: null }, changedColumns: {}, samples: [] };
   }
+  // EXCEPT ALL both ways in one pass: each distinct row with how often each side has it; the surplus of a side is
+  // what EXCEPT ALL leaves of it (NULLs group together, as EXCEPT ALL treats them).
   const list = (alias: string) => columns.map((c, i) => `${expr(alias, c)} AS c${i}`).join(', ');
-  const fromMinusTo = `SELECT ${list('__f')} FROM ${f} AS __f EXCEPT ALL SELECT ${list('__t')} FROM ${t} AS __t`;
-  const toMinusFrom = `SELECT ${list('__t')} FROM ${t} AS __t EXCEPT ALL SELECT ${list('__f')} FROM ${f} AS __f`;
-  const except = await query(conn, `SELECT (SELECT count(*) FROM (${fromMinusTo})) AS only_from, (SELECT count(*) FROM (${toMinusFrom})) AS only_to`);
-  const samples: DiffSample[] = [];
-  const named = (row: Record<string, unknown>) => Object.fromEntries(columns.map((c, i) => [c, row[`c${i}`] ?? null]));
+  const row = `struct_pack(${columns.map((_, i) => `c${i} := c${i}`).join(', ')})`;
   const half = Math.ceil(limit / 2);
-  if (limit > 0) {
-    for (const row of await query(conn, `SELECT * FROM (${fromMinusTo}) ORDER BY ALL LIMIT ${half}`)) samples.push({ change: 'only_in_from', key: null, from: named(row), to: null });
-    for (const row of await query(conn, `SELECT * FROM (${toMinusFrom}) ORDER BY ALL LIMIT ${limit - samples.length}`)) samples.push({ change: 'only_in_to', key: null, from: null, to: named(row) });
-  }
+  const samplesSql =
+    limit > 0
+      ? `, min_by(${row}, ${row}, ${half}) FILTER (WHERE nf > nt) AS s_from, min_by(${row}, ${row}, ${limit}) FILTER (WHERE nt > nf) AS s_to`
+      : '';
+  const r = (
+    await query(
+      conn,
+      `SELECT coalesce(sum(greatest(nf - nt, 0)), 0) AS only_from, coalesce(sum(greatest(nt - nf, 0)), 0) AS only_to${samplesSql}
+       FROM (SELECT ${columns.map((_, i) => `c${i}`).join(', ')}, count(*) FILTER (WHERE __side = 0) AS nf, count(*) FILTER (WHERE __side = 1) AS nt
+             FROM (SELECT ${list('__f')}, 0 AS __side FROM ${f} AS __f UNION ALL SELECT ${list('__t')}, 1 AS __side FROM ${t} AS __t)
+             GROUP BY ALL)`,
+    )
+  )[0]!;
+  const named = (packed: Record<string, unknown>) => Object.fromEntries(columns.map((c, i) => [c, packed[`c${i}`] ?? null]));
+  const samples: DiffSample[] = [];
+  for (const s of listOf(r['s_from']).slice(0, half)) samples.push({ change: 'only_in_from', key: null, from: named(s), to: null });
+  for (const s of listOf(r['s_to']).slice(0, limit - samples.length)) samples.push({ change: 'only_in_to', key: null, from: null, to: named(s) });
   return {
-    rows: { from: nFrom, to: nTo, onlyInFrom: Number(except[0]!['only_from']), onlyInTo: Number(except[0]!['only_to']), changed: null },
+    rows: { from: nFrom, to: nTo, onlyInFrom: Number(r['only_from']), onlyInTo: Number(r['only_to']), changed: null },
     changedColumns: {},
     samples,
   };
 }
 
-async function keyedDiff(
-  conn: DuckDBConnection,
-  f: string,
-  t: string,
-  key: readonly string[],
-  compared: readonly string[],
-  expr: ColumnExpr,
-  limit: number,
-  req: DiffRequest,
-): Promise<DiffBody> {
-  // A keyed diff with a repeated key would pair rows arbitrarily: refuse, saying where and how often.
+function listOf(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+}
+
+interface KeyedColumns {
+  readonly key: readonly string[];
+  /** Columns on both sides, compared. */
+  readonly compared: readonly string[];
+  /** Every column of each side, for rows found on one side only. */
+  readonly fromColumns: readonly string[];
+  readonly toColumns: readonly string[];
+}
+
+/**
+ * One FULL OUTER JOIN on the key, read once: counts, changes per column and
+ * the samples (the first rows by key, via min_by) in one aggregate.
+ */
+async function keyedDiff(conn: DuckDBConnection, f: string, t: string, cols: KeyedColumns, expr: ColumnExpr, limit: number, req: DiffRequest): Promise<DiffBody> {
+  const { key, compared } = cols;
+  const present = '__asset_studio_present';
+  // NULL is a key value like any other (as in the incremental merge): NULL matches NULL.
+  const on = key.map((k) => `${expr('__f', k)} IS NOT DISTINCT FROM ${expr('__t', k)}`).join(' AND ');
+  const differs = compared.map((c) => `${expr('__f', c)} IS DISTINCT FROM ${expr('__t', c)}`);
+  const both = `__f.${present} AND __t.${present}`;
+  const anyDiffers = differs.length > 0 ? `(${differs.join(' OR ')})` : 'FALSE';
+  const joined = `(SELECT *, TRUE AS ${present} FROM ${f}) AS __f FULL OUTER JOIN (SELECT *, TRUE AS ${present} FROM ${t}) AS __t ON ${on}`;
+  const keyOrder = (alias: string) => `struct_pack(${key.map((k, i) => `k${i} := ${expr(alias, k)}`).join(', ')})`;
+  const half = Math.ceil(limit / 2);
+  const samplesSql =
+    limit > 0
+      ? `, min_by(struct_pack(${[
+          ...key.map((k, i) => `k${i} := __f.${quoteIdent(k)}`),
+          ...compared.map((c, i) => `f${i} := __f.${quoteIdent(c)}, t${i} := __t.${quoteIdent(c)}, x${i} := ${differs[i]}`),
+        ].join(', ')}), ${keyOrder('__f')}, ${limit}) FILTER (WHERE ${both} AND ${anyDiffers}) AS s_changed
+         , min_by(struct_pack(${cols.fromColumns.map((c, i) => `r${i} := __f.${quoteIdent(c)}`).join(', ')}), ${keyOrder('__f')}, ${half}) FILTER (WHERE __t.${present} IS NULL) AS s_from
+         , min_by(struct_pack(${cols.toColumns.map((c, i) => `r${i} := __t.${quoteIdent(c)}`).join(', ')}), ${keyOrder('__t')}, ${limit}) FILTER (WHERE __f.${present} IS NULL) AS s_to`
+      : '';
+  const c = (
+    await query(
+      conn,
+      `SELECT count(__f.${present}) AS n_from, count(__t.${present}) AS n_to,
+              (SELECT count(*) FROM ${f}) AS rows_from, (SELECT count(*) FROM ${t}) AS rows_to,
+              count(*) FILTER (WHERE __t.${present} IS NULL) AS only_from,
+              count(*) FILTER (WHERE __f.${present} IS NULL) AS only_to,
+              count(*) FILTER (WHERE ${both} AND ${anyDiffers}) AS changed
+              ${differs.map((d, i) => `, count(*) FILTER (WHERE ${both} AND ${d}) AS d${i}`).join('')}
+              ${samplesSql}
+       FROM ${joined}`,
+    )
+  )[0]!;
+  // A key repeated on both sides pairs rows arbitrarily and the join has more rows than the table: refuse, saying where.
+  if (Number(c['n_from']) !== Number(c['rows_from']) || Number(c['n_to']) !== Number(c['rows_to'])) await refuseDuplicateKeys(conn, f, t, key, expr, req);
+  const changedColumns: Record<string, number> = {};
+  compared.forEach((col, i) => {
+    const n = Number(c[`d${i}`]);
+    if (n > 0) changedColumns[col] = n;
+  });
+  const samples: DiffSample[] = [];
+  for (const s of listOf(c['s_changed'])) {
+    const from: Record<string, unknown> = {};
+    const to: Record<string, unknown> = {};
+    compared.forEach((col, i) => {
+      if (s[`x${i}`] === true) {
+        from[col] = s[`f${i}`] ?? null;
+        to[col] = s[`t${i}`] ?? null;
+      }
+    });
+    samples.push({ change: 'changed', key: Object.fromEntries(key.map((k, i) => [k, s[`k${i}`] ?? null])), from, to });
+  }
+  // Rows on one side only fill what is left, whole.
+  const whole = (s: Record<string, unknown>, names: readonly string[]) => Object.fromEntries(names.map((n, i) => [n, s[`r${i}`] ?? null]));
+  const room = limit - samples.length;
+  for (const s of listOf(c['s_from']).slice(0, Math.ceil(room / 2))) {
+    const row = whole(s, cols.fromColumns);
+    samples.push({ change: 'only_in_from', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: row, to: null });
+  }
+  for (const s of listOf(c['s_to']).slice(0, limit - samples.length)) {
+    const row = whole(s, cols.toColumns);
+    samples.push({ change: 'only_in_to', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: null, to: row });
+  }
+  return {
+    rows: { from: Number(c['rows_from']), to: Number(c['rows_to']), onlyInFrom: Number(c['only_from']), onlyInTo: Number(c['only_to']), changed: Number(c['changed']) },
+    changedColumns,
+    samples,
+  };
+}
+
+async function refuseDuplicateKeys(conn: DuckDBConnection, f: string, t: string, key: readonly string[], expr: ColumnExpr, req: DiffRequest): Promise<never> {
   const keyList = (alias: string) => key.map((k) => expr(alias, k)).join(', ');
   const dupes = await query(
     conn,
@@ -326,68 +418,10 @@ async function keyedDiff(
   );
   const dFrom = Number(dupes[0]!['d_from']);
   const dTo = Number(dupes[0]!['d_to']);
-  if (dFrom > 0 || dTo > 0) {
-    const where = [dFrom > 0 ? `${dFrom} in '${req.from.name}'` : '', dTo > 0 ? `${dTo} in '${req.to.name}'` : ''].filter(Boolean).join(' and ');
-    throw new RelationDiffError(
-      `Key (${key.join(', ')}) is not unique in ${relationText(req.fromRelation)}: ${where} key value${dFrom + dTo === 1 ? '' : 's'} repeat. Give --key with columns that are unique, or compare without a key.`,
-      'duplicate-keys',
-      dFrom > 0 ? 'from' : 'to',
-    );
-  }
-  // NULL is a key value like any other (as in the incremental merge): NULL matches NULL.
-  const on = key.map((k) => `${expr('__f', k)} IS NOT DISTINCT FROM ${expr('__t', k)}`).join(' AND ');
-  const differs = compared.map((c) => `${expr('__f', c)} IS DISTINCT FROM ${expr('__t', c)}`);
-  const both = '__f.__asset_studio_present AND __t.__asset_studio_present';
-  const anyDiffers = differs.length > 0 ? `(${differs.join(' OR ')})` : 'FALSE';
-  const joined = `(SELECT *, TRUE AS __asset_studio_present FROM ${f}) AS __f FULL OUTER JOIN (SELECT *, TRUE AS __asset_studio_present FROM ${t}) AS __t ON ${on}`;
-  const counts = await query(
-    conn,
-    `SELECT count(__f.__asset_studio_present) AS n_from, count(__t.__asset_studio_present) AS n_to,
-            count(*) FILTER (WHERE __t.__asset_studio_present IS NULL) AS only_from,
-            count(*) FILTER (WHERE __f.__asset_studio_present IS NULL) AS only_to,
-            count(*) FILTER (WHERE ${both} AND ${anyDiffers}) AS changed
-            ${differs.map((d, i) => `, count(*) FILTER (WHERE ${both} AND ${d}) AS d${i}`).join('')}
-     FROM ${joined}`,
+  const where = [dFrom > 0 ? `${dFrom} in '${req.from.name}'` : '', dTo > 0 ? `${dTo} in '${req.to.name}'` : ''].filter(Boolean).join(' and ');
+  throw new RelationDiffError(
+    `Key (${key.join(', ')}) is not unique in ${relationText(req.fromRelation)}: ${where} key value${dFrom + dTo === 1 ? '' : 's'} repeat. Give --key with columns that are unique, or compare without a key.`,
+    'duplicate-keys',
+    dFrom > 0 ? 'from' : 'to',
   );
-  const c = counts[0]!;
-  const changedColumns: Record<string, number> = {};
-  compared.forEach((col, i) => {
-    const n = Number(c[`d${i}`]);
-    if (n > 0) changedColumns[col] = n;
-  });
-  const samples: DiffSample[] = [];
-  if (limit > 0) {
-    const keyCols = key.map((k, i) => `__f.${quoteIdent(k)} AS k${i}, __t.${quoteIdent(k)} AS tk${i}`).join(', ');
-    const valueCols = compared.map((col, i) => `__f.${quoteIdent(col)} AS f${i}, __t.${quoteIdent(col)} AS t${i}, ${differs[i]} AS x${i}`).join(', ');
-    const order = key.map((_, i) => `k${i}`).join(', ');
-    const select = `SELECT ${keyCols}${valueCols ? `, ${valueCols}` : ''} FROM ${joined}`;
-    const keyOf = (row: Record<string, unknown>, prefix: 'k' | 'tk') => Object.fromEntries(key.map((k, i) => [k, row[`${prefix}${i}`] ?? null]));
-    for (const row of await query(conn, `${select} WHERE ${both} AND ${anyDiffers} ORDER BY ${order} LIMIT ${limit}`)) {
-      const from: Record<string, unknown> = {};
-      const to: Record<string, unknown> = {};
-      compared.forEach((col, i) => {
-        if (row[`x${i}`] === true) {
-          from[col] = row[`f${i}`] ?? null;
-          to[col] = row[`t${i}`] ?? null;
-        }
-      });
-      samples.push({ change: 'changed', key: keyOf(row, 'k'), from, to });
-    }
-    // Rows on one side only fill what is left, whole.
-    const room = limit - samples.length;
-    if (room > 0) {
-      const half = Math.ceil(room / 2);
-      for (const row of await query(conn, `SELECT __f.* EXCLUDE (__asset_studio_present) FROM ${joined} WHERE __t.__asset_studio_present IS NULL ORDER BY ${keyList('__f')} LIMIT ${half}`)) {
-        samples.push({ change: 'only_in_from', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: row, to: null });
-      }
-      for (const row of await query(conn, `SELECT __t.* EXCLUDE (__asset_studio_present) FROM ${joined} WHERE __f.__asset_studio_present IS NULL ORDER BY ${keyList('__t')} LIMIT ${limit - samples.length}`)) {
-        samples.push({ change: 'only_in_to', key: Object.fromEntries(key.map((k) => [k, row[k] ?? null])), from: null, to: row });
-      }
-    }
-  }
-  return {
-    rows: { from: Number(c['n_from']), to: Number(c['n_to']), onlyInFrom: Number(c['only_from']), onlyInTo: Number(c['only_to']), changed: Number(c['changed']) },
-    changedColumns,
-    samples,
-  };
 }
