@@ -150,8 +150,8 @@ test('a key that repeats is refused with how many repeat where; a key column one
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, s)`);
-    await writeDb(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (1, 'z'), (NULL, 'a'), (NULL, 'b')) AS v(id, s)`);
+    await writeDb(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, s); CREATE TABLE u AS SELECT 1 AS id`);
+    await writeDb(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (1, 'z'), (NULL, 'a'), (NULL, 'b')) AS v(id, s); CREATE TABLE u AS SELECT * FROM (VALUES (1), (3), (3)) AS v(id)`);
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     const rel = { schema: 'main', name: 't' };
     try {
@@ -163,6 +163,9 @@ test('a key that repeats is refused with how many repeat where; a key column one
         return true;
       });
       await assert.rejects(session.diff(rel, rel, { key: ['nope'] }), /Key column 'nope' is not in main\.t on target 'dev'/);
+      // A key repeated only where the other side lacks it pairs nothing: its rows are counted, not refused.
+      const lonely = await session.diff({ schema: 'main', name: 'u' }, { schema: 'main', name: 'u' }, { key: ['id'] });
+      assert.deepEqual(lonely.rows, { from: 3, to: 1, onlyInFrom: 2, onlyInTo: 0, changed: 0 });
     } finally {
       session.close();
     }
