@@ -50,7 +50,8 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
     return 2;
   }
-  const deferredReads = new Map<string, { relation: string; readFrom: string }[]>();
+  const defer = flagString(args, 'defer');
+  const deferredReads = new Map<string, string[]>();
   try {
     const outcome = await materializeSelection(root, selections, {
       target: flagString(args, 'target'),
@@ -60,15 +61,19 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
-      defer: flagString(args, 'defer'),
+      defer,
       onEvent: json
         ? undefined
         : (e) => {
             // Which upstream relations came from the deferred target, under the asset's line.
-            if (e.type === 'log' && e.deferred && e.asset) deferredReads.set(e.asset, [...(deferredReads.get(e.asset) ?? []), e.deferred]);
+            // With --defer, its warnings too (a view over deferred relations, a tool that does not defer).
+            if (e.type === 'log' && e.asset && (e.deferred || (defer && e.level === 'warn'))) {
+              const line = e.deferred ? `read ${e.deferred.relation} from ${e.deferred.readFrom} (deferred)` : `warn  ${e.message}`;
+              deferredReads.set(e.asset, [...(deferredReads.get(e.asset) ?? []), line]);
+            }
             if (e.type !== 'asset-finished') return;
             io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
-            for (const d of deferredReads.get(e.asset) ?? []) io.stdout.write(`    read ${d.relation} from ${d.readFrom} (deferred)\n`);
+            for (const line of deferredReads.get(e.asset) ?? []) io.stdout.write(`    ${line}\n`);
           },
     });
     const { result } = outcome;

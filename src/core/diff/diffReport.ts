@@ -70,7 +70,7 @@ export function promotionPreviewReport(preview: PromotionPreview): string {
     const s = d.schema;
     const schema = [...s.added.map((c) => `+${c.name}`), ...s.removed.map((c) => `-${c.name}`), ...s.retyped.map((c) => `~${c.name}`)].join(' ');
     const delta = d.rows.from - d.rows.to;
-    const changed = d.rows.changed === null ? `~${n(d.rows.onlyInFrom + d.rows.onlyInTo)} (no key)` : n(d.rows.changed);
+    const changed = d.rows.changed === null ? `+${n(d.rows.onlyInFrom)} / −${n(d.rows.onlyInTo)} rows (no key)` : n(d.rows.changed);
     lines.push(`| ${a.key} | ${a.status} | ${n(d.rows.to)} → ${n(d.rows.from)} | ${delta > 0 ? '+' : ''}${n(delta)} | ${schema || 'same'} | ${changed} |`);
   }
   const notes = preview.assets.filter((a) => a.error && a.status !== 'changed' && a.status !== 'unchanged');
