@@ -43,6 +43,8 @@ export interface RunRequest {
   readonly pythonPath?: string;
   /** The `assetStudio.dbtRunner` setting; absent: asset-studio.yml's `dbt_runner`, else auto. */
   readonly dbtRunner?: DbtRunnerChoice;
+  /** Upstream relations the target lacks are read from this one, read-only (the picker's "deferring to"). */
+  readonly deferTo?: TargetConfig;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEventView) => void;
 }

@@ -75,6 +75,7 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
         token: request.token,
         signal: request.signal,
         checksOnly: request.checksOnly,
+        deferTo: request.deferTo,
         dbtRunner: request.dbtRunner ?? (await loadProjectFile(request.root)).config.dbtRunner,
         // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (§5.5).
         delegated: createDelegatedRunner({ python: request.pythonPath }),
