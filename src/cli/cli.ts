@@ -7,6 +7,7 @@ import { runMaterializeCommand } from './materializeCommand';
 import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
+import { runDiffCommand } from './diffCommand';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   check: runCheckCommand,
   demo: runDemoCommand,
   compile: runCompileCommand,
+  diff: runDiffCommand,
 };
 
 const USAGE = `usage:
@@ -25,10 +27,11 @@ const USAGE = `usage:
   asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
   asset-studio validate [--json] [--root DIR]
   asset-studio compile MODEL [--target T] [--vars YAML] [--json] [--root DIR]
+  asset-studio diff SELECTION... --to T [--from T] [--key COL]... [--json] [--root DIR]
   asset-studio demo [--root DIR]
 
-materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh
-and --vars '{name: value}' (dbt's, over the project's vars:).
+materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh,
+--defer TARGET and --vars '{name: value}' (dbt's, over the project's vars:).
 
 SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
 KEY+ (with downstream), group:NAME, or * (everything).

@@ -12,7 +12,9 @@ export interface CliArgs {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'vars']);
+const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'vars', 'key', 'defer']);
+/** Flags that may be given more than once: their values are joined with commas. */
+const REPEATED_FLAGS = new Set(['key']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const positionals: string[] = [];
@@ -28,7 +30,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const next = argv[i + 1];
         if (VALUE_FLAGS.has(name)) {
           if (next === undefined) throw new UsageError(`--${name} needs a value`);
-          flags.set(name, next);
+          const before = flags.get(name);
+          flags.set(name, REPEATED_FLAGS.has(name) && typeof before === 'string' ? `${before},${next}` : next);
           i++;
         } else {
           flags.set(name, true);

@@ -57,6 +57,8 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     io.stderr.write(`asset-studio ${command}: ${vars.message}\n`);
     return 2;
   }
+  const defer = flagString(args, 'defer');
+  const deferredReads = new Map<string, string[]>();
   try {
     const outcome = await materializeSelection(root, selections, {
       target: flagString(args, 'target'),
@@ -67,10 +69,19 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
       ...(vars ? { dbtVars: vars.vars } : {}),
+      defer,
       onEvent: json
         ? undefined
         : (e) => {
-            if (e.type === 'asset-finished') io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
+            // Which upstream relations came from the deferred target, under the asset's line.
+            // With --defer, its warnings too (a view over deferred relations, a tool that does not defer).
+            if (e.type === 'log' && e.asset && (e.deferred || (defer && e.level === 'warn'))) {
+              const line = e.deferred ? `read ${e.deferred.relation} from ${e.deferred.readFrom} (deferred)` : `warn  ${e.message}`;
+              deferredReads.set(e.asset, [...(deferredReads.get(e.asset) ?? []), line]);
+            }
+            if (e.type !== 'asset-finished') return;
+            io.stdout.write(humanLine(e.result, root, checksOnly) + '\n');
+            for (const line of deferredReads.get(e.asset) ?? []) io.stdout.write(`    ${line}\n`);
           },
     });
     const { result } = outcome;

@@ -141,6 +141,7 @@ export class AssetRuns implements vscode.Disposable {
                 token,
                 pythonPath,
                 dbtRunner: readSettings(vscode.Uri.file(root)).dbtRunner,
+                deferTo: this.targets.deferTargetFor(root),
                 signal: abort.signal,
                 onEvent: (e) => {
                   switch (e.kind) {

@@ -43,8 +43,21 @@ export interface RunRequest {
   readonly pythonPath?: string;
   /** The `assetStudio.dbtRunner` setting; absent: asset-studio.yml's `dbt_runner`, else auto. */
   readonly dbtRunner?: DbtRunnerChoice;
+  /** Upstream relations the target lacks are read from this one, read-only (the picker's "deferring to"). */
+  readonly deferTo?: TargetConfig;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEventView) => void;
+}
+
+/** Asset Studio: Compare with Target…: one asset, or (with `selections`) a promotion preview. */
+export interface CompareRequest {
+  readonly root: string;
+  readonly graph: AssetGraph;
+  readonly from: TargetConfig;
+  readonly to: TargetConfig;
+  readonly asset?: string;
+  readonly selections?: readonly string[];
+  readonly token?: string;
 }
 
 export interface CoreAccess {
@@ -59,6 +72,8 @@ export interface CoreAccess {
   run(request: RunRequest): Promise<AssetRunOutcome[]>;
   /** A dbt model's SQL as it runs on the target (Show Compiled SQL); reads the target only to answer is_incremental(). */
   compileSql(root: string, node: AssetNode, target: TargetConfig, token: string | undefined): Promise<CompiledSql>;
+  /** Both targets read-only; the result as Markdown, or what went wrong naming the target and relation. */
+  compare(request: CompareRequest): Promise<{ readonly ok: boolean; readonly markdown: string }>;
 }
 
 /**
@@ -75,5 +90,6 @@ export function lazyCoreAccess(load: () => Promise<CoreAccess>): CoreAccess {
     readStates: async (root, graph, target, token) => (await core()).readStates(root, graph, target, token),
     run: async (request) => (await core()).run(request),
     compileSql: async (root, node, target, token) => (await core()).compileSql(root, node, target, token),
+    compare: async (request) => (await core()).compare(request),
   };
 }

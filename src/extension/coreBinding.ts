@@ -13,6 +13,7 @@ import { readAssetStates } from '../core/engine/assetStates';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
 import { createDelegatedRunner } from '../core/engine/delegated/delegatedAssetRunner';
 import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
+import { compareTargets } from '../core/diff/compareReport';
 
 export function checkOutcomeOf(r: CheckResult): CheckOutcome {
   return {
@@ -74,6 +75,7 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
         token: request.token,
         signal: request.signal,
         checksOnly: request.checksOnly,
+        deferTo: request.deferTo,
         dbtRunner: request.dbtRunner ?? (await loadProjectFile(request.root)).config.dbtRunner,
         // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (§5.5).
         delegated: createDelegatedRunner({ python: request.pythonPath }),
@@ -85,5 +87,6 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
       return result.runs.map((r) => runOutcomeOf(r, result.cancelled));
     },
     compileSql: (root, node, target, token) => compiledSqlOf(node, target, { projectRoot: root, token }),
+    compare: (request) => compareTargets(request),
   };
 }

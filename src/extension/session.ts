@@ -14,6 +14,7 @@ import { AssetsTreeView } from './assetsTreeView';
 import { AssetNavigation } from './assetNavigation';
 import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
+import { CompareView } from './compareView';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -27,6 +28,7 @@ export class AssetStudioSession implements vscode.Disposable {
   targets!: TargetSelection;
   runs!: AssetRuns;
   assetsView!: AssetsTreeView;
+  compare!: CompareView;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -71,6 +73,7 @@ export class AssetStudioSession implements vscode.Disposable {
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
+    this.compare = this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();

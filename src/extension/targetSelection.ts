@@ -7,6 +7,7 @@ import { DisposableStore } from './disposables';
 import type { TargetStatusItem } from './targetStatusItem';
 
 const STATE_KEY = 'assetStudio.currentTarget';
+const DEFER_KEY = 'assetStudio.deferTarget';
 
 /** Where a target writes, for pickers and confirmations: a file path or `md:<database>`. Never a token. */
 export function describeTargetLocation(target: TargetConfig): string {
@@ -112,6 +113,25 @@ export class TargetSelection implements vscode.Disposable {
     return true;
   }
 
+  /** The target unbuilt upstream is read from ("dev, deferring to prod"), when one is chosen and is not the current one. */
+  deferName(): string | undefined {
+    const name = this.workspaceState.get<string>(DEFER_KEY);
+    return name && name !== this.currentName() && this.allTargets().some((t) => t.name === name) ? name : undefined;
+  }
+
+  deferTargetFor(root: string): TargetConfig | undefined {
+    const name = this.deferName();
+    return name ? this.byRoot.get(root)?.targets.find((t) => t.name === name) : undefined;
+  }
+
+  /** Defers to a target (read-only: no confirmation, whatever its protection), or stops deferring. */
+  async setDefer(name: string | undefined): Promise<void> {
+    await this.workspaceState.update(DEFER_KEY, name);
+    this.log.info(name ? `Target: ${this.currentName()}, deferring to ${name} (read only)` : `Target: ${this.currentName()}, not deferring`);
+    this.updateStatus();
+    this.changed.fire();
+  }
+
   /** Asks before a run that writes to a protected target; true when allowed. */
   async confirmRun(target: TargetConfig, what: string): Promise<boolean> {
     if (!isProtectedTarget(target)) return true;
@@ -124,7 +144,7 @@ export class TargetSelection implements vscode.Disposable {
 
   private async pick(): Promise<void> {
     const current = this.currentName();
-    type Item = vscode.QuickPickItem & { readonly target: TargetConfig };
+    type Item = vscode.QuickPickItem & { readonly target?: TargetConfig; readonly defer?: string | null };
     const items: Item[] = this.allTargets().map((t) => ({
       label: `${t.name === current ? '$(check) ' : ''}${t.name}`,
       description: `${t.type === 'motherduck' ? 'MotherDuck' : 'DuckDB'} · ${describeTargetLocation(t)}`,
@@ -136,6 +156,17 @@ export class TargetSelection implements vscode.Disposable {
         .join(' · '),
       target: t,
     }));
+    // Deferring reads another target's relations where the current one lacks them; it never writes there.
+    const deferring = this.deferName();
+    for (const t of this.allTargets()) {
+      if (t.name === current) continue;
+      items.push({
+        label: `${t.name === deferring ? '$(check) ' : ''}$(references) ${current}, deferring to ${t.name}`,
+        description: `build on ${current}; what ${current} lacks upstream is read from ${t.name} (read only)`,
+        defer: t.name,
+      });
+    }
+    if (deferring) items.push({ label: `$(close) ${current}, not deferring`, defer: null });
     if (items.length === 0) {
       void vscode.window.showInformationMessage('Asset Studio: no targets yet — the workspace is still being read.');
       return;
@@ -144,13 +175,15 @@ export class TargetSelection implements vscode.Disposable {
       title: 'Asset Studio: Select Target',
       placeHolder: `Current target: ${current}`,
     });
-    if (chosen) await this.select(chosen.target.name);
+    if (chosen?.defer !== undefined) await this.setDefer(chosen.defer ?? undefined);
+    else if (chosen?.target) await this.select(chosen.target.name);
   }
 
   private updateStatus(): void {
     const name = this.currentName();
     const target = this.allTargets().find((t) => t.name === name);
-    this.statusItem.show(name, target ? isProtectedTarget(target) : name === 'prod');
+    const defer = this.deferName();
+    this.statusItem.show(defer ? `${name} ⇢ ${defer}` : name, target ? isProtectedTarget(target) : name === 'prod');
   }
 
   dispose(): void {

@@ -45,4 +45,11 @@ export type EngineEvent =
   | { readonly type: 'asset-started'; readonly asset: string }
   | { readonly type: 'asset-finished'; readonly asset: string; readonly result: AssetRunResult }
   | { readonly type: 'check'; readonly asset: string; readonly result: CheckResult }
-  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly asset?: string };
+  | {
+      readonly type: 'log';
+      readonly level: 'info' | 'warn' | 'error';
+      readonly message: string;
+      readonly asset?: string;
+      /** With --defer: the upstream relation this message says was read from the deferred target. */
+      readonly deferred?: { readonly relation: string; readonly readFrom: string };
+    };

@@ -86,6 +86,8 @@ export interface MaterializeSelectionOptions {
   readonly fullRefresh?: boolean;
   /** dbt's `--vars`, over the project's `vars:`. */
   readonly dbtVars?: Readonly<Record<string, unknown>>;
+  /** `--defer TARGET`: upstream relations the target lacks are read from TARGET, read-only. */
+  readonly defer?: string;
 }
 
 export interface MaterializeOutcome {
@@ -105,6 +107,13 @@ export async function materializeSelection(root: string, selections: readonly st
   const name = opts.target ?? workspace.targets.defaultTarget;
   const target = findTarget(workspace.targets, name);
   if (typeof target === 'string') throw new MaterializeRefused(target, 'target');
+  let deferTo: TargetConfig | undefined;
+  if (opts.defer !== undefined) {
+    const found = findTarget(workspace.targets, opts.defer);
+    if (typeof found === 'string') throw new MaterializeRefused(`--defer: ${found}`, 'target');
+    if (found.name === target.name) throw new MaterializeRefused(`--defer names the target being built ('${target.name}'): defer to another target.`, 'target');
+    deferTo = found;
+  }
   const terms = selections.flatMap((s) => parseSelection(s));
   if (terms.length === 0) throw new MaterializeRefused('Nothing selected: give an asset key, +KEY, KEY+, group:NAME or *.', 'selection');
   let plan: MaterializationPlan;
@@ -131,6 +140,7 @@ export async function materializeSelection(root: string, selections: readonly st
     dbtRunner: opts.dbtRunner ?? workspace.project.dbtRunner,
     fullRefresh: opts.fullRefresh,
     dbtVars: opts.dbtVars,
+    deferTo,
     delegated: opts.delegated ?? createDelegatedRunner({ python: opts.pythonPath, token: opts.token }),
     // Checks on a protected target read only, unless confirmed: the file is opened read-only, nothing is stored.
     readOnly: opts.checksOnly && isProtectedTarget(target) && !confirmed,

@@ -30,6 +30,7 @@ import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { redactEvent, redactRunResult, redactor, runSecrets } from './tokenRedaction';
 import { RunHistory } from './runHistory';
+import { DeferredUpstream } from './deferredUpstream';
 
 /** The context a delegated run gets. */
 export interface DelegatedRunContext {
@@ -97,6 +98,8 @@ export interface RunOptions {
   readonly fullRefresh?: boolean;
   /** dbt's `--vars`, over the project's `vars:`. */
   readonly dbtVars?: Readonly<Record<string, unknown>>;
+  /** `--defer`: upstream relations the target lacks are read from this one, attached read-only (never written). */
+  readonly deferTo?: TargetConfig;
 }
 
 class Cancelled extends Error {
@@ -132,7 +135,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   opts.signal?.addEventListener('abort', onAbort);
   try {
     const setup = await pool.acquire();
+    const defer = opts.deferTo
+      ? new DeferredUpstream({ graph, runTarget: target, deferTo: opts.deferTo, projectRoot: opts.projectRoot, token: opts.token, env: opts.env })
+      : undefined;
     try {
+      await defer?.attach(setup);
       const schemas = new Set<string>();
       if (!opts.checksOnly) {
         for (const a of plan.assets) {
@@ -152,7 +159,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     const fileErrors = new Map<string, Problem>();
     for (const p of graph.problems) if (p.severity === 'error' && !fileErrors.has(p.file)) fileErrors.set(p.file, p);
     const dbt = new DbtRunSession({ target, runner: opts.dbtRunner ?? 'auto', env: opts.env, vars: opts.dbtVars, fullRefresh: opts.fullRefresh });
-    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt, history };
+    const ctx: AssetContext = { graph, target, opts, runId, emit, busy, fileErrors, dbt, history, defer };
     const done = new Map<string, Promise<AssetRunResult>>();
     const byId = new Map(plan.assets.map((a) => [a.id, a] as const));
     // dbt nodes are routed up front when a tool run could build several: those that go to dbt batch.
@@ -375,6 +382,7 @@ interface AssetContext {
   readonly dbt: DbtRunSession;
   /** Absent when the run stores nothing (recordState false, read-only). */
   readonly history: RunHistory | undefined;
+  readonly defer?: DeferredUpstream;
 }
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
@@ -417,6 +425,29 @@ class AssetSession {
       this.ctx.busy.delete(this.conn);
     }
   }
+
+  /**
+   * With --defer: the SELECT reading the upstream relations this target lacks from
+   * the deferred one; each said once in the log. Without, the SELECT as it is.
+   */
+  async deferUpstream(sql: string, own: { readonly schema: string; readonly name: string }, view = false): Promise<string> {
+    const defer = this.ctx.defer;
+    if (!defer) return sql;
+    await defer.attach(this.conn);
+    const out = await defer.rewrite(sql, this.conn, own);
+    for (const d of out.deferred) {
+      if (this.deferredSaid.has(d.relation)) continue;
+      this.deferredSaid.add(d.relation);
+      this.ctx.emit({ type: 'log', level: 'info', asset: this.asset, message: `${this.asset}: reads ${d.relation} from ${d.readFrom} (deferred: not built on ${this.ctx.target.name})`, deferred: d });
+    }
+    if (view && out.deferred.length > 0) {
+      // A view stores the name it reads: outside a deferred run that catalog is not attached.
+      const target = this.ctx.target.name;
+      this.ctx.emit({ type: 'log', level: 'warn', asset: this.asset, message: `${this.asset} is a view over deferred relations: it can be read only while ${out.deferred[0]!.readFrom.split(':')[0]} is attached; build its upstream on ${target}, or make it a table, to keep it on ${target} alone.` });
+    }
+    return out.sql;
+  }
+  private readonly deferredSaid = new Set<string>();
 
   /** BEGIN is sent with the next statement, so an asset that fails before any statement opens nothing. */
   begin(): void {
@@ -491,21 +522,21 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
       // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9),
       // unless its run-history row must commit with it.
       if (ctx.history) session.begin();
-      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), session.inTransaction);
+      const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, await selectSql(session, body, baseTemplates, ctx), session.inTransaction);
       const made = body.kind === 'view' ? null : count;
       if (session.inTransaction) await session.commit(ctx.history?.commitSql(node, made, []));
       return { key: id, status: 'success', rows: made, durationMs: elapsed(), checks: [] };
     }
     if (body.kind === 'view') {
       session.begin();
-      await replaceRelation(session, 'VIEW', relation, buildSql(body, baseTemplates), true);
+      await replaceRelation(session, 'VIEW', relation, await selectSql(session, body, baseTemplates, ctx), true);
       rows = null;
     } else if (body.kind === 'incremental') {
       session.begin();
       rows = await loadIncremental(node, body, relation, session, baseTemplates, ctx);
     } else {
       session.begin();
-      rows = await replaceRelation(session, 'TABLE', relation, buildSql(body, baseTemplates), true);
+      rows = await replaceRelation(session, 'TABLE', relation, await selectSql(session, body, baseTemplates, ctx), true);
     }
     const { results: checks, aborted } = await runChecks(node, session, relation, baseTemplates, ctx);
     if (aborted) {
@@ -595,6 +626,7 @@ async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<As
   const started = performance.now();
   const id = node.id;
   ctx.emit({ type: 'asset-started', asset: id });
+  if (ctx.defer) ctx.emit({ type: 'log', level: 'warn', asset: id, message: `${id} runs with its own tool: --defer does not reach it; it reads ${ctx.target.name} only.` });
   try {
     const r = await ctx.opts.delegated!(node, {
       target: ctx.target,
@@ -711,6 +743,12 @@ async function replaceRelation(session: AssetSession, kind: 'TABLE' | 'VIEW', re
   }
 }
 
+/** The asset's SELECT as it runs: templates rendered, upstream deferred (--defer). */
+async function selectSql(session: AssetSession, body: SqlAssetBody, templates: TemplateValues, ctx: AssetContext): Promise<string> {
+  const sql = buildSql(body, templates);
+  return ctx.defer ? session.deferUpstream(sql, { schema: body.relation.schema ?? ctx.target.schema, name: body.relation.name }, body.kind === 'view') : sql;
+}
+
 function buildSql(body: SqlAssetBody, templates: TemplateValues): string {
   return stripTrailingSemicolon(renderTemplate(body.sql, templates));
 }
@@ -734,11 +772,11 @@ async function loadIncremental(
   const schema = body.relation.schema ?? ctx.target.schema;
   let rows: number;
   if (!(await tableExists(session, body, schema))) {
-    rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, { ...templates, watermark: 'NULL' })}`);
+    rows = await session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(session, body, { ...templates, watermark: 'NULL' }, ctx)}`);
   } else {
     const mark = body.watermark ? await readWatermark(session.conn, node.id) : undefined;
     const markSql = watermarkLiteral(mark);
-    let source = buildSql(body, { ...templates, watermark: markSql });
+    let source = await selectSql(session, body, { ...templates, watermark: markSql }, ctx);
     if (body.watermark && mark && !usesTemplate(body.sql, 'watermark')) {
       source = `SELECT * FROM (\n${source}\n) AS __source WHERE ${quoteIdent(body.watermark)} > ${markSql}`;
     }
@@ -802,11 +840,11 @@ async function runPartitions(
       let rows: number;
       exists ??= await tableExists(session, body, schema);
       if (!exists) {
-        rows = await session.exec(`CREATE TABLE ${relation} AS\n${buildSql(body, bound)}`);
+        rows = await session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(session, body, bound, ctx)}`);
       } else {
         const col = quoteIdent(spec.column);
         await session.exec(`DELETE FROM ${relation} WHERE ${col} >= ${bound.partition_start} AND ${col} < ${bound.partition_end}`);
-        rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${buildSql(body, bound)}`);
+        rows = await session.exec(`INSERT INTO ${relation} BY NAME\n${await selectSql(session, body, bound, ctx)}`);
       }
       const checked = await runChecks(node, session, relation, bound, ctx);
       lastChecks = checked.results;
@@ -888,7 +926,7 @@ async function runChecks(
   const results = new Map<CheckDefinition, CheckResult>();
   const runnable: { check: CheckDefinition; sql: string }[] = [];
   for (const { check, query } of compiled) {
-    if (query.ok) runnable.push({ check, sql: query.sql });
+    if (query.ok) runnable.push({ check, sql: ctx.defer ? await session.deferUpstream(query.sql, ownRelationOf(node, ctx)) : query.sql });
     else results.set(check, { ...checkBase(node, check), passed: false, failingRows: 0, samples: [], durationMs: 0, error: query.error });
   }
   let aborted: string | undefined;
@@ -930,6 +968,11 @@ async function runChecks(
   const out = checks.map((c) => results.get(c)).filter((r): r is CheckResult => r !== undefined);
   for (const result of out) ctx.emit({ type: 'check', asset: node.id, result });
   return aborted ? { results: out, aborted } : { results: out };
+}
+
+function ownRelationOf(node: AssetNode, ctx: AssetContext): { schema: string; name: string } {
+  const r = node.definition.sql?.relation;
+  return r ? { schema: r.schema ?? ctx.target.schema, name: r.name } : { schema: '', name: '' };
 }
 
 /** The checks the engine runs itself (Dagster and dbt checks come from their tools). */
