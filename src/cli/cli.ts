@@ -7,6 +7,7 @@ import { runMaterializeCommand } from './materializeCommand';
 import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
+import { runPreviewCommand } from './previewCommand';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   check: runCheckCommand,
   demo: runDemoCommand,
   compile: runCompileCommand,
+  preview: runPreviewCommand,
+  show: runPreviewCommand,
 };
 
 const USAGE = `usage:
@@ -25,6 +28,7 @@ const USAGE = `usage:
   asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
   asset-studio validate [--json] [--root DIR]
   asset-studio compile MODEL [--target T] [--json] [--root DIR]
+  asset-studio preview KEY [--target T] [--limit N] [--sort COL[:desc]] [--where COL=VALUE]... [--json] [--root DIR]
   asset-studio demo [--root DIR]
 
 materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.
