@@ -5,7 +5,7 @@ import { openTarget } from '../engine/targetConnection';
 import type { DataColumn, DataValue } from './dataValue';
 import { dataColumn, dataValueConverter } from './dataValue';
 import type { BoundSql, DataSource, DataView } from './dataView';
-import { countSql, displaySql, pageSql, stripTrailingSemicolons } from './dataView';
+import { contiguousRowidsSql, countSql, displaySql, pageSql, rowidPageSql, stripTrailingSemicolons } from './dataView';
 
 export interface DataReadOptions {
   readonly projectRoot: string;
@@ -68,10 +68,26 @@ export async function readPage(target: TargetConfig, opts: DataReadOptions, requ
   return withReadConnection(target, opts, (conn) => readPageOn(conn, request));
 }
 
-export async function readPageOn(conn: DuckDBConnection, request: PageRequest): Promise<DataPage> {
+/** Whether a page of this request may be read by row id (`rowidPageSql`): a plain relation, unsorted and unfiltered. */
+export function positionalRelation(request: Pick<PageRequest, 'source' | 'view'>): string | undefined {
+  const { source, view } = request;
+  return source.kind === 'relation' && !view.sort?.length && !view.filters?.length ? source.relation : undefined;
+}
+
+/** Whether the relation's row ids are its positions; false for views and anything DuckDB gives no row id. */
+export async function hasContiguousRowids(conn: DuckDBConnection, relation: string): Promise<boolean> {
+  try {
+    return (await conn.runAndReadAll(contiguousRowidsSql(relation))).getRowsJson()[0]?.[0] === true;
+  } catch {
+    return false;
+  }
+}
+
+export async function readPageOn(conn: DuckDBConnection, request: PageRequest, how: { readonly byRowid?: boolean } = {}): Promise<DataPage> {
   const started = performance.now();
   if (request.source.kind === 'query') await assertSingleRead(conn, request.source.sql);
-  const page = pageSql(request.source, request.view, request.offset, request.limit);
+  const positional = how.byRowid ? positionalRelation(request) : undefined;
+  const page = positional ? rowidPageSql(positional, request.offset, request.limit) : pageSql(request.source, request.view, request.offset, request.limit);
   const reader = await run(conn, page, request.source);
   const names = reader.columnNames();
   const types = reader.columnTypes();

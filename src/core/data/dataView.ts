@@ -95,3 +95,18 @@ export function displaySql(bound: BoundSql): string {
     return v === undefined ? m : `'${v.replace(/'/g, "''")}'`;
   });
 }
+
+/**
+ * The same page of an unsorted, unfiltered table by row id: DuckDB reads just
+ * that range instead of skipping `offset` rows. Only for a table whose row ids
+ * are 0…n-1 (see `contiguousRowidsSql`), where row id and position agree.
+ */
+export function rowidPageSql(relation: string, offset: number, limit: number): BoundSql {
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) throw new Error(`bad page ${offset}+${limit}`);
+  return { sql: `SELECT * FROM ${relation} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`, params: [] };
+}
+
+/** True when the relation is a table whose row ids run 0…count-1 with no gap (no deletes since it was written). */
+export function contiguousRowidsSql(relation: string): string {
+  return `SELECT count(*) = coalesce(max(rowid) + 1, 0) AS "contiguous" FROM ${relation}`;
+}
