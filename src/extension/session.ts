@@ -14,6 +14,7 @@ import { AssetsTreeView } from './assetsTreeView';
 import { AssetNavigation } from './assetNavigation';
 import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
+import { DataPanelCommands } from './data/dataPanelCommands';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -71,6 +72,7 @@ export class AssetStudioSession implements vscode.Disposable {
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
+    this.store.add(new DataPanelCommands(this.context, { graphs: this.graphs, targets: this.targets, token, log: this.log }));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();
