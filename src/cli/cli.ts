@@ -8,6 +8,7 @@ import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
 import { runPreviewCommand } from './previewCommand';
+import { runQueryCommand } from './queryCommand';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   compile: runCompileCommand,
   preview: runPreviewCommand,
   show: runPreviewCommand,
+  query: runQueryCommand,
 };
 
 const USAGE = `usage:
@@ -29,6 +31,7 @@ const USAGE = `usage:
   asset-studio validate [--json] [--root DIR]
   asset-studio compile MODEL [--target T] [--json] [--root DIR]
   asset-studio preview KEY [--target T] [--limit N] [--sort COL[:desc]] [--where COL=VALUE]... [--json] [--root DIR]
+  asset-studio query "SQL" [--target T] [--limit N] [--json|--csv] [--root DIR]
   asset-studio demo [--root DIR]
 
 materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.

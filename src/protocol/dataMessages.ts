@@ -39,7 +39,8 @@ export interface DataViewSpec {
 /** What the panel shows: an asset's relation, or a query the user ran. */
 export type DataPanelSource =
   | { readonly kind: 'asset'; readonly key: string; readonly root: string }
-  | { readonly kind: 'query'; readonly sql: string; readonly root: string };
+  /** `thisKey`: the asset defined in the file the query came from, for `{{ this }}`. */
+  | { readonly kind: 'query'; readonly sql: string; readonly root: string; readonly thisKey?: string };
 
 export interface HistogramBinInfo {
   readonly lower: string;

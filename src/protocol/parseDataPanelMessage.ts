@@ -46,7 +46,7 @@ export function parseViewSpec(v: unknown): DataViewSpec | undefined {
 function parseSource(v: unknown): DataPanelSource | undefined {
   if (!isRecord(v) || !isName(v.root)) return undefined;
   if (v.kind === 'asset' && isName(v.key)) return { kind: 'asset', key: v.key, root: v.root };
-  if (v.kind === 'query' && isText(v.sql, MAX_TEXT)) return { kind: 'query', sql: v.sql, root: v.root };
+  if (v.kind === 'query' && isText(v.sql, MAX_TEXT)) return { kind: 'query', sql: v.sql, root: v.root, ...(isName(v.thisKey) ? { thisKey: v.thisKey } : {}) };
   return undefined;
 }
 

@@ -153,8 +153,17 @@ export class DataPanel implements vscode.Disposable {
 
   /** The core's source for what the panel shows: an asset's relation on the target, or the query as typed. */
   private async resolve(source: DataPanelSource, target: TargetConfig): Promise<DataSource | string> {
-    if (source.kind === 'query') return { kind: 'query', sql: source.sql };
     await this.deps.graphs.ready;
+    if (source.kind === 'query') {
+      const graph = this.deps.graphs.graphOf(source.root);
+      const [{ resolveQueryTemplates }, { graphTemplateLookup }] = await Promise.all([import('../../core/data/queryTemplates'), import('../../core/data/queryRelations')]);
+      try {
+        const sql = graph ? await resolveQueryTemplates(source.sql, graphTemplateLookup(graph, target, source.thisKey)) : source.sql;
+        return { kind: 'query', sql };
+      } catch (err) {
+        return messageOf(err);
+      }
+    }
     const found = this.deps.graphs.findAsset(source.key);
     if (!found) return `${source.key} is no longer an asset of this workspace.`;
     const { assetRelation } = await import('../../core/data/assetRelation');
@@ -199,7 +208,8 @@ export class DataPanel implements vscode.Disposable {
         return;
       case 'runQuery': {
         const root = this.showing?.source.root ?? this.deps.graphs.roots()[0];
-        if (root) void this.showSource({ kind: 'query', sql: message.sql, root }, true);
+        const thisKey = this.showing?.source.kind === 'asset' ? this.showing.source.key : this.showing?.source.thisKey;
+        if (root) void this.showSource({ kind: 'query', sql: message.sql, root, ...(thisKey ? { thisKey } : {}) }, true);
         return;
       }
     }

@@ -50,7 +50,8 @@ export class DataPanelCommands implements vscode.Disposable {
       return;
     }
     await this.deps.graphs.ready;
-    DataPanel.show(context, this.deps, { kind: 'query', sql: selection, root: folder.uri.fsPath });
+    const thisKey = this.deps.graphs.assetsIn(document.uri.fsPath)[0]?.node.id;
+    DataPanel.show(context, this.deps, { kind: 'query', sql: selection, root: folder.uri.fsPath, ...(thisKey ? { thisKey } : {}) });
   }
 
   dispose(): void {

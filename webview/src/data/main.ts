@@ -50,7 +50,7 @@ const countEl = el('span', 'count');
 const dataTab = el('button', 'tab', 'Data');
 const profileTab = el('button', 'tab', 'Profile');
 const queryToggle = el('button', undefined, 'Query…');
-toolbar.append(titleEl, el('label', undefined, 'on'), targetSelect, countEl, el('span', 'spacer'), dataTab, profileTab, queryToggle);
+toolbar.append(dataTab, profileTab, titleEl, el('label', undefined, 'on'), targetSelect, countEl, el('span', 'spacer'), queryToggle);
 const queryBar = el('div', 'querybar hidden');
 const queryInput = el('textarea');
 queryInput.placeholder = 'select … from …   (Ctrl+Enter runs it on this target)';
@@ -100,6 +100,9 @@ let selRow = 0;
 let selCol = 0;
 let anchorRow = 0;
 let frame = 0;
+/** The SQL of the data tab and of the profile, each shown with its tab. */
+let pageSqlText = '';
+let profileSqlText = '';
 
 function saveState(): void {
   const state: DataPanelSavedState = { ...(show ? { source: show.source, target: show.target } : {}), view, tab };
@@ -118,6 +121,7 @@ function resetView(): void {
   totalRows = undefined;
   profile = undefined;
   profileRequest = undefined;
+  profileSqlText = '';
   map = scrollMap(0, ROW_PX);
   selRow = anchorRow = 0;
   gridScroll.scrollTop = 0;
@@ -142,16 +146,20 @@ function requestProfile(): void {
   post({ type: 'requestProfile', generation: show.generation, requestId: profileRequest, view });
 }
 
-function columnWidth(c: DataColumnInfo): number {
-  const chars = Math.max(c.name.length + 3, Math.min(c.type.length, 24), c.kind === 'number' ? 10 : 14);
-  return Math.min(360, Math.max(72, chars * 8 + 16));
+/** A column as wide as its name, type and the first page's values need, within bounds. */
+function columnWidth(c: DataColumnInfo, index: number, sample: readonly (readonly DataCell[])[]): number {
+  let chars = Math.max(c.name.length + 3, Math.min(c.type.length, 24), 6);
+  for (const row of sample.slice(0, 50)) chars = Math.max(chars, cellDisplay(row[index] ?? null, c, locale).text.length + (c.kind === 'nested' ? 3 : 0));
+  return Math.min(360, Math.max(56, chars * 8 + 16));
 }
 
-function setColumns(next: readonly DataColumnInfo[]): void {
+function setColumns(next: readonly DataColumnInfo[], sample: readonly (readonly DataCell[])[]): void {
   const same = next.length === columns.length && next.every((c, i) => c.name === columns[i]!.name && c.type === columns[i]!.type);
   columns = next;
-  if (!same) widths = next.map(columnWidth);
-  renderHeader();
+  if (!same || widths.length === 0) {
+    widths = next.map((c, i) => columnWidth(c, i, sample));
+    renderHeader();
+  }
 }
 
 function gridTemplate(): string {
@@ -311,19 +319,19 @@ function renderProfile(): void {
   if (!profile) return;
   const table = el('table', 'profile-table');
   const head = el('tr');
-  for (const h of ['column', 'type', 'null %', '≈ distinct', 'min', 'max', 'avg', 'q25', 'median', 'q75', 'histogram']) head.append(el('th', undefined, h));
+  for (const h of ['column', 'type', 'histogram', 'null %', '≈ distinct', 'min', 'max', 'avg', 'q25', 'median', 'q75']) head.append(el('th', undefined, h));
   table.append(head);
   for (const p of profile) {
     const tr = el('tr');
+    const hist = el('td');
+    if (p.histogram && p.histogram.length > 0) hist.append(histogram(p.histogram));
     const cells = [p.name, p.type, `${p.nullPercent.toLocaleString(locale)}%`, p.approxUnique === null ? '' : p.approxUnique.toLocaleString(locale), p.min, p.max, p.avg, p.q25, p.q50, p.q75];
     cells.forEach((v, i) => {
-      const td = el('td', i >= 2 && p.kind === 'number' ? 'number' : undefined, v ?? 'NULL');
+      if (i === 2) tr.append(hist);
+      const td = el('td', i >= 2 && (i < 4 || p.kind === 'number') ? 'number' : undefined, v ?? 'NULL');
       if (v === null) td.classList.add('null');
       tr.append(td);
     });
-    const hist = el('td');
-    if (p.histogram && p.histogram.length > 0) hist.append(histogram(p.histogram));
-    tr.append(hist);
     table.append(tr);
   }
   profileView.replaceChildren(table);
@@ -362,6 +370,7 @@ function setTab(next: 'data' | 'profile'): void {
   profileTab.setAttribute('aria-pressed', String(tab === 'profile'));
   gridScroll.classList.toggle('hidden', tab !== 'data');
   profileView.classList.toggle('hidden', tab !== 'profile');
+  sqlText.textContent = tab === 'data' ? pageSqlText : profileSqlText;
   if (tab === 'profile') {
     if (profile) renderProfile();
     else requestProfile();
@@ -484,8 +493,8 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
       if (!sameSource) {
         columns = [];
         widths = [];
-        renderHeader();
       }
+      renderHeader();
       resetView();
       return;
     }
@@ -494,12 +503,13 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
       const page = pending.get(m.requestId);
       if (page === undefined) return;
       pending.delete(m.requestId);
-      setColumns(m.columns);
+      setColumns(m.columns, m.rows);
       if (m.totalRows !== undefined) {
         totalRows = m.totalRows;
         map = scrollMap(totalRows, ROW_PX);
         countEl.textContent = `${totalRows.toLocaleString(locale)} rows · ${Math.round(m.elapsedMs)} ms`;
-        sqlText.textContent = m.sql;
+        pageSqlText = m.sql;
+        if (tab === 'data') sqlText.textContent = m.sql;
       }
       cache.put(page, m.rows, Math.floor(selRow / PAGE_ROWS));
       if (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…')) setStatus('');
@@ -509,7 +519,8 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
     case 'profile':
       if (!show || m.generation !== show.generation || m.requestId !== profileRequest) return;
       profile = m.columns;
-      sqlText.textContent = m.sql.join(';\n');
+      profileSqlText = m.sql.join(';\n');
+      if (tab === 'profile') sqlText.textContent = profileSqlText;
       if (tab === 'profile') renderProfile();
       return;
     case 'error': {
