@@ -156,7 +156,15 @@ export interface RunQueryMessage {
   readonly sql: string;
 }
 
-export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage;
+// webview → extension: write the view (sort and filters) to a file the user picks, by DuckDB's COPY
+export interface ExportMessage {
+  readonly type: 'export';
+  readonly generation: number;
+  readonly view: DataViewSpec;
+  readonly format: 'csv' | 'parquet';
+}
+
+export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage;
 
 /** What the webview keeps with vscode.setState, and VS Code hands back to the extension after a window reload. */
 export interface DataPanelSavedState {

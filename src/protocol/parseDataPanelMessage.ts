@@ -76,6 +76,11 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return isText(value.text, 16 * MAX_TEXT) ? { type: 'copy', text: value.text } : undefined;
     case 'runQuery':
       return isText(value.sql, MAX_TEXT) && value.sql.trim() !== '' ? { type: 'runQuery', sql: value.sql } : undefined;
+    case 'export': {
+      const view = parseViewSpec(value.view);
+      if (!view || !isWhole(value.generation) || (value.format !== 'csv' && value.format !== 'parquet')) return undefined;
+      return { type: 'export', generation: value.generation, view, format: value.format };
+    }
     default:
       return undefined;
   }

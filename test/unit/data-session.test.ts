@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataReadSession } from '../../src/core/data/dataReadSession';
 import { duckTarget, queryFile, tempDir } from './engineFixtures';
@@ -58,6 +60,32 @@ test('a session holds the file only while reads come in: closed after the idle t
     session.close();
     assert.equal(session.isOpen, false);
     await assert.rejects(read(), /closed/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('export writes the view as sorted and filtered, by COPY on the read-only connection, to CSV and Parquet', async () => {
+  const { dir, cleanup } = tempDir('data-export-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(target.path!, `CREATE TABLE t AS SELECT i AS id, CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END AS kind, CASE WHEN i = 3 THEN NULL ELSE 'v' || i END AS note FROM range(10) r(i)`);
+    const before = statSync(target.path!).mtimeMs;
+    const session = new DataReadSession(target, { projectRoot: dir });
+    try {
+      const view = { sort: [{ column: 'id', descending: true }], filters: [{ column: 'kind', op: '=' as const, value: "odd" }] };
+      const csv = await session.export({ kind: 'relation', relation: '"main"."t"' }, view, join(dir, "it's.csv"), 'csv');
+      assert.equal(csv.rows, 5);
+      assert.equal(readFileSync(join(dir, "it's.csv"), 'utf8'), 'id,kind,note\n9,odd,v9\n7,odd,v7\n5,odd,v5\n3,odd,\n1,odd,v1\n');
+      const parquet = await session.export({ kind: 'query', sql: 'select id, note from t' }, { sort: [], filters: [{ column: 'note', op: 'is null' }] }, join(dir, 'out.parquet'), 'parquet');
+      assert.equal(parquet.rows, 1);
+      await assert.rejects(session.export({ kind: 'query', sql: 'delete from t' }, { sort: [], filters: [] }, join(dir, 'x.csv'), 'csv'), /Only reads run here/);
+    } finally {
+      session.close();
+    }
+    const back = await queryFile(join(dir, 'back.duckdb'), `SELECT id, note FROM '${join(dir, 'out.parquet')}'`);
+    assert.deepEqual(back, [{ id: '3', note: null }]);
+    assert.equal(statSync(target.path!).mtimeMs, before, 'the database file is not written');
   } finally {
     cleanup();
   }

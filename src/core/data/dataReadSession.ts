@@ -7,6 +7,8 @@ import { hasContiguousRowids, positionalRelation, readPageOn } from './dataReade
 import type { DataProfile } from './dataProfile';
 import { readProfileOn } from './dataProfile';
 import type { DataSource, DataView } from './dataView';
+import type { DataExport, ExportFormat } from './dataExport';
+import { exportViewOn } from './dataExport';
 
 /** Close after this long without a read: another process waiting for the file gets it within a second of scrolling stopping. */
 export const IDLE_CLOSE_MS = 1_000;
@@ -46,6 +48,10 @@ export class DataReadSession {
 
   profile(source: DataSource, view: DataView): Promise<DataProfile> {
     return this.use((conn) => readProfileOn(conn, source, view));
+  }
+
+  export(source: DataSource, view: DataView, file: string, format: ExportFormat): Promise<DataExport> {
+    return this.use((conn) => exportViewOn(conn, source, view, file, format));
   }
 
   /** Whether the file is open right now (for tests and the log). */

@@ -206,6 +206,9 @@ export class DataPanel implements vscode.Disposable {
       case 'copy':
         void vscode.env.clipboard.writeText(message.text);
         return;
+      case 'export':
+        void this.exportView(message.generation, message.view, message.format);
+        return;
       case 'runQuery': {
         const root = this.showing?.source.root ?? this.deps.graphs.roots()[0];
         const thisKey = this.showing?.source.kind === 'asset' ? this.showing.source.key : this.showing?.source.thisKey;
@@ -249,6 +252,25 @@ export class DataPanel implements vscode.Disposable {
       this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, sql: profile.sql, elapsedMs: profile.elapsedMs });
     } catch (err) {
       if (this.current(m.generation)) this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: messageOf(err) });
+    }
+  }
+
+  private async exportView(generation: number, view: DataViewSpec, format: 'csv' | 'parquet'): Promise<void> {
+    const showing = this.current(generation);
+    if (!showing?.read) return;
+    const name = showing.source.kind === 'asset' ? showing.source.key.replace(/[\\/]/g, '_') : 'query';
+    const file = await vscode.window.showSaveDialog({
+      title: `Export ${showing.source.kind === 'asset' ? showing.source.key : 'the query'} from '${showing.target.name}'`,
+      defaultUri: vscode.Uri.joinPath(vscode.Uri.file(showing.source.root), `${name}.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { Parquet: ['parquet'] },
+    });
+    if (!file) return;
+    try {
+      const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${file.fsPath}…` }, () => showing.read!.session.export(showing.read!.source, view, file.fsPath, format));
+      this.deps.log.info(`Data: exported ${done.rows} rows: ${done.sql}`);
+      void vscode.window.showInformationMessage(`Asset Studio: exported ${done.rows.toLocaleString()} rows to ${file.fsPath}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Asset Studio: could not export to ${file.fsPath}: ${messageOf(err)}`);
     }
   }
 

@@ -50,7 +50,13 @@ const countEl = el('span', 'count');
 const dataTab = el('button', 'tab', 'Data');
 const profileTab = el('button', 'tab', 'Profile');
 const queryToggle = el('button', undefined, 'Query…');
-toolbar.append(dataTab, profileTab, titleEl, el('label', undefined, 'on'), targetSelect, countEl, el('span', 'spacer'), queryToggle);
+const exportCsv = el('button', 'export', 'CSV');
+exportCsv.title = 'Export the rows as sorted and filtered to CSV (DuckDB COPY)';
+exportCsv.prepend(codicon('export'));
+const exportParquet = el('button', 'export', 'Parquet');
+exportParquet.title = 'Export the rows as sorted and filtered to Parquet (DuckDB COPY)';
+exportParquet.prepend(codicon('export'));
+toolbar.append(dataTab, profileTab, titleEl, el('label', undefined, 'on'), targetSelect, countEl, el('span', 'spacer'), exportCsv, exportParquet, queryToggle);
 const queryBar = el('div', 'querybar hidden');
 const queryInput = el('textarea');
 queryInput.placeholder = 'select … from …   (Ctrl+Enter runs it on this target)';
@@ -460,6 +466,11 @@ gridScroll.addEventListener('keydown', (e) => {
 });
 detailClose.addEventListener('click', () => detail.classList.add('hidden'));
 copySql.addEventListener('click', () => post({ type: 'copy', text: sqlText.textContent ?? '' }));
+for (const [button, format] of [[exportCsv, 'csv'], [exportParquet, 'parquet']] as const) {
+  button.addEventListener('click', () => {
+    if (show) post({ type: 'export', generation: show.generation, view, format });
+  });
+}
 dataTab.addEventListener('click', () => setTab('data'));
 profileTab.addEventListener('click', () => setTab('profile'));
 targetSelect.addEventListener('change', () => post({ type: 'selectTarget', target: targetSelect.value }));
