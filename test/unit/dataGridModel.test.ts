@@ -68,6 +68,11 @@ test('the page cache asks for a page once, drops the farthest pages past its siz
   assert.deepEqual(cache.row(9 * 200), [4]);
   cache.forget(5);
   assert.deepEqual(cache.toAsk([5]), [5]);
+  const bounded = new PageCache();
+  assert.deepEqual(bounded.toAsk([7, 6, 8, 5], 2), [7, 6], 'at most two unanswered, the most wanted first');
+  assert.deepEqual(bounded.toAsk([7, 6, 8, 5], 2), []);
+  bounded.put(7, [], 7);
+  assert.deepEqual(bounded.toAsk([7, 6, 8, 5], 2), [8]);
 });
 
 test('messages from the panel are checked: well-formed pass, anything else is dropped', () => {

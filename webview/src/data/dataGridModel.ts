@@ -151,9 +151,15 @@ export class PageCache {
     return this.pages.has(page);
   }
 
-  /** Of these pages, the ones neither loaded nor asked for (and marks them asked). */
-  toAsk(pages: readonly number[]): number[] {
-    const out = pages.filter((p) => !this.pages.has(p) && !this.asked.has(p));
+  /**
+   * Of these pages (most wanted first), the ones neither loaded nor asked for,
+   * while fewer than `maxInFlight` are asked and unanswered (and marks them
+   * asked): a slow read, deep in a sorted view, never piles up requests for
+   * pages scrolled past long ago.
+   */
+  toAsk(pages: readonly number[], maxInFlight = Number.POSITIVE_INFINITY): number[] {
+    const room = Math.max(0, maxInFlight - this.asked.size);
+    const out = pages.filter((p) => !this.pages.has(p) && !this.asked.has(p)).slice(0, room);
     for (const p of out) this.asked.add(p);
     return out;
   }

@@ -27,6 +27,8 @@ const post = (m: DataWebviewToExtensionMessage): void => vscode.postMessage(m);
 const locale = navigator.language;
 const ROW_PX = 22;
 const ROWNUM_PX = 64;
+/** Pages asked for and not yet answered, at most: the extension reads one at a time anyway. */
+const MAX_IN_FLIGHT = 3;
 const OPS: readonly DataFilterOp[] = ['=', '!=', '<', '<=', '>', '>=', 'contains', 'is null', 'is not null'];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -273,8 +275,9 @@ function render(): void {
   const count = rowsOnScreen() + 1;
   const last = Math.min(total - 1, first + count - 1);
   // Ask for what is on screen and the pages either side, so scrolling on finds them loaded.
-  const wanted = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total);
-  for (const p of cache.toAsk(wanted.filter((p) => p !== 0 || totalRows !== undefined))) requestPage(p, false);
+  const onScreen = Math.floor(first / PAGE_ROWS);
+  const wanted = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
+  for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);
   const hi = Math.max(selRow, anchorRow);
