@@ -56,7 +56,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { lineage: 'webview/src/main.ts', 'layout-worker': 'webview/src/layoutWorker.ts' },
+    entryPoints: { lineage: 'webview/src/main.ts', 'layout-worker': 'webview/src/layoutWorker.ts', data: 'webview/src/data/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
@@ -87,6 +87,7 @@ function copyAssets() {
     cpSync(join('node_modules/@vscode/codicons/dist', f), join('dist/webview', f));
   }
   if (existsSync('webview/lineage.css')) cpSync('webview/lineage.css', 'dist/webview/lineage.css');
+  if (existsSync('webview/data.css')) cpSync('webview/data.css', 'dist/webview/data.css');
 }
 
 if (watch) {

@@ -8,6 +8,8 @@ import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
 import { runDiffCommand } from './diffCommand';
+import { runPreviewCommand } from './previewCommand';
+import { runQueryCommand } from './queryCommand';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -19,6 +21,9 @@ const COMMANDS: Record<string, Command> = {
   demo: runDemoCommand,
   compile: runCompileCommand,
   diff: runDiffCommand,
+  preview: runPreviewCommand,
+  show: runPreviewCommand,
+  query: runQueryCommand,
 };
 
 const USAGE = `usage:
@@ -28,6 +33,8 @@ const USAGE = `usage:
   asset-studio validate [--json] [--root DIR]
   asset-studio compile MODEL [--target T] [--vars YAML] [--json] [--root DIR]
   asset-studio diff SELECTION... --to T [--from T] [--key COL]... [--json] [--root DIR]
+  asset-studio preview KEY [--target T] [--limit N] [--sort COL[:desc]] [--where COL=VALUE]... [--json] [--root DIR]
+  asset-studio query "SQL" [--target T] [--limit N] [--json|--csv] [--root DIR]
   asset-studio demo [--root DIR]
 
 materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh,

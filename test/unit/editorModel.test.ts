@@ -85,13 +85,25 @@ test('lenses of a SQL asset: materialize, upstream, lineage, checks, state — e
   const lenses = assetLenses(n, { status: 'fresh', rows: 31, finishedAt: 0 }, 'dev', 60_000);
   assert.deepEqual(
     lenses.map((l) => l.title),
-    ['▶ Materialize', '+ upstream', 'Lineage', '2 checks', '31 rows · 1m ago'],
+    ['▶ Materialize', '+ upstream', 'Preview', 'Lineage', '2 checks', '31 rows · 1m ago'],
   );
   assert.deepEqual(lenses[0]?.args, ['analytics/daily_trips']);
   assert.equal(lenses[1]?.command, 'assetStudio.materializeWithUpstream');
-  assert.equal(lenses[2]?.command, 'assetStudio.showLineage');
-  assert.equal(lenses[3]?.command, 'assetStudio.runChecks');
-  assert.equal(lenses[4]?.command, '');
+  assert.equal(lenses[2]?.command, 'assetStudio.previewData');
+  assert.deepEqual(lenses[2]?.args, ['analytics/daily_trips']);
+  assert.equal(lenses[3]?.command, 'assetStudio.showLineage');
+  assert.equal(lenses[4]?.command, 'assetStudio.runChecks');
+  assert.equal(lenses[5]?.command, '');
+});
+
+test('Preview shows once the asset has rows on the target: not before its first success, still after a rolled-back failure', () => {
+  const n = node('analytics/daily_trips', []);
+  const titles = (state: Parameters<typeof assetLenses>[1]) => assetLenses(n, state, 'dev', 0).map((l) => l.title);
+  assert.ok(!titles(undefined).includes('Preview'));
+  assert.ok(!titles({ status: 'never' }).includes('Preview'));
+  assert.ok(!titles({ status: 'failed', finishedAt: 0 }).includes('Preview'), 'failed and never succeeded: nothing built');
+  assert.ok(titles({ status: 'failed', finishedAt: 0, rows: 3 }).includes('Preview'));
+  assert.ok(titles({ status: 'stale', rows: 3 }).includes('Preview'));
 });
 
 test('external sources get only the lineage lens', () => {

@@ -29,6 +29,12 @@ export function canRunChecks(node: AssetNode): boolean {
   return node.checks.length > 0 && d.source !== 'external' && !d.dagster?.external;
 }
 
+/** Whether a materialization succeeded at some point on the target, so there are rows to preview (a later failure rolled back to them). */
+export function hasBuiltData(state: AssetStateView | undefined): boolean {
+  if (!state) return false;
+  return state.status === 'fresh' || state.status === 'stale' || (state.status === 'failed' && state.rows !== undefined);
+}
+
 /** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
 export function assetLenses(
   node: AssetNode,
@@ -51,6 +57,9 @@ export function assetLenses(
       args: [key],
       tooltip: `Materialize ${key} and everything upstream of it on '${targetName}'`,
     });
+  }
+  if (isMaterializable(node) && hasBuiltData(state)) {
+    lenses.push({ title: 'Preview', command: 'assetStudio.previewData', args: [key], tooltip: `Show the rows of ${key} on '${targetName}'` });
   }
   lenses.push({ title: 'Lineage', command: 'assetStudio.showLineage', args: [key], tooltip: `Show the lineage of ${key}` });
   if (node.definition.dbt?.resourceType === 'model') {

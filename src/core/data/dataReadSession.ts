@@ -1,0 +1,101 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TargetConfig } from '../project/targetConfig';
+import { openTarget } from '../engine/targetConnection';
+import type { TargetConnection } from '../engine/targetConnection';
+import type { DataPage, DataReadOptions, PageRequest } from './dataReader';
+import { hasContiguousRowids, positionalRelation, readPageOn } from './dataReader';
+import type { DataProfile } from './dataProfile';
+import { readProfileOn } from './dataProfile';
+import type { DataSource, DataView } from './dataView';
+import type { DataExport, ExportFormat } from './dataExport';
+import { exportViewOn } from './dataExport';
+
+/** Close after this long without a read: another process waiting for the file gets it within a second of scrolling stopping. */
+export const IDLE_CLOSE_MS = 1_000;
+/** Close and reopen at least this often, so that even endless scrolling never starves a writer. */
+export const MAX_HOLD_MS = 5_000;
+
+/**
+ * Reads of one target for the data panel. Opening a large DuckDB file costs
+ * more than reading a page of it, so pages read in a burst (scrolling) share
+ * one read-only connection, closed after a short idle time; otherwise each
+ * read would reopen the file.
+ */
+export class DataReadSession {
+  private db: TargetConnection | undefined;
+  private conn: DuckDBConnection | undefined;
+  private openedAt = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly target: TargetConfig,
+    private readonly opts: DataReadOptions,
+    private readonly timing = { idleMs: IDLE_CLOSE_MS, maxHoldMs: MAX_HOLD_MS },
+  ) {}
+
+  /** Relations whose row ids are their positions, found once per session. */
+  private readonly contiguous = new Map<string, boolean>();
+
+  page(request: PageRequest): Promise<DataPage> {
+    return this.use(async (conn) => {
+      const relation = positionalRelation(request);
+      if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
+      return readPageOn(conn, request, { byRowid: relation !== undefined && this.contiguous.get(relation) === true });
+    });
+  }
+
+  profile(source: DataSource, view: DataView): Promise<DataProfile> {
+    return this.use((conn) => readProfileOn(conn, source, view));
+  }
+
+  export(source: DataSource, view: DataView, file: string, format: ExportFormat): Promise<DataExport> {
+    return this.use((conn) => exportViewOn(conn, source, view, file, format));
+  }
+
+  /** Whether the file is open right now (for tests and the log). */
+  get isOpen(): boolean {
+    return this.db !== undefined;
+  }
+
+  /** One read at a time on the connection; the connection opened on demand and closed when idle. */
+  private use<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      if (this.closed) throw new Error('the data panel was closed');
+      clearTimeout(this.idleTimer);
+      if (this.db && performance.now() - this.openedAt > this.timing.maxHoldMs) this.release();
+      if (!this.db) {
+        this.db = await openTarget(this.target, { projectRoot: this.opts.projectRoot, token: this.opts.token, env: this.opts.env, readOnly: true });
+        this.openedAt = performance.now();
+        try {
+          this.conn = await this.db.connect();
+        } catch (err) {
+          this.release();
+          throw err;
+        }
+      }
+      try {
+        return await fn(this.conn!);
+      } finally {
+        this.idleTimer = setTimeout(() => void this.queue.then(() => this.release()), this.timing.idleMs);
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private release(): void {
+    clearTimeout(this.idleTimer);
+    this.conn?.closeSync();
+    this.conn = undefined;
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  /** Closes now; later reads fail. */
+  close(): void {
+    this.closed = true;
+    this.release();
+  }
+}

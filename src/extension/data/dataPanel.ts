@@ -1,0 +1,296 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { DisposableStore } from '../disposables';
+import { dataHtml } from './dataHtml';
+import { parseDataPanelMessage } from '../../protocol/parseDataPanelMessage';
+import type { DataExtensionToWebviewMessage, DataPanelSource, DataViewSpec, DataWebviewToExtensionMessage, RequestPageMessage, RequestProfileMessage } from '../../protocol/dataMessages';
+import type { TargetConfig } from '../../core/project/targetConfig';
+import type { DataSource } from '../../core/data/dataView';
+import type { DataReadSession } from '../../core/data/dataReadSession';
+import type { AssetGraphService } from '../assetGraphService';
+import type { TargetSelection } from '../targetSelection';
+import type { MotherDuckToken } from '../motherDuckToken';
+
+export interface DataPanelDeps {
+  readonly graphs: AssetGraphService;
+  readonly targets: TargetSelection;
+  readonly token: MotherDuckToken;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** While another process holds the file, ask again this often, this many times. */
+const LOCK_RETRY_MS = 1_500;
+const LOCK_RETRIES = 40;
+
+/** What the panel reads now: the source resolved on a target, and the session reading it. */
+interface Showing {
+  readonly generation: number;
+  readonly source: DataPanelSource;
+  readonly target: TargetConfig;
+  readonly read?: { readonly source: DataSource; readonly session: DataReadSession };
+}
+
+function webviewRoot(context: vscode.ExtensionContext): vscode.Uri {
+  return vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [webviewRoot(context)] };
+}
+
+/**
+ * The one data panel: an asset's rows or a query's, on a target, paged by
+ * DuckDB as the grid scrolls. Reads only, on read-only connections that are
+ * closed when reads stop, so it never asks before reading a protected target.
+ */
+export class DataPanel implements vscode.Disposable {
+  static readonly viewType = 'assetStudio.data';
+  private static current: DataPanel | undefined;
+
+  private readonly store = new DisposableStore();
+  private ready = false;
+  private generation = 0;
+  private showing: Showing | undefined;
+  /** The target chosen in the panel; unset: the workspace's current target. */
+  private chosenTarget: string | undefined;
+  private view: DataViewSpec = { sort: [], filters: [] };
+  /** The last show (and its error), sent again when the webview says it is ready. */
+  private replay: DataExtensionToWebviewMessage[] = [];
+
+  static show(context: vscode.ExtensionContext, deps: DataPanelDeps, source: DataPanelSource): DataPanel {
+    let panel = DataPanel.current;
+    if (panel) {
+      panel.panel.reveal(undefined, true);
+    } else {
+      const webviewPanel = vscode.window.createWebviewPanel(DataPanel.viewType, 'Asset Data', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(context), retainContextWhenHidden: true });
+      panel = DataPanel.adopt(context, deps, webviewPanel);
+    }
+    void panel.showSource(source, true);
+    return panel;
+  }
+
+  /** Takes over a panel VS Code restored after a window reload, showing what it showed. */
+  static revive(context: vscode.ExtensionContext, deps: DataPanelDeps, webviewPanel: vscode.WebviewPanel, saved: { source?: DataPanelSource; target?: string; view?: DataViewSpec }): DataPanel {
+    DataPanel.current?.panel.dispose();
+    webviewPanel.webview.options = webviewOptions(context);
+    const panel = DataPanel.adopt(context, deps, webviewPanel);
+    panel.chosenTarget = saved.target;
+    if (saved.view) panel.view = saved.view;
+    if (saved.source) void panel.showSource(saved.source, false);
+    return panel;
+  }
+
+  static get active(): DataPanel | undefined {
+    return DataPanel.current;
+  }
+
+  private static adopt(context: vscode.ExtensionContext, deps: DataPanelDeps, webviewPanel: vscode.WebviewPanel): DataPanel {
+    webviewPanel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'asset-studio.svg');
+    const panel = new DataPanel(webviewPanel, webviewRoot(context), deps);
+    DataPanel.current = panel;
+    context.subscriptions.push(panel);
+    return panel;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    root: vscode.Uri,
+    private readonly deps: DataPanelDeps,
+  ) {
+    const webview = panel.webview;
+    const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
+    webview.html = dataHtml({ cspSource: webview.cspSource, nonce: randomBytes(18).toString('base64'), scriptUri: uri('data.js'), styleUri: uri('data.css'), codiconUri: uri('codicon.css') });
+    this.store.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.store.add(panel.onDidDispose(() => this.dispose()));
+    // A run rewrote the data, or the workspace moved to another target: read again, keeping sort and filters.
+    this.store.add(deps.graphs.onDidChangeStates(() => this.reshow()));
+    this.store.add(deps.targets.onDidChange(() => {
+      if (!this.chosenTarget) this.reshow();
+    }));
+  }
+
+  private reshow(): void {
+    if (this.showing) void this.showSource(this.showing.source, false);
+  }
+
+  /** Shows a source: resolves its target and relation, then the webview asks for pages. */
+  async showSource(source: DataPanelSource, resetView: boolean): Promise<void> {
+    const generation = ++this.generation;
+    if (resetView && !sameSource(source, this.showing?.source)) this.view = { sort: [], filters: [] };
+    this.showing?.read?.session.close();
+    const target = this.targetOf(source.root);
+    const title = source.kind === 'asset' ? source.key : 'Query';
+    this.panel.title = `Data: ${title}`;
+    if (!target) {
+      this.showing = undefined;
+      this.post({ type: 'error', generation, message: 'No target is configured for this folder yet: open an asset-studio.yml or dbt project.' });
+      return;
+    }
+    const showing: Showing = { generation, source, target };
+    this.showing = showing;
+    const targets = this.deps.targets.allTargets().map((t) => t.name);
+    try {
+      const token = await this.deps.token.get();
+      const [{ DataReadSession }, resolved] = await Promise.all([import('../../core/data/dataReadSession'), this.resolve(source, target)]);
+      if (generation !== this.generation) return;
+      if (typeof resolved === 'string') {
+        this.post({ type: 'show', generation, title, source, target: target.name, targets, view: this.view });
+        this.post({ type: 'error', generation, message: resolved });
+        return;
+      }
+      const session = new DataReadSession(target, { projectRoot: source.root, token });
+      this.showing = { ...showing, read: { source: resolved, session } };
+      this.post({ type: 'show', generation, title, source, ...(resolved.kind === 'relation' ? { relation: resolved.relation } : {}), target: target.name, targets, view: this.view });
+    } catch (err) {
+      if (generation === this.generation) this.post({ type: 'error', generation, message: messageOf(err) });
+    }
+  }
+
+  private targetOf(root: string): TargetConfig | undefined {
+    const chosen = this.chosenTarget ? this.deps.targets.allTargets().find((t) => t.name === this.chosenTarget) : undefined;
+    return chosen ?? this.deps.targets.targetFor(root);
+  }
+
+  /** The core's source for what the panel shows: an asset's relation on the target, or the query as typed. */
+  private async resolve(source: DataPanelSource, target: TargetConfig): Promise<DataSource | string> {
+    await this.deps.graphs.ready;
+    if (source.kind === 'query') {
+      const graph = this.deps.graphs.graphOf(source.root);
+      const [{ resolveQueryTemplates }, { graphTemplateLookup }] = await Promise.all([import('../../core/data/queryTemplates'), import('../../core/data/queryRelations')]);
+      try {
+        const sql = graph ? await resolveQueryTemplates(source.sql, graphTemplateLookup(graph, target, source.thisKey)) : source.sql;
+        return { kind: 'query', sql };
+      } catch (err) {
+        return messageOf(err);
+      }
+    }
+    const found = this.deps.graphs.findAsset(source.key);
+    if (!found) return `${source.key} is no longer an asset of this workspace.`;
+    const { assetRelation } = await import('../../core/data/assetRelation');
+    const relation = await assetRelation(found.node, target);
+    return relation.ok ? { kind: 'relation', relation: relation.relation } : relation.message;
+  }
+
+  private post(message: DataExtensionToWebviewMessage): void {
+    if (message.type === 'show') this.replay = [message];
+    else if (message.type === 'error' && message.requestId === undefined) this.replay = [...this.replay.filter((m) => m.type === 'show' && m.generation === message.generation), message];
+    // Before the handshake the webview would drop it; the last show is sent again on 'ready'.
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseDataPanelMessage(raw);
+    if (!message) {
+      this.deps.log.warn('Data panel: ignored a malformed message from the panel');
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: DataWebviewToExtensionMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        for (const m of this.replay) void this.panel.webview.postMessage(m);
+        return;
+      case 'requestPage':
+        void this.readPage(message, 0);
+        return;
+      case 'requestProfile':
+        void this.readProfile(message);
+        return;
+      case 'selectTarget':
+        this.chosenTarget = message.target;
+        this.reshow();
+        return;
+      case 'copy':
+        void vscode.env.clipboard.writeText(message.text);
+        return;
+      case 'export':
+        void this.exportView(message.generation, message.view, message.format);
+        return;
+      case 'runQuery': {
+        const root = this.showing?.source.root ?? this.deps.graphs.roots()[0];
+        const thisKey = this.showing?.source.kind === 'asset' ? this.showing.source.key : this.showing?.source.thisKey;
+        if (root) void this.showSource({ kind: 'query', sql: message.sql, root, ...(thisKey ? { thisKey } : {}) }, true);
+        return;
+      }
+    }
+  }
+
+  private current(generation: number): Showing | undefined {
+    return this.showing && this.showing.generation === generation && generation === this.generation ? this.showing : undefined;
+  }
+
+  private async readPage(m: RequestPageMessage, attempt: number): Promise<void> {
+    const showing = this.current(m.generation);
+    if (!showing?.read) return;
+    this.view = m.view;
+    try {
+      const page = await showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count });
+      if (!this.current(m.generation)) return;
+      this.deps.log.debug(`Data: ${page.rows.length} rows at ${m.offset} in ${Math.round(page.elapsedMs)} ms: ${page.sql}`);
+      this.post({ type: 'page', generation: m.generation, requestId: m.requestId, offset: page.offset, columns: page.columns, rows: page.rows, ...(page.totalRows !== undefined ? { totalRows: page.totalRows } : {}), sql: page.sql, elapsedMs: page.elapsedMs });
+    } catch (err) {
+      if (!this.current(m.generation)) return;
+      const locked = isLocked(err);
+      if (locked && attempt < LOCK_RETRIES) {
+        this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: `${messageOf(err)} Retrying…`, retrying: true });
+        setTimeout(() => void this.readPage(m, attempt + 1), LOCK_RETRY_MS);
+        return;
+      }
+      this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: messageOf(err) });
+    }
+  }
+
+  private async readProfile(m: RequestProfileMessage): Promise<void> {
+    const showing = this.current(m.generation);
+    if (!showing?.read) return;
+    try {
+      const profile = await showing.read.session.profile(showing.read.source, m.view);
+      if (!this.current(m.generation)) return;
+      this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, sql: profile.sql, elapsedMs: profile.elapsedMs });
+    } catch (err) {
+      if (this.current(m.generation)) this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: messageOf(err) });
+    }
+  }
+
+  private async exportView(generation: number, view: DataViewSpec, format: 'csv' | 'parquet'): Promise<void> {
+    const showing = this.current(generation);
+    if (!showing?.read) return;
+    const name = showing.source.kind === 'asset' ? showing.source.key.replace(/[\\/]/g, '_') : 'query';
+    const file = await vscode.window.showSaveDialog({
+      title: `Export ${showing.source.kind === 'asset' ? showing.source.key : 'the query'} from '${showing.target.name}'`,
+      defaultUri: vscode.Uri.joinPath(vscode.Uri.file(showing.source.root), `${name}.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { Parquet: ['parquet'] },
+    });
+    if (!file) return;
+    try {
+      const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${file.fsPath}…` }, () => showing.read!.session.export(showing.read!.source, view, file.fsPath, format));
+      this.deps.log.info(`Data: exported ${done.rows} rows: ${done.sql}`);
+      void vscode.window.showInformationMessage(`Asset Studio: exported ${done.rows.toLocaleString()} rows to ${file.fsPath}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Asset Studio: could not export to ${file.fsPath}: ${messageOf(err)}`);
+    }
+  }
+
+  dispose(): void {
+    if (DataPanel.current === this) DataPanel.current = undefined;
+    this.showing?.read?.session.close();
+    this.store.dispose();
+    this.panel.dispose();
+  }
+}
+
+function sameSource(a: DataPanelSource, b: DataPanelSource | undefined): boolean {
+  if (!b || a.kind !== b.kind || a.root !== b.root) return false;
+  return a.kind === 'asset' ? a.key === (b as typeof a).key : a.sql === (b as typeof a).sql;
+}
+
+function isLocked(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { reason?: unknown }).reason === 'locked';
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataReadSession } from '../../src/core/data/dataReadSession';
+import { duckTarget, queryFile, tempDir } from './engineFixtures';
+
+test('a session pages a table by row id, a table with deleted rows and a view by offset, with the same rows', async () => {
+  const { dir, cleanup } = tempDir('data-session-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(
+      target.path!,
+      `CREATE TABLE t AS SELECT i AS id FROM range(10000) r(i);
+       CREATE TABLE gaps AS SELECT i AS id FROM range(10000) r(i);
+       DELETE FROM gaps WHERE id < 100;
+       CREATE VIEW v AS SELECT id * 2 AS twice FROM t;`,
+    );
+    const session = new DataReadSession(target, { projectRoot: dir }, { idleMs: 60_000, maxHoldMs: 60_000 });
+    try {
+      const t = await session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: {}, offset: 5000, limit: 3, count: true });
+      assert.deepEqual(t.rows.map((r) => r[0]), [5000, 5001, 5002]);
+      assert.equal(t.totalRows, 10000);
+      assert.match(t.sql, /WHERE rowid >= 5000 AND rowid < 5003 ORDER BY rowid$/);
+
+      const gaps = await session.page({ source: { kind: 'relation', relation: '"main"."gaps"' }, view: {}, offset: 5000, limit: 3, count: true });
+      assert.deepEqual(gaps.rows.map((r) => r[0]), [5100, 5101, 5102], 'positions, not row ids, once rows were deleted');
+      assert.match(gaps.sql, /LIMIT 3 OFFSET 5000$/);
+
+      const view = await session.page({ source: { kind: 'relation', relation: '"main"."v"' }, view: {}, offset: 10, limit: 2 });
+      assert.deepEqual(view.rows.map((r) => r[0]), [20, 22]);
+
+      const sorted = await session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: { sort: [{ column: 'id', descending: true }] }, offset: 1, limit: 1 });
+      assert.deepEqual(sorted.rows, [[9998]]);
+      assert.match(sorted.sql, /ORDER BY "id" DESC NULLS LAST LIMIT 1 OFFSET 1$/);
+    } finally {
+      session.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a session holds the file only while reads come in: closed after the idle time, reopened on the next read', async () => {
+  const { dir, cleanup } = tempDir('data-session-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(target.path!, 'CREATE TABLE t AS SELECT 1 AS x');
+    const session = new DataReadSession(target, { projectRoot: dir }, { idleMs: 50, maxHoldMs: 60_000 });
+    const read = () => session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: {}, offset: 0, limit: 1 });
+    await read();
+    assert.equal(session.isOpen, true);
+    for (let i = 0; i < 50 && session.isOpen; i++) await sleep(20);
+    assert.equal(session.isOpen, false, 'released when idle');
+    // Released means free: a writer can open it now.
+    await queryFile(target.path!, 'INSERT INTO t VALUES (2)');
+    const again = await session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: {}, offset: 0, limit: 5, count: true });
+    assert.equal(again.totalRows, 2);
+    session.close();
+    assert.equal(session.isOpen, false);
+    await assert.rejects(read(), /closed/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('export writes the view as sorted and filtered, by COPY on the read-only connection, to CSV and Parquet', async () => {
+  const { dir, cleanup } = tempDir('data-export-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(target.path!, `CREATE TABLE t AS SELECT i AS id, CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END AS kind, CASE WHEN i = 3 THEN NULL ELSE 'v' || i END AS note FROM range(10) r(i)`);
+    const before = statSync(target.path!).mtimeMs;
+    const session = new DataReadSession(target, { projectRoot: dir });
+    try {
+      const view = { sort: [{ column: 'id', descending: true }], filters: [{ column: 'kind', op: '=' as const, value: "odd" }] };
+      const csv = await session.export({ kind: 'relation', relation: '"main"."t"' }, view, join(dir, "it's.csv"), 'csv');
+      assert.equal(csv.rows, 5);
+      assert.equal(readFileSync(join(dir, "it's.csv"), 'utf8'), 'id,kind,note\n9,odd,v9\n7,odd,v7\n5,odd,v5\n3,odd,\n1,odd,v1\n');
+      const parquet = await session.export({ kind: 'query', sql: 'select id, note from t' }, { sort: [], filters: [{ column: 'note', op: 'is null' }] }, join(dir, 'out.parquet'), 'parquet');
+      assert.equal(parquet.rows, 1);
+      await assert.rejects(session.export({ kind: 'query', sql: 'delete from t' }, { sort: [], filters: [] }, join(dir, 'x.csv'), 'csv'), /Only reads run here/);
+    } finally {
+      session.close();
+    }
+    const back = await queryFile(join(dir, 'back.duckdb'), `SELECT id, note FROM '${join(dir, 'out.parquet')}'`);
+    assert.deepEqual(back, [{ id: '3', note: null }]);
+    assert.equal(statSync(target.path!).mtimeMs, before, 'the database file is not written');
+  } finally {
+    cleanup();
+  }
+});
