@@ -30,7 +30,7 @@ export class LineageCommand implements vscode.Disposable {
     this.deps = {
       getSnapshot: () => this.snapshot(runs),
       onDidChange: this.changed.event,
-      openDefinition: (key) => void navigation.open(key),
+      openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,

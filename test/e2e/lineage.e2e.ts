@@ -1,6 +1,8 @@
-// The lineage panel in a real VS Code (code-server) with the packaged extension:
-// every asset of the example is a node with the right edges, a click lands on
-// the definition, and materializing from the panel turns the node fresh.
+// The lineage panel in a real VS Code (code-server) with the packaged extension,
+// in a 1500 × 950 window: every asset of the example is a node with the right
+// edges, node labels are no smaller than the editor's font, a click opens the
+// definition beside the panel (once) and leaves the graph as it was, and
+// materializing from the panel turns the node fresh.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -10,12 +12,17 @@ import { eventually, startEditor, type Editor } from './harness/editor';
 let editor: Editor;
 const repo = resolve(import.meta.dirname, '../..');
 
+/** What the test reads in the page (this project has no DOM types). */
+interface PageGlobals {
+  getComputedStyle(el: unknown): { fontSize: string };
+}
+
 interface Listed {
   assets: { key: string; deps: string[] }[];
 }
 
 before(async () => {
-  editor = await startEditor({ workspace: 'examples/nyc_taxi', label: 'lineage' });
+  editor = await startEditor({ workspace: 'examples/nyc_taxi', label: 'lineage', viewport: { width: 1500, height: 950 } });
 });
 
 after(async () => {
@@ -63,14 +70,53 @@ test('the panel shows every asset as a node with the right edges', { timeout: 30
   await editor.screenshot('lineage-panel');
 });
 
-test('clicking a node opens its definition', { timeout: 180_000 }, async () => {
-  await editor.webview().locator('g.node[data-key="analytics/daily_trips"]').click();
+test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async () => {
+  const editorFontPx = await editor.page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .evaluate((el) => Number.parseFloat((globalThis as unknown as PageGlobals).getComputedStyle(el).fontSize));
+  assert.ok(editorFontPx >= 10, `editor font ${editorFontPx}px`);
+  const panel = editor.webview();
+  await panel.locator('#fit').click();
+  await eventually(async () => {
+    // The label's font size in graph units times the scale the SVG is drawn at: what the eye sees.
+    const sizes = await panel.locator('g.node text.label').evaluateAll((els) =>
+      els.map(
+        (el) =>
+          Number.parseFloat((globalThis as unknown as PageGlobals).getComputedStyle(el).fontSize) *
+          ((el as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0),
+      ),
+    );
+    assert.ok(sizes.length > 0, 'labels drawn');
+    for (const px of sizes) assert.ok(px >= editorFontPx - 0.01, `label drawn at ${px.toFixed(2)}px, editor font ${editorFontPx}px`);
+  }, 30_000);
+  await editor.screenshot('lineage-readable');
+});
+
+test('clicking a node opens its definition beside the panel, once, and leaves the graph as it was', { timeout: 180_000 }, async () => {
+  const panel = editor.webview();
+  const viewportBefore = await panel.locator('g.viewport').getAttribute('transform');
+  const nodesBefore = [...(await drawnNodes()).keys()].sort();
+  const daily = panel.locator('g.node[data-key="analytics/daily_trips"]');
+  await daily.click();
   await editor.activeEditorFor('assets/analytics/daily_trips.sql').waitFor({ timeout: 60_000 });
+  // The panel is still on screen, in its own group, with the same nodes at the same place.
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').waitFor({ state: 'visible', timeout: 10_000 });
+  // Longer than the panel's follow-the-editor delay: following its own click must not move it.
+  await editor.page.waitForTimeout(1500);
+  assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
+  assert.deepEqual([...(await drawnNodes()).keys()].sort(), nodesBefore);
+  const lineageGroup = editor.page.locator('.editor-group-container', { has: editor.page.locator('.tab', { hasText: 'Asset Lineage' }) });
+  assert.equal(await lineageGroup.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 0, 'not opened over the panel');
+  // A second click goes to the same tab.
+  await daily.click();
+  await editor.page.waitForTimeout(1000);
+  assert.equal(await editor.page.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 1, 'one tab for the file');
+  assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
+  await editor.screenshot('lineage-after-open-definition');
 });
 
 test('materialize from the panel and the node turns fresh', { timeout: 420_000 }, async () => {
-  // Opening the definition may have covered the panel: bring it back.
-  await editor.runCommand('Asset Studio: Show Lineage');
   const panel = editor.webview();
   await panel.locator('#whole').click();
   const zones = panel.locator('g.node[data-key="raw/zones"]');
