@@ -69,6 +69,9 @@ export class LineageCommand implements vscode.Disposable {
         checksPassed: results.filter((c) => c.passed).length,
         checksFailed: results.filter((c) => !c.passed).length,
         ...(state.finishedAt !== undefined ? { lastRun: new Date(state.finishedAt).toISOString() } : {}),
+        ...(state.rows !== undefined ? { rows: state.rows } : {}),
+        ...(state.rowsAdded !== undefined ? { rowsAdded: state.rowsAdded } : {}),
+        ...(state.partitions !== undefined ? { partitions: state.partitions } : {}),
       };
     };
     return buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);

@@ -31,6 +31,12 @@ export interface LineageNode {
   readonly checks: LineageCheckSummary;
   /** ISO time of the last run on the current target. */
   readonly lastRun?: string;
+  /** Rows in the relation on the current target (the table's count for incremental and partitioned assets). */
+  readonly rows?: number;
+  /** Incremental and partitioned assets: rows the last successful run loaded. */
+  readonly rowsAdded?: number;
+  /** Partitioned assets: partitions materialized with the current definition, of those to date. */
+  readonly partitions?: { readonly done: number; readonly total: number };
 }
 
 export interface LineageEdge {

@@ -508,7 +508,7 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
       parts.push(`${head}</g>`);
       continue;
     }
-    const sub = [n.group, n.status === 'checks-failing' ? 'checks failing' : n.status].filter(Boolean).join(' · ');
+    const sub = n.detail;
     const badge = n.badge
       ? `<g class="badge${n.badge.failing ? ' failing' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
       : '';
@@ -516,7 +516,7 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
       `${head}<rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
         `<text class="icon" x="14" y="20">${ICON_CHARS[n.icon] ?? ''}</text>` +
         `<text class="label" x="34" y="19">${esc(truncate(n.label, 24))}</text>` +
-        `<text class="sub" x="34" y="35">${esc(truncate(sub, 30))}</text>${badge}</g>`,
+        `<text class="sub" x="34" y="35">${esc(truncate(sub, 32))}</text>${badge}</g>`,
     );
   }
   return parts.join('');

@@ -1,6 +1,9 @@
 import type { AssetRunOutcome } from './assetRunOutcome';
 import { formatCount, formatDuration } from './relativeTime';
 
+/** Assets named with their rows in a multi-asset summary; the log has the rest. */
+const maxListed = 3;
+
 export interface RunSummary {
   readonly ok: boolean;
   readonly text: string;
@@ -23,11 +26,20 @@ export function runSummary(
   const checks = outcomes.flatMap((o) => o.checks);
   const failingErrors = checks.filter((c) => !c.passed && c.severity === 'error');
   const failingWarns = checks.filter((c) => !c.passed && c.severity === 'warn');
-  const rows = succeeded.reduce((sum, o) => sum + (o.rows ?? 0), 0);
 
   const subject = outcomes.length === 1 && outcomes[0] ? outcomes[0].key : `${outcomes.length} assets`;
   const parts: string[] = [];
-  if (verb === 'Materialized' && succeeded.length > 0) parts.push(`${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}`);
+  if (verb === 'Materialized' && succeeded.length > 0) {
+    const rowsOf = (o: AssetRunOutcome): string | undefined => (o.rows !== undefined ? `${formatCount(o.rows)} ${o.rows === 1 ? 'row' : 'rows'}` : undefined);
+    if (outcomes.length === 1) {
+      const one = rowsOf(succeeded[0]!);
+      if (one) parts.push(one);
+    } else {
+      // Per asset: one sum over different tables would read as one asset's figure.
+      const each = succeeded.filter((o) => o.rows !== undefined).map((o) => `${o.key} ${rowsOf(o)!}`);
+      if (each.length > 0) parts.push(each.length > maxListed ? `${each.slice(0, maxListed).join(', ')} (+${each.length - maxListed} more)` : each.join(', '));
+    }
+  }
   parts.push(formatDuration(durationMs));
   if (checks.length > 0) {
     const passed = checks.length - failingErrors.length - failingWarns.length;

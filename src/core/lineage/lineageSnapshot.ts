@@ -10,6 +10,9 @@ export interface LineageAssetStatus {
   readonly checksFailed?: number;
   /** ISO time. */
   readonly lastRun?: string;
+  readonly rows?: number;
+  readonly rowsAdded?: number;
+  readonly partitions?: { readonly done: number; readonly total: number };
 }
 
 /**
@@ -40,16 +43,24 @@ export function buildLineageSnapshot(
       state: status?.state ?? 'never',
       checks: { passed, failed, total },
       ...(status?.lastRun !== undefined ? { lastRun: status.lastRun } : {}),
+      ...(status?.rows !== undefined ? { rows: status.rows } : {}),
+      ...(status?.rowsAdded !== undefined ? { rowsAdded: status.rowsAdded } : {}),
+      ...(status?.partitions !== undefined ? { partitions: status.partitions } : {}),
     });
   }
   // An edge to a key with no node cannot be drawn; such misses are Problems, not lineage.
+  // One edge per pair; an exact reference wins over one inferred from a name, whichever came first.
   const edges: LineageEdge[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const edge of graph.edges) {
     if (!graph.nodes.has(edge.from) || !graph.nodes.has(edge.to)) continue;
     const id = `${edge.from}\u0000${edge.to}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const at = seen.get(id);
+    if (at !== undefined) {
+      if (!edge.inferred && edges[at]!.inferred) edges[at] = { from: edge.from, to: edge.to, inferred: false };
+      continue;
+    }
+    seen.set(id, edges.length);
     edges.push({ from: edge.from, to: edge.to, inferred: edge.inferred });
   }
   return { ...(target !== undefined ? { target } : {}), nodes, edges };
