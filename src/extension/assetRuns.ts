@@ -190,6 +190,7 @@ export class AssetRuns implements vscode.Disposable {
       this.log.info(summary.text);
       const cancelled = outcomes.some((o) => o.status === 'cancelled');
       if (summary.ok || cancelled) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
+      else if (summary.couldNotRun) void vscode.window.showWarningMessage(`Asset Studio: ${redact(summary.text, token)}`);
       else void this.showFailure(`Asset Studio: ${redact(summary.text, token)}`);
       return result;
     } finally {

@@ -113,12 +113,17 @@ export class CheckTestController implements vscode.Disposable {
   private reportCheck(run: vscode.TestRun, item: vscode.TestItem, key: string, outcome: AssetRunOutcome | undefined, targetName: string): void {
     const result = outcome?.checks.find((c) => c.name === item.label);
     if (!result) {
-      if (outcome?.error) run.errored(item, new vscode.TestMessage(`${key} failed on '${targetName}': ${outcome.error}`));
+      // Skipped: the check could not run (the asset is not built on this target); the run's one message says why.
+      if (outcome?.error && outcome.status !== 'skipped') run.errored(item, new vscode.TestMessage(`${key} failed on '${targetName}': ${outcome.error}`));
       else run.skipped(item);
       return;
     }
     if (result.passed) run.passed(item, result.durationMs);
-    else run.failed(item, this.failureMessage(item, key, result, targetName), result.durationMs);
+    else if (result.severity === 'warn' && !result.error) {
+      // Warn never blocks: not a failed test (red), but said in the run's output at the check, and a warning in Problems.
+      run.appendOutput(`⚠ ${checkFailureMessage(key, result, targetName)}\r\n`, item.uri && item.range ? new vscode.Location(item.uri, item.range) : undefined, item);
+      run.passed(item, result.durationMs);
+    } else run.failed(item, this.failureMessage(item, key, result, targetName), result.durationMs);
   }
 
   private failureMessage(item: vscode.TestItem, key: string, result: CheckOutcome, targetName: string): vscode.TestMessage {

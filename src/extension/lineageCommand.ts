@@ -67,7 +67,8 @@ export class LineageCommand implements vscode.Disposable {
       return {
         state: state.status,
         checksPassed: results.filter((c) => c.passed).length,
-        checksFailed: results.filter((c) => !c.passed).length,
+        checksFailed: results.filter((c) => !c.passed && c.severity !== 'warn').length,
+        checksWarned: results.filter((c) => !c.passed && c.severity === 'warn').length,
         ...(state.finishedAt !== undefined ? { lastRun: new Date(state.finishedAt).toISOString() } : {}),
         ...(state.rows !== undefined ? { rows: state.rows } : {}),
         ...(state.rowsAdded !== undefined ? { rowsAdded: state.rowsAdded } : {}),

@@ -10,7 +10,10 @@ export type MaterializeMode = 'asset' | 'upstream' | 'downstream';
 
 export interface LineageCheckSummary {
   readonly passed: number;
+  /** Error-severity checks failing. */
   readonly failed: number;
+  /** Warn-severity checks failing (drawn yellow, never as failed). */
+  readonly warned?: number;
   readonly total: number;
 }
 

@@ -131,6 +131,33 @@ test('materialize from the panel and the node turns fresh', { timeout: 420_000 }
   await editor.screenshot('lineage-after-materialize');
 });
 
+test('a warn-level check failing is yellow everywhere: node, Problems, gutter — no red', { timeout: 420_000 }, async () => {
+  const panel = editor.webview();
+  // daily_trips' freshness check (severity warn, 30 days) fails on the example's 2022 data.
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').click({ button: 'right' });
+  await panel.locator('#menu button[data-action="Materialize with Upstream"]').click();
+  await eventually(async () => {
+    const cls = (await drawnNodes()).get('analytics/daily_trips') ?? '';
+    assert.match(cls, /status-checks-warning/);
+  }, 300_000);
+  const daily = panel.locator('g.node[data-key="analytics/daily_trips"]');
+  assert.equal(await daily.locator('.badge.failing').count(), 0, 'no red badge');
+  assert.equal(await daily.locator('.badge.warning').count(), 1, 'a yellow badge');
+  assert.match((await daily.locator('text.sub').textContent()) ?? '', /checks warn · 60 rows · /);
+  const problems = (await editor.problems()).filter((p) => p.file.endsWith('daily_trips.sql'));
+  const freshness = problems.find((p) => p.message.includes('freshness_pickup_date'));
+  assert.ok(freshness, `a freshness problem among ${JSON.stringify(problems)}`);
+  assert.equal(freshness.severity, 'warning');
+  assert.match(freshness.message, /newest data is .+ old \(.+\), limit 30 days/);
+  assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+  await editor.openFile('assets/analytics/daily_trips.sql');
+  const source = editor.activeEditorFor('assets/analytics/daily_trips.sql');
+  await source.locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
+  assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');
+  assert.equal(await source.locator('.squiggly-error').count(), 0, 'no red squiggle');
+  await editor.screenshot('lineage-warn-check');
+});
+
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {
   await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
   await editor.runCommand('Developer: Reload Window');

@@ -130,3 +130,9 @@ test('rows, rows added and partitions reach the node from the status lookup', ()
   assert.equal(inc.rowsAdded, 0);
   assert.deepEqual(s.nodes.find((n) => n.id === 'daily')!.partitions, { done: 12, total: 30 });
 });
+
+test('warn-level failures are counted apart from error-level ones', () => {
+  const graph = graphOf([asset(['a'], { checks: [check('x'), check('y'), check('z')] })], []);
+  const s = buildLineageSnapshot(graph, () => ({ state: 'fresh', checksPassed: 1, checksFailed: 0, checksWarned: 2 }));
+  assert.deepEqual(s.nodes[0]!.checks, { passed: 1, failed: 0, warned: 2, total: 3 });
+});

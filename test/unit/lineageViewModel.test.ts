@@ -196,3 +196,21 @@ test('a solid edge wins over a dashed one for the same pair in the view', () => 
   );
   assert.deepEqual(view.edges.map((e) => [e.id, e.className]), [['p/a\u2192p/b', 'edge']]);
 });
+
+test('warn-level checks failing make a node yellow, never red; an error-level failure still wins', () => {
+  const warnOnly = node('w/a', { state: 'fresh', checks: { passed: 2, failed: 0, warned: 1, total: 3 } });
+  const both = node('w/b', { state: 'fresh', checks: { passed: 1, failed: 1, warned: 1, total: 3 } });
+  const view = buildLineageView({ nodes: [warnOnly, both, node('w/ext', { source: 'external' })], edges: [] }, defaultViewOptions);
+  const by = new Map(view.nodes.map((n) => [n.id, n]));
+  const a = by.get('w/a')!;
+  assert.equal(a.status, 'checks-warning');
+  assert.equal(a.colour, 'var(--vscode-editorWarning-foreground)');
+  assert.notEqual(a.colour, statusColour('failed'));
+  assert.notEqual(a.colour, statusColour('checks-failing'));
+  assert.deepEqual(a.badge, { text: '1⚠', failing: false, warning: true });
+  assert.match(a.detail, /^checks warn/);
+  assert.match(a.title, /1 warning/);
+  assert.equal(by.get('w/b')!.status, 'checks-failing');
+  assert.deepEqual(by.get('w/b')!.badge, { text: '1✕', failing: true });
+  assert.equal(by.get('w/ext')!.detail, 'external source');
+});

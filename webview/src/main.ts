@@ -103,6 +103,7 @@ app.innerHTML = `
   <span><span class="swatch status-stale"></span>stale</span>
   <span><span class="swatch status-failed"></span>failed</span>
   <span><span class="swatch status-checks-failing"></span>checks failing</span>
+  <span><span class="swatch status-checks-warning"></span>warn-level checks failing</span>
   <span><span class="swatch status-running"></span>running</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge" d="M1 4 H25"></path></svg>dependency</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
@@ -510,7 +511,7 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     }
     const sub = n.detail;
     const badge = n.badge
-      ? `<g class="badge${n.badge.failing ? ' failing' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
+      ? `<g class="badge${n.badge.failing ? ' failing' : n.badge.warning ? ' warning' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
       : '';
     parts.push(
       `${head}<rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
@@ -702,7 +703,7 @@ const exportedVariables = [
   '--vscode-font-family',
 ];
 
-const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing'] as const)
+const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing', 'checks-warning'] as const)
   .map((status) => `.status-${status} .state-bar{fill:${statusColour(status)}}`)
   .join('');
 
@@ -719,6 +720,8 @@ const exportRules = `
 .icon{fill:var(--vscode-descriptionForeground);font-family:codicon;font-size:14px}
 .badge rect{fill:var(--vscode-badge-background)}
 .badge.failing rect{fill:var(--vscode-editorError-foreground)}
+.badge.warning rect{fill:var(--vscode-editorWarning-foreground)}
+.badge.warning text{fill:var(--vscode-editor-background)}
 .badge text{fill:var(--vscode-badge-foreground);font-size:10px;text-anchor:middle}
 text{font-family:var(--vscode-font-family),sans-serif}
 ${statusRules}`;

@@ -3,6 +3,7 @@ import type { Problem } from '../problem';
 import type { SourceLocation } from '../problem';
 import type { AssetRunOutcome, CheckOutcome } from './assetRunOutcome';
 import { formatCount } from './relativeTime';
+import { freshnessText } from './freshnessText';
 
 /** What a run says about one asset in the Problems panel: failing checks at their own line, a build error at the asset. */
 export function runOutcomeProblems(
@@ -50,7 +51,7 @@ export function runOutcomeProblems(
 export function checkFailureMessage(key: string, result: CheckOutcome, targetName: string, rolledBack = false): string {
   const what = result.error
     ? `could not run: ${result.error}`
-    : `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`;
+    : (freshnessText(result.sampleRows) ?? `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`);
   const kept = rolledBack ? ' — rolled back, the previous data is kept' : '';
   return `Check ${result.name} of ${key} failed on target '${targetName}': ${what}${kept}`;
 }

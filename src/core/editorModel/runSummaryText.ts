@@ -7,6 +7,8 @@ const maxListed = 3;
 export interface RunSummary {
   readonly ok: boolean;
   readonly text: string;
+  /** Nothing failed, but some checks could not run (the asset is not built on the target): a warning, not an error. */
+  readonly couldNotRun?: boolean;
 }
 
 /**
@@ -62,6 +64,14 @@ export function runSummary(
   }
   if (failingErrors.length > 0) {
     return { ok: false, text: `${verb} ${subject} on '${targetName}' with failing checks: ${parts.join(' · ')}` };
+  }
+  // A checks-only run skips an asset only when its checks could not run: say why, once, whatever the number of checks.
+  const notRun = verb === 'Checked' ? skipped.filter((o) => o.error) : [];
+  if (notRun.length > 0) {
+    const first = notRun[0]!;
+    const others = notRun.length > 1 ? ` (+${notRun.length - 1} more could not run)` : '';
+    const ran = succeeded.length > 0 ? ` · ${parts.join(' · ')}` : '';
+    return { ok: false, couldNotRun: true, text: `${first.error}${others}${ran}` };
   }
   return { ok: true, text: `${verb} ${subject} on '${targetName}': ${parts.join(' · ')}` };
 }

@@ -7,7 +7,10 @@ import type { LineageEdge, LineageNode, LineageSnapshot, LineageState } from '..
 export interface LineageAssetStatus {
   readonly state: LineageState;
   readonly checksPassed?: number;
+  /** Error-severity failures. */
   readonly checksFailed?: number;
+  /** Warn-severity failures. */
+  readonly checksWarned?: number;
   /** ISO time. */
   readonly lastRun?: string;
   readonly rows?: number;
@@ -30,7 +33,8 @@ export function buildLineageSnapshot(
     const status = statusOf(node.id);
     const total = node.checks.length;
     const failed = Math.min(status?.checksFailed ?? 0, total);
-    const passed = Math.min(status?.checksPassed ?? 0, total - failed);
+    const warned = Math.min(status?.checksWarned ?? 0, total - failed);
+    const passed = Math.min(status?.checksPassed ?? 0, total - failed - warned);
     const file = def.location.file;
     nodes.push({
       id: node.id,
@@ -41,7 +45,7 @@ export function buildLineageSnapshot(
       ...(file ? { file: isAbsolute(file) && graph.root ? relative(graph.root, file) : file } : {}),
       ...(def.location.line > 0 ? { line: def.location.line } : {}),
       state: status?.state ?? 'never',
-      checks: { passed, failed, total },
+      checks: { passed, failed, ...(warned > 0 ? { warned } : {}), total },
       ...(status?.lastRun !== undefined ? { lastRun: status.lastRun } : {}),
       ...(status?.rows !== undefined ? { rows: status.rows } : {}),
       ...(status?.rowsAdded !== undefined ? { rowsAdded: status.rowsAdded } : {}),

@@ -17,12 +17,14 @@ export interface LineageViewOptions {
   readonly groupBy: GroupBy;
 }
 
-/** The state drawn: the run state, except that a fresh asset with failing checks says so. */
-export type NodeStatus = LineageState | 'checks-failing';
+/** The state drawn: the run state, except that a fresh asset with failing checks says so (warn-level ones apart). */
+export type NodeStatus = LineageState | 'checks-failing' | 'checks-warning';
 
 export interface CheckBadge {
   readonly text: string;
   readonly failing: boolean;
+  /** Only warn-severity checks fail: yellow, not red. */
+  readonly warning?: boolean;
 }
 
 /** A snapshot node as drawn: what the snapshot says of it, plus how it looks. */
@@ -82,6 +84,7 @@ const statusColours: Readonly<Record<NodeStatus, string>> = {
   failed: 'var(--vscode-testing-iconFailed)',
   running: 'var(--vscode-progressBar-background)',
   'checks-failing': 'var(--vscode-editorError-foreground)',
+  'checks-warning': 'var(--vscode-editorWarning-foreground)',
 };
 
 const sourceIcons: Readonly<Record<LineageSource, string>> = {
@@ -129,11 +132,15 @@ export function ageText(iso: string, nowMs: number): string | undefined {
 }
 
 function statusText(status: NodeStatus): string {
-  return status === 'checks-failing' ? 'checks failing' : status === 'never' ? 'never run' : status;
+  if (status === 'checks-failing') return 'checks failing';
+  if (status === 'checks-warning') return 'checks warn';
+  return status === 'never' ? 'never run' : status;
 }
 
 /** What a node's second line says on the current target. */
 export function nodeDetail(node: LineageNode, status: NodeStatus, nowMs: number): string {
+  // Read, never built: a state would say something untrue.
+  if (node.source === 'external') return 'external source';
   const parts = [statusText(status)];
   if (node.partitions) parts.push(`${node.partitions.done}/${node.partitions.total} parts`);
   else if (node.rows !== undefined) parts.push(`${compactCount(node.rows)} ${node.rows === 1 ? 'row' : 'rows'}`);
@@ -146,6 +153,7 @@ export function nodeDetail(node: LineageNode, status: NodeStatus, nowMs: number)
 
 export function nodeStatus(node: LineageNode): NodeStatus {
   if (node.state === 'fresh' && node.checks.failed > 0) return 'checks-failing';
+  if (node.state === 'fresh' && (node.checks.warned ?? 0) > 0) return 'checks-warning';
   return node.state;
 }
 
@@ -157,11 +165,13 @@ export function sourceIcon(source: LineageSource): string {
   return sourceIcons[source];
 }
 
-/** `2/3` checks passing, or `1✕` when some fail; none when the asset has no checks. */
+/** `2/3` checks passing, `1✕` when some fail, `1⚠` when only warn-level ones do; none when the asset has no checks. */
 export function checkBadge(node: LineageNode): CheckBadge | undefined {
   const { passed, failed, total } = node.checks;
+  const warned = node.checks.warned ?? 0;
   if (total === 0) return undefined;
   if (failed > 0) return { text: `${failed}✕`, failing: true };
+  if (warned > 0) return { text: `${warned}⚠`, failing: false, warning: true };
   return { text: `${passed}/${total}`, failing: false };
 }
 
@@ -224,7 +234,10 @@ function describe(node: LineageNode, status: NodeStatus, badge: CheckBadge | und
   if (node.rows !== undefined) parts.push(`${groupedCount(node.rows)} ${node.rows === 1 ? 'row' : 'rows'}`);
   if (node.rowsAdded !== undefined) parts.push(`${groupedCount(node.rowsAdded)} added by the last run`);
   if (node.partitions) parts.push(`${node.partitions.done} of ${node.partitions.total} partitions materialized`);
-  if (badge) parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed of ${node.checks.total}`);
+  if (badge) {
+    const warned = node.checks.warned ? `, ${node.checks.warned} warning` : '';
+    parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed${warned} of ${node.checks.total}`);
+  }
   if (node.lastRun) parts.push(`last run ${node.lastRun}`);
   if (node.file) parts.push(node.line ? `${node.file}:${node.line}` : node.file);
   return parts.join(' · ');
