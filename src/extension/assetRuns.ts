@@ -7,6 +7,7 @@ import type { AssetArgument, AssetGraphService, FoundAsset } from './assetGraphS
 import type { CoreAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
+import type { EnvironmentNotice } from './environmentNotice';
 import { pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
 import { readSettings } from './config';
@@ -44,6 +45,7 @@ export class AssetRuns implements vscode.Disposable {
     private readonly targets: TargetSelection,
     private readonly token: MotherDuckToken,
     private readonly log: vscode.LogOutputChannel,
+    private readonly environment: EnvironmentNotice,
   ) {
     const register = (id: string, scope: RunScope, checksOnly: boolean): void => {
       this.store.add(vscode.commands.registerCommand(id, (arg?: AssetArgument) => this.runCommand(arg, scope, checksOnly)));
@@ -113,6 +115,8 @@ export class AssetRuns implements vscode.Disposable {
     }
     this.running.add(busy);
     try {
+      // Before asking to confirm a protected run: a target that cannot be reached is said first.
+      if (!(await this.environment.checkTarget(target))) return undefined;
       if (!(await this.targets.confirmRun(target, what))) return undefined;
       const selection = scope === 'upstream' ? `+${key}` : scope === 'downstream' ? `${key}+` : key;
       const usesTools = [...graph.nodes.values()].some((n) => n.definition.source === 'dagster' || n.definition.source === 'dbt');
@@ -189,8 +193,11 @@ export class AssetRuns implements vscode.Disposable {
       const summary = runSummary(checksOnly ? 'Checked' : 'Materialized', outcomes, target.name, Date.now() - started);
       this.log.info(summary.text);
       const cancelled = outcomes.some((o) => o.status === 'cancelled');
+      const saidByEnvironment = this.environment.reportRun(outcomes, pythonPath, root);
       if (summary.ok || cancelled) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
-      else if (summary.couldNotRun) void vscode.window.showWarningMessage(`Asset Studio: ${redact(summary.text, token)}`);
+      else if (saidByEnvironment) {
+        // One notification with its actions is enough.
+      } else if (summary.couldNotRun) void vscode.window.showWarningMessage(`Asset Studio: ${redact(summary.text, token)}`);
       else void this.showFailure(`Asset Studio: ${redact(summary.text, token)}`);
       return result;
     } finally {

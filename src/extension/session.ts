@@ -14,6 +14,7 @@ import { AssetsTreeView } from './assetsTreeView';
 import { AssetNavigation } from './assetNavigation';
 import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
+import { EnvironmentNotice } from './environmentNotice';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -64,7 +65,9 @@ export class AssetStudioSession implements vscode.Disposable {
     this.targets = this.store.add(new TargetSelection(this.core, this.context.workspaceState, statusItem, this.log));
     this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
-    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log));
+    const environment = this.store.add(new EnvironmentNotice(token, this.log));
+    this.targets.checkTarget = (target) => environment.checkTarget(target);
+    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, this.runs));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));

@@ -169,3 +169,29 @@ test('an open panel comes back after the window reloads, with the graph drawn, a
   // The second start took the unchanged files from the discovery cache the first one wrote.
   await editor.waitForExtensionLog(/Discovered \d+ assets .*; 0 files read, [1-9]\d* unchanged since the last start/, 60_000);
 });
+
+test('a MotherDuck target without a token is said at the switch, with the action that fixes it, before any run is confirmed', { timeout: 300_000 }, async () => {
+  await editor.clearNotifications();
+  await editor.statusBarItem().click();
+  const row = editor.page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*cloud/ }).first();
+  await row.waitFor();
+  await row.click();
+  const dialog = editor.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.locator('.monaco-button', { hasText: 'Switch to cloud' }).click();
+  const notice = editor.page.locator('.notification-toast', { hasText: /Target 'cloud' \(MotherDuck md:nyc_taxi\) has no token/ }).first();
+  await notice.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.equal(await notice.locator('.monaco-button', { hasText: 'Set MotherDuck Token' }).count(), 1);
+  await editor.screenshot('lineage-motherduck-no-token');
+  // A run there says it again at once, instead of asking to confirm a run that cannot connect.
+  await editor.clearNotifications();
+  await editor.runCommand('Asset Studio: Show Lineage');
+  await editor.webview().locator('g.node[data-key="raw/zones"]').click({ button: 'right' });
+  await editor.webview().locator('#menu button[data-action="Materialize"]').click();
+  await notice.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.equal(await dialog.isVisible(), false, 'no confirmation was asked');
+  // Back to dev for whatever runs next.
+  await editor.statusBarItem().click();
+  await editor.page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*dev/ }).first().click();
+  await eventually(async () => assert.equal(await editor.statusBarText(), 'dev'), 30_000);
+});
