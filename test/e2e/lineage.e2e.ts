@@ -150,7 +150,7 @@ test('a warn-level check failing is yellow everywhere: node, Problems, gutter â€
   assert.equal(freshness.severity, 'warning');
   assert.match(freshness.message, /newest data is .+ old \(.+\), limit 30 days/);
   assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
-  await editor.openFile('assets/analytics/daily_trips.sql');
+  // The file is open beside the panel since the click above; the Explorer would open it over the panel.
   const source = editor.activeEditorFor('assets/analytics/daily_trips.sql');
   await source.locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
   assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');

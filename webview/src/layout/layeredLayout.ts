@@ -156,14 +156,20 @@ function components(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
   return [...byRoot.values()];
 }
 
-/** Stacks boxes in rows, in the given order (default: largest first), roughly square overall. */
+/**
+ * Stacks boxes in rows, in the given order (default: largest first), roughly
+ * square overall — or, `wide`, in rows about three times as wide, for a top to
+ * bottom layout, so that unconnected pieces sit side by side rather than in one
+ * column where edges from above would pass behind them.
+ */
 function packBoxes(
   boxes: readonly { readonly width: number; readonly height: number }[],
   gap: number,
   order: readonly number[] = boxes.map((_, i) => i).sort((a, b) => boxes[b]!.height - boxes[a]!.height || boxes[b]!.width - boxes[a]!.width),
+  wide = false,
 ): { offsets: { x: number; y: number }[]; width: number; height: number } {
   const area = boxes.reduce((s, b) => s + (b.width + gap) * (b.height + gap), 0);
-  const rowWidth = Math.max(Math.sqrt(area) * 1.6, ...boxes.map((b) => b.width));
+  const rowWidth = Math.max(Math.sqrt(area) * (wide ? 3 : 1.6), ...boxes.map((b) => b.width));
   const offsets = new Array<{ x: number; y: number }>(boxes.length);
   let x = 0;
   let y = 0;
@@ -196,7 +202,7 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
     if (c !== undefined && c === compOf.get(e.to)) compEdges[c]!.push(e);
   }
   const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast, topDown));
-  const packed = packBoxes(boxes, nodeSep * 2);
+  const packed = packBoxes(boxes, nodeSep * 2, undefined, topDown);
   const positions = new Map<string, { x: number; y: number }>();
   boxes.forEach((b, i) => {
     const o = packed.offsets[i]!;
