@@ -439,8 +439,8 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Above this many nodes, only what is in (or near) the view is in the DOM. */
-const CULL_MIN_NODES = 800;
+/** Above this many nodes, only what is in (or near) the view is in the DOM: at a readable scale that is a few dozen. */
+const CULL_MIN_NODES = 150;
 
 interface Drawn {
   readonly v: LineageView;
