@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
+import { isStateBookkeeping, runProgressText } from '../core/editorModel/runProgressText';
+import { planMaterialization } from '../core/engine/materializationPlan';
+import { parseSelection } from '../core/engine/selection';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetArgument, AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
@@ -126,6 +129,8 @@ export class AssetRuns implements vscode.Disposable {
       const started = Date.now();
       this.log.info(`${what} on '${target.name}'`);
       let outcomes: AssetRunOutcome[];
+      const total = planSize(graph, selection);
+      let startedCount = 0;
       try {
         outcomes = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `${verb} ${key} on '${target.name}'`, cancellable: true },
@@ -148,15 +153,23 @@ export class AssetRuns implements vscode.Disposable {
                 signal: abort.signal,
                 onEvent: (e) => {
                   switch (e.kind) {
-                    case 'statement':
-                      this.log.info(`[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`);
+                    case 'statement': {
+                      // The user's statements at info; the state schema's bookkeeping only at trace.
+                      const line = `[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`;
+                      if (isStateBookkeeping(e.sql)) this.log.trace(line);
+                      else this.log.info(line);
                       break;
+                    }
                     case 'output':
                       // Engine messages often name their asset already: say it once.
                       this.log.info(`${e.key && !e.line.startsWith(`${e.key}: `) ? `${e.key}: ` : ''}${redact(e.line, token)}`);
                       break;
                     case 'asset-started':
-                      progress.report({ message: e.key });
+                      startedCount++;
+                      progress.report({
+                        message: runProgressText(startedCount, total, e.key),
+                        ...(total !== undefined && total > 1 ? { increment: 100 / total } : {}),
+                      });
                       this.setBuilding(root, e.key, true);
                       break;
                     case 'asset-finished': {
@@ -225,6 +238,15 @@ export class AssetRuns implements vscode.Disposable {
 
   dispose(): void {
     this.store.dispose();
+  }
+}
+
+/** How many assets a selection runs, as the engine will plan it; undefined when it cannot say. */
+function planSize(graph: FoundAsset['graph'], selection: string): number | undefined {
+  try {
+    return planMaterialization(graph, parseSelection(selection)).assets.length;
+  } catch {
+    return undefined; // the run itself reports a bad selection
   }
 }
 

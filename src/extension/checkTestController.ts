@@ -4,6 +4,7 @@ import { canRunChecks } from '../core/editorModel/assetLensModel';
 import { checkFailureMessage, formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { AssetGraphService } from './assetGraphService';
 import type { AssetRuns, FinishedRun } from './assetRuns';
+import type { TargetSelection } from './targetSelection';
 import { DisposableStore } from './disposables';
 
 
@@ -28,12 +29,25 @@ export class CheckTestController implements vscode.Disposable {
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly runs: AssetRuns,
+    targets?: TargetSelection,
   ) {
     this.controller.createRunProfile('Run Checks', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
     this.controller.refreshHandler = async () => {
       await vscode.commands.executeCommand('assetStudio.refresh');
     };
     this.store.add(graphs.onDidChangeGraph(() => this.rebuild()));
+    if (targets) {
+      // Results belong to the target they ran on: after a switch the gutter shows them as out of date, not as this target's.
+      let shown = targets.currentName();
+      this.store.add(
+        targets.onDidChange(() => {
+          const now = targets.currentName();
+          if (now === shown) return;
+          shown = now;
+          this.controller.invalidateTestResults();
+        }),
+      );
+    }
     this.store.add(
       runs.onDidFinishRun((run) => {
         if (!this.reportingFromTestRun) this.reportRun(run);

@@ -69,7 +69,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.targets.checkTarget = (target) => environment.checkTarget(target);
     this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
-    this.store.add(new CheckTestController(this.graphs, this.runs));
+    this.store.add(new CheckTestController(this.graphs, this.runs, this.targets));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
