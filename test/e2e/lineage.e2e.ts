@@ -156,6 +156,9 @@ test('a warn-level check failing is yellow everywhere: node, Problems, gutter â€
   assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');
   assert.equal(await source.locator('.squiggly-error').count(), 0, 'no red squiggle');
   await editor.screenshot('lineage-warn-check');
+  await editor.runCommand('View: Hide Panel');
+  await editor.page.waitForTimeout(1000);
+  await editor.screenshot('lineage-warn-check-panel');
 });
 
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {

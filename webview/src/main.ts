@@ -253,10 +253,29 @@ function applyTransform(t: ViewTransform, animate: boolean): void {
   else svg.call(zoomBehaviour.transform, z);
 }
 
+/** After a resize that changes the layout's direction: the node to keep in view when no asset is focused. */
+let fitAnchor: string | undefined;
+
+/** The node whose centre is nearest the centre of the view now. */
+function nodeNearestCentre(): string | undefined {
+  if (!layout) return undefined;
+  const t = zoomTransform(svgNode);
+  const { width, height } = viewSize();
+  const [cx, cy] = t.invert([width / 2, height / 2]);
+  let best: { id: string; d: number } | undefined;
+  for (const n of layout.nodes) {
+    const d = (n.x - cx) ** 2 + (n.y - cy) ** 2;
+    if (!best || d < best.d) best = { id: n.id, d };
+  }
+  return best?.id;
+}
+
 /** The whole graph when it fits at a readable scale; otherwise that scale, centred on the focused asset. */
 function fit(animate: boolean): void {
   if (!layout) return;
-  const focus = options.focus !== undefined ? layout.nodes.find((n) => n.id === options.focus) : undefined;
+  const anchor = options.focus ?? fitAnchor;
+  fitAnchor = undefined;
+  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : undefined;
   const t = fitTransform(viewSize(), layout, { minScale: readableScale(editorFontPx()), ...(focus ? { focus } : {}) });
   applyTransform(t, animate);
 }
@@ -676,6 +695,8 @@ window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
     if (layout && directionPreference === 'auto' && chooseDirection(viewSize(), 'auto') !== direction) {
+      // Keep the asset the user was looking at in view through the new layout.
+      fitAnchor = nodeNearestCentre();
       pendingFit = true;
       scheduleRender();
     }
