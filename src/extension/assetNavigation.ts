@@ -17,8 +17,8 @@ export class AssetNavigation implements vscode.Disposable {
     this.store.add(graphs.onDidChangeGraph(() => this.updateContext()));
   }
 
-  /** Opens the file of an asset at its definition line. */
-  async open(arg?: string | { key: string }): Promise<void> {
+  /** Opens the file of an asset at its definition line; `column` picks a group, or places it beside the one given by a function of the file's URI. */
+  async open(arg?: string | { key: string }, column?: (file: vscode.Uri) => vscode.ViewColumn): Promise<void> {
     const key = typeof arg === 'string' ? arg : arg?.key;
     if (!key) return;
     await this.graphs.ready;
@@ -30,7 +30,11 @@ export class AssetNavigation implements vscode.Disposable {
     }
     const line = Math.max(0, loc.line - 1);
     const position = new vscode.Position(line, Math.max(0, loc.column - 1));
-    await vscode.window.showTextDocument(vscode.Uri.file(loc.file), { selection: new vscode.Range(position, position) });
+    const uri = vscode.Uri.file(loc.file);
+    await vscode.window.showTextDocument(uri, {
+      selection: new vscode.Range(position, position),
+      ...(column ? { viewColumn: column(uri) } : {}),
+    });
   }
 
   private updateContext(): void {

@@ -2,11 +2,15 @@ import * as vscode from 'vscode';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
+import { isStateBookkeeping, runProgressText } from '../core/editorModel/runProgressText';
+import { planMaterialization } from '../core/engine/materializationPlan';
+import { parseSelection } from '../core/engine/selection';
 import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetArgument, AssetGraphService, FoundAsset } from './assetGraphService';
 import type { CoreAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
+import type { EnvironmentNotice } from './environmentNotice';
 import { pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
 import { readSettings } from './config';
@@ -44,6 +48,7 @@ export class AssetRuns implements vscode.Disposable {
     private readonly targets: TargetSelection,
     private readonly token: MotherDuckToken,
     private readonly log: vscode.LogOutputChannel,
+    private readonly environment: EnvironmentNotice,
   ) {
     const register = (id: string, scope: RunScope, checksOnly: boolean): void => {
       this.store.add(vscode.commands.registerCommand(id, (arg?: AssetArgument) => this.runCommand(arg, scope, checksOnly)));
@@ -113,6 +118,8 @@ export class AssetRuns implements vscode.Disposable {
     }
     this.running.add(busy);
     try {
+      // Before asking to confirm a protected run: a target that cannot be reached is said first.
+      if (!(await this.environment.checkTarget(target))) return undefined;
       if (!(await this.targets.confirmRun(target, what))) return undefined;
       const selection = scope === 'upstream' ? `+${key}` : scope === 'downstream' ? `${key}+` : key;
       const usesTools = [...graph.nodes.values()].some((n) => n.definition.source === 'dagster' || n.definition.source === 'dbt');
@@ -122,6 +129,8 @@ export class AssetRuns implements vscode.Disposable {
       const started = Date.now();
       this.log.info(`${what} on '${target.name}'`);
       let outcomes: AssetRunOutcome[];
+      const total = planSize(graph, selection);
+      let startedCount = 0;
       try {
         outcomes = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `${verb} ${key} on '${target.name}'`, cancellable: true },
@@ -145,15 +154,23 @@ export class AssetRuns implements vscode.Disposable {
                 signal: abort.signal,
                 onEvent: (e) => {
                   switch (e.kind) {
-                    case 'statement':
-                      this.log.info(`[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`);
+                    case 'statement': {
+                      // The user's statements at info; the state schema's bookkeeping only at trace.
+                      const line = `[${target.name}]${e.key ? ` ${e.key}:` : ''} ${redact(e.sql, token)}`;
+                      if (isStateBookkeeping(e.sql)) this.log.trace(line);
+                      else this.log.info(line);
                       break;
+                    }
                     case 'output':
                       // Engine messages often name their asset already: say it once.
                       this.log.info(`${e.key && !e.line.startsWith(`${e.key}: `) ? `${e.key}: ` : ''}${redact(e.line, token)}`);
                       break;
                     case 'asset-started':
-                      progress.report({ message: e.key });
+                      startedCount++;
+                      progress.report({
+                        message: runProgressText(startedCount, total, e.key),
+                        ...(total !== undefined && total > 1 ? { increment: 100 / total } : {}),
+                      });
                       this.setBuilding(root, e.key, true);
                       break;
                     case 'asset-finished': {
@@ -190,7 +207,11 @@ export class AssetRuns implements vscode.Disposable {
       const summary = runSummary(checksOnly ? 'Checked' : 'Materialized', outcomes, target.name, Date.now() - started);
       this.log.info(summary.text);
       const cancelled = outcomes.some((o) => o.status === 'cancelled');
+      const saidByEnvironment = this.environment.reportRun(outcomes, pythonPath, root);
       if (summary.ok || cancelled) void vscode.window.showInformationMessage(`Asset Studio: ${summary.text}`);
+      else if (saidByEnvironment) {
+        // One notification with its actions is enough.
+      } else if (summary.couldNotRun) void vscode.window.showWarningMessage(`Asset Studio: ${redact(summary.text, token)}`);
       else void this.showFailure(`Asset Studio: ${redact(summary.text, token)}`);
       return result;
     } finally {
@@ -218,6 +239,15 @@ export class AssetRuns implements vscode.Disposable {
 
   dispose(): void {
     this.store.dispose();
+  }
+}
+
+/** How many assets a selection runs, as the engine will plan it; undefined when it cannot say. */
+function planSize(graph: FoundAsset['graph'], selection: string): number | undefined {
+  try {
+    return planMaterialization(graph, parseSelection(selection)).assets.length;
+  } catch {
+    return undefined; // the run itself reports a bad selection
   }
 }
 

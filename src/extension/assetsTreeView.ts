@@ -97,7 +97,8 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
       node.checks.map((c) => c.name),
       state?.checks,
     );
-    item.description = [node.definition.source, isMaterializable(node) ? stateText(state, Date.now()) : 'source', checks]
+    // Short enough for a side bar: what matters first (checks, then state); the source is in the hover.
+    item.description = [checks, isMaterializable(node) ? stateText(state, Date.now()) : 'source']
       .filter((s) => s !== undefined)
       .join(' · ');
     item.tooltip = new vscode.MarkdownString(

@@ -4,6 +4,7 @@ import { canRunChecks } from '../core/editorModel/assetLensModel';
 import { checkFailureMessage, formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { AssetGraphService } from './assetGraphService';
 import type { AssetRuns, FinishedRun } from './assetRuns';
+import type { TargetSelection } from './targetSelection';
 import { DisposableStore } from './disposables';
 
 
@@ -28,12 +29,25 @@ export class CheckTestController implements vscode.Disposable {
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly runs: AssetRuns,
+    targets?: TargetSelection,
   ) {
     this.controller.createRunProfile('Run Checks', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
     this.controller.refreshHandler = async () => {
       await vscode.commands.executeCommand('assetStudio.refresh');
     };
     this.store.add(graphs.onDidChangeGraph(() => this.rebuild()));
+    if (targets) {
+      // Results belong to the target they ran on: after a switch the gutter shows them as out of date, not as this target's.
+      let shown = targets.currentName();
+      this.store.add(
+        targets.onDidChange(() => {
+          const now = targets.currentName();
+          if (now === shown) return;
+          shown = now;
+          this.controller.invalidateTestResults();
+        }),
+      );
+    }
     this.store.add(
       runs.onDidFinishRun((run) => {
         if (!this.reportingFromTestRun) this.reportRun(run);
@@ -113,12 +127,17 @@ export class CheckTestController implements vscode.Disposable {
   private reportCheck(run: vscode.TestRun, item: vscode.TestItem, key: string, outcome: AssetRunOutcome | undefined, targetName: string): void {
     const result = outcome?.checks.find((c) => c.name === item.label);
     if (!result) {
-      if (outcome?.error) run.errored(item, new vscode.TestMessage(`${key} failed on '${targetName}': ${outcome.error}`));
+      // Skipped: the check could not run (the asset is not built on this target); the run's one message says why.
+      if (outcome?.error && outcome.status !== 'skipped') run.errored(item, new vscode.TestMessage(`${key} failed on '${targetName}': ${outcome.error}`));
       else run.skipped(item);
       return;
     }
     if (result.passed) run.passed(item, result.durationMs);
-    else run.failed(item, this.failureMessage(item, key, result, targetName), result.durationMs);
+    else if (result.severity === 'warn' && !result.error) {
+      // Warn never blocks: not a failed test (red), but said in the run's output at the check, and a warning in Problems.
+      run.appendOutput(`⚠ ${checkFailureMessage(key, result, targetName)}\r\n`, item.uri && item.range ? new vscode.Location(item.uri, item.range) : undefined, item);
+      run.passed(item, result.durationMs);
+    } else run.failed(item, this.failureMessage(item, key, result, targetName), result.durationMs);
   }
 
   private failureMessage(item: vscode.TestItem, key: string, result: CheckOutcome, targetName: string): vscode.TestMessage {

@@ -30,7 +30,7 @@ export class LineageCommand implements vscode.Disposable {
     this.deps = {
       getSnapshot: () => this.snapshot(runs),
       onDidChange: this.changed.event,
-      openDefinition: (key) => void navigation.open(key),
+      openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
       previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
       log,
@@ -68,8 +68,12 @@ export class LineageCommand implements vscode.Disposable {
       return {
         state: state.status,
         checksPassed: results.filter((c) => c.passed).length,
-        checksFailed: results.filter((c) => !c.passed).length,
+        checksFailed: results.filter((c) => !c.passed && c.severity !== 'warn').length,
+        checksWarned: results.filter((c) => !c.passed && c.severity === 'warn').length,
         ...(state.finishedAt !== undefined ? { lastRun: new Date(state.finishedAt).toISOString() } : {}),
+        ...(state.rows !== undefined ? { rows: state.rows } : {}),
+        ...(state.rowsAdded !== undefined ? { rowsAdded: state.rowsAdded } : {}),
+        ...(state.partitions !== undefined ? { partitions: state.partitions } : {}),
       };
     };
     return buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);

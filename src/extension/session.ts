@@ -16,6 +16,7 @@ import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
 import { CompareView } from './compareView';
 import { DataPanelCommands } from './data/dataPanelCommands';
+import { EnvironmentNotice } from './environmentNotice';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -67,9 +68,11 @@ export class AssetStudioSession implements vscode.Disposable {
     this.targets = this.store.add(new TargetSelection(this.core, this.context.workspaceState, statusItem, this.log));
     this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
-    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log));
+    const environment = this.store.add(new EnvironmentNotice(token, this.log));
+    this.targets.checkTarget = (target) => environment.checkTarget(target);
+    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
-    this.store.add(new CheckTestController(this.graphs, this.runs));
+    this.store.add(new CheckTestController(this.graphs, this.runs, this.targets));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));

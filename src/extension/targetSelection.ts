@@ -31,6 +31,8 @@ export class TargetSelection implements vscode.Disposable {
    */
   ask = async (message: string, detail: string, confirm: string): Promise<boolean> =>
     (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) === confirm;
+  /** Says at once what keeps a target just chosen from working (a MotherDuck token missing); set by the session. */
+  checkTarget: (target: TargetConfig) => Promise<boolean> = async () => true;
 
   constructor(
     private readonly core: CoreAccess,
@@ -110,6 +112,7 @@ export class TargetSelection implements vscode.Disposable {
     this.log.info(`Target: ${name} (${describeTargetLocation(target)})`);
     this.updateStatus();
     this.changed.fire();
+    void this.checkTarget(target);
     return true;
   }
 

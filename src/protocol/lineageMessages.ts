@@ -10,7 +10,10 @@ export type MaterializeMode = 'asset' | 'upstream' | 'downstream';
 
 export interface LineageCheckSummary {
   readonly passed: number;
+  /** Error-severity checks failing. */
   readonly failed: number;
+  /** Warn-severity checks failing (drawn yellow, never as failed). */
+  readonly warned?: number;
   readonly total: number;
 }
 
@@ -31,6 +34,12 @@ export interface LineageNode {
   readonly checks: LineageCheckSummary;
   /** ISO time of the last run on the current target. */
   readonly lastRun?: string;
+  /** Rows in the relation on the current target (the table's count for incremental and partitioned assets). */
+  readonly rows?: number;
+  /** Incremental and partitioned assets: rows the last successful run loaded. */
+  readonly rowsAdded?: number;
+  /** Partitioned assets: partitions materialized with the current definition, of those to date. */
+  readonly partitions?: { readonly done: number; readonly total: number };
 }
 
 export interface LineageEdge {

@@ -1,6 +1,8 @@
-// The lineage panel in a real VS Code (code-server) with the packaged extension:
-// every asset of the example is a node with the right edges, a click lands on
-// the definition, and materializing from the panel turns the node fresh.
+// The lineage panel in a real VS Code (code-server) with the packaged extension,
+// in a 1500 × 950 window: every asset of the example is a node with the right
+// edges, node labels are no smaller than the editor's font, a click opens the
+// definition beside the panel (once) and leaves the graph as it was, and
+// materializing from the panel turns the node fresh.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -10,12 +12,17 @@ import { eventually, startEditor, type Editor } from './harness/editor';
 let editor: Editor;
 const repo = resolve(import.meta.dirname, '../..');
 
+/** What the test reads in the page (this project has no DOM types). */
+interface PageGlobals {
+  getComputedStyle(el: unknown): { fontSize: string };
+}
+
 interface Listed {
   assets: { key: string; deps: string[] }[];
 }
 
 before(async () => {
-  editor = await startEditor({ workspace: 'examples/nyc_taxi', label: 'lineage' });
+  editor = await startEditor({ workspace: 'examples/nyc_taxi', label: 'lineage', viewport: { width: 1500, height: 950 } });
 });
 
 after(async () => {
@@ -63,14 +70,53 @@ test('the panel shows every asset as a node with the right edges', { timeout: 30
   await editor.screenshot('lineage-panel');
 });
 
-test('clicking a node opens its definition', { timeout: 180_000 }, async () => {
-  await editor.webview().locator('g.node[data-key="analytics/daily_trips"]').click();
+test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async () => {
+  const editorFontPx = await editor.page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .evaluate((el) => Number.parseFloat((globalThis as unknown as PageGlobals).getComputedStyle(el).fontSize));
+  assert.ok(editorFontPx >= 10, `editor font ${editorFontPx}px`);
+  const panel = editor.webview();
+  await panel.locator('#fit').click();
+  await eventually(async () => {
+    // The label's font size in graph units times the scale the SVG is drawn at: what the eye sees.
+    const sizes = await panel.locator('g.node text.label').evaluateAll((els) =>
+      els.map(
+        (el) =>
+          Number.parseFloat((globalThis as unknown as PageGlobals).getComputedStyle(el).fontSize) *
+          ((el as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0),
+      ),
+    );
+    assert.ok(sizes.length > 0, 'labels drawn');
+    for (const px of sizes) assert.ok(px >= editorFontPx - 0.01, `label drawn at ${px.toFixed(2)}px, editor font ${editorFontPx}px`);
+  }, 30_000);
+  await editor.screenshot('lineage-readable');
+});
+
+test('clicking a node opens its definition beside the panel, once, and leaves the graph as it was', { timeout: 180_000 }, async () => {
+  const panel = editor.webview();
+  const viewportBefore = await panel.locator('g.viewport').getAttribute('transform');
+  const nodesBefore = [...(await drawnNodes()).keys()].sort();
+  const daily = panel.locator('g.node[data-key="analytics/daily_trips"]');
+  await daily.click();
   await editor.activeEditorFor('assets/analytics/daily_trips.sql').waitFor({ timeout: 60_000 });
+  // The panel is still on screen, in its own group, with the same nodes at the same place.
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').waitFor({ state: 'visible', timeout: 10_000 });
+  // Longer than the panel's follow-the-editor delay: following its own click must not move it.
+  await editor.page.waitForTimeout(1500);
+  assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
+  assert.deepEqual([...(await drawnNodes()).keys()].sort(), nodesBefore);
+  const lineageGroup = editor.page.locator('.editor-group-container', { has: editor.page.locator('.tab', { hasText: 'Asset Lineage' }) });
+  assert.equal(await lineageGroup.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 0, 'not opened over the panel');
+  // A second click goes to the same tab.
+  await daily.click();
+  await editor.page.waitForTimeout(1000);
+  assert.equal(await editor.page.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 1, 'one tab for the file');
+  assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
+  await editor.screenshot('lineage-after-open-definition');
 });
 
 test('materialize from the panel and the node turns fresh', { timeout: 420_000 }, async () => {
-  // Opening the definition may have covered the panel: bring it back.
-  await editor.runCommand('Asset Studio: Show Lineage');
   const panel = editor.webview();
   await panel.locator('#whole').click();
   const zones = panel.locator('g.node[data-key="raw/zones"]');
@@ -85,6 +131,36 @@ test('materialize from the panel and the node turns fresh', { timeout: 420_000 }
   await editor.screenshot('lineage-after-materialize');
 });
 
+test('a warn-level check failing is yellow everywhere: node, Problems, gutter — no red', { timeout: 420_000 }, async () => {
+  const panel = editor.webview();
+  // daily_trips' freshness check (severity warn, 30 days) fails on the example's 2022 data.
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').click({ button: 'right' });
+  await panel.locator('#menu button[data-action="Materialize with Upstream"]').click();
+  await eventually(async () => {
+    const cls = (await drawnNodes()).get('analytics/daily_trips') ?? '';
+    assert.match(cls, /status-checks-warning/);
+  }, 300_000);
+  const daily = panel.locator('g.node[data-key="analytics/daily_trips"]');
+  assert.equal(await daily.locator('.badge.failing').count(), 0, 'no red badge');
+  assert.equal(await daily.locator('.badge.warning').count(), 1, 'a yellow badge');
+  assert.match((await daily.locator('text.sub').textContent()) ?? '', /checks warn · 60 rows · /);
+  const problems = (await editor.problems()).filter((p) => p.file.endsWith('daily_trips.sql'));
+  const freshness = problems.find((p) => p.message.includes('freshness_pickup_date'));
+  assert.ok(freshness, `a freshness problem among ${JSON.stringify(problems)}`);
+  assert.equal(freshness.severity, 'warning');
+  assert.match(freshness.message, /newest data is .+ old \(.+\), limit 30 days/);
+  assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+  // The file is open beside the panel since the click above; the Explorer would open it over the panel.
+  const source = editor.activeEditorFor('assets/analytics/daily_trips.sql');
+  await source.locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
+  assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');
+  assert.equal(await source.locator('.squiggly-error').count(), 0, 'no red squiggle');
+  await editor.screenshot('lineage-warn-check');
+  await editor.runCommand('View: Hide Panel');
+  await editor.page.waitForTimeout(1000);
+  await editor.screenshot('lineage-warn-check-panel');
+});
+
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {
   await editor.page.locator('.tab', { hasText: 'Asset Lineage' }).first().waitFor({ timeout: 60_000 });
   await editor.runCommand('Developer: Reload Window');
@@ -95,4 +171,30 @@ test('an open panel comes back after the window reloads, with the graph drawn, a
   await editor.screenshot('lineage-after-reload');
   // The second start took the unchanged files from the discovery cache the first one wrote.
   await editor.waitForExtensionLog(/Discovered \d+ assets .*; 0 files read, [1-9]\d* unchanged since the last start/, 60_000);
+});
+
+test('a MotherDuck target without a token is said at the switch, with the action that fixes it, before any run is confirmed', { timeout: 300_000 }, async () => {
+  await editor.clearNotifications();
+  await editor.statusBarItem().click();
+  const row = editor.page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*cloud/ }).first();
+  await row.waitFor();
+  await row.click();
+  const dialog = editor.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.locator('.monaco-button', { hasText: 'Switch to cloud' }).click();
+  const notice = editor.page.locator('.notification-toast', { hasText: /Target 'cloud' \(MotherDuck md:nyc_taxi\) has no token/ }).first();
+  await notice.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.equal(await notice.locator('.monaco-button', { hasText: 'Set MotherDuck Token' }).count(), 1);
+  await editor.screenshot('lineage-motherduck-no-token');
+  // A run there says it again at once, instead of asking to confirm a run that cannot connect.
+  await editor.clearNotifications();
+  await editor.runCommand('Asset Studio: Show Lineage');
+  await editor.webview().locator('g.node[data-key="raw/zones"]').click({ button: 'right' });
+  await editor.webview().locator('#menu button[data-action="Materialize"]').click();
+  await notice.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.equal(await dialog.isVisible(), false, 'no confirmation was asked');
+  // Back to dev for whatever runs next.
+  await editor.statusBarItem().click();
+  await editor.page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*dev/ }).first().click();
+  await eventually(async () => assert.equal(await editor.statusBarText(), 'dev'), 30_000);
 });

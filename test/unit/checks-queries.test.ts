@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CheckDefinition } from '../../src/core/asset';
 import { combineChecks, compileCheck, parseSamples } from '../../src/core/engine/checkQueries';
+import { checkFailureMessage } from '../../src/core/editorModel/checkResultProblems';
+import { durationText } from '../../src/core/editorModel/freshnessText';
 
 function check(type: CheckDefinition['type'], config: Record<string, unknown>): CheckDefinition {
   return { name: `${type}_check`, type, severity: 'error', blocking: true, location: { file: '/a.sql', line: 5, column: 3 }, config };
@@ -105,4 +107,37 @@ test('all checks of an asset combine into one query with one row per check', asy
     conn.closeSync();
     instance.closeSync();
   }
+});
+
+test('a failing freshness check says how old the newest value is against the limit, not "1 failing row"', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(
+      "create table stale as select CAST(now() AS TIMESTAMP) - INTERVAL 3 DAY - INTERVAL 4 HOUR as at; create table empty as select now() as at where false",
+    );
+    const messageFor = async (rel: string): Promise<string> => {
+      const c = compileCheck(check('freshness', { column: 'at', max_age: '2 days' }), { relation: rel, relationOf: (x) => x, templates: {} });
+      assert.ok(c.ok);
+      const row = (await conn.runAndReadAll(c.sql)).getRowObjectsJson()[0]!;
+      const result = { name: 'freshness_at', passed: false, severity: 'warn' as const, failingRows: Number(row['failing_rows']), sampleRows: parseSamples(row['samples']) };
+      return checkFailureMessage('analytics/daily', result, 'dev');
+    };
+    const stale = await messageFor('"stale"');
+    assert.match(stale, /freshness_at of analytics\/daily .*: newest data is 3 days 4 hours old \(.+\), limit 2 days$/);
+    assert.doesNotMatch(stale, /failing row/);
+    assert.match(await messageFor('"empty"'), /no data: the column is empty or all NULL \(limit 2 days\)/);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+});
+
+test('durations read in two units at most', () => {
+  assert.equal(durationText(0), '0 seconds');
+  assert.equal(durationText(59), '59 seconds');
+  assert.equal(durationText(3_600), '1 hour');
+  assert.equal(durationText(3 * 86_400 + 4 * 3_600 + 125), '3 days 4 hours');
+  assert.equal(durationText(86_400 + 61), '1 day');
+  assert.equal(durationText(2 * 3_600 + 20 * 60), '2 hours 20 minutes');
 });

@@ -223,7 +223,16 @@ test('run summary: rows, duration and checks on success; the failing asset on fa
     1234,
   );
   assert.equal(ok.ok, true);
-  assert.equal(ok.text, "Materialized 2 assets on 'dev': 12,265 rows · 1.2 s · 3 checks passed");
+  // Each asset's own rows, never one sum that reads as one table's figure.
+  assert.equal(ok.text, "Materialized 2 assets on 'dev': raw/zones 265 rows, raw/taxi_trips 12,000 rows · 1.2 s · 3 checks passed");
+  const many = runSummary(
+    'Materialized',
+    ['a', 'b', 'c', 'd', 'e'].map((key, i) => ({ key, status: 'success' as const, rows: i + 1, checks: [] })),
+    'dev',
+    10,
+  );
+  assert.match(many.text, /: a 1 row, b 2 rows, c 3 rows \(\+2 more\) · /);
+  assert.doesNotMatch(many.text, /15 rows/);
 
   const bad = runSummary(
     'Materialized',

@@ -101,3 +101,38 @@ test('edges keep their inferred flag; duplicates and edges to unknown keys are d
   // The snapshot crosses to the webview as JSON: it must survive a round trip unchanged.
   assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
 });
+
+test('an exact edge wins over an inferred one for the same pair, whichever the graph lists first', () => {
+  const graph = graphOf(
+    [asset(['a']), asset(['b']), asset(['c'])],
+    [
+      { from: 'a', to: 'b', inferred: true },
+      { from: 'a', to: 'b', inferred: false },
+      { from: 'b', to: 'c', inferred: false },
+      { from: 'b', to: 'c', inferred: true },
+    ],
+  );
+  assert.deepEqual(buildLineageSnapshot(graph).edges, [
+    { from: 'a', to: 'b', inferred: false },
+    { from: 'b', to: 'c', inferred: false },
+  ]);
+});
+
+test('rows, rows added and partitions reach the node from the status lookup', () => {
+  const graph = graphOf([asset(['inc']), asset(['daily'])], []);
+  const s = buildLineageSnapshot(graph, (key) =>
+    key === 'inc'
+      ? { state: 'fresh', rows: 11_500, rowsAdded: 0 }
+      : { state: 'fresh', rows: 40, partitions: { done: 12, total: 30 } },
+  );
+  const inc = s.nodes.find((n) => n.id === 'inc')!;
+  assert.equal(inc.rows, 11_500);
+  assert.equal(inc.rowsAdded, 0);
+  assert.deepEqual(s.nodes.find((n) => n.id === 'daily')!.partitions, { done: 12, total: 30 });
+});
+
+test('warn-level failures are counted apart from error-level ones', () => {
+  const graph = graphOf([asset(['a'], { checks: [check('x'), check('y'), check('z')] })], []);
+  const s = buildLineageSnapshot(graph, () => ({ state: 'fresh', checksPassed: 1, checksFailed: 0, checksWarned: 2 }));
+  assert.deepEqual(s.nodes[0]!.checks, { passed: 1, failed: 0, warned: 2, total: 3 });
+});

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  ageText,
   buildLineageView,
+  compactCount,
   checkBadge,
   defaultViewOptions,
   neighbourhood,
@@ -148,4 +150,67 @@ test('source icons are codicons and the accessible title says key, source, state
   assert.match(n.title, /dbt/);
   assert.match(n.title, /never/);
   assert.match(n.title, /models\/a\.sql:3/);
+});
+
+test('a node’s second line says state, the table’s rows (not what the last run added) and age; partitions when known', () => {
+  const now = Date.parse('2026-12-03T10:00:00Z');
+  const view = buildLineageView(
+    {
+      nodes: [
+        node('raw/inc', { state: 'fresh', rows: 11_500, rowsAdded: 0, lastRun: '2026-12-03T09:57:00Z' }),
+        node('raw/daily', { state: 'stale', rows: 40, partitions: { done: 12, total: 30 }, lastRun: '2026-12-01T10:00:00Z' }),
+        node('raw/new'),
+      ],
+      edges: [],
+    },
+    defaultViewOptions,
+    now,
+  );
+  const by = new Map(view.nodes.map((n) => [n.id, n]));
+  assert.equal(by.get('raw/inc')!.detail, 'fresh · 11.5k rows · 3m ago');
+  assert.match(by.get('raw/inc')!.title, /11,500 rows · 0 added by the last run/);
+  assert.equal(by.get('raw/daily')!.detail, 'stale · 12/30 parts · 2d ago');
+  assert.match(by.get('raw/daily')!.title, /12 of 30 partitions materialized/);
+  assert.equal(by.get('raw/new')!.detail, 'never run');
+});
+
+test('compact counts and ages stay short', () => {
+  assert.deepEqual([0, 1, 999, 1000, 11_500, 265_000, 2_345_678, 7e9].map(compactCount), ['0', '1', '999', '1k', '11.5k', '265k', '2.3M', '7B']);
+  const now = Date.parse('2026-12-03T10:00:00Z');
+  assert.equal(ageText('2026-12-03T09:59:50Z', now), 'just now');
+  assert.equal(ageText('2026-12-03T07:00:00Z', now), '3h ago');
+  assert.equal(ageText('2026-10-01T00:00:00Z', now), 'on 2026-10-01');
+  assert.equal(ageText('not a date', now), undefined);
+});
+
+test('a solid edge wins over a dashed one for the same pair in the view', () => {
+  const view = buildLineageView(
+    {
+      nodes: [node('p/a'), node('p/b')],
+      edges: [
+        { from: 'p/a', to: 'p/b', inferred: true },
+        { from: 'p/a', to: 'p/b', inferred: false },
+      ],
+    },
+    defaultViewOptions,
+  );
+  assert.deepEqual(view.edges.map((e) => [e.id, e.className]), [['p/a\u2192p/b', 'edge']]);
+});
+
+test('warn-level checks failing make a node yellow, never red; an error-level failure still wins', () => {
+  const warnOnly = node('w/a', { state: 'fresh', checks: { passed: 2, failed: 0, warned: 1, total: 3 } });
+  const both = node('w/b', { state: 'fresh', checks: { passed: 1, failed: 1, warned: 1, total: 3 } });
+  const view = buildLineageView({ nodes: [warnOnly, both, node('w/ext', { source: 'external' })], edges: [] }, defaultViewOptions);
+  const by = new Map(view.nodes.map((n) => [n.id, n]));
+  const a = by.get('w/a')!;
+  assert.equal(a.status, 'checks-warning');
+  assert.equal(a.colour, 'var(--vscode-editorWarning-foreground)');
+  assert.notEqual(a.colour, statusColour('failed'));
+  assert.notEqual(a.colour, statusColour('checks-failing'));
+  assert.deepEqual(a.badge, { text: '1⚠', failing: false, warning: true });
+  assert.match(a.detail, /^checks warn/);
+  assert.match(a.title, /1 warning/);
+  assert.equal(by.get('w/b')!.status, 'checks-failing');
+  assert.deepEqual(by.get('w/b')!.badge, { text: '1✕', failing: true });
+  assert.equal(by.get('w/ext')!.detail, 'external source');
 });

@@ -2,7 +2,7 @@
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, zoomTransform } from 'd3-zoom';
 import type { ZoomBehavior, ZoomTransform } from 'd3-zoom';
-import { linkHorizontal } from 'd3-shape';
+import { linkHorizontal, linkVertical } from 'd3-shape';
 import 'd3-transition';
 import type {
   ExtensionToWebviewMessage,
@@ -13,6 +13,8 @@ import type {
 import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { layoutLineage, placeClusters } from './layout/layeredLayout';
+import { chooseDirection, fitTransform, MAX_ZOOM, MIN_ZOOM, parseFontPx, readableScale, zoomBy, zoomToScale } from './model/lineageViewport';
+import type { DirectionPreference, LayoutDirection, ViewTransform } from './model/lineageViewport';
 import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult, PlacedNode } from './layout/layeredLayout';
 
 interface VsCodeApi {
@@ -25,6 +27,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface SavedState {
   options: LineageViewOptions;
   transform?: { k: number; x: number; y: number };
+  direction?: DirectionPreference;
+  legend?: boolean;
 }
 
 const NODE_W = 200;
@@ -56,11 +60,13 @@ let snapshot: LineageSnapshot | undefined;
 let view: LineageView | undefined;
 let layout: LayoutResult | undefined;
 let renderSeq = 0;
-let centreOnFocus = false;
+let directionPreference: DirectionPreference = saved?.direction ?? 'auto';
+/** The direction the current layout was made in. */
+let direction: LayoutDirection = 'lr';
 
 function saveState(): void {
   const t = zoomTransform(svgNode);
-  const state: SavedState = { options, transform: { k: t.k, x: t.x, y: t.y } };
+  const state: SavedState = { options, transform: { k: t.k, x: t.x, y: t.y }, direction: directionPreference, legend: !legend.hidden };
   vscode.setState(state);
 }
 
@@ -72,15 +78,35 @@ app.innerHTML = `
   <span class="codicon codicon-search" aria-hidden="true"></span>
   <input id="search" type="search" placeholder="Search assets" aria-label="Search assets" spellcheck="false">
   <span class="focus-label" id="focusLabel"></span>
-  <label>Upstream <select id="up" aria-label="Upstream depth"></select></label>
-  <label>Downstream <select id="down" aria-label="Downstream depth"></select></label>
-  <button id="whole" class="icon-button" title="Show the whole graph"><span class="codicon codicon-globe"></span> Whole graph</button>
-  <label>Group by <select id="groupBy" aria-label="Group by">
-    <option value="group">Group</option><option value="source">Source</option><option value="none">None</option>
-  </select></label>
+  <label title="Upstream depth">Up <select id="up" aria-label="Upstream depth"></select></label>
+  <label title="Downstream depth">Down <select id="down" aria-label="Downstream depth"></select></label>
+  <button id="whole" class="icon-button" title="Show the whole graph" aria-label="Show the whole graph"><span class="codicon codicon-globe"></span></button>
+  <select id="groupBy" aria-label="Group by" title="Group by">
+    <option value="group">By group</option><option value="source">By source</option><option value="none">No groups</option>
+  </select>
+  <select id="direction" aria-label="Layout direction" title="Layout direction (Auto: top to bottom when the panel is taller than wide)">
+    <option value="auto">Auto layout</option><option value="lr">Left → right</option><option value="tb">Top ↓ bottom</option>
+  </select>
   <span class="spacer"></span>
-  <button id="fit" class="icon-button" title="Fit to view"><span class="codicon codicon-screen-full"></span></button>
-  <button id="export" class="icon-button" title="Export SVG"><span class="codicon codicon-export"></span></button>
+  <span class="zoom-buttons" role="group" aria-label="Zoom">
+    <button id="zoomOut" class="icon-button" title="Zoom out" aria-label="Zoom out"><span class="codicon codicon-zoom-out"></span></button>
+    <button id="zoomReset" class="icon-button" title="Readable size (labels at the editor's font size)" aria-label="Readable size">100%</button>
+    <button id="zoomIn" class="icon-button" title="Zoom in" aria-label="Zoom in"><span class="codicon codicon-zoom-in"></span></button>
+    <button id="fit" class="icon-button" title="Fit: the whole graph if it fits at a readable size, else centred on the focused asset" aria-label="Fit"><span class="codicon codicon-screen-full"></span></button>
+  </span>
+  <button id="legendToggle" class="icon-button" title="Legend" aria-label="Show or hide the legend" aria-controls="legend"><span class="codicon codicon-info"></span></button>
+  <button id="export" class="icon-button" title="Export SVG" aria-label="Export SVG"><span class="codicon codicon-export"></span></button>
+</div>
+<div class="legend" id="legend" role="note" aria-label="Legend">
+  <span><span class="swatch status-never"></span>never run</span>
+  <span><span class="swatch status-fresh"></span>fresh</span>
+  <span><span class="swatch status-stale"></span>stale</span>
+  <span><span class="swatch status-failed"></span>failed</span>
+  <span><span class="swatch status-checks-failing"></span>checks failing</span>
+  <span><span class="swatch status-checks-warning"></span>warn-level checks failing</span>
+  <span><span class="swatch status-running"></span>running</span>
+  <span><svg width="26" height="8" aria-hidden="true"><path class="edge" d="M1 4 H25"></path></svg>dependency</span>
+  <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
 </div>
 <div class="status" id="status" role="status" aria-live="polite"></div>
 <svg id="graph" class="lineage-svg" xmlns="${SVG_NS}" role="group" aria-label="Asset lineage graph">
@@ -97,6 +123,9 @@ const searchInput = document.getElementById('search') as HTMLInputElement;
 const upSelect = document.getElementById('up') as HTMLSelectElement;
 const downSelect = document.getElementById('down') as HTMLSelectElement;
 const groupSelect = document.getElementById('groupBy') as HTMLSelectElement;
+const directionSelect = document.getElementById('direction') as HTMLSelectElement;
+const legend = document.getElementById('legend')!;
+legend.hidden = saved?.legend === false;
 const focusLabel = document.getElementById('focusLabel')!;
 const statusLine = document.getElementById('status')!;
 const menu = document.getElementById('menu')!;
@@ -128,14 +157,17 @@ function syncControls(): void {
   upSelect.value = depthValue(options.upstreamDepth);
   downSelect.value = depthValue(options.downstreamDepth);
   groupSelect.value = options.groupBy;
+  directionSelect.value = directionPreference;
   const focused = options.focus !== undefined;
   upSelect.disabled = !focused;
   downSelect.disabled = !focused;
   focusLabel.textContent = focused ? `Around ${options.focus}` : 'Whole graph';
 }
 
-function setOptions(next: Partial<LineageViewOptions>): void {
+/** `refit`: the set of nodes shown changes, so the view is fitted to it again. */
+function setOptions(next: Partial<LineageViewOptions>, refit = true): void {
   options = { ...options, ...next };
+  if (refit) pendingFit = true;
   syncControls();
   saveState();
   scheduleRender();
@@ -149,6 +181,16 @@ searchInput.addEventListener('input', () => {
 upSelect.addEventListener('change', () => setOptions({ upstreamDepth: parseDepth(upSelect.value) }));
 downSelect.addEventListener('change', () => setOptions({ downstreamDepth: parseDepth(downSelect.value) }));
 groupSelect.addEventListener('change', () => setOptions({ groupBy: groupSelect.value as GroupBy }));
+directionSelect.addEventListener('change', () => {
+  directionPreference = directionSelect.value as DirectionPreference;
+  pendingFit = true;
+  saveState();
+  scheduleRender();
+});
+document.getElementById('legendToggle')!.addEventListener('click', () => {
+  legend.hidden = !legend.hidden;
+  saveState();
+});
 document.getElementById('whole')!.addEventListener('click', () => {
   const { focus: _dropped, ...rest } = options;
   void _dropped;
@@ -159,13 +201,18 @@ document.getElementById('whole')!.addEventListener('click', () => {
   scheduleRender();
 });
 document.getElementById('fit')!.addEventListener('click', () => fit(true));
+document.getElementById('zoomIn')!.addEventListener('click', () => applyTransform(zoomBy(viewSize(), zoomTransform(svgNode), 1.25), true));
+document.getElementById('zoomOut')!.addEventListener('click', () => applyTransform(zoomBy(viewSize(), zoomTransform(svgNode), 0.8), true));
+document.getElementById('zoomReset')!.addEventListener('click', () =>
+  applyTransform(zoomToScale(viewSize(), zoomTransform(svgNode), readableScale(editorFontPx())), true),
+);
 document.getElementById('export')!.addEventListener('click', () => post({ type: 'exportSvg', svg: exportSvg() }));
 
 // ---- zoom -----------------------------------------------------------------
 
 let pendingFit = savedTransform === undefined;
 const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement, unknown>()
-  .scaleExtent([0.02, 3])
+  .scaleExtent([MIN_ZOOM, MAX_ZOOM])
   .on('zoom', (event: { transform: ZoomTransform }) => {
     viewport.attr('transform', event.transform.toString());
     updateDetail(event.transform.k);
@@ -190,23 +237,47 @@ function updateDetail(k: number): void {
   if (far !== svgNode.classList.contains('far')) svgNode.classList.toggle('far', far);
 }
 
-function fit(animate: boolean): void {
-  if (!layout) return;
-  const { width, height } = svgNode.getBoundingClientRect();
-  const w = Math.max(layout.width, 1);
-  const h = Math.max(layout.height, 1);
-  const k = Math.min(1.2, 0.92 * Math.min(width / w, height / h));
-  const t = zoomIdentity.translate(width / 2 - (k * w) / 2, height / 2 - (k * h) / 2).scale(k);
-  if (animate) svg.transition().duration(250).call(zoomBehaviour.transform, t);
-  else svg.call(zoomBehaviour.transform, t);
+/** The editor's font size at 100 %, which node labels never go below when the panel fits itself. */
+function editorFontPx(): number {
+  return parseFontPx(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size'));
 }
 
-function centreOn(id: string): void {
-  const p = layout?.nodes.find((n) => n.id === id);
-  if (!p) return;
+function viewSize(): { width: number; height: number } {
   const { width, height } = svgNode.getBoundingClientRect();
-  const k = Math.max(zoomTransform(svgNode).k, 0.6);
-  svg.call(zoomBehaviour.transform, zoomIdentity.translate(width / 2 - k * p.x, height / 2 - k * p.y).scale(k));
+  return { width, height };
+}
+
+function applyTransform(t: ViewTransform, animate: boolean): void {
+  const z = zoomIdentity.translate(t.x, t.y).scale(t.k);
+  if (animate) svg.transition().duration(250).call(zoomBehaviour.transform, z);
+  else svg.call(zoomBehaviour.transform, z);
+}
+
+/** After a resize that changes the layout's direction: the node to keep in view when no asset is focused. */
+let fitAnchor: string | undefined;
+
+/** The node whose centre is nearest the centre of the view now. */
+function nodeNearestCentre(): string | undefined {
+  if (!layout) return undefined;
+  const t = zoomTransform(svgNode);
+  const { width, height } = viewSize();
+  const [cx, cy] = t.invert([width / 2, height / 2]);
+  let best: { id: string; d: number } | undefined;
+  for (const n of layout.nodes) {
+    const d = (n.x - cx) ** 2 + (n.y - cy) ** 2;
+    if (!best || d < best.d) best = { id: n.id, d };
+  }
+  return best?.id;
+}
+
+/** The whole graph when it fits at a readable scale; otherwise that scale, centred on the focused asset. */
+function fit(animate: boolean): void {
+  if (!layout) return;
+  const anchor = options.focus ?? fitAnchor;
+  fitAnchor = undefined;
+  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : undefined;
+  const t = fitTransform(viewSize(), layout, { minScale: readableScale(editorFontPx()), ...(focus ? { focus } : {}) });
+  applyTransform(t, animate);
 }
 
 // ---- layout (worker when large) ------------------------------------------
@@ -282,6 +353,7 @@ function splitByCluster(input: LayoutInput, shares: number): LayoutInput[] {
       nodes: p.nodes,
       edges: input.edges.filter((e) => p.ids.has(e.from) && p.ids.has(e.to)),
       ...(input.fast ? { fast: true } : {}),
+      ...(input.direction ? { direction: input.direction } : {}),
     }));
 }
 
@@ -289,7 +361,7 @@ let lastLayout: { signature: string; result: LayoutResult } | undefined;
 
 /** What the layout depends on: a new snapshot that only changes states reuses the last layout. */
 function layoutSignature(input: LayoutInput): string {
-  const parts: string[] = [];
+  const parts: string[] = [input.direction ?? 'lr'];
   for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}`);
   for (const e of input.edges) parts.push(`${e.from}\u0002${e.to}`);
   return parts.join('\u0000');
@@ -337,7 +409,9 @@ async function render(): Promise<void> {
   const seq = ++renderSeq;
   const started = performance.now();
   const v = buildLineageView(snapshot, options);
+  const dir = chooseDirection(viewSize(), directionPreference);
   const input: LayoutInput = {
+    direction: dir,
     nodes: v.nodes.map((n) => ({ id: n.id, width: NODE_W, height: NODE_H, ...(n.cluster !== undefined ? { cluster: n.cluster } : {}) })),
     edges: v.edges.map((e) => ({ from: e.from, to: e.to })),
     ...(v.nodes.length > FAST_LAYOUT_THRESHOLD ? { fast: true } : {}),
@@ -348,16 +422,14 @@ async function render(): Promise<void> {
   if (seq !== renderSeq) return; // a newer snapshot or option superseded this one
   view = v;
   layout = result;
+  direction = dir;
   const drawStarted = performance.now();
   // Where the view will be first, so that only what is in it is drawn.
   drawn = undefined;
   if (pendingFit) {
     pendingFit = false;
     fit(false);
-  } else if (centreOnFocus && options.focus) {
-    centreOn(options.focus);
   }
-  centreOnFocus = false;
   updateDetail(zoomTransform(svgNode).k);
   draw(v, result);
   const drawMs = performance.now() - drawStarted;
@@ -379,14 +451,15 @@ async function render(): Promise<void> {
   });
 }
 
-const edgePath = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
+const edgePathLR = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
+const edgePathTB = linkVertical<{ source: [number, number]; target: [number, number] }, [number, number]>();
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Above this many nodes, only what is in (or near) the view is in the DOM. */
-const CULL_MIN_NODES = 800;
+/** Above this many nodes, only what is in (or near) the view is in the DOM: at a readable scale that is a few dozen. */
+const CULL_MIN_NODES = 150;
 
 interface Drawn {
   readonly v: LineageView;
@@ -423,10 +496,14 @@ function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     const a = pos.get(e.from);
     const b = pos.get(e.to);
     if (!a || !b) continue;
-    const x0 = a.x + NODE_W / 2;
-    const x1 = b.x - NODE_W / 2;
-    if (area && (Math.max(x0, x1) < area.x0 || Math.min(x0, x1) > area.x1 || Math.max(a.y, b.y) < area.y0 || Math.min(a.y, b.y) > area.y1)) continue;
-    const d = edgePath({ source: [x0, a.y], target: [x1, b.y] });
+    // Out of the right side into the left one, or out of the bottom into the top.
+    const tb = direction === 'tb';
+    const x0 = tb ? a.x : a.x + NODE_W / 2;
+    const x1 = tb ? b.x : b.x - NODE_W / 2;
+    const y0 = tb ? a.y + NODE_H / 2 : a.y;
+    const y1 = tb ? b.y - NODE_H / 2 : b.y;
+    if (area && (Math.max(x0, x1) < area.x0 || Math.min(x0, x1) > area.x1 || Math.max(y0, y1) < area.y0 || Math.min(y0, y1) > area.y1)) continue;
+    const d = (tb ? edgePathTB : edgePathLR)({ source: [x0, y0], target: [x1, y1] });
     if (far) {
       merged.push(d ?? '');
       continue;
@@ -451,15 +528,15 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
       parts.push(`${head}</g>`);
       continue;
     }
-    const sub = [n.group, n.status === 'checks-failing' ? 'checks failing' : n.status].filter(Boolean).join(' · ');
+    const sub = n.detail;
     const badge = n.badge
-      ? `<g class="badge${n.badge.failing ? ' failing' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
+      ? `<g class="badge${n.badge.failing ? ' failing' : n.badge.warning ? ' warning' : ''}" transform="translate(${NODE_W - 44},6)"><rect width="38" height="16" rx="8"></rect><text x="19" y="12">${esc(n.badge.text)}</text></g>`
       : '';
     parts.push(
       `${head}<rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
         `<text class="icon" x="14" y="20">${ICON_CHARS[n.icon] ?? ''}</text>` +
         `<text class="label" x="34" y="19">${esc(truncate(n.label, 24))}</text>` +
-        `<text class="sub" x="34" y="35">${esc(truncate(sub, 30))}</text>${badge}</g>`,
+        `<text class="sub" x="34" y="35">${esc(truncate(sub, 32))}</text>${badge}</g>`,
     );
   }
   return parts.join('');
@@ -610,9 +687,22 @@ document.addEventListener('mousedown', (event) => {
 });
 
 function focusOn(key: string): void {
-  centreOnFocus = true;
   setOptions({ focus: key });
 }
+
+// A panel that turns from wide to tall (or back) lays out again in the direction that suits it.
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (layout && directionPreference === 'auto' && chooseDirection(viewSize(), 'auto') !== direction) {
+      // Keep the asset the user was looking at in view through the new layout.
+      fitAnchor = nodeNearestCentre();
+      pendingFit = true;
+      scheduleRender();
+    }
+  }, 200);
+});
 
 // ---- export -----------------------------------------------------------------
 
@@ -635,7 +725,7 @@ const exportedVariables = [
   '--vscode-font-family',
 ];
 
-const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing'] as const)
+const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing', 'checks-warning'] as const)
   .map((status) => `.status-${status} .state-bar{fill:${statusColour(status)}}`)
   .join('');
 
@@ -652,6 +742,8 @@ const exportRules = `
 .icon{fill:var(--vscode-descriptionForeground);font-family:codicon;font-size:14px}
 .badge rect{fill:var(--vscode-badge-background)}
 .badge.failing rect{fill:var(--vscode-editorError-foreground)}
+.badge.warning rect{fill:var(--vscode-editorWarning-foreground)}
+.badge.warning text{fill:var(--vscode-editor-background)}
 .badge text{fill:var(--vscode-badge-foreground);font-size:10px;text-anchor:middle}
 text{font-family:var(--vscode-font-family),sans-serif}
 ${statusRules}`;
@@ -706,5 +798,12 @@ void startWorkers();
   },
   get layout(): LayoutResult | undefined {
     return layout;
+  },
+  get direction(): LayoutDirection {
+    return direction;
+  },
+  get transform(): ViewTransform {
+    const t = zoomTransform(svgNode);
+    return { k: t.k, x: t.x, y: t.y };
   },
 };

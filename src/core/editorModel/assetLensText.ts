@@ -23,6 +23,13 @@ export function checkSummaryText(
   return `${mark} ${failing.length} of ${total} ${noun}`;
 }
 
+/** The table's rows, with what the last run added for incremental and partitioned assets: `11,500 rows (+0 last run)`. */
+export function rowsText(state: Pick<AssetStateView, 'rows' | 'rowsAdded'>): string | undefined {
+  if (state.rows === undefined) return undefined;
+  const rows = `${formatCount(state.rows)} ${state.rows === 1 ? 'row' : 'rows'}`;
+  return state.rowsAdded !== undefined ? `${rows} (+${formatCount(state.rowsAdded)} last run)` : rows;
+}
+
 /** `never materialized`, `stale`, `failed 2m ago`, `12,345 rows · 3m ago`. */
 export function stateText(state: AssetStateView | undefined, nowMs: number): string {
   if (!state || state.status === 'never') return 'never materialized';
@@ -34,7 +41,9 @@ export function stateText(state: AssetStateView | undefined, nowMs: number): str
       return 'stale';
     case 'fresh': {
       const parts: string[] = [];
-      if (state.rows !== undefined) parts.push(`${formatCount(state.rows)} ${state.rows === 1 ? 'row' : 'rows'}`);
+      const rows = rowsText(state);
+      if (rows) parts.push(rows);
+      if (state.partitions) parts.push(`${formatCount(state.partitions.done)} / ${formatCount(state.partitions.total)} partitions`);
       if (ago) parts.push(ago);
       return parts.length > 0 ? parts.join(' · ') : 'materialized';
     }

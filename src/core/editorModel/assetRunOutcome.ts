@@ -38,7 +38,12 @@ export type AssetStatus = 'never' | 'fresh' | 'stale' | 'failed';
 /** An asset's state on one target (§5.6). */
 export interface AssetStateView {
   readonly status: AssetStatus;
+  /** Rows in the relation: the table's own count for incremental and partitioned assets (a run may add none). */
   readonly rows?: number;
+  /** Incremental and partitioned assets: rows the last successful run loaded (besides `rows`, the table's). */
+  readonly rowsAdded?: number;
+  /** Partitioned assets: partitions materialized with the current definition, of those from the start to today. */
+  readonly partitions?: { readonly done: number; readonly total: number };
   /** Epoch ms of the last finished run (success or failure). */
   readonly finishedAt?: number;
   readonly error?: string;

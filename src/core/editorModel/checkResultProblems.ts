@@ -3,6 +3,8 @@ import type { Problem } from '../problem';
 import type { SourceLocation } from '../problem';
 import type { AssetRunOutcome, CheckOutcome } from './assetRunOutcome';
 import { formatCount } from './relativeTime';
+import { freshnessText } from './freshnessText';
+import { environmentProblemOf } from '../engine/delegated/environmentProblem';
 
 /** What a run says about one asset in the Problems panel: failing checks at their own line, a build error at the asset. */
 export function runOutcomeProblems(
@@ -18,7 +20,8 @@ export function runOutcomeProblems(
   const blockedByCheck = outcome.checks.some(failedBlocking);
   // Only a build is rolled back: a checks-only run builds nothing.
   const rolledBackBy = (result: CheckOutcome): boolean => !checksOnly && outcome.status === 'failed' && failedBlocking(result);
-  if (outcome.status === 'failed' && outcome.error && !blockedByCheck) {
+  // A missing tool, interpreter or token is not a problem in this file: the editor says it in a notification.
+  if (outcome.status === 'failed' && outcome.error && !blockedByCheck && !environmentProblemOf(outcome.error)) {
     const line = outcome.errorLine ?? asset.location.line;
     problems.push({
       file: asset.location.file,
@@ -50,7 +53,7 @@ export function runOutcomeProblems(
 export function checkFailureMessage(key: string, result: CheckOutcome, targetName: string, rolledBack = false): string {
   const what = result.error
     ? `could not run: ${result.error}`
-    : `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`;
+    : (freshnessText(result.sampleRows) ?? `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`);
   const kept = rolledBack ? ' — rolled back, the previous data is kept' : '';
   return `Check ${result.name} of ${key} failed on target '${targetName}': ${what}${kept}`;
 }

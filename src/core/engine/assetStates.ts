@@ -2,7 +2,8 @@ import type { AssetGraph } from '../graph/assetGraph';
 import type { TargetConfig } from '../project/targetConfig';
 import type { AssetStateView, CheckOutcome } from '../editorModel/assetRunOutcome';
 import { isBuildable } from './materializationPlan';
-import { quoteLiteral } from './sqlIdentifiers';
+import { quoteLiteral, quoteRelation } from './sqlIdentifiers';
+import { partitionRange } from './partitionRange';
 import { parseSamples } from './checkQueries';
 import { STATE_SCHEMA } from './stateStore';
 import { openTarget, TargetConnectionError } from './targetConnection';
@@ -37,6 +38,8 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
   let runs: Row[] = [];
   let successes: Row[] = [];
   let checks: Row[] = [];
+  const tableRows = new Map<string, number>();
+  const donePartitions = new Map<string, number>();
   let db;
   try {
     db = await openTarget(target, { projectRoot: opts.projectRoot, token: opts.token, env: opts.env, readOnly: true });
@@ -71,6 +74,7 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
             `arg_max_null(error, finished_at) AS error, arg_max_null(duration_ms, finished_at) AS duration_ms, arg_max_null(samples, finished_at) AS samples ` +
             `FROM ${STATE_SCHEMA}.check_results WHERE target = ${t} GROUP BY key, name`,
         );
+        await readTableCounts(conn, graph, target, new Set(successes.map((r) => String(r['key']))), tableRows, donePartitions);
       }
     } finally {
       conn.closeSync();
@@ -78,14 +82,70 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
   } finally {
     db.close();
   }
-  return computeStates(graph, runs, successes, checks);
+  return computeStates(graph, runs, successes, checks, tableRows, donePartitions);
+}
+
+/**
+ * An incremental or partitioned asset's last run says how many rows it
+ * loaded (0 when nothing was new), not how many the table holds: those are
+ * counted here, with the partitions done under the current definition.
+ */
+async function readTableCounts(
+  conn: { runAndReadAll(sql: string): Promise<{ getRowObjectsJson(): unknown[] }> },
+  graph: AssetGraph,
+  target: TargetConfig,
+  built: ReadonlySet<string>,
+  tableRows: Map<string, number>,
+  donePartitions: Map<string, number>,
+): Promise<void> {
+  const partial = [...graph.nodes.values()].filter((n) => {
+    const body = n.definition.sql;
+    return built.has(n.id) && body !== undefined && (body.kind === 'incremental' || body.partition !== undefined);
+  });
+  if (partial.length === 0) return;
+  const tables = new Set(
+    ((await conn.runAndReadAll(`SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()`)).getRowObjectsJson() as Row[]).map(
+      (r) => `${String(r['schema_name'])}\u0000${String(r['table_name'])}`,
+    ),
+  );
+  const counts: string[] = [];
+  for (const n of partial) {
+    const body = n.definition.sql!;
+    const schema = body.relation.schema ?? target.schema;
+    // Dropped by hand since the run: no count rather than an error.
+    if (!tables.has(`${schema}\u0000${body.relation.name}`)) continue;
+    counts.push(`SELECT ${quoteLiteral(n.id)} AS key, count(*) AS n FROM ${quoteRelation({ schema, name: body.relation.name })}`);
+  }
+  if (counts.length > 0) {
+    for (const r of (await conn.runAndReadAll(counts.join('\nUNION ALL\n'))).getRowObjectsJson() as Row[]) tableRows.set(String(r['key']), Number(r['n']));
+  }
+  const partitioned = partial.filter((n) => n.definition.sql?.partition !== undefined);
+  if (partitioned.length === 0) return;
+  const hasPartitions = (await conn.runAndReadAll(
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name = 'partitions'`,
+  )).getRowObjectsJson()[0] as Row | undefined;
+  if (Number(hasPartitions?.['n'] ?? 0) === 0) return;
+  const rows = (await conn.runAndReadAll(
+    `SELECT key, definition_hash, count(*) AS n FROM ${STATE_SCHEMA}.partitions WHERE status = 'success' AND key IN (${partitioned.map((n) => quoteLiteral(n.id)).join(', ')}) GROUP BY ALL`,
+  )).getRowObjectsJson() as Row[];
+  for (const n of partitioned) {
+    const r = rows.find((x) => String(x['key']) === n.id && String(x['definition_hash']) === n.definition.definitionHash);
+    donePartitions.set(n.id, Number(r?.['n'] ?? 0));
+  }
 }
 
 function allNever(graph: AssetGraph): Map<string, AssetState> {
   return computeStates(graph, [], [], []);
 }
 
-function computeStates(graph: AssetGraph, runs: Row[], successes: Row[], checkRows: Row[]): Map<string, AssetState> {
+function computeStates(
+  graph: AssetGraph,
+  runs: Row[],
+  successes: Row[],
+  checkRows: Row[],
+  tableRows: ReadonlyMap<string, number> = new Map(),
+  donePartitions: ReadonlyMap<string, number> = new Map(),
+): Map<string, AssetState> {
   const last = new Map(runs.map((r) => [String(r['key']), r]));
   const ok = new Map(successes.map((r) => [String(r['key']), r]));
   const checksByKey = new Map<string, Map<string, CheckOutcome>>();
@@ -110,13 +170,24 @@ function computeStates(graph: AssetGraph, runs: Row[], successes: Row[], checkRo
     const failingChecks = checks ? [...checks.values()].filter((c) => !c.passed).map((c) => c.name) : [];
     const lastRun = last.get(id);
     const success = ok.get(id);
+    const counted = tableRows.get(id);
+    const runRows = success && success['rows'] !== null ? Number(success['rows']) : undefined;
+    const spec = node.definition.sql?.partition;
+    let partitionTotal: number | undefined;
+    try {
+      partitionTotal = spec ? partitionRange(spec).length : undefined;
+    } catch {
+      partitionTotal = undefined; // a bad start date is a problem at its line already
+    }
+    const done = donePartitions.get(id);
     const base = {
       key: id,
       failingChecks,
       ...(checks ? { checks } : {}),
       ...(lastRun ? { finishedAt: Number(lastRun['finished']) } : {}),
       ...(success ? { lastSuccessAt: Number(success['finished']) } : {}),
-      ...(success && success['rows'] !== null ? { rows: Number(success['rows']) } : {}),
+      ...(counted !== undefined ? { rows: counted, ...(runRows !== undefined ? { rowsAdded: runRows } : {}) } : runRows !== undefined ? { rows: runRows } : {}),
+      ...(partitionTotal !== undefined && done !== undefined ? { partitions: { done, total: partitionTotal } } : {}),
     };
     if (!lastRun) {
       out.set(id, { ...base, status: 'never' });

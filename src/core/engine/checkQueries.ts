@@ -100,8 +100,11 @@ function failingRowsQuery(check: CheckDefinition, ctx: CheckContext): CompiledCh
       const maxAge = c['max_age'] ?? c['maxAge'];
       if (!col || (typeof maxAge !== 'string' && typeof maxAge !== 'number')) return bad(check, 'needs { column, max_age }');
       const age = typeof maxAge === 'number' ? `${maxAge} seconds` : maxAge;
+      // The sample row says how old the newest value is and the limit, for a message in those terms (freshnessText).
+      const newest = `CAST(max(${quoteIdent(col)}) AS TIMESTAMP)`;
       return ok(
-        `SELECT max(${quoteIdent(col)}) AS latest FROM ${rel} HAVING max(${quoteIdent(col)}) IS NULL OR ` +
+        `SELECT max(${quoteIdent(col)}) AS latest, CAST(round(epoch(CAST(now() AS TIMESTAMP)) - epoch(${newest})) AS BIGINT) AS age_seconds, ` +
+          `${quoteLiteral(age)} AS max_age FROM ${rel} HAVING max(${quoteIdent(col)}) IS NULL OR ` +
           `CAST(max(${quoteIdent(col)}) AS TIMESTAMP) < CAST(now() AS TIMESTAMP) - CAST(${quoteLiteral(age)} AS INTERVAL)`,
         [col],
       );

@@ -7,9 +7,15 @@ import type { LineageEdge, LineageNode, LineageSnapshot, LineageState } from '..
 export interface LineageAssetStatus {
   readonly state: LineageState;
   readonly checksPassed?: number;
+  /** Error-severity failures. */
   readonly checksFailed?: number;
+  /** Warn-severity failures. */
+  readonly checksWarned?: number;
   /** ISO time. */
   readonly lastRun?: string;
+  readonly rows?: number;
+  readonly rowsAdded?: number;
+  readonly partitions?: { readonly done: number; readonly total: number };
 }
 
 /**
@@ -27,7 +33,8 @@ export function buildLineageSnapshot(
     const status = statusOf(node.id);
     const total = node.checks.length;
     const failed = Math.min(status?.checksFailed ?? 0, total);
-    const passed = Math.min(status?.checksPassed ?? 0, total - failed);
+    const warned = Math.min(status?.checksWarned ?? 0, total - failed);
+    const passed = Math.min(status?.checksPassed ?? 0, total - failed - warned);
     const file = def.location.file;
     nodes.push({
       id: node.id,
@@ -38,18 +45,26 @@ export function buildLineageSnapshot(
       ...(file ? { file: isAbsolute(file) && graph.root ? relative(graph.root, file) : file } : {}),
       ...(def.location.line > 0 ? { line: def.location.line } : {}),
       state: status?.state ?? 'never',
-      checks: { passed, failed, total },
+      checks: { passed, failed, ...(warned > 0 ? { warned } : {}), total },
       ...(status?.lastRun !== undefined ? { lastRun: status.lastRun } : {}),
+      ...(status?.rows !== undefined ? { rows: status.rows } : {}),
+      ...(status?.rowsAdded !== undefined ? { rowsAdded: status.rowsAdded } : {}),
+      ...(status?.partitions !== undefined ? { partitions: status.partitions } : {}),
     });
   }
   // An edge to a key with no node cannot be drawn; such misses are Problems, not lineage.
+  // One edge per pair; an exact reference wins over one inferred from a name, whichever came first.
   const edges: LineageEdge[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const edge of graph.edges) {
     if (!graph.nodes.has(edge.from) || !graph.nodes.has(edge.to)) continue;
     const id = `${edge.from}\u0000${edge.to}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const at = seen.get(id);
+    if (at !== undefined) {
+      if (!edge.inferred && edges[at]!.inferred) edges[at] = { from: edge.from, to: edge.to, inferred: false };
+      continue;
+    }
+    seen.set(id, edges.length);
     edges.push({ from: edge.from, to: edge.to, inferred: edge.inferred });
   }
   return { ...(target !== undefined ? { target } : {}), nodes, edges };

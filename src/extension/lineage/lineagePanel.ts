@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { DisposableStore } from '../disposables';
 import { lineageHtml } from './lineageHtml';
+import { definitionColumn } from './definitionColumn';
 import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
 import type {
   ExtensionToWebviewMessage,
@@ -15,7 +16,8 @@ export interface LineagePanelDeps {
   getSnapshot(): LineageSnapshot;
   /** Fires after a run, a target switch or a file change. */
   readonly onDidChange: vscode.Event<void>;
-  openDefinition(key: string): void;
+  /** `column` says where, from the file's URI: the panel passes a group other than its own. */
+  openDefinition(key: string, column?: (file: vscode.Uri) => vscode.ViewColumn): void;
   materialize(key: string, mode: MaterializeMode): void;
   /** Opens the data panel on the asset's rows. */
   previewData?(key: string): void;
@@ -50,6 +52,8 @@ export class LineagePanel implements vscode.Disposable {
   private snapshot: LineageSnapshot | undefined;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** An asset the user opened from the panel: following the editor to it would move the graph they are looking at. */
+  private openedFromPanel: string | undefined;
 
   static show(context: vscode.ExtensionContext, deps: LineagePanelDeps, focusKey?: string): LineagePanel {
     const existing = LineagePanel.current;
@@ -150,6 +154,8 @@ export class LineagePanel implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !this.deps.keyAt) return;
     const key = this.deps.keyAt(editor.document.uri, editor.selection.active.line + 1);
+    if (key !== undefined && key === this.openedFromPanel) return;
+    this.openedFromPanel = undefined;
     if (key && key !== this.focusKey) this.focus(key);
   }
 
@@ -175,8 +181,10 @@ export class LineagePanel implements vscode.Disposable {
         else this.followActiveEditor();
         return;
       case 'openDefinition':
-        if (this.knows(message.key)) this.deps.openDefinition(message.key);
-        else this.deps.log.warn(`Lineage: no asset ${message.key} to open`);
+        if (this.knows(message.key)) {
+          this.openedFromPanel = message.key;
+          this.deps.openDefinition(message.key, (file) => this.columnBeside(file));
+        } else this.deps.log.warn(`Lineage: no asset ${message.key} to open`);
         return;
       case 'materialize':
         if (this.knows(message.key)) this.deps.materialize(message.key, message.mode);
@@ -195,6 +203,23 @@ export class LineagePanel implements vscode.Disposable {
         );
         return;
     }
+  }
+
+  /** An editor group other than the panel's, preferring one that already has the file. */
+  private columnBeside(file: vscode.Uri): vscode.ViewColumn {
+    const wanted = file.toString();
+    const uriOf = (tab: vscode.Tab | undefined): string | undefined =>
+      tab?.input instanceof vscode.TabInputText ? tab.input.uri.toString() : undefined;
+    const groups = vscode.window.tabGroups.all.map((g) => {
+      const active = uriOf(g.activeTab);
+      return {
+        column: g.viewColumn,
+        files: g.tabs.map(uriOf).filter((u): u is string => u !== undefined),
+        ...(active !== undefined ? { activeFile: active } : {}),
+      };
+    });
+    const column = definitionColumn(groups, this.panel.viewColumn, wanted);
+    return column === 'beside' ? vscode.ViewColumn.Beside : column;
   }
 
   private async saveSvg(svg: string): Promise<void> {

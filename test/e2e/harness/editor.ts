@@ -30,6 +30,8 @@ export interface StartEditorOptions {
   readonly payload?: (server: CodeServer) => ReadonlyArray<readonly [string, string]>;
   /** Environment of the server and its extension host. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Browser window size; default 1400 × 900. */
+  readonly viewport?: { readonly width: number; readonly height: number };
   /** Called before the workbench page loads, e.g. to expose functions to it. */
   readonly beforeLoad?: (page: Page) => Promise<unknown>;
 }
@@ -97,7 +99,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       executablePath: env.chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     page.setDefaultTimeout(DEFAULT_TIMEOUT);
     const consoleLog = join(root, 'browser-console.log');
     page.on('console', (m) => {

@@ -1,5 +1,6 @@
 /**
- * Layered (Sugiyama) layout of the lineage graph with d3-dag, left to right.
+ * Layered (Sugiyama) layout of the lineage graph with d3-dag, left to right
+ * or top to bottom.
  * Clusters are laid out one by one and then placed by a second d3-dag run over
  * the graph of clusters: smaller graphs make crossing reduction far
  * cheaper, and the result reads as boxes of related assets. Pure: runs in
@@ -20,6 +21,8 @@ export interface LayoutInput {
   readonly edges: readonly { readonly from: string; readonly to: string }[];
   /** Two crossing-reduction sweeps instead of many: more crossings, much less time on big graphs. */
   readonly fast?: boolean;
+  /** Left to right (default) or top to bottom, for a panel taller than wide. */
+  readonly direction?: 'lr' | 'tb';
 }
 
 /** One cluster (or the whole ungrouped graph, id '') laid out on its own: serialisable, so workers can share the work. */
@@ -56,6 +59,8 @@ export interface LayoutResult {
 
 const nodeSep = 14;
 const rankSep = 56;
+/** Top to bottom, ranks are stacked by node height: a shorter gap keeps a neighbourhood within a tall panel. */
+const rankSepTB = 36;
 const clusterPadding = 16;
 const clusterHeader = 24;
 const clusterGap = 48;
@@ -75,14 +80,15 @@ const FEW_PASSES_ABOVE = 120;
  * longest-path when `fast`, as the simplex solver costs about as much as the
  * rest), two-layer median decrossing, greedy coordinates (linear time; quad and
  * simplex coordinates cost several times more for little visible gain here).
- * d3-dag lays out top-down, so sizes go in as [height, width] and x/y swap.
+ * d3-dag lays out top-down, so left to right sizes go in as [height, width] and x/y swap.
  */
-function sugiyamaLR(
+function sugiyamaLayers(
   nodes: readonly { id: string; width: number; height: number }[],
   edges: readonly { from: string; to: string }[],
   nodeGap: number,
   rankGap: number,
   fast: boolean,
+  topDown: boolean,
 ): { width: number; height: number; positions: Map<string, { x: number; y: number }> } {
   const g = graph<{ id: string; width: number; height: number }, undefined>();
   const byId = new Map<string, MutGraphNode<{ id: string; width: number; height: number }, undefined>>();
@@ -100,20 +106,26 @@ function sugiyamaLR(
     .layering(fast ? layeringLongestPath() : layeringSimplex())
     .decross(fast || nodes.length > FEW_PASSES_ABOVE ? decrossTwoLayer().passes(2) : decrossTwoLayer())
     .coord(coordGreedy())
-    .nodeSize((n: { data?: { width: number; height: number } }): readonly [number, number] => (n.data ? [n.data.height, n.data.width] : [0, 0]))
+    .nodeSize((n: { data?: { width: number; height: number } }): readonly [number, number] =>
+      n.data ? (topDown ? [n.data.width, n.data.height] : [n.data.height, n.data.width]) : [0, 0],
+    )
     .gap([nodeGap, rankGap]);
   const { width, height } = layout(g);
   const positions = new Map<string, { x: number; y: number }>();
+  if (topDown) {
+    for (const n of g.nodes()) positions.set(n.data.id, { x: n.x, y: n.y });
+    return { width, height, positions };
+  }
   for (const n of g.nodes()) positions.set(n.data.id, { x: n.y, y: n.x });
   return { width: height, height: width, positions };
 }
 
-function layeredBox(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean): Box {
+function layeredBox(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean, topDown: boolean): Box {
   if (nodes.length === 1) {
     const n = nodes[0]!;
     return { width: n.width, height: n.height, positions: new Map([[n.id, { x: n.width / 2, y: n.height / 2 }]]) };
   }
-  return sugiyamaLR(nodes, edges, nodeSep, rankSep, fast);
+  return sugiyamaLayers(nodes, edges, nodeSep, topDown ? rankSepTB : rankSep, fast, topDown);
 }
 
 /** Groups nodes into weakly connected components (edges only within `nodes`). */
@@ -144,14 +156,20 @@ function components(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
   return [...byRoot.values()];
 }
 
-/** Stacks boxes in rows, in the given order (default: largest first), roughly square overall. */
+/**
+ * Stacks boxes in rows, in the given order (default: largest first), roughly
+ * square overall — or, `wide`, in rows about three times as wide, for a top to
+ * bottom layout, so that unconnected pieces sit side by side rather than in one
+ * column where edges from above would pass behind them.
+ */
 function packBoxes(
   boxes: readonly { readonly width: number; readonly height: number }[],
   gap: number,
   order: readonly number[] = boxes.map((_, i) => i).sort((a, b) => boxes[b]!.height - boxes[a]!.height || boxes[b]!.width - boxes[a]!.width),
+  wide = false,
 ): { offsets: { x: number; y: number }[]; width: number; height: number } {
   const area = boxes.reduce((s, b) => s + (b.width + gap) * (b.height + gap), 0);
-  const rowWidth = Math.max(Math.sqrt(area) * 1.6, ...boxes.map((b) => b.width));
+  const rowWidth = Math.max(Math.sqrt(area) * (wide ? 3 : 1.6), ...boxes.map((b) => b.width));
   const offsets = new Array<{ x: number; y: number }>(boxes.length);
   let x = 0;
   let y = 0;
@@ -173,9 +191,9 @@ function packBoxes(
 }
 
 /** Lays out one set of nodes: each connected component by d3-dag, then packed. */
-function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean): Box {
+function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean, topDown: boolean): Box {
   const comps = components(nodes, edges);
-  if (comps.length === 1) return layeredBox(nodes, edges, fast);
+  if (comps.length === 1) return layeredBox(nodes, edges, fast, topDown);
   const compOf = new Map<string, number>();
   comps.forEach((c, i) => c.forEach((n) => compOf.set(n.id, i)));
   const compEdges = comps.map(() => [] as { from: string; to: string }[]);
@@ -183,8 +201,8 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
     const c = compOf.get(e.from);
     if (c !== undefined && c === compOf.get(e.to)) compEdges[c]!.push(e);
   }
-  const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast));
-  const packed = packBoxes(boxes, nodeSep * 2);
+  const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast, topDown));
+  const packed = packBoxes(boxes, nodeSep * 2, undefined, topDown);
   const positions = new Map<string, { x: number; y: number }>();
   boxes.forEach((b, i) => {
     const o = packed.offsets[i]!;
@@ -209,7 +227,7 @@ export function layoutClusterBoxes(input: LayoutInput): ClusterBox[] {
   }
   const boxes: ClusterBox[] = [];
   for (const [c, ns] of members) {
-    const box = layoutFlat(ns, inner.get(c) ?? [], input.fast ?? false);
+    const box = layoutFlat(ns, inner.get(c) ?? [], input.fast ?? false, input.direction === 'tb');
     boxes.push({ id: c, width: box.width, height: box.height, positions: [...box.positions].map(([id, p]) => [id, p.x, p.y] as const) });
   }
   return boxes;
@@ -271,7 +289,9 @@ export function placeClusters(boxes: readonly ClusterBox[], input: LayoutInput):
       if (a !== undefined && z !== undefined && a !== z) clusterEdges.push({ from: a, to: z });
     }
     const sized = boxes.map((b) => ({ id: b.id, width: b.width + clusterPadding * 2, height: b.height + clusterPadding * 2 + clusterHeader }));
-    const centres = sized.length <= LAYERED_CLUSTERS_MAX ? sugiyamaLR(sized, clusterEdges, clusterGap, clusterGap * 2, input.fast ?? false).positions : rowsInTopologicalOrder(sized, clusterEdges);
+    const centres = sized.length <= LAYERED_CLUSTERS_MAX
+        ? sugiyamaLayers(sized, clusterEdges, clusterGap, input.direction === 'tb' ? clusterGap : clusterGap * 2, input.fast ?? false, input.direction === 'tb').positions
+        : rowsInTopologicalOrder(sized, clusterEdges);
     for (const b of boxes) {
       const p = centres.get(b.id)!;
       const w = b.width + clusterPadding * 2;

@@ -17,12 +17,14 @@ export interface LineageViewOptions {
   readonly groupBy: GroupBy;
 }
 
-/** The state drawn: the run state, except that a fresh asset with failing checks says so. */
-export type NodeStatus = LineageState | 'checks-failing';
+/** The state drawn: the run state, except that a fresh asset with failing checks says so (warn-level ones apart). */
+export type NodeStatus = LineageState | 'checks-failing' | 'checks-warning';
 
 export interface CheckBadge {
   readonly text: string;
   readonly failing: boolean;
+  /** Only warn-severity checks fail: yellow, not red. */
+  readonly warning?: boolean;
 }
 
 /** A snapshot node as drawn: what the snapshot says of it, plus how it looks. */
@@ -38,6 +40,8 @@ export interface ViewNode extends Pick<LineageNode, 'id' | 'label' | 'source' | 
   /** Cluster id when grouped. */
   readonly cluster?: string;
   readonly focused: boolean;
+  /** The second line: state, rows, partitions, age (`fresh · 11.5k rows · 3m ago`). */
+  readonly detail: string;
   /** Hover text and accessible name. */
   readonly title: string;
 }
@@ -80,6 +84,7 @@ const statusColours: Readonly<Record<NodeStatus, string>> = {
   failed: 'var(--vscode-testing-iconFailed)',
   running: 'var(--vscode-progressBar-background)',
   'checks-failing': 'var(--vscode-editorError-foreground)',
+  'checks-warning': 'var(--vscode-editorWarning-foreground)',
 };
 
 const sourceIcons: Readonly<Record<LineageSource, string>> = {
@@ -96,8 +101,59 @@ const sourceNames: Readonly<Record<LineageSource, string>> = {
   external: 'External',
 };
 
+/** `265`, `11.5k`, `2.3M`: short enough for a node's second line; the hover has the exact figure. */
+export function compactCount(n: number): string {
+  const abs = Math.abs(n);
+  const short = (v: number, unit: string): string => `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))}${unit}`;
+  if (abs < 1000) return String(Math.round(n));
+  if (abs < 1e6) return short(n / 1e3, 'k');
+  if (abs < 1e9) return short(n / 1e6, 'M');
+  return short(n / 1e9, 'B');
+}
+
+/** `12,345`: grouped digits whatever the locale. */
+function groupedCount(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `just now`, `4m ago`, `3h ago`, `2d ago`, `on 2026-11-02`. */
+export function ageText(iso: string, nowMs: number): string | undefined {
+  const then = Date.parse(iso);
+  if (!Number.isFinite(then)) return undefined;
+  const seconds = Math.max(0, Math.round((nowMs - then) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${Math.max(1, minutes)}m ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours}h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 30) return `${days}d ago`;
+  return `on ${new Date(then).toISOString().slice(0, 10)}`;
+}
+
+function statusText(status: NodeStatus): string {
+  if (status === 'checks-failing') return 'checks failing';
+  if (status === 'checks-warning') return 'checks warn';
+  return status === 'never' ? 'never run' : status;
+}
+
+/** What a node's second line says on the current target. */
+export function nodeDetail(node: LineageNode, status: NodeStatus, nowMs: number): string {
+  // Read, never built: a state would say something untrue.
+  if (node.source === 'external') return 'external source';
+  const parts = [statusText(status)];
+  if (node.partitions) parts.push(`${node.partitions.done}/${node.partitions.total} parts`);
+  else if (node.rows !== undefined) parts.push(`${compactCount(node.rows)} ${node.rows === 1 ? 'row' : 'rows'}`);
+  if (node.lastRun && status !== 'never') {
+    const age = ageText(node.lastRun, nowMs);
+    if (age) parts.push(age);
+  }
+  return parts.join(' · ');
+}
+
 export function nodeStatus(node: LineageNode): NodeStatus {
   if (node.state === 'fresh' && node.checks.failed > 0) return 'checks-failing';
+  if (node.state === 'fresh' && (node.checks.warned ?? 0) > 0) return 'checks-warning';
   return node.state;
 }
 
@@ -109,11 +165,13 @@ export function sourceIcon(source: LineageSource): string {
   return sourceIcons[source];
 }
 
-/** `2/3` checks passing, or `1✕` when some fail; none when the asset has no checks. */
+/** `2/3` checks passing, `1✕` when some fail, `1⚠` when only warn-level ones do; none when the asset has no checks. */
 export function checkBadge(node: LineageNode): CheckBadge | undefined {
   const { passed, failed, total } = node.checks;
+  const warned = node.checks.warned ?? 0;
   if (total === 0) return undefined;
   if (failed > 0) return { text: `${failed}✕`, failing: true };
+  if (warned > 0) return { text: `${warned}⚠`, failing: false, warning: true };
   return { text: `${passed}/${total}`, failing: false };
 }
 
@@ -172,14 +230,20 @@ function describe(node: LineageNode, status: NodeStatus, badge: CheckBadge | und
   const parts = [node.id, sourceNames[node.source]];
   if (node.group) parts.push(`group ${node.group}`);
   if (node.kind) parts.push(node.kind);
-  parts.push(status === 'checks-failing' ? 'checks failing' : status);
-  if (badge) parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed of ${node.checks.total}`);
+  parts.push(statusText(status));
+  if (node.rows !== undefined) parts.push(`${groupedCount(node.rows)} ${node.rows === 1 ? 'row' : 'rows'}`);
+  if (node.rowsAdded !== undefined) parts.push(`${groupedCount(node.rowsAdded)} added by the last run`);
+  if (node.partitions) parts.push(`${node.partitions.done} of ${node.partitions.total} partitions materialized`);
+  if (badge) {
+    const warned = node.checks.warned ? `, ${node.checks.warned} warning` : '';
+    parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed${warned} of ${node.checks.total}`);
+  }
   if (node.lastRun) parts.push(`last run ${node.lastRun}`);
   if (node.file) parts.push(node.line ? `${node.file}:${node.line}` : node.file);
   return parts.join(' · ');
 }
 
-export function buildLineageView(snapshot: LineageSnapshot, options: LineageViewOptions): LineageView {
+export function buildLineageView(snapshot: LineageSnapshot, options: LineageViewOptions, nowMs: number = Date.now()): LineageView {
   const ids = new Set(snapshot.nodes.map((n) => n.id));
   const focusMissing = options.focus !== undefined && !ids.has(options.focus);
   const focus = focusMissing ? undefined : options.focus;
@@ -212,19 +276,24 @@ export function buildLineageView(snapshot: LineageSnapshot, options: LineageView
       ...(badge ? { badge } : {}),
       ...(cluster !== undefined ? { cluster } : {}),
       focused: n.id === focus,
+      detail: nodeDetail(n, status, nowMs),
       title: describe(n, status, badge),
     });
   }
+  // One edge per pair: a solid (exact) one wins over a dashed (inferred) one, so a pair never looks inferred when it is not.
+  const edgeAt = new Map<string, number>();
   const edges: ViewEdge[] = [];
   for (const e of snapshot.edges) {
     if (!kept.has(e.from) || !kept.has(e.to)) continue;
-    edges.push({
-      id: `${e.from}\u2192${e.to}`,
-      from: e.from,
-      to: e.to,
-      inferred: e.inferred,
-      className: e.inferred ? 'edge inferred' : 'edge',
-    });
+    const id = `${e.from}\u2192${e.to}`;
+    const edge = { id, from: e.from, to: e.to, inferred: e.inferred, className: e.inferred ? 'edge inferred' : 'edge' };
+    const at = edgeAt.get(id);
+    if (at === undefined) {
+      edgeAt.set(id, edges.length);
+      edges.push(edge);
+    } else if (edges[at]!.inferred && !e.inferred) {
+      edges[at] = edge;
+    }
   }
   const clusters = [...clusterSizes]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
