@@ -7,6 +7,7 @@ import { MaterializeRefused, materializeSelection } from '../core/engine/materia
 import { TargetConnectionError } from '../core/engine/targetConnection';
 import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
+import { runShortfall, shortfallFails, shortfallText } from './runShortfall';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -66,16 +67,19 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
           },
     });
     const { result } = outcome;
+    const shortfall = runShortfall(result, checksOnly);
     if (json) {
       io.stdout.write(JSON.stringify(runResultJson(result), null, 2) + '\n');
     } else {
       const counts = { success: 0, failed: 0, skipped: 0 };
       for (const r of result.runs) counts[r.status]++;
+      const ran = checksOnly ? ` (${shortfall.checksRan} check${shortfall.checksRan === 1 ? '' : 's'} ran)` : '';
       io.stdout.write(
-        `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+        `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped${ran}\n`,
       );
+      io.stdout.write(shortfallText(shortfall, checksOnly));
     }
-    return runFailed(result) ? 1 : 0;
+    return runFailed(result) || shortfallFails(shortfall) ? 1 : 0;
   } catch (err) {
     if (err instanceof MaterializeRefused) {
       io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
