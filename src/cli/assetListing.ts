@@ -45,8 +45,8 @@ export function listAssets(graph: AssetGraph): ListedAsset[] {
   });
 }
 
-export function listProblems(graph: AssetGraph): ListedProblem[] {
-  return graph.problems.map((p) => ({ file: relativePath(graph.root, p.file), line: p.line, severity: p.severity, message: p.message }));
+export function listProblems(root: string, problems: readonly Problem[]): ListedProblem[] {
+  return problems.map((p) => ({ file: relativePath(root, p.file), line: p.line, severity: p.severity, message: p.message }));
 }
 
 /** `file:line:col: severity: message`, the form editors and CI annotate from. */

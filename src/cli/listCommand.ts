@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
-import { discoverWorkspace } from '../core/discovery/workspaceIndex';
+import { loadWorkspace } from '../core/engine/materializeWorkspace';
 import { formatProblem, listAssets, listProblems } from './assetListing';
 
 /** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
@@ -9,9 +9,10 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     io.stderr.write(`asset-studio list: ${root} is not a folder; pass the workspace with --root DIR\n`);
     return 2;
   }
-  const graph = await discoverWorkspace(root);
+  // The same load as validate and materialize, so every command reports one set of problems.
+  const { graph, problems } = await loadWorkspace(root, io.env);
   if (args.flags.has('json')) {
-    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(graph) }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(root, problems) }, null, 2)}\n`);
     return 0;
   }
   const assets = listAssets(graph);
@@ -25,11 +26,11 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     a.file ? `${a.file}:${a.line}` : '(external)',
   ]);
   io.stdout.write(table(['ASSET', 'SOURCE', 'KIND', 'GROUP', 'DEPENDS ON', 'CHECKS', 'DEFINED AT'], rows));
-  const errors = graph.problems.filter((p) => p.severity === 'error').length;
-  const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
-  if (graph.problems.length > 0) {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  if (problems.length > 0) {
     io.stdout.write('\n');
-    for (const p of graph.problems) io.stdout.write(`${formatProblem(root, p)}\n`);
+    for (const p of problems) io.stdout.write(`${formatProblem(root, p)}\n`);
   }
   const external = assets.filter((a) => a.source === 'external').length;
   io.stdout.write(`\n${assets.length - external} assets, ${external} external sources, ${errors} errors, ${warnings} warnings\n`);
