@@ -9,10 +9,16 @@ export interface ListedAsset {
   /** Relative to the root; null for an external source, which has no definition. */
   readonly file: string | null;
   readonly line: number | null;
-  readonly deps: readonly string[];
+  /** `inferred`: resolved by the last key part alone (a guess), not by the exact key or a link. */
+  readonly deps: readonly ListedDependency[];
   readonly checks: readonly { readonly name: string; readonly line: number }[];
   readonly group: string | null;
   readonly kind: string | null;
+}
+
+export interface ListedDependency {
+  readonly key: string;
+  readonly inferred: boolean;
 }
 
 export interface ListedProblem {
@@ -29,6 +35,7 @@ export function relativePath(root: string, file: string): string {
 }
 
 export function listAssets(graph: AssetGraph): ListedAsset[] {
+  const inferred = new Set(graph.edges.filter((e) => e.inferred).map((e) => `${e.from}\u0000${e.to}`));
   return [...graph.nodes.values()].map((n) => {
     const d = n.definition;
     const external = d.source === 'external';
@@ -37,7 +44,7 @@ export function listAssets(graph: AssetGraph): ListedAsset[] {
       source: d.source,
       file: external ? null : relativePath(graph.root, d.location.file),
       line: external ? null : d.location.line,
-      deps: [...graph.upstreamOf(n.id)],
+      deps: graph.upstreamOf(n.id).map((key) => ({ key, inferred: inferred.has(`${key}\u0000${n.id}`) })),
       checks: n.checks.map((c) => ({ name: c.name, line: c.location.line })),
       group: d.group ?? null,
       kind: d.kind ?? null,

@@ -21,7 +21,7 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     a.source,
     a.kind ?? '',
     a.group ?? '',
-    a.deps.length > 0 ? a.deps.join(', ') : '-',
+    a.deps.length > 0 ? a.deps.map((d) => (d.inferred ? `${d.key} (inferred)` : d.key)).join(', ') : '-',
     String(a.checks.length),
     a.file ? `${a.file}:${a.line}` : '(external)',
   ]);
@@ -33,6 +33,9 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     for (const p of problems) io.stdout.write(`${formatProblem(root, p)}\n`);
   }
   const external = assets.filter((a) => a.source === 'external').length;
+  if (assets.some((a) => a.deps.some((d) => d.inferred))) {
+    io.stdout.write('\n(inferred): a dependency matched by the last part of its key alone, not by its exact key or a link; check it is the one meant\n');
+  }
   io.stdout.write(`\n${assets.length - external} assets, ${external} external sources, ${errors} errors, ${warnings} warnings\n`);
   return 0;
 }

@@ -32,3 +32,51 @@ test('list reports the problems validate reports: a dbt profile named but not de
     cleanup();
   }
 });
+
+/** A Dagster asset that feeds a dbt source by name alone, and a translator that may rename dbt keys. */
+function guessingWorkspace(dir: string): string {
+  const root = join(dir, 'ws');
+  mkdirSync(join(root, 'pipeline'), { recursive: true });
+  mkdirSync(join(root, 'dbt_proj', 'models'), { recursive: true });
+  writeFileSync(
+    join(root, 'pipeline', 'defs.py'),
+    [
+      'import dagster as dg',
+      'from dagster_dbt import DagsterDbtTranslator',
+      '',
+      '@dg.asset(key_prefix=["ingest"])',
+      'def raw_posts():',
+      '    return 1',
+      '',
+      'class Renamer(DagsterDbtTranslator):',
+      '    pass',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(root, 'dbt_proj', 'dbt_project.yml'), 'name: proj\nmodel-paths: [models]\n');
+  writeFileSync(join(root, 'dbt_proj', 'models', 'sources.yml'), 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: raw_posts\n');
+  writeFileSync(join(root, 'dbt_proj', 'models', 'posts.sql'), "select * from {{ source('raw', 'raw_posts') }}\n");
+  return root;
+}
+
+test('list marks a dependency matched by name alone as inferred, in JSON and text; a translator class is a problem in list and validate', async () => {
+  const { dir, cleanup } = tempDir('cli-agree-');
+  try {
+    const root = guessingWorkspace(dir);
+    const doc = JSON.parse((await cli(['list', '--json', '--root', root], dir)).stdout) as {
+      assets: { key: string; deps: { key: string; inferred: boolean }[] }[];
+      problems: { file: string; line: number; severity: string; message: string }[];
+    };
+    const posts = doc.assets.find((a) => a.key === 'posts')!;
+    assert.deepEqual(posts.deps, [{ key: 'ingest/raw_posts', inferred: true }]);
+    const translator = doc.problems.find((p) => /Renamer subclasses DagsterDbtTranslator/.test(p.message));
+    assert.deepEqual(translator && [translator.file, translator.line, translator.severity], ['pipeline/defs.py', 8, 'warning']);
+    const text = (await cli(['list', '--root', root], dir)).stdout;
+    assert.match(text, /^posts .*ingest\/raw_posts \(inferred\)/m);
+    assert.match(text, /pipeline\/defs\.py:8:7: warning: Renamer subclasses DagsterDbtTranslator/);
+    const validate = (await cli(['validate', '--root', root], dir)).stdout;
+    assert.match(validate, /pipeline\/defs\.py:8:7: warning: Renamer subclasses DagsterDbtTranslator/);
+  } finally {
+    cleanup();
+  }
+});

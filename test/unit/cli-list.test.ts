@@ -32,7 +32,7 @@ test('list --json prints the §7 shape with relative paths and 1-based lines', a
     source: 'sql',
     file: 'assets/analytics/daily_trips.sql',
     line: 1,
-    deps: ['raw/taxi_trips'],
+    deps: [{ key: 'raw/taxi_trips', inferred: false }],
     checks: [
       { name: 'not_null_pickup_date', line: 8 },
       { name: 'row_count', line: 9 },
