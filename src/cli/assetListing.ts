@@ -60,3 +60,17 @@ export function listProblems(root: string, problems: readonly Problem[]): Listed
 export function formatProblem(root: string, p: Problem): string {
   return `${relativePath(root, p.file)}:${p.line}:${p.column}: ${p.severity}: ${p.message}`;
 }
+
+/** A `@dbt_assets` function as `list --json` prints it: the op that runs the dbt models, not an asset. */
+export interface ListedOp {
+  readonly name: string;
+  readonly kind: 'dbt_assets';
+  readonly file: string;
+  readonly line: number;
+  /** Key strings of the assets it materializes. */
+  readonly runs: readonly string[];
+}
+
+export function listOps(graph: AssetGraph): ListedOp[] {
+  return graph.dbtOps.map((o) => ({ name: o.name, kind: 'dbt_assets', file: relativePath(graph.root, o.location.file), line: o.location.line, runs: o.models }));
+}

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
 import { loadWorkspace } from '../core/engine/materializeWorkspace';
-import { formatProblem, listAssets, listProblems } from './assetListing';
+import { formatProblem, listAssets, listOps, listProblems } from './assetListing';
 
 /** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
 export async function runListCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -12,7 +12,7 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
   // The same load as validate and materialize, so every command reports one set of problems.
   const { graph, problems } = await loadWorkspace(root, io.env);
   if (args.flags.has('json')) {
-    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(root, problems) }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(root, problems), ops: listOps(graph) }, null, 2)}\n`);
     return 0;
   }
   const assets = listAssets(graph);
@@ -33,6 +33,9 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     for (const p of problems) io.stdout.write(`${formatProblem(root, p)}\n`);
   }
   const external = assets.filter((a) => a.source === 'external').length;
+  for (const op of listOps(graph)) {
+    io.stdout.write(`\nDagster op ${op.name} (@dbt_assets, ${op.file}:${op.line}) runs the ${op.runs.length} dbt models above; it is not an asset\n`);
+  }
   if (assets.some((a) => a.deps.some((d) => d.inferred))) {
     io.stdout.write('\n(inferred): a dependency matched by the last part of its key alone, not by its exact key or a link; check it is the one meant\n');
   }

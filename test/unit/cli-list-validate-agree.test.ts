@@ -80,3 +80,25 @@ test('list marks a dependency matched by name alone as inferred, in JSON and tex
     cleanup();
   }
 });
+
+test('a @dbt_assets function is listed as the op that runs the dbt models, not as an asset', async () => {
+  const { dir, cleanup } = tempDir('cli-agree-');
+  try {
+    const root = guessingWorkspace(dir);
+    writeFileSync(
+      join(root, 'pipeline', 'dbt_defs.py'),
+      'from dagster_dbt import dbt_assets, DbtCliResource\n\n@dbt_assets(manifest="target/manifest.json")\ndef dbt_bluesky(context, dbt: DbtCliResource):\n    yield from dbt.cli(["build"], context=context).stream()\n',
+    );
+    const doc = JSON.parse((await cli(['list', '--json', '--root', root], dir)).stdout) as {
+      assets: { key: string }[];
+      ops: { name: string; kind: string; file: string; line: number; runs: string[] }[];
+    };
+    assert.equal(doc.assets.some((a) => a.key === 'dbt_bluesky'), false);
+    assert.deepEqual(doc.ops, [{ name: 'dbt_bluesky', kind: 'dbt_assets', file: 'pipeline/dbt_defs.py', line: 3, runs: ['posts'] }]);
+    const text = (await cli(['list', '--root', root], dir)).stdout;
+    assert.doesNotMatch(text, /^dbt_bluesky /m);
+    assert.match(text, /Dagster op dbt_bluesky \(@dbt_assets, pipeline\/dbt_defs\.py:3\) runs the 1 dbt models above; it is not an asset/);
+  } finally {
+    cleanup();
+  }
+});

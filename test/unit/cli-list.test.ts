@@ -24,7 +24,7 @@ test('list --json prints the §7 shape with relative paths and 1-based lines', a
   const { code, out } = await run(['list', '--json', '--root', 'sql']);
   assert.equal(code, 0);
   const doc = JSON.parse(out) as { assets: Record<string, unknown>[]; problems: unknown[] };
-  assert.deepEqual(Object.keys(doc), ['assets', 'problems']);
+  assert.deepEqual(Object.keys(doc), ['assets', 'problems', 'ops']);
   for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind']);
   const daily = doc.assets.find((a) => a['key'] === 'analytics/daily_trips')!;
   assert.deepEqual(daily, {

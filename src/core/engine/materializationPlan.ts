@@ -62,6 +62,16 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       }
       continue;
     }
+    const op = graph.nodes.has(s.text) ? undefined : graph.dbtOps.find((o) => o.name === s.text);
+    if (op) {
+      // A @dbt_assets op is no asset: selecting it means the dbt models it runs, as in Dagster.
+      for (const m of op.models) {
+        chosen.add(m);
+        if (s.upstream) for (const a of graph.ancestors(m)) if (isBuildable(graph.nodes.get(a)!)) chosen.add(a);
+        if (s.downstream) for (const d of graph.descendants(m)) if (isBuildable(graph.nodes.get(d)!)) chosen.add(d);
+      }
+      continue;
+    }
     const node = findAsset(graph, s.text);
     if (!node) {
       throw new SelectionError(`No asset '${s.text}' in the workspace.${closeMatchesText(s.text, [...graph.nodes.keys()])}`);

@@ -4,7 +4,7 @@ import type { AssetKey } from '../assetKey';
 import { keyToString, lastPart, parseKey } from '../assetKey';
 import type { Problem } from '../problem';
 import { problemAt } from '../problem';
-import type { AssetEdge, AssetGraph, AssetNode } from './assetGraph';
+import type { AssetEdge, AssetGraph, AssetNode, DbtOp } from './assetGraph';
 import { findCycles } from './graphCycles';
 
 /**
@@ -22,9 +22,9 @@ import { findCycles } from './graphCycles';
  * models reading the source depend on the asset. An unlinked source stays a
  * node of its own.
  *
- * `@dbt_assets` (a Dagster asset with `dagster.dbtAssets`): it stands for the
- * dbt models, so every dbt model gets an edge to it (origin `link`); see
- * `dbtModelsOf` on the graph for the list.
+ * `@dbt_assets` (a Dagster definition with `dagster.dbtAssets`) is the op that
+ * runs the dbt models, not an asset: it is no node (`dbtOps` on the graph), and
+ * a dependency naming it stands for every dbt model, as in Dagster.
  */
 export function buildAssetGraph(root: string, discoveries: readonly FileDiscovery[]): ResolvedAssetGraph {
   const problems: Problem[] = [];
@@ -37,6 +37,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   const dupes = new Map<string, AssetDefinition[]>();
   const sources: AssetDefinition[] = [];
   const sameKeySources: AssetDefinition[] = [];
+  const opDefs: AssetDefinition[] = [];
   const add = (a: AssetDefinition) => {
     const id = keyToString(a.key);
     const prev = byId.get(id);
@@ -57,6 +58,10 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     if (d.unseen) unseen.push(...d.unseen);
     for (const a of d.assets) {
       if (a.key.length === 0) continue;
+      if (a.dagster?.dbtAssets === true) {
+        opDefs.push(a);
+        continue;
+      }
       if (isDbtSource(a)) sources.push(a);
       else add(a);
     }
@@ -109,12 +114,16 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     edgeMap.set(k, { from, to, inferred, ...(ref ? { ref } : {}) });
   };
   const dbtModels: string[] = [];
-  const dbtAssetsNodes: string[] = [];
+  for (const [id, a] of byId) if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
+  dbtModels.sort(cmp);
+  const opNames = new Set(opDefs.map((o) => keyToString(o.key)));
   for (const [id, a] of byId) {
-    if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
-    if (a.dagster?.dbtAssets === true) dbtAssetsNodes.push(id);
     for (const ref of a.deps) {
       const written = keyToString(ref.key);
+      if (opNames.has(written) && !lookup.exact(written)) {
+        for (const m of dbtModels) addEdge(m, id, false, ref);
+        continue;
+      }
       if (ref.origin === 'dbt-source') {
         const f = folded.get(written);
         if (f) {
@@ -160,7 +169,6 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
       );
     }
   }
-  for (const n of dbtAssetsNodes) for (const m of dbtModels) addEdge(m, n, false, { key: parseKey(m), origin: 'link' });
 
   // 4. Nodes, with detached checks (@asset_check, dbt tests) attached.
   const checks = new Map<string, CheckDefinition[]>();
@@ -210,8 +218,8 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     up: adjacency(edges, 'to', 'from'),
     down,
     lookup,
-    dbtModels: dbtModels.sort(cmp),
-    dbtAssetsNodes: new Set(dbtAssetsNodes),
+    dbtModels,
+    dbtOps: opDefs.map((o): DbtOp => ({ name: keyToString(o.key), location: o.location, models: dbtModels })),
   };
   return new ResolvedAssetGraph(root, nodes, edges, problems, [...new Set(unseen)], indexes);
 }
@@ -222,7 +230,7 @@ export interface GraphIndexes {
   readonly down: ReadonlyMap<string, readonly string[]>;
   readonly lookup: KeyLookup;
   readonly dbtModels: readonly string[];
-  readonly dbtAssetsNodes: ReadonlySet<string>;
+  readonly dbtOps: readonly DbtOp[];
 }
 
 /** The graph built by buildAssetGraph: AssetGraph plus what only it knows. */
@@ -310,9 +318,8 @@ export class ResolvedAssetGraph implements AssetGraph {
     return this.byFile.get(file) ?? [];
   }
 
-  /** For an `@dbt_assets` node: the dbt models it stands for. */
-  dbtModelsOf(id: string): readonly string[] {
-    return this.indexes.dbtAssetsNodes.has(id) ? this.indexes.dbtModels : [];
+  get dbtOps(): readonly DbtOp[] {
+    return this.indexes.dbtOps;
   }
 }
 

@@ -21,6 +21,8 @@ export interface FileChange {
  */
 export function patchAssetGraph(old: ResolvedAssetGraph, changes: readonly FileChange[]): ResolvedAssetGraph | undefined {
   for (const c of changes) if (c.before.file !== c.after.file || structureOf(c.before) !== structureOf(c.after)) return undefined;
+  // The graph keeps `@dbt_assets` ops (and their locations) outside its nodes: rebuild around them.
+  for (const c of changes) if (c.after.assets.some((a) => a.dagster?.dbtAssets === true)) return undefined;
   const changedFiles = new Set(changes.map((c) => c.after.file));
 
   const refs = new Map<DependencyRef, DependencyRef>();
