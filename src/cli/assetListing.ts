@@ -14,6 +14,8 @@ export interface ListedAsset {
   readonly checks: readonly { readonly name: string; readonly line: number }[];
   readonly group: string | null;
   readonly kind: string | null;
+  /** Not materialized here: an external source, or a Dagster `AssetSpec` (an external asset). */
+  readonly external: boolean;
 }
 
 export interface ListedDependency {
@@ -48,6 +50,7 @@ export function listAssets(graph: AssetGraph): ListedAsset[] {
       checks: n.checks.map((c) => ({ name: c.name, line: c.location.line })),
       group: d.group ?? null,
       kind: d.kind ?? null,
+      external: external || d.dagster?.external === true,
     };
   });
 }

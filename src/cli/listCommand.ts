@@ -18,7 +18,7 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
   const assets = listAssets(graph);
   const rows = assets.map((a) => [
     a.key,
-    a.source,
+    a.external && a.source !== 'external' ? `${a.source} (external)` : a.source,
     a.kind ?? '',
     a.group ?? '',
     a.deps.length > 0 ? a.deps.map((d) => (d.inferred ? `${d.key} (inferred)` : d.key)).join(', ') : '-',
@@ -32,7 +32,7 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     io.stdout.write('\n');
     for (const p of problems) io.stdout.write(`${formatProblem(root, p)}\n`);
   }
-  const external = assets.filter((a) => a.source === 'external').length;
+  const external = assets.filter((a) => a.external).length;
   for (const op of listOps(graph)) {
     io.stdout.write(`\nDagster op ${op.name} (@dbt_assets, ${op.file}:${op.line}) runs the ${op.runs.length} dbt models above; it is not an asset\n`);
   }

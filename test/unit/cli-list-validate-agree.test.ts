@@ -102,3 +102,23 @@ test('a @dbt_assets function is listed as the op that runs the dbt models, not a
     cleanup();
   }
 });
+
+test('a module-level AssetSpec is listed as external: not counted as an asset to build, and no plan builds it', async () => {
+  const { dir, cleanup } = tempDir('cli-agree-');
+  try {
+    const root = guessingWorkspace(dir);
+    writeFileSync(join(root, 'pipeline', 'specs.py'), 'import dagster as dg\n\nfirehose = dg.AssetSpec("firehose", group_name="ingest")\n');
+    const doc = JSON.parse((await cli(['list', '--json', '--root', root], dir)).stdout) as { assets: { key: string; source: string; external: boolean }[] };
+    const spec = doc.assets.find((a) => a.key === 'firehose')!;
+    assert.deepEqual([spec.source, spec.external], ['dagster', true]);
+    assert.equal(doc.assets.find((a) => a.key === 'posts')!.external, false);
+    const text = (await cli(['list', '--root', root], dir)).stdout;
+    assert.match(text, /^firehose\s+dagster \(external\)/m);
+    let stderr = '';
+    const code = await runCli(['materialize', 'firehose', '--root', root], { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir, env: {} });
+    assert.equal(code, 2);
+    assert.match(stderr, /'firehose' is an external asset \(a Dagster AssetSpec\): nothing here materializes it/);
+  } finally {
+    cleanup();
+  }
+});

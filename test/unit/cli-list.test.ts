@@ -25,7 +25,7 @@ test('list --json prints the §7 shape with relative paths and 1-based lines', a
   assert.equal(code, 0);
   const doc = JSON.parse(out) as { assets: Record<string, unknown>[]; problems: unknown[] };
   assert.deepEqual(Object.keys(doc), ['assets', 'problems', 'ops']);
-  for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind']);
+  for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind', 'external']);
   const daily = doc.assets.find((a) => a['key'] === 'analytics/daily_trips')!;
   assert.deepEqual(daily, {
     key: 'analytics/daily_trips',
@@ -43,6 +43,7 @@ test('list --json prints the §7 shape with relative paths and 1-based lines', a
     ],
     group: 'analytics',
     kind: 'incremental',
+    external: false,
   });
   const external = doc.assets.find((a) => a['key'] === 'staging/active_zones')!;
   assert.equal(external['source'], 'external');

@@ -77,7 +77,11 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       throw new SelectionError(`No asset '${s.text}' in the workspace.${closeMatchesText(s.text, [...graph.nodes.keys()])}`);
     }
     if (!isBuildable(node)) {
-      throw new SelectionError(`'${node.id}' is an external source: there is nothing to materialize.`);
+      throw new SelectionError(
+        node.definition.dagster?.external
+          ? `'${node.id}' is an external asset (a Dagster AssetSpec): nothing here materializes it.`
+          : `'${node.id}' is an external source: there is nothing to materialize.`,
+      );
     }
     chosen.add(node.id);
     if (s.upstream) for (const a of graph.ancestors(node.id)) if (isBuildable(graph.nodes.get(a)!)) chosen.add(a);
