@@ -122,3 +122,20 @@ test('a module-level AssetSpec is listed as external: not counted as an asset to
     cleanup();
   }
 });
+
+test('a table one letter away from an asset is a warning at its line: did you mean raw.orders?', async () => {
+  const { dir, cleanup } = tempDir('cli-agree-');
+  try {
+    const root = join(dir, 'shop');
+    mkdirSync(root);
+    writeFileSync(join(root, 'orders.sql'), '/* @asset\nname: raw.orders\n*/\nselect 1 as id\n');
+    writeFileSync(join(root, 'daily.sql'), '/* @asset\nname: mart.daily\n*/\nselect count(*) as n\nfrom raw.orderz\njoin raw.customers using (id)\n');
+    const out = await cli(['validate', '--root', root], dir);
+    assert.equal(out.code, 0, out.stdout);
+    assert.match(out.stdout, /^daily\.sql:5:\d+: warning: Table 'raw\.orderz' is no asset, so it is read as an external source: did you mean raw\.orders\?$/m);
+    // A table that is nothing like an asset stays a quiet external source.
+    assert.doesNotMatch(out.stdout, /raw\.customers/);
+  } finally {
+    cleanup();
+  }
+});

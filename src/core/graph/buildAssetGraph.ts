@@ -6,6 +6,8 @@ import type { Problem } from '../problem';
 import { problemAt } from '../problem';
 import type { AssetEdge, AssetGraph, AssetNode, DbtOp } from './assetGraph';
 import { findCycles } from './graphCycles';
+import type { UnknownTable } from './relationTypos';
+import { likelyMisspellings } from './relationTypos';
 
 /**
  * Builds the one asset graph from what the readers found (§2).
@@ -113,6 +115,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     if (prev && (!prev.inferred || inferred)) return;
     edgeMap.set(k, { from, to, inferred, ...(ref ? { ref } : {}) });
   };
+  const unknownTables: UnknownTable[] = [];
   const dbtModels: string[] = [];
   for (const [id, a] of byId) if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
   dbtModels.sort(cmp);
@@ -159,6 +162,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
             ...(ref.origin === 'table-function' ? { kind: 'table function' } : { kind: 'table' }),
           });
         }
+        if (ref.origin === 'sql-table') unknownTables.push({ id: written, location: ref.location ?? a.location });
         addEdge(written, id, false, ref);
         continue;
       }
@@ -166,6 +170,20 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
       const ambiguous = last.length > 1 ? ` Several assets end in '${lastPart(ref.key)}' (${last.join(', ')}): write the full key.` : '';
       problems.push(
         problemAt(where, 'error', 'graph.missing-dependency', `Asset '${id}' depends on '${written}', which no asset defines.${ambiguous}`),
+      );
+    }
+  }
+
+  // A table that names no asset becomes an external source; one a letter away from an asset is likely a typo.
+  if (unknownTables.length > 0) {
+    const known = [...byId].map(([id, a]) => ({ id, relation: relationText(a) }));
+    const meant = likelyMisspellings(unknownTables, known);
+    for (const u of unknownTables) {
+      const k = meant.get(u.id);
+      if (!k) continue;
+      const read = u.id.split('/').join('.');
+      problems.push(
+        problemAt(u.location, 'warning', 'graph.unknown-table-close', `Table '${read}' is no asset, so it is read as an external source: did you mean ${k.relation}?`),
       );
     }
   }
@@ -413,4 +431,11 @@ export function sortByLine(list: AssetNode[]): void {
 
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How SQL names an asset: a SQL asset's relation, else its key's parts joined by dots. */
+function relationText(a: AssetDefinition): string {
+  const r = a.sql?.relation;
+  if (r) return r.schema ? `${r.schema}.${r.name}` : r.name;
+  return a.key.join('.');
 }
