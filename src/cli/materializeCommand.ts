@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { formatDuration } from '../core/editorModel/relativeTime';
+import { formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { CliArgs, CliIo } from './cliIo';
 import { flagString } from './cliIo';
 import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
@@ -112,7 +113,12 @@ export function humanLine(r: AssetRunResult, root: string, checksOnly = false): 
   for (const c of r.checks) {
     if (c.passed) continue;
     const where = c.location ? ` (${relative(root, c.location.file)}:${c.location.line})` : '';
-    line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
+    line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? c.failure ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
+    // The rows themselves say more than their count; a failure in words (row_count) already says it all.
+    if (!c.error && !c.failure && c.samples.length > 0) {
+      const more = c.failingRows > c.samples.length ? `\n        (${c.samples.length} of ${c.failingRows.toLocaleString('en-US')} shown)` : '';
+      line += `\n        ${formatSampleRows(c.samples).split('\n').join('\n        ')}${more}`;
+    }
   }
   // A checks-only run fails on its failing error-level checks alone (any other failure leaves it no check results).
   const onlyChecksFailed = checksOnly && r.checks.some((c) => !c.passed && c.severity === 'error');

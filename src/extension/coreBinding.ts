@@ -22,6 +22,7 @@ export function checkOutcomeOf(r: CheckResult): CheckOutcome {
     failingRows: r.failingRows,
     sampleRows: r.samples,
     durationMs: r.durationMs,
+    ...(r.failure ? { failure: r.failure } : {}),
     error: r.error,
   };
 }

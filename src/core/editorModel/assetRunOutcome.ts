@@ -14,6 +14,8 @@ export interface CheckOutcome {
   /** Up to 5 failing rows (§4). */
   readonly sampleRows?: readonly Readonly<Record<string, unknown>>[];
   readonly durationMs?: number;
+  /** The failure in words where a failing-row count would mislead (`3 rows, max 2`). */
+  readonly failure?: string;
   /** The check's query itself failed (not: found failing rows). */
   readonly error?: string;
 }

@@ -3,6 +3,7 @@ import type { TargetConfig } from '../project/targetConfig';
 import type { AssetStateView, CheckOutcome } from '../editorModel/assetRunOutcome';
 import { isBuildable } from './materializationPlan';
 import { quoteLiteral } from './sqlIdentifiers';
+import { checkFailureText } from './checkFailureText';
 import { parseSamples } from './checkQueries';
 import { STATE_SCHEMA } from './stateStore';
 import { openTarget, TargetConnectionError } from './targetConnection';
@@ -92,13 +93,17 @@ function computeStates(graph: AssetGraph, runs: Row[], successes: Row[], checkRo
   for (const c of checkRows) {
     const key = String(c['key']);
     const map = checksByKey.get(key) ?? new Map<string, CheckOutcome>();
+    const samples = parseSamples(c['samples']);
+    const definition = graph.nodes.get(key)?.checks.find((d) => d.name === String(c['name']));
+    const failure = definition ? checkFailureText(definition, Number(c['failing_rows'] ?? 0), samples) : undefined;
     map.set(String(c['name']), {
       name: String(c['name']),
       passed: c['passed'] === true,
       severity: c['severity'] === 'warn' ? 'warn' : 'error',
       failingRows: Number(c['failing_rows'] ?? 0),
-      sampleRows: parseSamples(c['samples']),
+      sampleRows: samples,
       durationMs: c['duration_ms'] === null ? undefined : Number(c['duration_ms']),
+      ...(failure ? { failure } : {}),
       ...(c['error'] ? { error: String(c['error']) } : {}),
     });
     checksByKey.set(key, map);

@@ -13,6 +13,7 @@ import { combineChecks, compileCheck, parseSamples } from './checkQueries';
 import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from './engineEvents';
 import type { TargetConnection } from './targetConnection';
 import { openTarget } from './targetConnection';
+import { checkFailureText } from './checkFailureText';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
 import type { RunRecord } from './stateStore';
 import {
@@ -791,7 +792,7 @@ async function runChecks(
       for (const row of rows) {
         const r = runnable[Number(row['__check'])]!;
         const failingRows = Number(row['failing_rows'] ?? 0);
-        results.set(r.check, { ...checkBase(node, r.check), passed: failingRows === 0, failingRows, samples: parseSamples(row['samples']), durationMs: each });
+        results.set(r.check, measuredCheck(node, r.check, failingRows, parseSamples(row['samples']), each));
       }
     } catch (err) {
       if (err instanceof Cancelled) throw err;
@@ -827,6 +828,11 @@ function engineChecks(node: AssetNode): CheckDefinition[] {
   return node.checks.filter((c) => c.type !== 'dagster' && c.type !== 'dbt');
 }
 
+function measuredCheck(node: AssetNode, check: CheckDefinition, failingRows: number, samples: Record<string, unknown>[], durationMs: number): CheckResult {
+  const failure = checkFailureText(check, failingRows, samples);
+  return { ...checkBase(node, check), passed: failingRows === 0, failingRows, samples, durationMs, ...(failure ? { failure } : {}) };
+}
+
 function checkBase(node: AssetNode, check: CheckDefinition) {
   return { asset: node.id, name: check.name, severity: check.severity, blocking: check.blocking, location: check.location };
 }
@@ -842,7 +848,7 @@ async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, se
   try {
     const rows = await session.query(sql);
     const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
-    return { result: { ...base, passed: failingRows === 0, failingRows, samples: parseSamples(rows[0]?.['samples']), durationMs: ms(started) }, aborted: false };
+    return { result: measuredCheck(node, check, failingRows, parseSamples(rows[0]?.['samples']), ms(started)), aborted: false };
   } catch (err) {
     if (err instanceof Cancelled) throw err;
     const text = messageOf(err);
@@ -865,7 +871,7 @@ function ms(started: number): number {
 function failedChecksText(checks: readonly CheckResult[]): string {
   const failed = checks.filter((c) => !c.passed && c.severity === 'error');
   return `failing check${failed.length === 1 ? '' : 's'} ${failed
-    .map((c) => (c.error ? `${c.name} (${c.error})` : `${c.name} (${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'})`))
+    .map((c) => (c.error ? `${c.name} (${c.error})` : `${c.name} (${c.failure ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`})`))
     .join(', ')}`;
 }
 
