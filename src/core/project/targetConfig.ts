@@ -22,6 +22,11 @@ export interface TargetConfig {
   /** Where it was declared; absent for the built-in default. */
   readonly origin?: SourceLocation;
   readonly from: 'project' | 'dbt-profile' | 'default';
+  /**
+   * Listed but not usable, and why (a dbt output whose `env_var('X')` has no value):
+   * shown with the targets, refused when opened. Never holds a secret.
+   */
+  readonly unavailable?: string;
 }
 
 export const DEFAULT_TARGET_NAME = 'dev';
