@@ -79,6 +79,9 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
         `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped${ran}\n`,
       );
       io.stdout.write(shortfallText(shortfall, checksOnly));
+      if (outcome.createdDatabase) {
+        io.stdout.write(`created ${relative(root, outcome.createdDatabase)}: the built-in '${result.target}' database (no targets in asset-studio.yml or dbt profiles)\n`);
+      }
     }
     return runFailed(result) || shortfallFails(shortfall) ? 1 : 0;
   } catch (err) {
