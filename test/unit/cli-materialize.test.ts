@@ -96,7 +96,8 @@ test('a failing error check exits non-zero and skips downstream; an unknown sele
     const runs = JSON.parse(r.stdout).runs;
     assert.deepEqual(runs.map((x: { key: string; status: string }) => `${x.key}:${x.status}`), ['base:failed', 'top:skipped']);
     assert.deepEqual(runs[0].checks, [{ name: 'not_null_id', passed: false, severity: 'error', failing_rows: 1 }]);
-    assert.ok(existsSync(join(dir, '.asset-studio', 'dev.duckdb')));
+    // Nothing was written: the built-in database is not left behind in the project.
+    assert.equal(existsSync(join(dir, '.asset-studio', 'dev.duckdb')), false);
 
     const human = await cli(['materialize', 'base+'], dir);
     assert.equal(human.code, 1);
