@@ -7,6 +7,10 @@ import { runMaterializeCommand } from './materializeCommand';
 import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
+import { runTargetsCommand } from './targetsCommand';
+import { commandUsage, usage } from './cliUsage';
+import { commandLineWording } from '../core/userHints';
+import packageJson from '../../package.json';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -17,25 +21,23 @@ const COMMANDS: Record<string, Command> = {
   check: runCheckCommand,
   demo: runDemoCommand,
   compile: runCompileCommand,
+  targets: runTargetsCommand,
 };
 
-const USAGE = `usage:
-  asset-studio list [--json] [--root DIR]
-  asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
-  asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
-  asset-studio validate [--json] [--root DIR]
-  asset-studio compile MODEL [--target T] [--json] [--root DIR]
-  asset-studio demo [--root DIR]
-
-materialize and check also take --dbt-runner auto|in-process|dbt and --full-refresh.
-
-SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
-KEY+ (with downstream), group:NAME, or * (everything).
-`;
-
 /** Runs one command line; returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], processIo: CliIo): Promise<number> {
+  // What the CLI prints never sends the user to an editor command.
+  const io: CliIo = {
+    ...processIo,
+    stdout: { write: (text: string) => processIo.stdout.write(commandLineWording(text)) },
+    stderr: { write: (text: string) => processIo.stderr.write(commandLineWording(text)) },
+  };
+  const USAGE = usage();
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`asset-studio ${packageJson.version}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
     return name ? 0 : 2;
@@ -45,13 +47,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`asset-studio: unknown command '${name}'\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandUsage(name));
+    return 0;
+  }
   try {
     const args = parseArgs(rest);
     const root = resolve(io.cwd, flagString(args, 'root') ?? '.');
     return await command(args, root, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`asset-studio ${name}: ${err.message}\n${USAGE}`);
+      io.stderr.write(`asset-studio ${name}: ${err.message}\n${commandUsage(name)}`);
       return 2;
     }
     throw err;

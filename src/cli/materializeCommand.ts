@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { formatDuration } from '../core/editorModel/relativeTime';
 import { formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { CliArgs, CliIo } from './cliIo';
@@ -61,6 +62,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
+      ...(flagString(args, 'python') ? { pythonPath: flagString(args, 'python') } : {}),
       onEvent: json
         ? undefined
         : (e) => {
@@ -87,6 +89,11 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   } catch (err) {
     if (err instanceof MaterializeRefused) {
       io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      // `check *` unquoted reaches us as the folder's file names.
+      const files = err.reason === 'selection' ? selections.filter((s) => existsSync(resolve(io.cwd, s))) : [];
+      if (files.length > 0) {
+        io.stderr.write(`'${files[0]}' is a file here: did the shell expand an unquoted * or +? Quote the selection: asset-studio ${command} '*'\n`);
+      }
       return 2;
     }
     if (err instanceof TargetConnectionError) {

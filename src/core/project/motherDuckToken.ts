@@ -1,3 +1,4 @@
+import { SAVED_TOKEN_EDITOR } from '../userHints';
 import type { TargetConfig } from './targetConfig';
 
 export interface MotherDuckTokenChoice {
@@ -25,6 +26,6 @@ export function motherDuckTokenFor(
     : 'add token_env to the target in asset-studio.yml';
   return {
     source: 'none',
-    hint: `Target '${target.name}' (MotherDuck md:${target.database ?? ''}) has no token: ${where}, or run the "Set MotherDuck Token" command.`,
+    hint: `Target '${target.name}' (MotherDuck md:${target.database ?? ''}) has no token: ${where}${SAVED_TOKEN_EDITOR}.`,
   };
 }
