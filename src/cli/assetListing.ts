@@ -2,7 +2,7 @@ import { relative, sep } from 'node:path';
 import type { AssetGraph } from '../core/graph/assetGraph';
 import type { Problem } from '../core/problem';
 
-/** One asset as `list --json` prints it (§7). */
+/** One asset as `list --json` prints it (docs/cli.md). */
 export interface ListedAsset {
   readonly key: string;
   readonly source: 'sql' | 'dagster' | 'dbt' | 'external';

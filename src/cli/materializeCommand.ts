@@ -16,7 +16,7 @@ export async function runMaterializeCommand(args: CliArgs, root: string, io: Cli
   return runSelectionCommand('materialize', args, root, io);
 }
 
-/** The JSON of §7: exactly these fields. */
+/** The JSON of docs/cli.md: exactly these fields. */
 export function runResultJson(result: RunResult): unknown {
   return {
     target: result.target,

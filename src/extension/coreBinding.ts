@@ -76,7 +76,7 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
         signal: request.signal,
         checksOnly: request.checksOnly,
         dbtRunner: request.dbtRunner ?? (await loadProjectFile(request.root)).config.dbtRunner,
-        // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (§5.5).
+        // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (docs/dagster-and-dbt.md).
         delegated: createDelegatedRunner({ python: request.pythonPath }),
         onEvent: (e) => {
           const view = eventView(e);

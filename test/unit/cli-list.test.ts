@@ -20,7 +20,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-test('list --json prints the §7 shape with relative paths and 1-based lines', async () => {
+test('list --json prints the documented shape (docs/cli.md) with relative paths and 1-based lines', async () => {
   const { code, out } = await run(['list', '--json', '--root', 'sql']);
   assert.equal(code, 0);
   const doc = JSON.parse(out) as { assets: Record<string, unknown>[]; problems: unknown[] };

@@ -25,7 +25,7 @@ function copyExample(dir: string): string {
   return root;
 }
 
-test('the example project end to end: materialize *, again (0 new trips), check, JSON exactly as §7', async () => {
+test('the example project end to end: materialize *, again (0 new trips), check, JSON exactly as docs/cli.md', async () => {
   const { dir, cleanup } = tempDir('cli-mat-');
   try {
     const root = copyExample(dir);

@@ -29,7 +29,7 @@ export function canRunChecks(node: AssetNode): boolean {
   return node.checks.length > 0 && d.source !== 'external' && !d.dagster?.external;
 }
 
-/** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
+/** The lenses above one asset (README), in order: ▶ Materialize · + upstream · Lineage · checks · state. */
 export function assetLenses(
   node: AssetNode,
   state: AssetStateView | undefined,

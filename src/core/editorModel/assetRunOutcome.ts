@@ -11,7 +11,7 @@ export interface CheckOutcome {
   readonly passed: boolean;
   readonly severity: CheckSeverityView;
   readonly failingRows: number;
-  /** Up to 5 failing rows (§4). */
+  /** Up to 5 failing rows (docs/checks.md). */
   readonly sampleRows?: readonly Readonly<Record<string, unknown>>[];
   readonly durationMs?: number;
   /** The failure in words where a failing-row count would mislead (`3 rows, max 2`). */
@@ -37,7 +37,7 @@ export interface AssetRunOutcome {
 
 export type AssetStatus = 'never' | 'fresh' | 'stale' | 'failed';
 
-/** An asset's state on one target (§5.6). */
+/** An asset's state on one target (docs/materialization.md). */
 export interface AssetStateView {
   readonly status: AssetStatus;
   readonly rows?: number;

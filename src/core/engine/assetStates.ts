@@ -8,7 +8,7 @@ import { parseSamples } from './checkQueries';
 import { STATE_SCHEMA } from './stateStore';
 import { openTarget, TargetConnectionError } from './targetConnection';
 
-/** An asset's state on one target (§5.6), as the editor shows it. */
+/** An asset's state on one target (docs/materialization.md), as the editor shows it. */
 export interface AssetState extends AssetStateView {
   readonly key: string;
   /** Epoch ms of the last successful run. */

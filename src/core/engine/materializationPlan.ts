@@ -10,7 +10,7 @@ export interface PlannedAsset {
   readonly waitsFor: readonly string[];
 }
 
-/** Assets to build, in dependency order, with the sets that may run side by side (§5.1). */
+/** Assets to build, in dependency order, with the sets that may run side by side (docs/materialization.md). */
 export interface MaterializationPlan {
   readonly assets: readonly PlannedAsset[];
   /** Level n holds the assets whose in-plan upstreams are all in levels < n. */

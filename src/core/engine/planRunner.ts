@@ -71,7 +71,7 @@ export interface RunOptions {
   /** Write runs and check results to _asset_studio (default true); false writes nothing at all. */
   readonly recordState?: boolean;
   /**
-   * Open the target read-only (checks only: a protected target not confirmed, §3, §7).
+   * Open the target read-only (checks only: a protected target not confirmed; docs/project-file.md).
    * Nothing is stored and a missing database file is an error, not a new file.
    */
   readonly readOnly?: boolean;
@@ -89,7 +89,7 @@ class Cancelled extends Error {
   }
 }
 
-/** Materializes a plan on a target: each SQL asset in its own transaction with its checks (§5.2). */
+/** Materializes a plan on a target: each SQL asset in its own transaction with its checks (docs/materialization.md). */
 export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, target: TargetConfig, opts: RunOptions): Promise<RunResult> {
   const runId = randomUUID();
   const emit = opts.onEvent ?? (() => undefined);
@@ -447,7 +447,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     }
     let rows: number | null;
     if (body.kind !== 'incremental' && engineChecks(node).length === 0) {
-      // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9).
+      // One statement, nothing to check: autocommit is the same single transaction, one round trip (the README's benchmark budgets).
       const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, buildSql(body, baseTemplates), false);
       if (session.inTransaction) await session.commit();
       return { key: id, status: 'success', rows: body.kind === 'view' ? null : count, durationMs: elapsed(), checks: [] };
@@ -613,7 +613,7 @@ async function tableExists(session: AssetSession, body: SqlAssetBody, schema: st
   return Number(rows[0]?.['n'] ?? 0) > 0;
 }
 
-/** §5.3: full load the first time; then new rows only, replacing by unique_key, and the mark moves — one transaction. */
+/** Incremental (docs/materialization.md): full load the first time; then new rows only, replacing by unique_key, and the mark moves — one transaction. */
 async function loadIncremental(
   node: AssetNode,
   body: SqlAssetBody,
@@ -653,7 +653,7 @@ async function loadIncremental(
   return rows;
 }
 
-/** §5.4: each partition its own transaction, in order; stops at the first failure, finished ones stay. */
+/** Partitions (docs/materialization.md): each partition its own transaction, in order; stops at the first failure, finished ones stay. */
 async function runPartitions(
   node: AssetNode,
   body: SqlAssetBody,

@@ -6,7 +6,7 @@ export interface AssetEdge {
   readonly from: string;
   /** Downstream key string. */
   readonly to: string;
-  /** Resolved by the last key part rather than the exact key (§2). */
+  /** Resolved by the last key part rather than the exact key (docs/asset-graph.md). */
   readonly inferred: boolean;
   /** The reference that made this edge. */
   readonly ref?: DependencyRef;

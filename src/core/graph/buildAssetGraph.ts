@@ -10,7 +10,7 @@ import type { UnknownTable } from './relationTypos';
 import { likelyMisspellings } from './relationTypos';
 
 /**
- * Builds the one asset graph from what the readers found (§2).
+ * Builds the one asset graph from what the readers found (docs/asset-graph.md).
  *
  * Resolution of a dependency: the asset with exactly that key (case-insensitive
  * as a fallback, DuckDB names being so); else the one asset whose last key part
@@ -18,7 +18,7 @@ import { likelyMisspellings } from './relationTypos';
  * an external source node; else a `graph.missing-dependency` problem at the
  * reference.
  *
- * dbt (§1.3): a dbt source whose `dbt.linkedKey` names an asset, or whose table
+ * dbt (docs/asset-graph.md): a dbt source whose `dbt.linkedKey` names an asset, or whose table
  * name is the last part of exactly one SQL/Dagster asset, is that asset: the
  * source node is folded into it (its tests become the asset's checks) and
  * models reading the source depend on the asset. An unlinked source stays a
@@ -34,7 +34,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   const sorted = [...discoveries].sort((a, b) => cmp(a.file, b.file));
 
   // 1. Definitions by key; duplicates reported on every definition, the first kept.
-  // A dbt source with the very key of a Dagster/SQL asset is that asset (§1.3), not a duplicate.
+  // A dbt source with the very key of a Dagster/SQL asset is that asset (docs/asset-graph.md), not a duplicate.
   const byId = new Map<string, AssetDefinition>();
   const dupes = new Map<string, AssetDefinition[]>();
   const sources: AssetDefinition[] = [];

@@ -11,7 +11,7 @@ export interface MotherDuckTokenChoice {
 
 /**
  * The token of a MotherDuck target: the `token_env` variable when set, else the
- * one saved with the "Set MotherDuck Token" command (§3).
+ * one saved with the "Set MotherDuck Token" command (docs/project-file.md).
  */
 export function motherDuckTokenFor(
   target: Pick<TargetConfig, 'name' | 'tokenEnv' | 'database'>,

@@ -2,7 +2,7 @@ import type { SourceLocation } from '../problem';
 
 export type TargetType = 'duckdb' | 'motherduck';
 
-/** A database the assets can be materialized into (§3). */
+/** A database the assets can be materialized into (docs/project-file.md). */
 export interface TargetConfig {
   readonly name: string;
   readonly type: TargetType;

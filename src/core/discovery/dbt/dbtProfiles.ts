@@ -138,7 +138,7 @@ function readOutput(
 }
 
 /**
- * dbt `profiles.yml` outputs of `type: duckdb` as targets (§3): profiles.yml
+ * dbt `profiles.yml` outputs of `type: duckdb` as targets (docs/project-file.md): profiles.yml
  * in `$DBT_PROFILES_DIR` when set, else in the project folder, else
  * `~/.dbt/profiles.yml`; the profile named by dbt_project.yml's `profile:`.
  * `env_var('X', 'default')` takes X from `opts.env` when set, else the

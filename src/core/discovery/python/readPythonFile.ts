@@ -1,4 +1,4 @@
-// Reads Dagster definitions from one Python file, statically (§1.2). The file is
+// Reads Dagster definitions from one Python file, statically (docs/dagster-and-dbt.md). The file is
 // never imported: tree-sitter parses the lines that can hold definitions (see
 // pythonExcerpt) and this reader walks the module level of that tree.
 import * as crypto from 'node:crypto';

@@ -197,7 +197,7 @@ async function runDbtAsset(node: AssetNode, ctx: Parameters<DelegatedRunner>[1],
 }
 
 /**
- * The engine's runner for Dagster and dbt assets (§5.5): runs the workspace's
+ * The engine's runner for Dagster and dbt assets (docs/dagster-and-dbt.md): runs the workspace's
  * own tool with the target's env, streams its output to the run log, and
  * turns Dagster check evaluations and dbt test results into check results.
  */
