@@ -12,7 +12,7 @@ export interface CliArgs {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'python']);
+export const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'python']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const positionals: string[] = [];

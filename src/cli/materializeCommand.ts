@@ -62,6 +62,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
+      dropUnusedDefaultDatabase: true,
       ...(flagString(args, 'python') ? { pythonPath: flagString(args, 'python') } : {}),
       onEvent: json
         ? undefined

@@ -17,6 +17,9 @@ async function cli(argv: string[], cwd: string) {
 test('row_count failing on 3 rows says "3 rows, max 2", in the CLI and in what the editor reads back', async () => {
   const { dir, cleanup } = tempDir('cli-checkfail-');
   try {
+    // A first run that passes makes the database; the next one fails on 3 rows.
+    writeFileSync(join(dir, 'small.sql'), '/* @asset\nname: small\nchecks:\n  - row_count: { max: 2 }\n*/\nselect range as id from range(2)\n');
+    assert.equal((await cli(['materialize', 'small'], dir)).code, 0);
     writeFileSync(join(dir, 'small.sql'), '/* @asset\nname: small\nchecks:\n  - row_count: { max: 2 }\n*/\nselect range as id from range(3)\n');
     const r = await cli(['materialize', 'small', '--json'], dir);
     assert.equal(r.code, 1);

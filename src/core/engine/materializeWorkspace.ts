@@ -85,6 +85,12 @@ export interface MaterializeSelectionOptions {
   readonly dbtRunner?: DbtRunnerChoice;
   /** dbt's `--full-refresh`. */
   readonly fullRefresh?: boolean;
+  /**
+   * Remove the built-in default database again when this run created it and wrote no asset to it
+   * (the CLI: a failed run or a check leaves nothing in the user's project). The editor keeps it:
+   * its lenses show a failed first run from the history stored there.
+   */
+  readonly dropUnusedDefaultDatabase?: boolean;
 }
 
 export interface MaterializeOutcome {
@@ -121,7 +127,7 @@ export async function materializeSelection(root: string, selections: readonly st
       'protected',
     );
   }
-  const fresh = freshDefaultDatabase(target);
+  const fresh = opts.dropUnusedDefaultDatabase ? freshDefaultDatabase(target) : undefined;
   const result = await runPlan(plan, workspace.graph, target, {
     projectRoot: workspace.root,
     token: opts.token,
