@@ -98,7 +98,7 @@ function orderPlan(graph: AssetGraph, chosen: ReadonlySet<string>): Materializat
   const waits = new Map<string, string[]>();
   const dependents = new Map<string, string[]>();
   for (const id of [...chosen].sort()) {
-    const ups = [...new Set(graph.upstreamOf(id))].filter((u) => chosen.has(u) && u !== id);
+    const ups = [...new Set([...graph.upstreamOf(id), ...checkedAgainst(graph, id)])].filter((u) => chosen.has(u) && u !== id);
     waits.set(id, ups);
     for (const u of ups) {
       const list = dependents.get(u) ?? [];
@@ -130,6 +130,33 @@ function orderPlan(graph: AssetGraph, chosen: ReadonlySet<string>): Materializat
   const assets = levels.flat().map((id) => ({ id, node: graph.nodes.get(id)!, waitsFor: waits.get(id)! }));
   return { assets, levels };
 }
+
+/**
+ * Other assets an asset's checks read (a relationships check's `to`, dbt's too): built first when
+ * both are in the plan, so the check sees the new table and not one still being built beside it.
+ * Left out when that asset is downstream of this one (waiting would be a cycle).
+ */
+function checkedAgainst(graph: AssetGraph, id: string): string[] {
+  const node = graph.nodes.get(id);
+  if (!node) return [];
+  const out: string[] = [];
+  for (const c of node.checks) {
+    const config = c.config ?? {};
+    let to: string | undefined;
+    if (c.type === 'relationships' && typeof config['to'] === 'string') to = config['to'];
+    else if (c.type === 'dbt' && config['test'] === 'relationships') {
+      const args = config['args'] as Record<string, unknown> | undefined;
+      const m = typeof args?.['to'] === 'string' ? DBT_REF.exec(args['to']) : null;
+      if (m) to = m[1] === 'source' ? `${m[2]}/${m[3]}` : (m[3] ?? m[2]);
+    }
+    const other = to === undefined ? undefined : findAsset(graph, to)?.id;
+    if (other && other !== id && !graph.descendants(id).has(other)) out.push(other);
+  }
+  return out;
+}
+
+/** `ref('m')`, `ref('pkg', 'm')`, `source('s', 't')` as a dbt test's `to:` writes them. */
+const DBT_REF = /^\s*(ref|source)\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/;
 
 function closeMatchesText(text: string, candidates: readonly string[]): string {
   const close = closeMatches(text, candidates);
