@@ -77,3 +77,8 @@ export interface ListedOp {
 export function listOps(graph: AssetGraph): ListedOp[] {
   return graph.dbtOps.map((o) => ({ name: o.name, kind: 'dbt_assets', file: relativePath(graph.root, o.location.file), line: o.location.line, runs: o.models }));
 }
+
+/** `1 warning`, `2 warnings`. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
 import { loadWorkspace } from '../core/engine/materializeWorkspace';
-import { formatProblem, listAssets, listOps, listProblems } from './assetListing';
+import { counted, formatProblem, listAssets, listOps, listProblems } from './assetListing';
 
 /** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
 export async function runListCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -39,7 +39,7 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
   if (assets.some((a) => a.deps.some((d) => d.inferred))) {
     io.stdout.write('\n(inferred): a dependency matched by the last part of its key alone, not by its exact key or a link; check it is the one meant\n');
   }
-  io.stdout.write(`\n${assets.length - external} assets, ${external} external sources, ${errors} errors, ${warnings} warnings\n`);
+  io.stdout.write(`\n${counted(assets.length - external, 'asset')}, ${external} external, ${counted(errors, 'error')}, ${counted(warnings, 'warning')}\n`);
   return 0;
 }
 

@@ -27,7 +27,7 @@ test('list reports the problems validate reports: a dbt profile named but not de
     assert.deepEqual(strip(list.problems), strip(validate.problems));
     const text = await cli(['list', '--root', root], dir);
     assert.match(text.stdout, /profiles\.yml:1:1: warning: profiles\.yml has no profile 'bluesky_data'/);
-    assert.match(text.stdout, /0 errors, 1 warnings/);
+    assert.match(text.stdout, /0 errors, 1 warning\n/);
   } finally {
     cleanup();
   }

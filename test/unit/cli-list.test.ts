@@ -55,7 +55,7 @@ test('list without --json prints a table and a summary', async () => {
   assert.equal(code, 0);
   assert.match(out, /^ASSET\s+SOURCE\s+KIND\s+GROUP/);
   assert.match(out, /raw\/zones\s+sql\s+table\s+raw/);
-  assert.match(out, /4 assets, 3 external sources, 0 errors, 0 warnings/);
+  assert.match(out, /4 assets, 3 external, 0 errors, 0 warnings/);
 });
 
 test('validate exits 0 on a clean workspace and 1 with file:line:col problems on the bad corpus', async () => {
