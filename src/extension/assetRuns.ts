@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redact as redactSecret } from '../core/redactSecret';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
@@ -222,5 +223,5 @@ export class AssetRuns implements vscode.Disposable {
 
 /** Removes the token from any text before it reaches the log or a message. */
 function redact(text: string, token: string | undefined): string {
-  return token ? text.split(token).join('***') : text;
+  return redactSecret(text, token);
 }
