@@ -10,6 +10,10 @@ import { runCompileCommand } from './compileCommand';
 import { runDiffCommand } from './diffCommand';
 import { runPreviewCommand } from './previewCommand';
 import { runQueryCommand } from './queryCommand';
+import { runTargetsCommand } from './targetsCommand';
+import { commandUsage, usage } from './cliUsage';
+import { commandLineWording } from '../core/userHints';
+import packageJson from '../../package.json';
 
 type Command = (args: CliArgs, root: string, io: CliIo) => Promise<number>;
 
@@ -24,29 +28,23 @@ const COMMANDS: Record<string, Command> = {
   preview: runPreviewCommand,
   show: runPreviewCommand,
   query: runQueryCommand,
+  targets: runTargetsCommand,
 };
 
-const USAGE = `usage:
-  asset-studio list [--json] [--root DIR]
-  asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
-  asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
-  asset-studio validate [--json] [--root DIR]
-  asset-studio compile MODEL [--target T] [--vars YAML] [--json] [--root DIR]
-  asset-studio diff SELECTION... --to T [--from T] [--key COL]... [--json] [--root DIR]
-  asset-studio preview KEY [--target T] [--limit N] [--sort COL[:desc]] [--where COL=VALUE]... [--json] [--root DIR]
-  asset-studio query "SQL" [--target T] [--limit N] [--json|--csv] [--root DIR]
-  asset-studio demo [--root DIR]
-
-materialize and check also take --dbt-runner auto|in-process|dbt, --full-refresh,
---defer TARGET and --vars '{name: value}' (dbt's, over the project's vars:).
-
-SELECTION: KEY (raw/taxi_trips or raw.taxi_trips), +KEY (with upstream),
-KEY+ (with downstream), group:NAME, or * (everything).
-`;
-
 /** Runs one command line; returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], processIo: CliIo): Promise<number> {
+  // What the CLI prints never sends the user to an editor command.
+  const io: CliIo = {
+    ...processIo,
+    stdout: { write: (text: string) => processIo.stdout.write(commandLineWording(text)) },
+    stderr: { write: (text: string) => processIo.stderr.write(commandLineWording(text)) },
+  };
+  const USAGE = usage();
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`asset-studio ${packageJson.version}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
     return name ? 0 : 2;
@@ -56,13 +54,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`asset-studio: unknown command '${name}'\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandUsage(name));
+    return 0;
+  }
   try {
     const args = parseArgs(rest);
     const root = resolve(io.cwd, flagString(args, 'root') ?? '.');
     return await command(args, root, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`asset-studio ${name}: ${err.message}\n${USAGE}`);
+      io.stderr.write(`asset-studio ${name}: ${err.message}\n${commandUsage(name)}`);
       return 2;
     }
     throw err;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliArgs, CliIo } from './cliIo';
 import { humanLine, runFailed } from './materializeCommand';
@@ -36,7 +37,14 @@ export async function runDemoCommand(_args: CliArgs, root: string, io: CliIo): P
   say(`Target: ${target.name} → ${where}`);
 
   const sqlAssets = assets.filter((n) => n.definition.source === 'sql').map((n) => n.id);
-  for (const pass of ['first run', 'second run (nothing new to load)']) {
+  // A database left by an earlier demo already holds every trip: its first pass is a re-run too.
+  const earlier = target.type === 'duckdb' && !!target.path && existsSync(target.path);
+  if (earlier) say(`${where} already holds an earlier run's data: this is a re-run, and incremental assets load only rows newer than what is stored.`);
+  const passes = [
+    earlier ? 'first pass (a re-run of the earlier demo)' : 'first run',
+    'second run (a re-run: nothing new to load)',
+  ];
+  for (const pass of passes) {
     say(`\n${pass}:`);
     const outcome = await materializeSelection(root, sqlAssets, {
       workspace,
@@ -48,6 +56,12 @@ export async function runDemoCommand(_args: CliArgs, root: string, io: CliIo): P
     if (runFailed(outcome.result)) {
       io.stderr.write('asset-studio demo: the run failed (see above); the previous data is untouched.\n');
       return 1;
+    }
+    for (const r of outcome.result.runs) {
+      const body = workspace.graph.nodes.get(r.key)?.definition.sql;
+      if (r.status !== 'success' || r.rows !== 0 || body?.kind !== 'incremental') continue;
+      const mark = body.watermark ? ` (watermark: ${body.watermark})` : '';
+      say(`  ${r.key} loaded 0 rows: it is incremental${mark} and its source has no row newer than the ones already stored — a re-run loads only what is new.`);
     }
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
-import { discoverWorkspace } from '../core/discovery/workspaceIndex';
-import { formatProblem, listAssets, listProblems } from './assetListing';
+import { loadWorkspace } from '../core/engine/materializeWorkspace';
+import { counted, formatProblem, listAssets, listOps, listProblems } from './assetListing';
 
 /** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
 export async function runListCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -9,30 +9,37 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     io.stderr.write(`asset-studio list: ${root} is not a folder; pass the workspace with --root DIR\n`);
     return 2;
   }
-  const graph = await discoverWorkspace(root);
+  // The same load as validate and materialize, so every command reports one set of problems.
+  const { graph, problems } = await loadWorkspace(root, io.env);
   if (args.flags.has('json')) {
-    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(graph) }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(root, problems), ops: listOps(graph) }, null, 2)}\n`);
     return 0;
   }
   const assets = listAssets(graph);
   const rows = assets.map((a) => [
     a.key,
-    a.source,
+    a.external && a.source !== 'external' ? `${a.source} (external)` : a.source,
     a.kind ?? '',
     a.group ?? '',
-    a.deps.length > 0 ? a.deps.join(', ') : '-',
+    a.deps.length > 0 ? a.deps.map((d) => (d.inferred ? `${d.key} (inferred)` : d.key)).join(', ') : '-',
     String(a.checks.length),
     a.file ? `${a.file}:${a.line}` : '(external)',
   ]);
   io.stdout.write(table(['ASSET', 'SOURCE', 'KIND', 'GROUP', 'DEPENDS ON', 'CHECKS', 'DEFINED AT'], rows));
-  const errors = graph.problems.filter((p) => p.severity === 'error').length;
-  const warnings = graph.problems.filter((p) => p.severity === 'warning').length;
-  if (graph.problems.length > 0) {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  if (problems.length > 0) {
     io.stdout.write('\n');
-    for (const p of graph.problems) io.stdout.write(`${formatProblem(root, p)}\n`);
+    for (const p of problems) io.stdout.write(`${formatProblem(root, p)}\n`);
   }
-  const external = assets.filter((a) => a.source === 'external').length;
-  io.stdout.write(`\n${assets.length - external} assets, ${external} external sources, ${errors} errors, ${warnings} warnings\n`);
+  const external = assets.filter((a) => a.external).length;
+  for (const op of listOps(graph)) {
+    io.stdout.write(`\nDagster op ${op.name} (@dbt_assets, ${op.file}:${op.line}) runs the ${op.runs.length} dbt models above; it is not an asset\n`);
+  }
+  if (assets.some((a) => a.deps.some((d) => d.inferred))) {
+    io.stdout.write('\n(inferred): a dependency matched by the last part of its key alone, not by its exact key or a link; check it is the one meant\n');
+  }
+  io.stdout.write(`\n${counted(assets.length - external, 'asset')}, ${external} external, ${counted(errors, 'error')}, ${counted(warnings, 'warning')}\n`);
   return 0;
 }
 

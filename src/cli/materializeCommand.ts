@@ -1,6 +1,8 @@
 import { parseDbtVars } from '../core/dbt/dbtVarsFlag';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { formatDuration } from '../core/editorModel/relativeTime';
+import { formatSampleRows } from '../core/editorModel/checkResultProblems';
 import type { CliArgs, CliIo } from './cliIo';
 import { flagString } from './cliIo';
 import type { AssetRunResult, RunResult } from '../core/engine/engineEvents';
@@ -8,13 +10,14 @@ import { MaterializeRefused, materializeSelection } from '../core/engine/materia
 import { TargetConnectionError } from '../core/engine/targetConnection';
 import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
+import { runShortfall, shortfallFails, shortfallText } from './runShortfall';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
   return runSelectionCommand('materialize', args, root, io);
 }
 
-/** The JSON of §7: exactly these fields. */
+/** The JSON of docs/cli.md: exactly these fields. */
 export function runResultJson(result: RunResult): unknown {
   return {
     target: result.target,
@@ -70,6 +73,8 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       fullRefresh: args.flags.get('full-refresh') === true,
       ...(vars ? { dbtVars: vars.vars } : {}),
       defer,
+      dropUnusedDefaultDatabase: true,
+      ...(flagString(args, 'python') ? { pythonPath: flagString(args, 'python') } : {}),
       onEvent: json
         ? undefined
         : (e) => {
@@ -85,19 +90,30 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
           },
     });
     const { result } = outcome;
+    const shortfall = runShortfall(result, checksOnly);
     if (json) {
       io.stdout.write(JSON.stringify(runResultJson(result), null, 2) + '\n');
     } else {
       const counts = { success: 0, failed: 0, skipped: 0 };
       for (const r of result.runs) counts[r.status]++;
+      const ran = checksOnly ? ` (${shortfall.checksRan} check${shortfall.checksRan === 1 ? '' : 's'} ran)` : '';
       io.stdout.write(
-        `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+        `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped${ran}\n`,
       );
+      io.stdout.write(shortfallText(shortfall, checksOnly));
+      if (outcome.createdDatabase) {
+        io.stdout.write(`created ${relative(root, outcome.createdDatabase)}: the built-in '${result.target}' database (no targets in asset-studio.yml or dbt profiles)\n`);
+      }
     }
-    return runFailed(result) ? 1 : 0;
+    return runFailed(result) || shortfallFails(shortfall) ? 1 : 0;
   } catch (err) {
     if (err instanceof MaterializeRefused) {
       io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      // `check *` unquoted reaches us as the folder's file names.
+      const files = err.reason === 'selection' ? selections.filter((s) => existsSync(resolve(io.cwd, s))) : [];
+      if (files.length > 0) {
+        io.stderr.write(`'${files[0]}' is a file here: did the shell expand an unquoted * or +? Quote the selection: asset-studio ${command} '*'\n`);
+      }
       return 2;
     }
     if (err instanceof TargetConnectionError) {
@@ -127,7 +143,12 @@ export function humanLine(r: AssetRunResult, root: string, checksOnly = false): 
   for (const c of r.checks) {
     if (c.passed) continue;
     const where = c.location ? ` (${relative(root, c.location.file)}:${c.location.line})` : '';
-    line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
+    line += `\n    ${c.severity === 'warn' ? 'warn ' : 'error'} ${c.name}: ${c.error ?? c.failure ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`}${where}`;
+    // The rows themselves say more than their count; a failure in words (row_count) already says it all.
+    if (!c.error && !c.failure && c.samples.length > 0) {
+      const more = c.failingRows > c.samples.length ? `\n        (${c.samples.length} of ${c.failingRows.toLocaleString('en-US')} shown)` : '';
+      line += `\n        ${formatSampleRows(c.samples).split('\n').join('\n        ')}${more}`;
+    }
   }
   // A checks-only run fails on its failing error-level checks alone (any other failure leaves it no check results).
   const onlyChecksFailed = checksOnly && r.checks.some((c) => !c.passed && c.severity === 'error');

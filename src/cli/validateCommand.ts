@@ -1,6 +1,6 @@
 import type { CliArgs, CliIo } from './cliIo';
 import { loadWorkspace } from '../core/engine/materializeWorkspace';
-import { formatProblem, relativePath } from './assetListing';
+import { counted, formatProblem, relativePath } from './assetListing';
 import { isFolder } from './listCommand';
 
 /** `asset-studio validate [--json] [--root DIR]`: definition problems; exit 1 on any error-level one. */
@@ -28,8 +28,8 @@ export async function runValidateCommand(args: CliArgs, root: string, io: CliIo)
     for (const p of all) io.stdout.write(`${formatProblem(root, p)}\n`);
     io.stdout.write(
       errors === 0
-        ? `ok: ${assets} assets, ${warnings} warnings\n`
-        : `failed: ${errors} errors, ${warnings} warnings in ${assets} assets\n`,
+        ? `ok: ${counted(assets, 'asset')}, ${counted(warnings, 'warning')}\n`
+        : `failed: ${counted(errors, 'error')}, ${counted(warnings, 'warning')} in ${counted(assets, 'asset')}\n`,
     );
   }
   return errors > 0 ? 1 : 0;

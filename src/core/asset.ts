@@ -3,7 +3,7 @@ import type { Problem, SourceLocation } from './problem';
 
 export type AssetSource = 'sql' | 'dagster' | 'dbt' | 'external';
 
-/** How a dependency was written, which decides how a miss is reported (§2). */
+/** How a dependency was written, which decides how a miss is reported (docs/asset-graph.md). */
 export type DependencyOrigin =
   | 'header' // `depends:` in a SQL header
   | 'sql-table' // a base table read by the SQL (unknown ones are external sources)
@@ -41,7 +41,7 @@ export interface CheckDefinition {
   readonly name: string;
   readonly type: BuiltinCheckType | 'dagster' | 'dbt';
   readonly severity: CheckSeverity;
-  /** A blocking error-level failure rolls the materialization back (§5.2). */
+  /** A blocking error-level failure rolls the materialization back (docs/materialization.md). */
   readonly blocking: boolean;
   /** The check's own line: the header line, the `@asset_check` function, the YAML test. */
   readonly location: SourceLocation;
@@ -96,7 +96,7 @@ export interface DbtAssetInfo {
   /** The name given to `dbt build --select`. */
   readonly selector: string;
   readonly materialized?: string;
-  /** dbt source table whose `meta.dagster.asset_key` names the Dagster/SQL asset feeding it (§1.3). */
+  /** dbt source table whose `meta.dagster.asset_key` names the Dagster/SQL asset feeding it (docs/asset-graph.md). */
   readonly linkedKey?: AssetKey;
   /** A model's or seed's `config:` from its properties YAML (dbt_project.yml and `config()` add to it at run time). */
   readonly yamlConfig?: Readonly<Record<string, unknown>>;
@@ -127,7 +127,7 @@ export interface AssetDefinition {
   readonly description?: string;
   readonly deps: readonly DependencyRef[];
   readonly checks: readonly CheckDefinition[];
-  /** Hash of the definition's text, for staleness (§5.6). */
+  /** Hash of the definition's text, for staleness (docs/materialization.md). */
   readonly definitionHash: string;
   readonly sql?: SqlAssetBody;
   readonly dagster?: DagsterAssetInfo;

@@ -2,7 +2,7 @@
 // (the js-yaml-based parser behind Stoplight's Spectral): it keeps every node's
 // offsets and reports errors as data, and it reads an @asset header about ten
 // times faster than the `yaml` library's Document API, which was a third of a
-// cold discovery (DESIGN §9). Scalars are typed by the YAML 1.2 core schema.
+// cold discovery (the README's benchmark budgets). Scalars are typed by the YAML 1.2 core schema.
 import { Kind, ScalarType, determineScalarType, load, parseYamlBoolean, parseYamlFloat, parseYamlInteger } from '@stoplight/yaml-ast-parser';
 import { tooDeepOffset } from './yamlNesting';
 import type { YAMLAnchorReference, YAMLMapping, YAMLNode, YAMLScalar, YAMLSequence, YamlMap as StoplightMap } from '@stoplight/yaml-ast-parser';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redact as redactSecret } from '../core/redactSecret';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
@@ -253,5 +254,5 @@ function planSize(graph: FoundAsset['graph'], selection: string): number | undef
 
 /** Removes the token from any text before it reaches the log or a message. */
 function redact(text: string, token: string | undefined): string {
-  return token ? text.split(token).join('***') : text;
+  return redactSecret(text, token);
 }

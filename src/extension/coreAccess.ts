@@ -33,7 +33,7 @@ export interface RunRequest {
   readonly root: string;
   readonly graph: AssetGraph;
   readonly target: TargetConfig;
-  /** Selection terms of §7: `KEY`, `+KEY`, `KEY+`. */
+  /** Selection terms (docs/cli.md#selections): `KEY`, `+KEY`, `KEY+`. */
   readonly selections: readonly string[];
   /** Run the checks of the selected assets against their current data, build nothing. */
   readonly checksOnly: boolean;

@@ -23,6 +23,7 @@ export function checkOutcomeOf(r: CheckResult): CheckOutcome {
     failingRows: r.failingRows,
     sampleRows: r.samples,
     durationMs: r.durationMs,
+    ...(r.failure ? { failure: r.failure } : {}),
     error: r.error,
   };
 }
@@ -77,7 +78,7 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
         checksOnly: request.checksOnly,
         deferTo: request.deferTo,
         dbtRunner: request.dbtRunner ?? (await loadProjectFile(request.root)).config.dbtRunner,
-        // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (§5.5).
+        // Dagster and dbt assets run with the workspace's own tools and the chosen interpreter (docs/dagster-and-dbt.md).
         delegated: createDelegatedRunner({ python: request.pythonPath }),
         onEvent: (e) => {
           const view = eventView(e);

@@ -152,6 +152,7 @@ export class TargetSelection implements vscode.Disposable {
       label: `${t.name === current ? '$(check) ' : ''}${t.name}`,
       description: `${t.type === 'motherduck' ? 'MotherDuck' : 'DuckDB'} · ${describeTargetLocation(t)}`,
       detail: [
+        t.unavailable ? `$(warning) unavailable: ${t.unavailable}` : undefined,
         isProtectedTarget(t) ? '$(shield) protected: asks before every run' : undefined,
         t.from === 'dbt-profile' ? 'from dbt profiles.yml' : t.from === 'default' ? 'built-in default' : 'from asset-studio.yml',
       ]

@@ -1,4 +1,4 @@
-// Data panel reads (§9): a 10,000,000-row, 20-column table in a DuckDB file —
+// Data panel reads: a 10,000,000-row, 20-column table in a DuckDB file —
 // the first page with its row count (a fresh read-only open, as the panel does),
 // pages at random offsets while scrolling, a sorted first page, a filter, a profile.
 // The file is built once under the OS temp folder and reused by later runs.

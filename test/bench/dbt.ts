@@ -1,4 +1,4 @@
-// dbt in-process (§9's engine budget applied to dbt): a generated dbt-duckdb
+// dbt in-process (the engine budget applied to dbt): a generated dbt-duckdb
 // project of 200 chained table models with 50 tests, built through the runner
 // (render, config, transaction per model, tests as checks, state) vs the same
 // compiled statements run one after another on one DuckDB connection; and the

@@ -1,4 +1,4 @@
-// Discovery benchmark (§9): generates a 10,000-file workspace — SQL assets,
+// Discovery benchmark (README, Benchmarks): generates a 10,000-file workspace — SQL assets,
 // Dagster Python files, one dbt project, and files that are not assets — then
 // prints cold discovery time, one-file re-read times and peak memory. Every start is a fresh
 // process running bundled code, as the extension's and the CLI's are (test/bench/discoveryStart.ts,

@@ -1,4 +1,4 @@
-// Engine overhead (§9): a 200-asset chain through the runner vs the same statements
+// Engine overhead (README, Benchmarks): a 200-asset chain through the runner vs the same statements
 // run one after another in one DuckDB connection; and a wide DAG with threads 2 vs 1.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
  * npm run bench:lineage — the built lineage panel in headless Chromium, with
  * the extension's own page and CSP, fed generated graphs of 500 and 5,000
  * assets. Prints time until laid out and drawn (as the panel reports it) and
- * frame times while panning and zooming with the mouse. Budget (§9): 500 in
+ * frame times while panning and zooming with the mouse. Budget (README, Benchmarks): 500 in
  * under 300 ms, 5,000 in under 2 s, panning smooth.
  */
 import { execFileSync } from 'node:child_process';

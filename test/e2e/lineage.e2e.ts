@@ -18,7 +18,7 @@ interface PageGlobals {
 }
 
 interface Listed {
-  assets: { key: string; deps: string[] }[];
+  assets: { key: string; deps: { key: string }[] }[];
 }
 
 before(async () => {
@@ -59,7 +59,7 @@ test('the panel shows every asset as a node with the right edges', { timeout: 30
   await panel.locator('#whole').click();
   const { assets } = listed();
   const keys = new Set(assets.map((a) => a.key));
-  const expectedEdges = new Set(assets.flatMap((a) => a.deps.filter((d) => keys.has(d)).map((d) => `${d}>${a.key}`)));
+  const expectedEdges = new Set(assets.flatMap((a) => a.deps.filter((d) => keys.has(d.key)).map((d) => `${d.key}>${a.key}`)));
   await eventually(async () => {
     const nodes = await drawnNodes();
     for (const key of keys) assert.ok(nodes.has(key), `node ${key} drawn`);

@@ -20,19 +20,19 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-test('list --json prints the §7 shape with relative paths and 1-based lines', async () => {
+test('list --json prints the documented shape (docs/cli.md) with relative paths and 1-based lines', async () => {
   const { code, out } = await run(['list', '--json', '--root', 'sql']);
   assert.equal(code, 0);
   const doc = JSON.parse(out) as { assets: Record<string, unknown>[]; problems: unknown[] };
-  assert.deepEqual(Object.keys(doc), ['assets', 'problems']);
-  for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind']);
+  assert.deepEqual(Object.keys(doc), ['assets', 'problems', 'ops']);
+  for (const a of doc.assets) assert.deepEqual(Object.keys(a), ['key', 'source', 'file', 'line', 'deps', 'checks', 'group', 'kind', 'external']);
   const daily = doc.assets.find((a) => a['key'] === 'analytics/daily_trips')!;
   assert.deepEqual(daily, {
     key: 'analytics/daily_trips',
     source: 'sql',
     file: 'assets/analytics/daily_trips.sql',
     line: 1,
-    deps: ['raw/taxi_trips'],
+    deps: [{ key: 'raw/taxi_trips', inferred: false }],
     checks: [
       { name: 'not_null_pickup_date', line: 8 },
       { name: 'row_count', line: 9 },
@@ -43,6 +43,7 @@ test('list --json prints the §7 shape with relative paths and 1-based lines', a
     ],
     group: 'analytics',
     kind: 'incremental',
+    external: false,
   });
   const external = doc.assets.find((a) => a['key'] === 'staging/active_zones')!;
   assert.equal(external['source'], 'external');
@@ -54,7 +55,7 @@ test('list without --json prints a table and a summary', async () => {
   assert.equal(code, 0);
   assert.match(out, /^ASSET\s+SOURCE\s+KIND\s+GROUP/);
   assert.match(out, /raw\/zones\s+sql\s+table\s+raw/);
-  assert.match(out, /4 assets, 3 external sources, 0 errors, 0 warnings/);
+  assert.match(out, /4 assets, 3 external, 0 errors, 0 warnings/);
 });
 
 test('validate exits 0 on a clean workspace and 1 with file:line:col problems on the bad corpus', async () => {

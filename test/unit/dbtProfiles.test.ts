@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { openTarget } from '../../src/core/engine/targetConnection';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -74,7 +75,12 @@ test('a token written in the md: path is dropped with a warning and appears nowh
     ].join('\n'),
   });
   const r = readDbtProfileTargets(dir, { env: {} });
-  assert.deepEqual(r.targets.map((t) => [t.name, t.type, t.database, t.schema, t.threads]), [['prod', 'motherduck', 'analytics', 'main', 1]]);
+  assert.deepEqual(r.targets.map((t) => [t.name, t.type, t.database, t.schema, t.threads]), [
+    ['prod', 'motherduck', 'analytics', 'main', 1],
+    ['dev', 'duckdb', undefined, 'main', 1],
+  ]);
+  assert.equal(r.targets[0]!.unavailable, undefined);
+  assert.match(r.targets[1]!.unavailable!, /env_var\('DEV_DB'\), which is not set; set DEV_DB/);
   assert.ok(!JSON.stringify(r).includes(secret), 'the token must not survive anywhere in the result');
   const byCode = new Map(r.problems.map((p) => [p.code, p]));
   assert.equal(byCode.get('dbt.profile.token-in-path')!.line, 6);
@@ -117,4 +123,35 @@ test('no profiles.yml anywhere: no targets, no problem; broken YAML: a problem a
   assert.equal(r.targets.length, 0);
   assert.equal(r.problems[0].code, 'dbt.profile.invalid');
   assert.equal(r.problems[0].line, 3);
+});
+
+test('a target whose env_var() has no value is listed as unavailable, naming the variable; opening it says why', async () => {
+  const dir = tempDir({
+    'dbt_project.yml': 'name: p\nprofile: p\n',
+    'profiles.yml': ['p:', '  target: dev', '  outputs:', '    prod:', '      type: duckdb', "      path: \"md:{{ env_var('MD_DATABASE') }}\"", '    dev:', '      type: duckdb', '      path: dev.duckdb'].join('\n'),
+  });
+  const r = readDbtProfileTargets(dir, { env: {} });
+  const prod = r.targets.find((t) => t.name === 'prod')!;
+  assert.deepEqual([prod.type, prod.protected], ['motherduck', true]);
+  assert.match(prod.unavailable!, /env_var\('MD_DATABASE'\), which is not set; set MD_DATABASE \(profiles\.yml line 6\)/);
+  await assert.rejects(openTarget(prod, { projectRoot: dir, env: { MOTHERDUCK_TOKEN: 'x'.repeat(40) } }), /Target 'prod' is unavailable: its path uses env_var\('MD_DATABASE'\)/);
+  // Set, it is an ordinary target.
+  const set = readDbtProfileTargets(dir, { env: { MD_DATABASE: 'analytics' } }).targets.find((t) => t.name === 'prod')!;
+  assert.deepEqual([set.database, set.unavailable], ['analytics', undefined]);
+});
+
+test("md:db?motherduck_token={{ env_var('MOTHERDUCK_TOKEN') }} reads the token from the environment: no warning, never the value", () => {
+  const token = 'eyJhbGciOiJIUzI1NiJ9.from-the-environment';
+  const dir = tempDir({
+    'dbt_project.yml': 'name: p\nprofile: p\n',
+    'profiles.yml': ['p:', '  target: prod', '  outputs:', '    prod:', '      type: duckdb', "      path: \"md:analytics?motherduck_token={{ env_var('MY_MD_TOKEN') }}\""].join('\n'),
+  });
+  const r = readDbtProfileTargets(dir, { env: { MY_MD_TOKEN: token } });
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.targets.map((t) => [t.name, t.type, t.database, t.tokenEnv, t.unavailable]), [['prod', 'motherduck', 'analytics', 'MY_MD_TOKEN', undefined]]);
+  assert.ok(!JSON.stringify(r).includes(token));
+  // Unset, the target is still there: the token is asked for when it is used, as for any MotherDuck target.
+  const unset = readDbtProfileTargets(dir, { env: {} });
+  assert.deepEqual(unset.problems, []);
+  assert.equal(unset.targets[0]!.unavailable, undefined);
 });

@@ -140,6 +140,28 @@ test('real run: lines stream from stdout and stderr, the target env reaches the 
   assert.deepEqual(ok.output, ['1']);
 });
 
+test('real run: a failure keeps the indented lines that carry the cause (dbt\'s Runtime Error), not traceback frames', async () => {
+  const python = realPython();
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+  const script = [
+    'import sys',
+    'print("12:00:00  Running with dbt=1.8.0")',
+    'print("Traceback (most recent call last):")',
+    'print("  File \\"x.py\\", line 1, in <module>")',
+    'print("    load()")',
+    'print("12:00:00  Encountered an error:")',
+    'print("Runtime Error")',
+    'print("  Could not find profile named \'bluesky_data\'")',
+    'sys.exit(2)',
+  ].join('\n');
+  const outcome = await runDelegated({ command: python, args: ['-c', script], cwd, env: { PATH: process.env.PATH ?? '' }, tool: 'dbt', python });
+  assert.equal(outcome.status, 'failed');
+  assert.equal(
+    outcome.message,
+    "dbt exited with code 2.\n12:00:00  Running with dbt=1.8.0\n12:00:00  Encountered an error:\nRuntime Error\n  Could not find profile named 'bluesky_data'",
+  );
+});
+
 test('real run: cancelling kills the whole process tree, grandchildren included', async () => {
   const python = realPython();
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cancel-'));

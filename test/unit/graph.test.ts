@@ -1,3 +1,5 @@
+import { planMaterialization } from '../../src/core/engine/materializationPlan';
+import { parseSelection } from '../../src/core/engine/selection';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -157,16 +159,22 @@ test('dbt sources link to the feeding asset by linkedKey, else by a unique last 
   assert.deepEqual(g.problems, []);
 });
 
-test('@dbt_assets stands for the dbt models', () => {
+test('@dbt_assets is the op that runs the dbt models, not an asset; depending on it means on every model', () => {
   const dbtModel = (k: string) =>
     asset(k, [], { source: 'dbt', dbt: { projectDir: '/w/dbt', projectName: 'p', resourceType: 'model', selector: k } });
   const g = buildAssetGraph('/w', [
     file(dbtModel('stg_a')),
     file(dbtModel('fct_b')),
     file({ ...asset('my_dbt_assets'), source: 'dagster', dagster: { file: '/w/x.py', dbtAssets: true } }),
+    file({ ...asset('report', [['my_dbt_assets', 'deps']]), source: 'dagster', dagster: { file: '/w/y.py' } }),
   ]);
-  assert.deepEqual(g.upstreamOf('my_dbt_assets'), ['fct_b', 'stg_a']);
-  assert.deepEqual(g.dbtModelsOf('my_dbt_assets'), ['fct_b', 'stg_a']);
+  assert.equal(g.nodes.has('my_dbt_assets'), false);
+  assert.deepEqual(g.dbtOps.map((o) => [o.name, o.models]), [['my_dbt_assets', ['fct_b', 'stg_a']]]);
+  assert.deepEqual(g.upstreamOf('report'), ['fct_b', 'stg_a']);
+  assert.deepEqual(g.downstreamOf('stg_a'), ['report']);
+  assert.deepEqual(g.problems, []);
+  // Selecting the op selects the models it runs.
+  assert.deepEqual(planMaterialization(g, parseSelection('my_dbt_assets')).assets.map((a) => a.id).sort(), ['fct_b', 'stg_a']);
 });
 
 test('assetAt and find', () => {

@@ -32,6 +32,7 @@ function graphOf(nodes: AssetNode[], edges: AssetEdge[]): AssetGraph {
     root,
     nodes: new Map(nodes.map((n) => [n.id, n])),
     edges,
+    dbtOps: [],
     problems: [],
     unseen: [],
     upstreamOf: none,

@@ -222,10 +222,11 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
     assert.equal(g.nodes.get('raw/taxi_trips')!.definition.source, 'dagster');
     assert.ok(!g.problems.some((p) => p.code === 'graph.duplicate-key' && p.file.endsWith('_sources.yml')));
     assert.ok(g.upstreamOf('stg_trips').includes('raw/taxi_trips'));
-    // @dbt_assets stands for every dbt model.
-    const dbtNode = [...g.nodes.values()].find((n) => n.definition.dagster?.dbtAssets)!;
-    assert.ok(g.upstreamOf(dbtNode.id).includes('stg_trips'));
-    assert.ok(g.upstreamOf(dbtNode.id).includes('daily_trips'));
+    // @dbt_assets is the op that runs every dbt model, not a node.
+    assert.equal([...g.nodes.values()].find((n) => n.definition.dagster?.dbtAssets), undefined);
+    assert.deepEqual(g.dbtOps.map((o) => o.name), ['taxi_dbt_models']);
+    assert.ok(g.dbtOps[0]!.models.includes('stg_trips'));
+    assert.ok(g.dbtOps[0]!.models.includes('daily_trips'));
     // A dbt model edit re-reads that project and the graph equals a fresh build.
     const model = join(root, 'nyc_taxi_dbt/models/staging/stg_zones.sql');
     writeFileSync(model, "select * from {{ source('raw', 'taxi_zones') }} -- edited\n");

@@ -21,7 +21,7 @@ test('no project file is a valid project with defaults', async () => {
   }
 });
 
-test('the §3 example reads into targets with paths relative to the project file', () => {
+test('the docs/project-file.md example reads into targets with paths relative to the project file', () => {
   const text = `assets: [assets/**/*.sql]
 exclude: [target/**, .venv/**]
 default_target: dev

@@ -36,7 +36,7 @@ function laneOf(task: DiscoveryTask): DiscoveryKind {
 const STEAL_ABOVE = 4;
 
 /**
- * A few worker threads that read and parse files for a cold start (§9), then are closed.
+ * A few worker threads that read and parse files for a cold start (the README's benchmark budgets), then are closed.
  * A task whose worker fails is rejected: the caller reads that chunk itself.
  *
  * Each worker is started for one kind of work, YAML or Python (half of them for each; one worker

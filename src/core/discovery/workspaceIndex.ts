@@ -54,7 +54,7 @@ const READ_SLICE = 256;
 
 /**
  * Everything discovery knows about one workspace folder, kept so that a save
- * re-reads only the files that changed (§9) and rebuilds the graph.
+ * re-reads only the files that changed (the README's benchmark budgets) and rebuilds the graph.
  */
 export class WorkspaceIndex {
   private project!: LoadedProject;

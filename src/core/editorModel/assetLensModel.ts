@@ -35,7 +35,7 @@ export function hasBuiltData(state: AssetStateView | undefined): boolean {
   return state.status === 'fresh' || state.status === 'stale' || (state.status === 'failed' && state.rows !== undefined);
 }
 
-/** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
+/** The lenses above one asset (README), in order: ▶ Materialize · + upstream · Lineage · checks · state. */
 export function assetLenses(
   node: AssetNode,
   state: AssetStateView | undefined,

@@ -11,9 +11,11 @@ export interface CheckOutcome {
   readonly passed: boolean;
   readonly severity: CheckSeverityView;
   readonly failingRows: number;
-  /** Up to 5 failing rows (§4). */
+  /** Up to 5 failing rows (docs/checks.md). */
   readonly sampleRows?: readonly Readonly<Record<string, unknown>>[];
   readonly durationMs?: number;
+  /** The failure in words where a failing-row count would mislead (`3 rows, max 2`). */
+  readonly failure?: string;
   /** The check's query itself failed (not: found failing rows). */
   readonly error?: string;
 }
@@ -35,7 +37,7 @@ export interface AssetRunOutcome {
 
 export type AssetStatus = 'never' | 'fresh' | 'stale' | 'failed';
 
-/** An asset's state on one target (§5.6). */
+/** An asset's state on one target (docs/materialization.md). */
 export interface AssetStateView {
   readonly status: AssetStatus;
   /** Rows in the relation: the table's own count for incremental and partitioned assets (a run may add none). */

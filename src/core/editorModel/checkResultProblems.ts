@@ -53,7 +53,7 @@ export function runOutcomeProblems(
 export function checkFailureMessage(key: string, result: CheckOutcome, targetName: string, rolledBack = false): string {
   const what = result.error
     ? `could not run: ${result.error}`
-    : (freshnessText(result.sampleRows) ?? `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`);
+    : (result.failure ?? freshnessText(result.sampleRows) ?? `${formatCount(result.failingRows)} failing ${result.failingRows === 1 ? 'row' : 'rows'}`);
   const kept = rolledBack ? ' — rolled back, the previous data is kept' : '';
   return `Check ${result.name} of ${key} failed on target '${targetName}': ${what}${kept}`;
 }

@@ -4,11 +4,12 @@ import type { AssetStateView, CheckOutcome } from '../editorModel/assetRunOutcom
 import { isBuildable } from './materializationPlan';
 import { quoteLiteral, quoteRelation } from './sqlIdentifiers';
 import { partitionRange } from './partitionRange';
+import { checkFailureText } from './checkFailureText';
 import { parseSamples } from './checkQueries';
 import { STATE_SCHEMA } from './stateStore';
 import { openTarget, TargetConnectionError } from './targetConnection';
 
-/** An asset's state on one target (§5.6), as the editor shows it. */
+/** An asset's state on one target (docs/materialization.md), as the editor shows it. */
 export interface AssetState extends AssetStateView {
   readonly key: string;
   /** Epoch ms of the last successful run. */
@@ -152,13 +153,17 @@ function computeStates(
   for (const c of checkRows) {
     const key = String(c['key']);
     const map = checksByKey.get(key) ?? new Map<string, CheckOutcome>();
+    const samples = parseSamples(c['samples']);
+    const definition = graph.nodes.get(key)?.checks.find((d) => d.name === String(c['name']));
+    const failure = definition ? checkFailureText(definition, Number(c['failing_rows'] ?? 0), samples) : undefined;
     map.set(String(c['name']), {
       name: String(c['name']),
       passed: c['passed'] === true,
       severity: c['severity'] === 'warn' ? 'warn' : 'error',
       failingRows: Number(c['failing_rows'] ?? 0),
-      sampleRows: parseSamples(c['samples']),
+      sampleRows: samples,
       durationMs: c['duration_ms'] === null ? undefined : Number(c['duration_ms']),
+      ...(failure ? { failure } : {}),
       ...(c['error'] ? { error: String(c['error']) } : {}),
     });
     checksByKey.set(key, map);

@@ -16,6 +16,8 @@ export interface CheckResult {
   /** Up to 5 failing rows, JSON-safe. */
   readonly samples: readonly Record<string, unknown>[];
   readonly durationMs: number;
+  /** The failure in words where the failing-row count would mislead (`3 rows, max 2`); see checkFailureText. */
+  readonly failure?: string;
   /** The check could not run (bad arguments, a missing column, SQL error). */
   readonly error?: string;
   /** The check's own line, where a failure or an error is reported. */

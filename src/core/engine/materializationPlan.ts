@@ -13,7 +13,7 @@ export interface PlannedAsset {
   readonly checksRead: readonly string[];
 }
 
-/** Assets to build, in dependency order, with the sets that may run side by side (§5.1). */
+/** Assets to build, in dependency order, with the sets that may run side by side (docs/materialization.md). */
 export interface MaterializationPlan {
   readonly assets: readonly PlannedAsset[];
   /** Level n holds the assets whose in-plan upstreams are all in levels < n. */
@@ -65,12 +65,26 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       }
       continue;
     }
+    const op = graph.nodes.has(s.text) ? undefined : graph.dbtOps.find((o) => o.name === s.text);
+    if (op) {
+      // A @dbt_assets op is no asset: selecting it means the dbt models it runs, as in Dagster.
+      for (const m of op.models) {
+        chosen.add(m);
+        if (s.upstream) for (const a of graph.ancestors(m)) if (isBuildable(graph.nodes.get(a)!)) chosen.add(a);
+        if (s.downstream) for (const d of graph.descendants(m)) if (isBuildable(graph.nodes.get(d)!)) chosen.add(d);
+      }
+      continue;
+    }
     const node = findAsset(graph, s.text);
     if (!node) {
       throw new SelectionError(`No asset '${s.text}' in the workspace.${closeMatchesText(s.text, [...graph.nodes.keys()])}`);
     }
     if (!isBuildable(node)) {
-      throw new SelectionError(`'${node.id}' is an external source: there is nothing to materialize.`);
+      throw new SelectionError(
+        node.definition.dagster?.external
+          ? `'${node.id}' is an external asset (a Dagster AssetSpec): nothing here materializes it.`
+          : `'${node.id}' is an external source: there is nothing to materialize.`,
+      );
     }
     chosen.add(node.id);
     if (s.upstream) for (const a of graph.ancestors(node.id)) if (isBuildable(graph.nodes.get(a)!)) chosen.add(a);
@@ -126,6 +140,11 @@ function orderPlan(graph: AssetGraph, chosen: ReadonlySet<string>): Materializat
   return { assets, levels };
 }
 
+/**
+ * Other assets an asset's checks read (a relationships check's `to`, dbt's too): built first when
+ * both are in the plan, so the check sees the new table and not one still being built beside it.
+ * Left out when that asset is downstream of this one (waiting would be a cycle).
+ */
 function closeMatchesText(text: string, candidates: readonly string[]): string {
   const close = closeMatches(text, candidates);
   return close.length > 0 ? ` Did you mean: ${close.join(', ')}?` : '';

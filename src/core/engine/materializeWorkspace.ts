@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { AssetGraph } from '../graph/assetGraph';
 import type { Problem } from '../problem';
 import type { ProjectConfig } from '../project/projectConfig';
@@ -88,6 +89,12 @@ export interface MaterializeSelectionOptions {
   readonly dbtVars?: Readonly<Record<string, unknown>>;
   /** `--defer TARGET`: upstream relations the target lacks are read from TARGET, read-only. */
   readonly defer?: string;
+  /**
+   * Remove the built-in default database again when this run created it and wrote no asset to it
+   * (the CLI: a failed run or a check leaves nothing in the user's project). The editor keeps it:
+   * its lenses show a failed first run from the history stored there.
+   */
+  readonly dropUnusedDefaultDatabase?: boolean;
 }
 
 export interface MaterializeOutcome {
@@ -95,6 +102,8 @@ export interface MaterializeOutcome {
   readonly target: TargetConfig;
   readonly plan: MaterializationPlan;
   readonly result: RunResult;
+  /** The built-in default database, when this run created it (absolute path). */
+  readonly createdDatabase?: string;
 }
 
 /**
@@ -129,6 +138,7 @@ export async function materializeSelection(root: string, selections: readonly st
       'protected',
     );
   }
+  const fresh = opts.dropUnusedDefaultDatabase ? freshDefaultDatabase(target) : undefined;
   const result = await runPlan(plan, workspace.graph, target, {
     projectRoot: workspace.root,
     token: opts.token,
@@ -145,5 +155,29 @@ export async function materializeSelection(root: string, selections: readonly st
     // Checks on a protected target read only, unless confirmed: the file is opened read-only, nothing is stored.
     readOnly: opts.checksOnly && isProtectedTarget(target) && !confirmed,
   });
-  return { workspace, target, plan, result };
+  const wrote = !opts.checksOnly && result.runs.some((r) => r.status === 'success');
+  if (fresh && !wrote) fresh.remove();
+  return { workspace, target, plan, result, ...(fresh && wrote ? { createdDatabase: fresh.path } : {}) };
+}
+
+/**
+ * The built-in default database when it does not exist yet: a run that writes nothing to it (it
+ * failed, or only checked) must not leave a database behind in the user's project.
+ */
+function freshDefaultDatabase(target: TargetConfig): { path: string; remove(): void } | undefined {
+  if (target.from !== 'default' || target.type !== 'duckdb' || !target.path || existsSync(target.path)) return undefined;
+  const path = target.path;
+  const folder = dirname(path);
+  const madeFolder = !existsSync(folder);
+  return {
+    path,
+    remove() {
+      for (const f of [path, `${path}.wal`]) rmSync(f, { force: true });
+      try {
+        if (madeFolder && readdirSync(folder).length === 0) rmdirSync(folder);
+      } catch {
+        // Someone else's files are in it now: it stays.
+      }
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { combineChecks, compileCheck, parseSamples } from './checkQueries';
 import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from './engineEvents';
 import type { TargetConnection } from './targetConnection';
 import { openTarget } from './targetConnection';
+import { checkFailureText } from './checkFailureText';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
 import {
   STATE_DDL,
@@ -88,7 +89,7 @@ export interface RunOptions {
   /** Write runs and check results to _asset_studio (default true); false writes nothing at all. */
   readonly recordState?: boolean;
   /**
-   * Open the target read-only (checks only: a protected target not confirmed, §3, §7).
+   * Open the target read-only (checks only: a protected target not confirmed; docs/project-file.md).
    * Nothing is stored and a missing database file is an error, not a new file.
    */
   readonly readOnly?: boolean;
@@ -108,7 +109,7 @@ class Cancelled extends Error {
   }
 }
 
-/** Materializes a plan on a target: each SQL asset in its own transaction with its checks (§5.2). */
+/** Materializes a plan on a target: each SQL asset in its own transaction with its checks (docs/materialization.md). */
 export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, target: TargetConfig, opts: RunOptions): Promise<RunResult> {
   const runId = randomUUID();
   // No token a tool or DuckDB echoes reaches the log, the results or _asset_studio.runs.
@@ -488,7 +489,12 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
 
   if (!def.sql) {
     if (ctx.opts.checksOnly) {
-      return { key: id, status: 'skipped', rows: null, durationMs: 0, error: `${def.source} checks run with the ${def.source} tool: materialize the asset`, checks: [] };
+      // Nothing to check is not a check that could not run.
+      if (node.checks.length === 0) return { key: id, status: 'success', rows: null, durationMs: 0, checks: [] };
+      const tool = def.source === 'dbt' ? 'dbt' : 'Dagster';
+      const names = node.checks.map((c) => c.name).join(', ');
+      const error = `${node.checks.length} ${tool} check${node.checks.length === 1 ? '' : 's'} not run (${names}): ${tool} runs them when it materializes the asset (asset-studio materialize ${id})`;
+      return { key: id, status: 'skipped', rows: null, durationMs: 0, error, checks: [] };
     }
     if (!ctx.opts.delegated) {
       const error = `Materializing ${def.source} assets is not available in this build: ${id} needs the ${def.source === 'dbt' ? 'dbt' : 'Dagster'} runner.`;
@@ -527,7 +533,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     }
     let rows: number | null;
     if (body.kind !== 'incremental' && engineChecks(node).length === 0) {
-      // One statement, nothing to check: autocommit is the same single transaction, one round trip (§9),
+      // One statement, nothing to check: autocommit is the same single transaction, one round trip,
       // unless its run-history row must commit with it.
       if (ctx.history) session.begin();
       const count = await replaceRelation(session, body.kind === 'view' ? 'VIEW' : 'TABLE', relation, await selectSql(session, body, baseTemplates, ctx), session.inTransaction);
@@ -778,7 +784,7 @@ async function tableExists(session: AssetSession, body: SqlAssetBody, schema: st
   return Number(rows[0]?.['n'] ?? 0) > 0;
 }
 
-/** §5.3: full load the first time; then new rows only, replacing by unique_key, and the mark moves — one transaction. */
+/** Incremental (docs/materialization.md): full load the first time; then new rows only, replacing by unique_key, and the mark moves — one transaction. */
 async function loadIncremental(
   node: AssetNode,
   body: SqlAssetBody,
@@ -818,7 +824,7 @@ async function loadIncremental(
   return rows;
 }
 
-/** §5.4: each partition its own transaction, in order; stops at the first failure, finished ones stay. */
+/** Partitions (docs/materialization.md): each partition its own transaction, in order; stops at the first failure, finished ones stay. */
 async function runPartitions(
   node: AssetNode,
   body: SqlAssetBody,
@@ -957,7 +963,7 @@ async function runChecks(
       for (const row of rows) {
         const r = runnable[Number(row['__check'])]!;
         const failingRows = Number(row['failing_rows'] ?? 0);
-        results.set(r.check, { ...checkBase(node, r.check), passed: failingRows === 0, failingRows, samples: parseSamples(row['samples']), durationMs: each });
+        results.set(r.check, measuredCheck(node, r.check, failingRows, parseSamples(row['samples']), each));
       }
     } catch (err) {
       if (err instanceof Cancelled) throw err;
@@ -998,6 +1004,11 @@ function engineChecks(node: AssetNode): CheckDefinition[] {
   return node.checks.filter((c) => c.type !== 'dagster' && c.type !== 'dbt');
 }
 
+function measuredCheck(node: AssetNode, check: CheckDefinition, failingRows: number, samples: Record<string, unknown>[], durationMs: number): CheckResult {
+  const failure = checkFailureText(check, failingRows, samples);
+  return { ...checkBase(node, check), passed: failingRows === 0, failingRows, samples, durationMs, ...(failure ? { failure } : {}) };
+}
+
 function checkBase(node: AssetNode, check: CheckDefinition) {
   return { asset: node.id, name: check.name, severity: check.severity, blocking: check.blocking, location: check.location };
 }
@@ -1013,7 +1024,7 @@ async function runCheck(node: AssetNode, check: CheckDefinition, sql: string, se
   try {
     const rows = await session.query(sql);
     const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
-    return { result: { ...base, passed: failingRows === 0, failingRows, samples: parseSamples(rows[0]?.['samples']), durationMs: ms(started) }, aborted: false };
+    return { result: measuredCheck(node, check, failingRows, parseSamples(rows[0]?.['samples']), ms(started)), aborted: false };
   } catch (err) {
     if (err instanceof Cancelled) throw err;
     const text = messageOf(err);
@@ -1036,7 +1047,7 @@ function ms(started: number): number {
 function failedChecksText(checks: readonly CheckResult[]): string {
   const failed = checks.filter((c) => !c.passed && c.severity === 'error');
   return `failing check${failed.length === 1 ? '' : 's'} ${failed
-    .map((c) => (c.error ? `${c.name} (${c.error})` : `${c.name} (${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'})`))
+    .map((c) => (c.error ? `${c.name} (${c.error})` : `${c.name} (${c.failure ?? `${c.failingRows} failing row${c.failingRows === 1 ? '' : 's'}`})`))
     .join(', ')}`;
 }
 

@@ -1,4 +1,4 @@
-/** One selection term of §5.1 / §7. */
+/** One selection term (docs/cli.md#selections). */
 export type Selection =
   | { readonly kind: 'all' }
   | { readonly kind: 'group'; readonly group: string }

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from './sqlIdentifiers';
 import type { CheckResult } from './checkQueries';
 
-/** Schema in each target that remembers runs, checks, watermarks and partitions (§5.6). */
+/** Schema in each target that remembers runs, checks, watermarks and partitions (docs/materialization.md). */
 export const STATE_SCHEMA = '_asset_studio';
 
 export const STATE_DDL = [

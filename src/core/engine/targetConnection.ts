@@ -11,7 +11,7 @@ export class TargetConnectionError extends Error {
   constructor(
     message: string,
     readonly target: string,
-    readonly reason: 'no-token' | 'locked' | 'unreachable' | 'missing-file' | 'other',
+    readonly reason: 'no-token' | 'locked' | 'unreachable' | 'missing-file' | 'unavailable' | 'other',
   ) {
     super(message);
     this.name = 'TargetConnectionError';
@@ -43,6 +43,7 @@ export interface TargetConnection {
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 export async function openTarget(target: TargetConfig, opts: OpenTargetOptions): Promise<TargetConnection> {
+  if (target.unavailable) throw new TargetConnectionError(`Target '${target.name}' is unavailable: ${target.unavailable}`, target.name, 'unavailable');
   const options: Record<string, string> = { file_search_path: opts.projectRoot };
   let location: string;
   let secret: string | undefined;

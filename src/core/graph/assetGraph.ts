@@ -1,12 +1,12 @@
 import type { AssetDefinition, CheckDefinition, DependencyRef } from '../asset';
-import type { Problem } from '../problem';
+import type { Problem, SourceLocation } from '../problem';
 
 export interface AssetEdge {
   /** Upstream key string. */
   readonly from: string;
   /** Downstream key string. */
   readonly to: string;
-  /** Resolved by the last key part rather than the exact key (§2). */
+  /** Resolved by the last key part rather than the exact key (docs/asset-graph.md). */
   readonly inferred: boolean;
   /** The reference that made this edge. */
   readonly ref?: DependencyRef;
@@ -22,6 +22,19 @@ export interface AssetNode {
 }
 
 /**
+ * A `@dbt_assets` function: not an asset (Dagster shows none by its name) but
+ * the op that runs the dbt models.
+ */
+export interface DbtOp {
+  /** The function's name. */
+  readonly name: string;
+  /** The decorator. */
+  readonly location: SourceLocation;
+  /** Key strings of the dbt models it runs. */
+  readonly models: readonly string[];
+}
+
+/**
  * The one asset graph of a workspace (SQL + Dagster + dbt), immutable: a
  * change of a file builds a new one.
  */
@@ -33,6 +46,8 @@ export interface AssetGraph {
   readonly edges: readonly AssetEdge[];
   /** Definition problems of every file plus graph problems (missing dependency, cycle, duplicate key). */
   readonly problems: readonly Problem[];
+  /** `@dbt_assets` functions, which run the dbt models and are not nodes themselves. */
+  readonly dbtOps: readonly DbtOp[];
   /** What discovery saw but could not read statically, said to the user. */
   readonly unseen: readonly string[];
   upstreamOf(id: string): readonly string[];

@@ -4,11 +4,13 @@ import type { AssetKey } from '../assetKey';
 import { keyToString, lastPart, parseKey } from '../assetKey';
 import type { Problem } from '../problem';
 import { problemAt } from '../problem';
-import type { AssetEdge, AssetGraph, AssetNode } from './assetGraph';
+import type { AssetEdge, AssetGraph, AssetNode, DbtOp } from './assetGraph';
 import { findCycles } from './graphCycles';
+import type { UnknownTable } from './relationTypos';
+import { likelyMisspellings } from './relationTypos';
 
 /**
- * Builds the one asset graph from what the readers found (§2).
+ * Builds the one asset graph from what the readers found (docs/asset-graph.md).
  *
  * Resolution of a dependency: the asset with exactly that key (case-insensitive
  * as a fallback, DuckDB names being so); else the one asset whose last key part
@@ -16,15 +18,15 @@ import { findCycles } from './graphCycles';
  * an external source node; else a `graph.missing-dependency` problem at the
  * reference.
  *
- * dbt (§1.3): a dbt source whose `dbt.linkedKey` names an asset, or whose table
+ * dbt (docs/asset-graph.md): a dbt source whose `dbt.linkedKey` names an asset, or whose table
  * name is the last part of exactly one SQL/Dagster asset, is that asset: the
  * source node is folded into it (its tests become the asset's checks) and
  * models reading the source depend on the asset. An unlinked source stays a
  * node of its own.
  *
- * `@dbt_assets` (a Dagster asset with `dagster.dbtAssets`): it stands for the
- * dbt models, so every dbt model gets an edge to it (origin `link`); see
- * `dbtModelsOf` on the graph for the list.
+ * `@dbt_assets` (a Dagster definition with `dagster.dbtAssets`) is the op that
+ * runs the dbt models, not an asset: it is no node (`dbtOps` on the graph), and
+ * a dependency naming it stands for every dbt model, as in Dagster.
  */
 export function buildAssetGraph(root: string, discoveries: readonly FileDiscovery[]): ResolvedAssetGraph {
   const problems: Problem[] = [];
@@ -32,11 +34,12 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
   const sorted = [...discoveries].sort((a, b) => cmp(a.file, b.file));
 
   // 1. Definitions by key; duplicates reported on every definition, the first kept.
-  // A dbt source with the very key of a Dagster/SQL asset is that asset (§1.3), not a duplicate.
+  // A dbt source with the very key of a Dagster/SQL asset is that asset (docs/asset-graph.md), not a duplicate.
   const byId = new Map<string, AssetDefinition>();
   const dupes = new Map<string, AssetDefinition[]>();
   const sources: AssetDefinition[] = [];
   const sameKeySources: AssetDefinition[] = [];
+  const opDefs: AssetDefinition[] = [];
   const add = (a: AssetDefinition) => {
     const id = keyToString(a.key);
     const prev = byId.get(id);
@@ -57,6 +60,10 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     if (d.unseen) unseen.push(...d.unseen);
     for (const a of d.assets) {
       if (a.key.length === 0) continue;
+      if (a.dagster?.dbtAssets === true) {
+        opDefs.push(a);
+        continue;
+      }
       if (isDbtSource(a)) sources.push(a);
       else add(a);
     }
@@ -108,13 +115,18 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     if (prev && (!prev.inferred || inferred)) return;
     edgeMap.set(k, { from, to, inferred, ...(ref ? { ref } : {}) });
   };
+  const unknownTables: UnknownTable[] = [];
   const dbtModels: string[] = [];
-  const dbtAssetsNodes: string[] = [];
+  for (const [id, a] of byId) if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
+  dbtModels.sort(cmp);
+  const opNames = new Set(opDefs.map((o) => keyToString(o.key)));
   for (const [id, a] of byId) {
-    if (a.source === 'dbt' && a.dbt?.resourceType === 'model') dbtModels.push(id);
-    if (a.dagster?.dbtAssets === true) dbtAssetsNodes.push(id);
     for (const ref of a.deps) {
       const written = keyToString(ref.key);
+      if (opNames.has(written) && !lookup.exact(written)) {
+        for (const m of dbtModels) addEdge(m, id, false, ref);
+        continue;
+      }
       if (ref.origin === 'dbt-source') {
         const f = folded.get(written);
         if (f) {
@@ -150,6 +162,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
             ...(ref.origin === 'table-function' ? { kind: 'table function' } : { kind: 'table' }),
           });
         }
+        if (ref.origin === 'sql-table') unknownTables.push({ id: written, location: ref.location ?? a.location });
         addEdge(written, id, false, ref);
         continue;
       }
@@ -160,7 +173,20 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
       );
     }
   }
-  for (const n of dbtAssetsNodes) for (const m of dbtModels) addEdge(m, n, false, { key: parseKey(m), origin: 'link' });
+
+  // A table that names no asset becomes an external source; one a letter away from an asset is likely a typo.
+  if (unknownTables.length > 0) {
+    const known = [...byId].map(([id, a]) => ({ id, relation: relationText(a) }));
+    const meant = likelyMisspellings(unknownTables, known);
+    for (const u of unknownTables) {
+      const k = meant.get(u.id);
+      if (!k) continue;
+      const read = u.id.split('/').join('.');
+      problems.push(
+        problemAt(u.location, 'warning', 'graph.unknown-table-close', `Table '${read}' is no asset, so it is read as an external source: did you mean ${k.relation}?`),
+      );
+    }
+  }
 
   // 4. Nodes, with detached checks (@asset_check, dbt tests) attached.
   const checks = new Map<string, CheckDefinition[]>();
@@ -210,8 +236,8 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     up: adjacency(edges, 'to', 'from'),
     down,
     lookup,
-    dbtModels: dbtModels.sort(cmp),
-    dbtAssetsNodes: new Set(dbtAssetsNodes),
+    dbtModels,
+    dbtOps: opDefs.map((o): DbtOp => ({ name: keyToString(o.key), location: o.location, models: dbtModels })),
   };
   return new ResolvedAssetGraph(root, nodes, edges, problems, [...new Set(unseen)], indexes);
 }
@@ -222,7 +248,7 @@ export interface GraphIndexes {
   readonly down: ReadonlyMap<string, readonly string[]>;
   readonly lookup: KeyLookup;
   readonly dbtModels: readonly string[];
-  readonly dbtAssetsNodes: ReadonlySet<string>;
+  readonly dbtOps: readonly DbtOp[];
 }
 
 /** The graph built by buildAssetGraph: AssetGraph plus what only it knows. */
@@ -310,9 +336,8 @@ export class ResolvedAssetGraph implements AssetGraph {
     return this.byFile.get(file) ?? [];
   }
 
-  /** For an `@dbt_assets` node: the dbt models it stands for. */
-  dbtModelsOf(id: string): readonly string[] {
-    return this.indexes.dbtAssetsNodes.has(id) ? this.indexes.dbtModels : [];
+  get dbtOps(): readonly DbtOp[] {
+    return this.indexes.dbtOps;
   }
 }
 
@@ -406,4 +431,11 @@ export function sortByLine(list: AssetNode[]): void {
 
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How SQL names an asset: a SQL asset's relation, else its key's parts joined by dots. */
+function relationText(a: AssetDefinition): string {
+  const r = a.sql?.relation;
+  if (r) return r.schema ? `${r.schema}.${r.name}` : r.name;
+  return a.key.join('.');
 }

@@ -1,7 +1,7 @@
 /**
  * A read-only map that is another map with some values replaced, in the other's key order.
  * A patched graph shares the previous graph's 14k-entry maps through one of these instead of
- * copying them: a copy cost 1–3 ms of every save (§9).
+ * copying them: a copy cost 1–3 ms of every save (the README's benchmark budgets).
  */
 export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   private constructor(

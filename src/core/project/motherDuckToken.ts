@@ -1,3 +1,4 @@
+import { SAVED_TOKEN_EDITOR } from '../userHints';
 import type { TargetConfig } from './targetConfig';
 
 export interface MotherDuckTokenChoice {
@@ -10,7 +11,7 @@ export interface MotherDuckTokenChoice {
 
 /**
  * The token of a MotherDuck target: the `token_env` variable when set, else the
- * one saved with the "Set MotherDuck Token" command (§3).
+ * one saved with the "Set MotherDuck Token" command (docs/project-file.md).
  */
 export function motherDuckTokenFor(
   target: Pick<TargetConfig, 'name' | 'tokenEnv' | 'database'>,
@@ -25,6 +26,6 @@ export function motherDuckTokenFor(
     : 'add token_env to the target in asset-studio.yml';
   return {
     source: 'none',
-    hint: `Target '${target.name}' (MotherDuck md:${target.database ?? ''}) has no token: ${where}, or run the "Set MotherDuck Token" command.`,
+    hint: `Target '${target.name}' (MotherDuck md:${target.database ?? ''}) has no token: ${where}${SAVED_TOKEN_EDITOR}.`,
   };
 }

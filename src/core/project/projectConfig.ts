@@ -4,7 +4,7 @@ import type { DbtRunnerChoice } from '../engine/dbtRunnerChoice';
 
 export const PROJECT_FILE_NAME = 'asset-studio.yml';
 
-/** `asset-studio.yml`, resolved: every key optional, and no file is a valid project (§3). */
+/** `asset-studio.yml`, resolved: every key optional, and no file is a valid project (docs/project-file.md). */
 export interface ProjectConfig {
   /** Absolute folder holding the project file (the workspace folder when there is none). */
   readonly root: string;

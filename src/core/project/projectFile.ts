@@ -12,8 +12,8 @@ import { DEFAULT_TARGET_NAME } from './targetConfig';
 import { DBT_RUNNER_CHOICES } from '../engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../engine/dbtRunnerChoice';
 
-const PROJECT_KEYS = ['assets', 'exclude', 'default_target', 'targets', 'dbt_runner'];
-const TARGET_KEYS = ['type', 'path', 'database', 'schema', 'threads', 'env', 'token_env', 'protected'];
+export const PROJECT_KEYS = ['assets', 'exclude', 'default_target', 'targets', 'dbt_runner'];
+export const TARGET_KEYS = ['type', 'path', 'database', 'schema', 'threads', 'env', 'token_env', 'protected'];
 
 /** Reads `<root>/asset-studio.yml`; no file is a valid project. Never throws. */
 export async function loadProjectFile(root: string): Promise<LoadedProject> {

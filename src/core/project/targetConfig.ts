@@ -2,7 +2,7 @@ import type { SourceLocation } from '../problem';
 
 export type TargetType = 'duckdb' | 'motherduck';
 
-/** A database the assets can be materialized into (§3). */
+/** A database the assets can be materialized into (docs/project-file.md). */
 export interface TargetConfig {
   readonly name: string;
   readonly type: TargetType;
@@ -22,6 +22,11 @@ export interface TargetConfig {
   /** Where it was declared; absent for the built-in default. */
   readonly origin?: SourceLocation;
   readonly from: 'project' | 'dbt-profile' | 'default';
+  /**
+   * Listed but not usable, and why (a dbt output whose `env_var('X')` has no value):
+   * shown with the targets, refused when opened. Never holds a secret.
+   */
+  readonly unavailable?: string;
 }
 
 export const DEFAULT_TARGET_NAME = 'dev';

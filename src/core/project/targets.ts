@@ -10,7 +10,7 @@ export interface ResolvedTargets {
   readonly problems: Problem[];
 }
 
-/** The built-in target of a workspace with none: a DuckDB file under .asset-studio (§3). */
+/** The built-in target of a workspace with none: a DuckDB file under .asset-studio (docs/project-file.md). */
 export function defaultDevTarget(root: string): TargetConfig {
   return {
     name: DEFAULT_TARGET_NAME,

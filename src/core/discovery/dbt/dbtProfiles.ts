@@ -38,6 +38,7 @@ function renderValue(
   at: SourceLocation,
   problems: Problem[],
   what: string,
+  onMissing?: (name: string) => void,
 ): string | undefined {
   let missing: string | undefined;
   const out = value.replace(ENV_VAR, (_m, _q, name: string, _q2, def: string | undefined) => {
@@ -48,6 +49,7 @@ function renderValue(
     return '';
   });
   if (missing !== undefined) {
+    onMissing?.(missing);
     problems.push({ ...at, severity: 'warning', code: `${CODE}.env-var`, message: `${what} uses env_var('${missing}') which is not set and has no default; set ${missing} or give a default` });
     return undefined;
   }
@@ -72,6 +74,24 @@ function motherDuckDatabase(pathValue: string, at: SourceLocation, problems: Pro
   return rest;
 }
 
+/** `motherduck_token={{ env_var('X') }}` in an `md:` path's query: the token is read from the environment. */
+const TOKEN_FROM_ENV = /^(md:[^?]*)\?(.*)$/;
+
+/**
+ * An `md:` path whose only token is `{{ env_var('X') }}` (dbt-duckdb's documented form): the token
+ * comes from X, not from the file, so it is no warning; the query is removed before the path is
+ * rendered, so the token's value is never read here. Undefined for any other path.
+ */
+function tokenFromEnv(rawPath: string): { path: string; tokenEnv: string } | undefined {
+  const m = TOKEN_FROM_ENV.exec(rawPath);
+  if (!m) return undefined;
+  const params = m[2]!.split('&');
+  const token = params.map((p) => /^motherduck_token=\{\{\s*env_var\(\s*(['"])([A-Za-z_][A-Za-z0-9_]*)\1\s*\)\s*\}\}$/i.exec(p)).find((x) => x);
+  if (!token) return undefined;
+  const others = params.filter((p) => !/^motherduck_token=/i.test(p));
+  return { path: others.length > 0 ? `${m[1]}?${others.join('&')}` : m[1]!, tokenEnv: token[2]! };
+}
+
 function readOutput(
   y: PositionedYaml,
   name: string,
@@ -91,26 +111,34 @@ function readOutput(
     problems.push({ ...origin, severity: 'info', code: `${CODE}.memory`, message: `dbt output '${name}' has no database file (in-memory DuckDB); it is not offered as a target` });
     return undefined;
   }
-  const p = renderValue(rawPath, env, pathAt, problems, `dbt output '${name}' path`);
-  if (p === undefined) return undefined;
+  const fromEnv = rawPath.startsWith('md:') ? tokenFromEnv(rawPath) : undefined;
+  let missing: string | undefined;
+  const p = renderValue(fromEnv?.path ?? rawPath, env, pathAt, problems, `dbt output '${name}' path`, (v) => (missing = v));
+  if (p === undefined && missing === undefined) return undefined;
   const schemaRaw = stringOf(child(output, 'schema'));
   const schema = (schemaRaw !== undefined ? renderValue(schemaRaw, env, locationOf(y, child(output, 'schema')), problems, `dbt output '${name}' schema`) : undefined) || 'main';
   const threadsRaw = Number(stringOf(child(output, 'threads')));
   const threads = Number.isInteger(threadsRaw) && threadsRaw > 0 ? threadsRaw : 1;
   const base = { name, schema, threads, env: { DBT_TARGET: name }, protected: name === 'prod', origin, from: 'dbt-profile' as const };
+  if (p === undefined) {
+    // Listed, so the user sees it and why it cannot be used, rather than a target that silently vanished.
+    const unavailable = `its path uses env_var('${missing}'), which is not set; set ${missing} (profiles.yml line ${pathAt.line})`;
+    const cloud = rawPath.startsWith('md:');
+    return cloud ? { ...base, type: 'motherduck', tokenEnv: fromEnv?.tokenEnv ?? 'MOTHERDUCK_TOKEN', unavailable } : { ...base, type: 'duckdb', unavailable };
+  }
   if (p.startsWith('md:')) {
     const database = motherDuckDatabase(p, pathAt, problems);
     if (database === '') {
       problems.push({ ...pathAt, severity: 'warning', code: `${CODE}.motherduck`, message: `dbt output '${name}' path 'md:' names no database; write md:<database>` });
       return undefined;
     }
-    return { ...base, type: 'motherduck', database, tokenEnv: 'MOTHERDUCK_TOKEN' };
+    return { ...base, type: 'motherduck', database, tokenEnv: fromEnv?.tokenEnv ?? 'MOTHERDUCK_TOKEN' };
   }
   return { ...base, type: 'duckdb', path: path.resolve(projectDir, p) };
 }
 
 /**
- * dbt `profiles.yml` outputs of `type: duckdb` as targets (§3): profiles.yml
+ * dbt `profiles.yml` outputs of `type: duckdb` as targets (docs/project-file.md): profiles.yml
  * in `$DBT_PROFILES_DIR` when set, else in the project folder, else
  * `~/.dbt/profiles.yml`; the profile named by dbt_project.yml's `profile:`.
  * `env_var('X', 'default')` takes X from `opts.env` when set, else the

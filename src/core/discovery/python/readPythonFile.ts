@@ -1,4 +1,4 @@
-// Reads Dagster definitions from one Python file, statically (§1.2). The file is
+// Reads Dagster definitions from one Python file, statically (docs/dagster-and-dbt.md). The file is
 // never imported: tree-sitter parses the lines that can hold definitions (see
 // pythonExcerpt) and this reader walks the module level of that tree.
 import * as crypto from 'node:crypto';
@@ -288,6 +288,13 @@ class DagsterFileReader {
     this.classes.push({ name: text(name, this.src), bases: baseNames });
     if (baseNames.includes('DagsterDbtTranslator')) {
       this.unsee(node, `translator ${text(name, this.src)} may rename dbt assets; its keys are not shown`);
+      // A guess shown as a fact misleads: say it where the user can see it, at the class.
+      this.problems.push({
+        ...this.loc(name),
+        severity: 'warning',
+        code: 'dagster.dbt-translator',
+        message: `${text(name, this.src)} subclasses DagsterDbtTranslator and may rename the dbt assets' keys or groups: Asset Studio shows dagster-dbt's default keys (the model names), which may not be the keys Dagster shows.`,
+      });
     }
   }
 

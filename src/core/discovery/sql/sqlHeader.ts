@@ -49,7 +49,7 @@ export interface ParsedHeader {
   readonly problems: readonly Problem[];
 }
 
-const HEADER_KEYS = [
+export const HEADER_KEYS = [
   'name',
   'kind',
   'description',
@@ -62,7 +62,7 @@ const HEADER_KEYS = [
   'checks',
 ] as const;
 
-const CHECK_TYPES = ['not_null', 'unique', 'accepted_values', 'relationships', 'row_count', 'freshness'] as const;
+export const CHECK_TYPES = ['not_null', 'unique', 'accepted_values', 'relationships', 'row_count', 'freshness'] as const;
 type BuiltinType = (typeof CHECK_TYPES)[number];
 const CHECK_OPTION_KEYS = new Set(['name', 'severity', 'blocking', 'description']);
 

@@ -101,7 +101,7 @@ function readSerialized(json: string): SqlParseResult {
     };
   }
   // The tree is scanned for the few objects that matter rather than parsed whole: JSON.parse of
-  // every query's full tree was most of discovery's time (§9). Structural `{"type":"…"` cannot come
+  // every query's full tree was most of discovery's time (the README's benchmark budgets). Structural `{"type":"…"` cannot come
   // from user text, whose quotes are escaped inside JSON strings.
   const cteNames = new Set<string>();
   for (const m of json.matchAll(CTE_ENTRY)) cteNames.add((JSON.parse(m[1]!) as string).toLowerCase());

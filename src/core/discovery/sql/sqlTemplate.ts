@@ -1,5 +1,5 @@
 /**
- * The template values of a SQL asset (§1.1) — the only ones: anything else in
+ * The template values of a SQL asset (docs/sql-assets.md) — the only ones: anything else in
  * `{{ … }}` is an error at its position.
  */
 export const TEMPLATE_NAMES = ['this', 'watermark', 'partition_start', 'partition_end', 'target'] as const;

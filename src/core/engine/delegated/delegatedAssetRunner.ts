@@ -1,3 +1,4 @@
+import { CHOOSE_INTERPRETER_EDITOR } from '../../userHints';
 import type { CheckDefinition } from '../../asset';
 import { keyToString } from '../../assetKey';
 import type { AssetNode } from '../../graph/assetGraph';
@@ -51,8 +52,7 @@ function toolEnv(ctx: Parameters<DelegatedRunner>[1], opts: DelegatedRunnerOptio
 
 type Outcome = Awaited<ReturnType<DelegatedRunner>>;
 
-const NO_PYTHON =
-  'No Python interpreter: none was chosen, the workspace has no .venv and there is no python3 on PATH. Choose one with "Python: Select Interpreter" (Python extension) or set assetStudio.pythonPath, with Dagster installed in it (pip install dagster dagster-duckdb).';
+const NO_PYTHON = `No Python interpreter: none was chosen, the workspace has no .venv and there is no python3 on PATH. ${CHOOSE_INTERPRETER_EDITOR}, with Dagster installed in it (pip install dagster dagster-duckdb).`;
 
 /**
  * The chosen interpreter, else the one a user expects without choosing (a
@@ -240,7 +240,7 @@ function dbtOutcome(node: AssetNode, summary: DbtRunResultsSummary, outcome: Del
 }
 
 /**
- * The engine's runner for Dagster and dbt assets (§5.5): runs the workspace's
+ * The engine's runner for Dagster and dbt assets (docs/dagster-and-dbt.md): runs the workspace's
  * own tool with the target's env, streams its output to the run log, and
  * turns Dagster check evaluations and dbt test results into check results.
  */

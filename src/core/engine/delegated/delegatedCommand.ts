@@ -44,7 +44,7 @@ export interface DagsterCommandOptions {
 }
 
 /**
- * `python -m dagster asset materialize --select a,b -f defs.py` (§5.5).
+ * `python -m dagster asset materialize --select a,b -f defs.py` (docs/dagster-and-dbt.md).
  * Through `python -m` so the interpreter chosen in the editor is the one that
  * runs, whatever is on PATH.
  */
@@ -91,7 +91,7 @@ export function resolveDbtExecutable(python?: string, dbtExecutable?: string): s
   return 'dbt';
 }
 
-/** `dbt build --select a b --target dev --project-dir …` (§5.5). Results land in `<projectDir>/target/run_results.json`. */
+/** `dbt build --select a b --target dev --project-dir …` (docs/dagster-and-dbt.md). Results land in `<projectDir>/target/run_results.json`. */
 export function buildDbtCommand(opts: DbtCommandOptions): DelegatedCommand {
   const args = ['build', '--select', ...opts.selectors, '--target', opts.target, '--project-dir', opts.projectDir];
   if (opts.profilesDir) args.push('--profiles-dir', opts.profilesDir);

@@ -47,31 +47,27 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-/** The lines of `output` without the frames of Python tracebacks (their header and indented lines; the exception line stays). */
-function withoutTracebackFrames(output: readonly string[]): string[] {
-  const kept: string[] = [];
-  let inTraceback = false;
-  for (const line of output) {
-    if (line.startsWith('Traceback (most recent call last)')) {
-      inTraceback = true;
-      continue;
-    }
-    if (inTraceback && /^\s/.test(line)) continue;
-    inTraceback = false;
-    kept.push(line);
-  }
-  return kept;
-}
-
 /** Last lines worth showing when the failure is not a known one. */
 function failureMessage(cmd: DelegatedCommand, exitCode: number | null, signal: string | null, output: readonly string[]): string {
   const how = signal ? `was stopped by ${signal}` : `exited with code ${exitCode}`;
-  // The last lines say what went wrong, with their indented detail (dbt's `Runtime Error` /
-  // `  Could not find profile named …`); Python traceback frames do not help the user here.
-  const tail = withoutTracebackFrames(output)
-    .filter((l) => l.trim() !== '')
-    .slice(-4)
-    .join('\n');
+  // The last three unindented lines say what went wrong, with the indented lines under them that say
+  // why (dbt's `Runtime Error` / `  Could not find profile named …`); traceback frames do not help here.
+  const kept: string[] = [];
+  let inTraceback = false;
+  for (const l of output) {
+    if (l.trim() === '') continue;
+    const indented = /^\s/.test(l);
+    if (l.startsWith('Traceback (most recent call last)')) {
+      inTraceback = true;
+      continue;
+    }
+    if (inTraceback && indented) continue;
+    inTraceback = false;
+    kept.push(l);
+  }
+  let from = kept.length;
+  for (let heads = 0; from > 0 && heads < 3; ) if (!/^\s/.test(kept[--from]!)) heads++;
+  const tail = kept.slice(from).slice(-12).join('\n');
   return `${toolOf(cmd)} ${how}.${tail ? `\n${tail}` : ''}`;
 }
 

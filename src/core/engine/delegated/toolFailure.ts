@@ -1,8 +1,8 @@
+import { CHOOSE_INTERPRETER_EDITOR, INTERPRETER_SOURCE_EDITOR } from '../../userHints';
 import type { DelegatedCommand } from './delegatedCommand';
 import { toolOf } from './delegatedCommand';
 
-const WHERE_INTERPRETER =
-  'The interpreter is the one chosen with "Python: Select Interpreter" (Python extension), else the assetStudio.pythonPath setting.';
+const WHERE_INTERPRETER = INTERPRETER_SOURCE_EDITOR;
 
 /** pip package of a missing Python module, for the install hint. */
 function pipPackage(moduleName: string): string {
@@ -20,7 +20,7 @@ export function explainSpawnError(cmd: DelegatedCommand, errorCode: string | und
       const where = cmd.python ? `next to ${cmd.python} or on PATH` : 'on PATH';
       return `dbt was not found (${where}). Install it in your Python environment: pip install dbt-duckdb. ${WHERE_INTERPRETER}`;
     }
-    return `The Python interpreter '${cmd.command}' was not found. Choose one with "Python: Select Interpreter" or set assetStudio.pythonPath, then install Dagster in it: pip install dagster dagster-duckdb.`;
+    return `The Python interpreter '${cmd.command}' was not found. ${CHOOSE_INTERPRETER_EDITOR}, then install Dagster in it: pip install dagster dagster-duckdb.`;
   }
   if (errorCode === 'EACCES') return `Cannot run '${cmd.command}': permission denied. Check that it is an executable file.`;
   if (errorCode) return `Cannot start '${cmd.command}' (${errorCode}).`;

@@ -1,0 +1,86 @@
+/** Every command's synopsis and flags: `asset-studio --help` prints them all, `asset-studio CMD --help` one. */
+const COMMON = `  --root DIR            the workspace folder (default: the current folder)`;
+const TARGET = `  --target T            the target to use (default: the project's default_target, else dev)`;
+const JSON_FLAG = `  --json                print JSON on stdout (shapes: docs/cli-json.md)`;
+const RUN_FLAGS = `  --confirm T           write to the protected target T (must name it)
+  --partition DATE      rebuild the one partition holding DATE (partitioned SQL assets)
+  --from DATE --to DATE backfill the partitions from DATE to DATE, in order
+  --dbt-runner R        who runs dbt models: auto (default), in-process or dbt
+  --full-refresh        rebuild incremental dbt models from scratch (dbt's --full-refresh)
+  --vars YAML           dbt vars over the project's vars:, e.g. --vars '{start: 2024-01-01}'
+  --defer T             read upstream relations the target lacks from target T, read-only
+  --python PATH         the Python interpreter for Dagster and dbt (default: the workspace's .venv, else python3)`;
+
+export const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  list: `asset-studio list [--json] [--root DIR]
+  Every asset of the workspace (SQL, Dagster, dbt) with its dependencies and checks, and every problem.
+${JSON_FLAG}
+${COMMON}`,
+  validate: `asset-studio validate [--json] [--root DIR]
+  The definition and target problems; exits 1 on any error.
+${JSON_FLAG}
+${COMMON}`,
+  materialize: `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--root DIR]
+  Builds the selected assets on the target, in dependency order, each in one transaction with its checks.
+  Exits 1 when anything failed or did not run.
+${TARGET}
+${RUN_FLAGS}
+${JSON_FLAG}
+${COMMON}`,
+  check: `asset-studio check [SELECTION...] [--target T] [--json] [--root DIR]
+  Runs the checks of the selected assets (default: all) against what is on the target; builds nothing.
+  Exits 1 when a check failed or no check could run.
+${TARGET}
+${RUN_FLAGS}
+${JSON_FLAG}
+${COMMON}`,
+  targets: `asset-studio targets [--json] [--root DIR]
+  The targets (asset-studio.yml, dbt profiles, else the built-in dev), their database, and which is the default.
+${JSON_FLAG}
+${COMMON}`,
+  compile: `asset-studio compile MODEL [--target T] [--vars YAML] [--json] [--root DIR]
+  A dbt model's SQL as it runs on the target (ephemeral models inlined); a render error is file:line.
+${TARGET}
+  --vars YAML           dbt vars over the project's vars:
+${JSON_FLAG}
+${COMMON}`,
+  diff: `asset-studio diff SELECTION... --to T [--from T] [--key COL]... [--json] [--root DIR]
+  One asset compared between two targets (schema, rows, changed rows by key), or a selection as a promotion preview.
+  --from T              the target compared from (default: the default target)
+  --to T                the target compared to
+  --key COL             a key column (repeatable; default: the asset's unique_key or unique check)
+${JSON_FLAG}
+${COMMON}`,
+  preview: `asset-studio preview KEY [--target T] [--limit N] [--sort COL[:desc]] [--where COL=VALUE]... [--json] [--root DIR]
+  The rows an asset holds on the target (alias: show).
+${TARGET}
+  --limit N             how many rows (default 20)
+  --sort COL[:desc]     order by a column
+  --where COL=VALUE     keep rows whose column equals the value (repeatable)
+${JSON_FLAG}
+${COMMON}`,
+  query: `asset-studio query "SQL" [--target T] [--limit N] [--json|--csv] [--root DIR]
+  A read-only query on the target; {{ this }}, {{ ref('asset') }} and {{ source('s', 't') }} name assets.
+${TARGET}
+  --limit N             how many rows
+  --csv                 print CSV instead of a table
+${JSON_FLAG}
+${COMMON}`,
+  demo: `asset-studio demo [--root DIR]
+  Materializes the example project (examples/nyc_taxi) twice on its built-in database and reads a result back.
+${COMMON}`,
+};
+
+export const SELECTION_HELP = `SELECTION: KEY (raw/taxi_trips or its relation raw.taxi_trips), +KEY (with everything upstream),
+KEY+ (with everything downstream), group:NAME, or '*' (everything). Quote '*' and '+KEY' in a shell:
+unquoted, the shell expands * to the file names of the current folder.`;
+
+export function usage(): string {
+  const synopses = Object.values(COMMAND_USAGE).map((u) => `  ${u.split('\n')[0]}`);
+  return `usage:\n${synopses.join('\n')}\n  asset-studio --version\n\nasset-studio COMMAND --help shows a command's flags.\n\n${SELECTION_HELP}\n`;
+}
+
+export function commandUsage(name: string): string {
+  const text = COMMAND_USAGE[name] ?? '';
+  return `usage: ${text}\n${name === 'materialize' || name === 'check' ? `\n${SELECTION_HELP}\n` : ''}`;
+}
