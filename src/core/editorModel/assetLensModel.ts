@@ -29,12 +29,16 @@ export function canRunChecks(node: AssetNode): boolean {
   return node.checks.length > 0 && d.source !== 'external' && !d.dagster?.external;
 }
 
-/** The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state. */
+/**
+ * The lenses of §6 above one asset, in order: ▶ Materialize · + upstream · Lineage · checks · state.
+ * `compareWith` (the target a dev run defers to) adds Compare to an asset built on the current target.
+ */
 export function assetLenses(
   node: AssetNode,
   state: AssetStateView | undefined,
   targetName: string,
   nowMs: number,
+  compareWith?: string,
 ): AssetLensSpec[] {
   const key = node.id;
   const lenses: AssetLensSpec[] = [];
@@ -55,6 +59,9 @@ export function assetLenses(
   lenses.push({ title: 'Lineage', command: 'assetStudio.showLineage', args: [key], tooltip: `Show the lineage of ${key}` });
   if (node.definition.dbt?.resourceType === 'model') {
     lenses.push({ title: 'SQL', command: 'assetStudio.showCompiledSql', args: [key], tooltip: `Show the SQL ${key} compiles to on '${targetName}'` });
+  }
+  if (compareWith && isMaterializable(node) && (state?.status === 'fresh' || state?.status === 'stale')) {
+    lenses.push({ title: 'Compare', command: 'assetStudio.compareWithTarget', args: [key, compareWith], tooltip: `Compare ${key} on '${targetName}' with '${compareWith}' (read only)` });
   }
   const summary = checkSummaryText(
     node.checks.map((c) => c.name),
