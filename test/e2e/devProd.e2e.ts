@@ -84,6 +84,6 @@ test('defer dev to prod, materialize one changed asset, compare it with prod row
   await editor.openFile(DAILY);
   await (await editor.waitForCodeLens(/^Compare$/, 60_000)).click();
   await report.waitFor({ timeout: 120_000 });
-  await eventually(async () => assert.match((await report.locator('.view-lines').innerText()).replace(/\s+/g, ' '), new RegExp(`\*\*${expected}\*\*`)), 120_000);
+  await eventually(async () => assert.match((await report.locator('.view-lines').innerText()).replace(/\s+/g, ' '), new RegExp(`\\*\\*${expected}\\*\\*`)), 120_000);
   assert.equal(await editor.page.locator('.quick-input-widget .quick-input-list').isVisible(), false, 'no target was asked for');
 });
