@@ -61,7 +61,7 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const target = this.targets.targetFor(root);
       const line = this.lineOf(document, node.definition.location.line - 1);
       const range = new vscode.Range(line, 0, line, 0);
-      for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now)) {
+      for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now, this.targets.deferName())) {
         lenses.push(
           new vscode.CodeLens(range, {
             title: spec.title,
@@ -107,7 +107,7 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       for (const { root, node } of this.graphs.assetsIn(file)) {
         const loc = node.definition.location;
         const targetName = this.targets.targetFor(root)?.name ?? '';
-        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, this.graphs.states(root).get(node.id), targetName, now)]));
+        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, this.graphs.states(root).get(node.id), targetName, now, this.targets.deferName())]));
       }
     }
     return parts.join('\n');

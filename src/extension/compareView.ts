@@ -47,19 +47,20 @@ export class CompareView implements vscode.Disposable, vscode.TextDocumentConten
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(SCHEME, this));
-    this.store.add(vscode.commands.registerCommand('assetStudio.compareWithTarget', (arg?: AssetArgument) => this.compare(arg)));
+    this.store.add(vscode.commands.registerCommand('assetStudio.compareWithTarget', (arg?: AssetArgument, toName?: string) => this.compare(arg, toName)));
     this.store.add(vscode.commands.registerCommand('assetStudio.previewPromotion', (arg?: AssetArgument) => this.preview(arg)));
   }
 
-  /** Compares the asset of the argument (else the active editor's) between the current target and a picked one. */
-  async compare(arg?: AssetArgument): Promise<vscode.TextDocument | undefined> {
+  /** Compares the asset of the argument (else the active editor's) between the current target and `toName` (the Compare lens) or a picked one. */
+  async compare(arg?: AssetArgument, toName?: string): Promise<vscode.TextDocument | undefined> {
     await this.graphs.ready;
     const found = this.graphs.assetFor(arg);
     if (!found) {
       void vscode.window.showInformationMessage('Asset Studio: Compare with Target works on an asset: open its definition, or pick it in the Assets view.');
       return undefined;
     }
-    const to = await this.otherTarget();
+    const named = typeof toName === 'string' ? this.targets.allTargets().find((t) => t.name === toName && t.name !== this.targets.currentName()) : undefined;
+    const to = named ?? (await this.otherTarget());
     if (!to) return undefined;
     return this.open({ root: found.root, from: this.targets.currentName(), to: to.name, asset: found.node.id });
   }

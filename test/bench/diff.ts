@@ -2,7 +2,7 @@
 // DuckDB files with 1% of rows changed, and a 50-asset promotion preview.
 // DIFF_ROWS=1000000 npm run bench:diff for a quicker look.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AssetDefinition } from '../../src/core/asset';
@@ -31,7 +31,9 @@ async function write(path: string, sql: string): Promise<void> {
 }
 
 function tableSql(changed: boolean): string {
-  const amount = changed ? 'CASE WHEN range % 100 = 0 THEN (range % 10007) * 0.01 + 1 ELSE (range % 10007) * 0.01 END' : '(range % 10007) * 0.01';
+  // DECIMAL(12,2), as money columns are: `range * 0.01` alone would be a 38-digit decimal, slow to store and read.
+  const base = 'CAST((range % 10007) * 0.01 AS DECIMAL(12, 2))';
+  const amount = changed ? `CASE WHEN range % 100 = 0 THEN ${base} + 1 ELSE ${base} END` : base;
   const lines = [
     'CREATE SCHEMA bench',
     `CREATE TABLE bench.orders AS SELECT range AS id, range % 1000 AS customer, 'status_' || (range % 7) AS status, ${amount} AS amount, DATE '2020-01-01' + (range % 1500)::INTEGER AS day FROM range(${ROWS})`,
@@ -74,24 +76,36 @@ async function main(): Promise<void> {
 
     const keyed: number[] = [];
     const keyless: number[] = [];
+    // Process CPU time (every thread, DuckDB's included): steadier than wall time on a shared machine.
+    const keyedCpu: number[] = [];
+    const keylessCpu: number[] = [];
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return (u.user + u.system) / 1000;
+    };
     for (let round = 0; round < ROUNDS; round++) {
+      let cpu = process.cpuUsage();
       started = performance.now();
       const session = await openDiffSession(dev, prod, { projectRoot: dir });
       const rel = { schema: 'bench', name: 'orders' };
       const diff = await session.diff(rel, rel, { key: ['id'] });
       session.close();
       keyed.push(performance.now() - started);
+      keyedCpu.push(cpuMs(cpu));
       if (diff.rows.changed !== Math.ceil(ROWS / 100) || diff.samples.length !== 20) throw new Error(`wrong diff: ${JSON.stringify(diff.rows)}`);
+      cpu = process.cpuUsage();
       started = performance.now();
       const again = await openDiffSession(dev, prod, { projectRoot: dir });
       const whole = await again.diff(rel, rel, { sampleLimit: 0 });
       again.close();
       keyless.push(performance.now() - started);
+      keylessCpu.push(cpuMs(cpu));
       if (whole.rows.onlyInFrom !== Math.ceil(ROWS / 100)) throw new Error(`wrong keyless diff: ${JSON.stringify(whole.rows)}`);
     }
     const rss = process.resourceUsage().maxRSS / 1024;
-    console.log(`keyed diff of ${ROWS.toLocaleString('en-US')} rows, 1% changed: median ${Math.round(median(keyed))} ms (${keyed.map((m) => Math.round(m)).join(', ')}) — budget 3000 ms`);
-    console.log(`keyless (EXCEPT ALL both ways), same tables: median ${Math.round(median(keyless))} ms (${keyless.map((m) => Math.round(m)).join(', ')})`);
+    console.log(`keyed diff of ${ROWS.toLocaleString('en-US')} rows, 1% changed: median ${Math.round(median(keyed))} ms (${keyed.map((m) => Math.round(m)).join(', ')}), CPU ${Math.round(median(keyedCpu))} ms — budget 3000 ms`);
+    console.log(`keyless (EXCEPT ALL both ways), same tables: median ${Math.round(median(keyless))} ms (${keyless.map((m) => Math.round(m)).join(', ')}), CPU ${Math.round(median(keylessCpu))} ms`);
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores)`);
     console.log(`peak memory of the process: ${Math.round(rss)} MB RSS`);
 
     const graph = buildAssetGraph(dir, [{ file: '/bench/all.sql', assets: Array.from({ length: PREVIEW_ASSETS }, (_, i) => previewAsset(i)), problems: [] }]);

@@ -69,7 +69,8 @@ test('defer dev to prod, materialize one changed asset, compare it with prod row
   const report = editor.page.locator('.editor-instance .monaco-editor[data-uri^="asset-studio-compare:"]').first();
   await report.waitFor({ timeout: 120_000 });
   await eventually(async () => {
-    const text = (await report.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    // The editor wraps long lines: read the text with its whitespace collapsed.
+    const text = (await report.locator('.view-lines').innerText()).replace(/\s+/g, ' ');
     assert.match(text, /# analytics\/daily_trips: dev → prod/);
     assert.match(text, /rows matched on `pickup_date`/);
     assert.match(text, new RegExp(`Changed rows \\(same key, another value\\): \\*\\*${expected}\\*\\*`));
@@ -77,4 +78,12 @@ test('defer dev to prod, materialize one changed asset, compare it with prod row
   }, 120_000);
   await editor.screenshot('dev-prod-compare');
   assert.equal(digest(prodFile), prodBefore, 'the compare wrote nothing');
+
+  // While deferring, the asset built on dev has a Compare lens: it compares with prod without asking.
+  await editor.runCommand('View: Close All Editors');
+  await editor.openFile(DAILY);
+  await (await editor.waitForCodeLens(/^Compare$/, 60_000)).click();
+  await report.waitFor({ timeout: 120_000 });
+  await eventually(async () => assert.match((await report.locator('.view-lines').innerText()).replace(/\s+/g, ' '), new RegExp(`\\*\\*${expected}\\*\\*`)), 120_000);
+  assert.equal(await editor.page.locator('.quick-input-widget .quick-input-list').isVisible(), false, 'no target was asked for');
 });

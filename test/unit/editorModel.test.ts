@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AssetNode } from '../../src/core/graph/assetGraph';
 import type { CheckDefinition } from '../../src/core/asset';
-import type { AssetRunOutcome, CheckOutcome } from '../../src/core/editorModel/assetRunOutcome';
+import type { AssetRunOutcome, AssetStateView, CheckOutcome } from '../../src/core/editorModel/assetRunOutcome';
 import { formatAgo, formatCount, formatDuration } from '../../src/core/editorModel/relativeTime';
 import { checkSummaryText, stateText, stateTooltip } from '../../src/core/editorModel/assetLensText';
 import { assetLenses, canRunChecks, isMaterializable, lensFingerprint } from '../../src/core/editorModel/assetLensModel';
@@ -258,4 +258,16 @@ test('a dbt model has a SQL lens after Lineage that shows what it compiles to', 
   assert.deepEqual(lenses.map((l) => l.title).slice(0, 4), ['▶ Materialize', '+ upstream', 'Lineage', 'SQL']);
   assert.equal(lenses[3]?.command, 'assetStudio.showCompiledSql');
   assert.deepEqual(lenses[3]?.args, ['orders']);
+});
+
+test('deferring to a target adds a Compare lens to an asset built on the current target, not to one never built', () => {
+  const asset = node('raw/zones', []);
+  const built: AssetStateView = { status: 'fresh', rows: 3, finishedAt: 0 };
+  assert.equal(assetLenses(asset, built, 'dev', 0).some((l) => l.title === 'Compare'), false, 'no lens without a target to compare with');
+  const lenses = assetLenses(asset, built, 'dev', 0, 'prod');
+  const compare = lenses.find((l) => l.title === 'Compare');
+  assert.equal(compare?.command, 'assetStudio.compareWithTarget');
+  assert.deepEqual(compare?.args, ['raw/zones', 'prod']);
+  assert.match(compare?.tooltip ?? '', /'dev' with 'prod'/);
+  assert.equal(assetLenses(asset, { status: 'never' }, 'dev', 0, 'prod').some((l) => l.title === 'Compare'), false);
 });

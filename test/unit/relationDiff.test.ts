@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { RelationDiffError, openDiffSession } from '../../src/core/diff/relationDiff';
+import { TargetConnectionError } from '../../src/core/engine/targetConnection';
 import { duckTarget, tempDir } from './engineFixtures';
 
 async function writeDb(path: string, sql: string): Promise<void> {
@@ -216,6 +219,42 @@ test('a view on each side is compared through its own database', async () => {
       session.close();
     }
   } finally {
+    cleanup();
+  }
+});
+
+test('a target held for writing by another process (a running materialization) is named, and nothing is written', async () => {
+  const { dir, cleanup } = tempDir('diff-');
+  const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
+  const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
+  await writeDb(prod.path!, 'CREATE TABLE t AS SELECT 1 AS id');
+  await writeDb(dev.path!, 'CREATE TABLE t AS SELECT 1 AS id');
+  const duckdbModule = createRequire(import.meta.url).resolve('@duckdb/node-api');
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { DuckDBInstance } = require(${JSON.stringify(duckdbModule)});
+       (async () => { const i = await DuckDBInstance.create(${JSON.stringify(dev.path)}); await (await i.connect()).run('create table busy(x int)'); process.stdout.write('ready\\n'); setInterval(() => {}, 1000); })();`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`holder exited ${code}`)));
+    });
+    const before = digest(prod.path!);
+    await assert.rejects(openDiffSession(dev, prod, { projectRoot: dir }), (e: unknown) => {
+      assert.ok(e instanceof TargetConnectionError);
+      assert.equal(e.reason, 'locked');
+      assert.equal(e.target, 'dev');
+      assert.match(e.message, new RegExp(`Target 'dev': .*dev\\.duckdb is being written by another process \\(pid ${holder.pid}\\)`));
+      return true;
+    });
+    assert.equal(digest(prod.path!), before);
+  } finally {
+    holder.kill();
     cleanup();
   }
 });

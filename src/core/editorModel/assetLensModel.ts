@@ -35,12 +35,16 @@ export function hasBuiltData(state: AssetStateView | undefined): boolean {
   return state.status === 'fresh' || state.status === 'stale' || (state.status === 'failed' && state.rows !== undefined);
 }
 
-/** The lenses above one asset (README), in order: ▶ Materialize · + upstream · Lineage · checks · state. */
+/**
+ * The lenses above one asset (README), in order: ▶ Materialize · + upstream · Lineage · checks · state.
+ * `compareWith` (the target a dev run defers to) adds Compare to an asset built on the current target.
+ */
 export function assetLenses(
   node: AssetNode,
   state: AssetStateView | undefined,
   targetName: string,
   nowMs: number,
+  compareWith?: string,
 ): AssetLensSpec[] {
   const key = node.id;
   const lenses: AssetLensSpec[] = [];
@@ -64,6 +68,9 @@ export function assetLenses(
   lenses.push({ title: 'Lineage', command: 'assetStudio.showLineage', args: [key], tooltip: `Show the lineage of ${key}` });
   if (node.definition.dbt?.resourceType === 'model') {
     lenses.push({ title: 'SQL', command: 'assetStudio.showCompiledSql', args: [key], tooltip: `Show the SQL ${key} compiles to on '${targetName}'` });
+  }
+  if (compareWith && isMaterializable(node) && (state?.status === 'fresh' || state?.status === 'stale')) {
+    lenses.push({ title: 'Compare', command: 'assetStudio.compareWithTarget', args: [key, compareWith], tooltip: `Compare ${key} on '${targetName}' with '${compareWith}' (read only)` });
   }
   const summary = checkSummaryText(
     node.checks.map((c) => c.name),
