@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { LineageAssetStatus } from '../core/lineage/lineageSnapshot';
 import { buildLineageSnapshot } from '../core/lineage/lineageSnapshot';
-import type { LineageSnapshot } from '../protocol/lineageMessages';
+import type { LineageAssetDetails, LineageSnapshot } from '../protocol/lineageMessages';
+import { buildAssetDetails } from '../core/lineage/lineageDetails';
 import type { AssetArgument, AssetGraphService } from './assetGraphService';
 import type { AssetRuns } from './assetRuns';
 import type { AssetNavigation } from './assetNavigation';
@@ -32,6 +33,8 @@ export class LineageCommand implements vscode.Disposable {
       onDidChange: this.changed.event,
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
+      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
+      details: (key) => this.details(key),
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };
@@ -50,6 +53,14 @@ export class LineageCommand implements vscode.Disposable {
         LineagePanel.show(context, this.deps, this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
       }),
     );
+  }
+
+  /** The details pane of one asset of the first folder (the one the panel draws). */
+  private async details(key: string): Promise<LineageAssetDetails | undefined> {
+    const first = this.graphs.graphs()[0];
+    if (!first) return undefined;
+    const runs = await this.graphs.recentRuns(first.root, key);
+    return buildAssetDetails(first.graph, key, this.graphs.states(first.root).get(key), runs, this.targets.targetFor(first.root)?.name);
   }
 
   /** The first folder with a graph (the panel draws one graph). */

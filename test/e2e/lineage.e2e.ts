@@ -114,6 +114,8 @@ test('clicking a node opens its definition beside the panel, once, and leaves th
   assert.equal(await editor.page.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 1, 'one tab for the file');
   assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
   await editor.screenshot('lineage-after-open-definition');
+  // The click also showed the asset's details (tested below); close them so they cover nothing.
+  await panel.locator('#details .details-close').click();
 });
 
 test('materialize from the panel and the node turns fresh', { timeout: 420_000 }, async () => {
@@ -159,6 +161,32 @@ test('a warn-level check failing is yellow everywhere: node, Problems, gutter â€
   await editor.runCommand('View: Hide Panel');
   await editor.page.waitForTimeout(1000);
   await editor.screenshot('lineage-warn-check-panel');
+});
+
+test('a click shows the asset\'s details in the panel: checks with their results, neighbours, last runs, actions', { timeout: 180_000 }, async () => {
+  await editor.runCommand('Asset Studio: Show Lineage');
+  const panel = editor.webview();
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').click();
+  const details = panel.locator('#details');
+  await details.waitFor({ state: 'visible', timeout: 30_000 });
+  await eventually(async () => {
+    const text = await details.innerText();
+    assert.match(text, /analytics\/daily_trips/);
+    assert.match(text, /Relation\s+analytics\.daily_trips/);
+    assert.match(text, /freshness_pickup_date\s+warned/);
+    assert.match(text, /newest data is .+ old .*limit 30 days/);
+    assert.match(text, /Upstream \(1\)\s+raw\/taxi_trips/);
+    assert.match(text, /Last runs on dev\s+success Â· 60 rows/);
+  }, 30_000);
+  for (const action of ['Materialize', 'Run Checks', 'Open Definition']) {
+    assert.equal(await details.locator(`button[data-action="${action}"]`).count(), 1, action);
+  }
+  await editor.screenshot('lineage-details');
+  // A neighbour's name selects it.
+  await details.locator('button.details-link', { hasText: 'raw/taxi_trips' }).click();
+  await eventually(async () => assert.match(await details.innerText(), /^raw\/taxi_trips/), 30_000);
+  await details.locator('.details-close').click();
+  await details.waitFor({ state: 'hidden' });
 });
 
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {

@@ -6,11 +6,12 @@ import { linkHorizontal, linkVertical } from 'd3-shape';
 import 'd3-transition';
 import type {
   ExtensionToWebviewMessage,
+  LineageAssetDetails,
   LineageSnapshot,
   MaterializeMode,
   WebviewToExtensionMessage,
 } from '../../src/protocol/lineageMessages';
-import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
+import { ageText, buildLineageView, compactCount, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { layoutLineage, placeClusters } from './layout/layeredLayout';
 import { chooseDirection, fitTransform, MAX_ZOOM, MIN_ZOOM, parseFontPx, readableScale, zoomBy, zoomToScale } from './model/lineageViewport';
@@ -109,6 +110,7 @@ app.innerHTML = `
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
 </div>
 <div class="status" id="status" role="status" aria-live="polite"></div>
+<div class="graph-area">
 <svg id="graph" class="lineage-svg" xmlns="${SVG_NS}" role="group" aria-label="Asset lineage graph">
   <defs>
     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -117,6 +119,8 @@ app.innerHTML = `
   </defs>
   <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g></g>
 </svg>
+<aside class="details" id="details" aria-label="Asset details" hidden></aside>
+</div>
 <div class="menu" id="menu" role="menu" hidden></div>`;
 
 const searchInput = document.getElementById('search') as HTMLInputElement;
@@ -521,7 +525,7 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     if (!p) continue;
     if (area && (p.x + NODE_W / 2 < area.x0 || p.x - NODE_W / 2 > area.x1 || p.y + NODE_H / 2 < area.y0 || p.y - NODE_H / 2 > area.y1)) continue;
     const head =
-      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}" tabindex="0" role="button" ` +
+      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}${n.id === selectedKey ? ' selected' : ''}" tabindex="0" role="button" ` +
       `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
       `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect>`;
     if (far) {
@@ -611,7 +615,10 @@ function keyOf(target: EventTarget | null): string | undefined {
 
 nodeLayer.on('click', (event: MouseEvent) => {
   const key = keyOf(event.target);
-  if (key) post({ type: 'openDefinition', key });
+  if (!key) return;
+  // Opens the definition beside the panel and shows the asset's details here.
+  post({ type: 'openDefinition', key });
+  selectNode(key);
 });
 nodeLayer.on('keydown', (event: KeyboardEvent) => {
   const key = keyOf(event.target);
@@ -619,6 +626,10 @@ nodeLayer.on('keydown', (event: KeyboardEvent) => {
   if (event.key === 'Enter') {
     event.preventDefault();
     post({ type: 'openDefinition', key });
+    selectNode(key);
+  } else if (event.key === ' ') {
+    event.preventDefault();
+    selectNode(key);
   } else if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
     event.preventDefault();
     const r = (event.target as Element).getBoundingClientRect();
@@ -683,6 +694,126 @@ menu.addEventListener('keydown', (event) => {
 });
 document.addEventListener('mousedown', (event) => {
   if (!menu.contains(event.target as Node)) closeMenu();
+});
+
+// ---- details pane -------------------------------------------------------------
+
+const detailsPane = document.getElementById('details')!;
+let selectedKey: string | undefined;
+
+function selectNode(key: string): void {
+  selectedKey = key;
+  for (const el of nodeLayer.node()!.querySelectorAll('g.node.selected')) el.classList.remove('selected');
+  nodeLayer.node()!.querySelector(`g.node[data-key="${CSS.escape(key)}"]`)?.classList.add('selected');
+  post({ type: 'details', key });
+}
+
+function closeDetails(): void {
+  selectedKey = undefined;
+  detailsPane.hidden = true;
+  for (const el of nodeLayer.node()!.querySelectorAll('g.node.selected')) el.classList.remove('selected');
+}
+
+/** An element with text (never markup: names and messages come from the user's files and databases). */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function actionButton(label: string, icon: string, run: () => void): HTMLButtonElement {
+  const b = el('button', 'details-action');
+  b.dataset.action = label;
+  b.append(el('span', `codicon codicon-${icon}`), ` ${label}`);
+  b.addEventListener('click', run);
+  return b;
+}
+
+function keyList(title: string, keys: readonly string[]): HTMLElement {
+  const section = el('section', 'details-section');
+  section.append(el('h3', '', `${title} (${keys.length})`));
+  if (keys.length === 0) section.append(el('div', 'details-muted', 'none'));
+  for (const k of keys) {
+    const link = el('button', 'details-link', k);
+    link.title = `Show ${k}`;
+    link.addEventListener('click', () => selectNode(k));
+    section.append(link);
+  }
+  return section;
+}
+
+const checkIcons: Record<string, string> = { passed: 'pass', failed: 'error', warned: 'warning', 'not run': 'circle-large-outline' };
+
+function showDetails(d: LineageAssetDetails): void {
+  if (d.key !== selectedKey) return;
+  const now = Date.now();
+  const node = snapshot?.nodes.find((n) => n.id === d.key);
+  detailsPane.replaceChildren();
+  const head = el('div', 'details-head');
+  head.append(el('h2', '', d.key));
+  const close = el('button', 'icon-button details-close');
+  close.title = 'Close details';
+  close.setAttribute('aria-label', 'Close details');
+  close.append(el('span', 'codicon codicon-close'));
+  close.addEventListener('click', closeDetails);
+  head.append(close);
+  detailsPane.append(head);
+  detailsPane.append(el('div', 'details-muted', [d.source, d.kind, d.group && `group ${d.group}`].filter(Boolean).join(' · ')));
+  if (d.description) detailsPane.append(el('p', 'details-description', d.description));
+  const facts = el('dl', 'details-facts');
+  const fact = (name: string, value: string | undefined): void => {
+    if (!value) return;
+    facts.append(el('dt', '', name), el('dd', '', value));
+  };
+  fact('Relation', d.relation);
+  fact('File', d.file ? (d.line ? `${d.file}:${d.line}` : d.file) : undefined);
+  fact(d.target ? `On ${d.target}` : 'State', node?.source === 'external' ? 'external source' : [d.state, node?.lastRun && d.state !== 'never' ? ageText(node.lastRun, now) : undefined].filter(Boolean).join(' · '));
+  if (node?.rows !== undefined) fact('Rows', `${node.rows.toLocaleString('en-US')}${node.rowsAdded !== undefined ? ` (+${node.rowsAdded.toLocaleString('en-US')} by the last run)` : ''}`);
+  if (node?.partitions) fact('Partitions', `${node.partitions.done} of ${node.partitions.total} materialized`);
+  fact('Stale', d.staleReason);
+  fact('Error', d.error);
+  detailsPane.append(facts);
+
+  const actions = el('div', 'details-actions');
+  if (d.source !== 'external') {
+    actions.append(actionButton('Materialize', 'play', () => materialize(d.key, 'asset')));
+    if (d.checks.length > 0) actions.append(actionButton('Run Checks', 'beaker', () => post({ type: 'runChecks', key: d.key })));
+  }
+  if (d.file) actions.append(actionButton('Open Definition', 'go-to-file', () => post({ type: 'openDefinition', key: d.key })));
+  detailsPane.append(actions);
+
+  const checks = el('section', 'details-section');
+  checks.append(el('h3', '', `Checks (${d.checks.length})`));
+  if (d.checks.length === 0) checks.append(el('div', 'details-muted', 'none'));
+  for (const c of d.checks) {
+    const row = el('div', `details-check check-${c.status.replace(' ', '-')}`);
+    row.append(el('span', `codicon codicon-${checkIcons[c.status] ?? 'circle-large-outline'}`));
+    row.append(el('span', 'details-check-name', c.name));
+    row.append(el('span', 'details-muted', `${c.status}${c.severity === 'warn' && c.status !== 'warned' ? ' · warn level' : ''}`));
+    if (c.message) row.title = c.message;
+    checks.append(row);
+    if (c.message) checks.append(el('div', 'details-check-message', c.message));
+  }
+  detailsPane.append(checks);
+  detailsPane.append(keyList('Upstream', d.upstream), keyList('Downstream', d.downstream));
+
+  const runs = el('section', 'details-section');
+  runs.append(el('h3', '', d.target ? `Last runs on ${d.target}` : 'Last runs'));
+  if (d.runsError) runs.append(el('div', 'details-muted', `could not read: ${d.runsError}`));
+  else if (d.runs.length === 0) runs.append(el('div', 'details-muted', 'none'));
+  for (const r of d.runs) {
+    const parts = [r.status, r.rows !== undefined ? `${compactCount(r.rows)} rows` : undefined, ageText(r.finishedAt, now)];
+    const row = el('div', `details-run run-${r.status}`, parts.filter(Boolean).join(' · '));
+    if (r.error) row.title = r.error;
+    runs.append(row);
+  }
+  detailsPane.append(runs);
+  detailsPane.hidden = false;
+}
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !detailsPane.hidden && menu.hidden) closeDetails();
 });
 
 function focusOn(key: string): void {
@@ -780,6 +911,11 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   if (message.type === 'snapshot') {
     snapshot = message.snapshot;
     scheduleRender();
+    // A run or a target switch changes what the pane says: ask again.
+    if (selectedKey && snapshot.nodes.some((n) => n.id === selectedKey)) post({ type: 'details', key: selectedKey });
+    else if (selectedKey) closeDetails();
+  } else if (message.type === 'details') {
+    showDetails(message.details);
   } else if (message.type === 'focus') {
     if (message.key !== options.focus) focusOn(message.key);
   }
