@@ -70,7 +70,7 @@ test('the panel shows every asset as a node with the right edges', { timeout: 30
   await editor.screenshot('lineage-panel');
 });
 
-test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async () => {
+test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async (t) => {
   const editorFontPx = await editor.page
     .locator('.editor-instance .monaco-editor .view-lines')
     .first()
@@ -89,6 +89,7 @@ test('at its default size the panel draws node labels no smaller than the editor
     );
     assert.ok(sizes.length > 0, 'labels drawn');
     for (const px of sizes) assert.ok(px >= editorFontPx - 0.01, `label drawn at ${px.toFixed(2)}px, editor font ${editorFontPx}px`);
+    t.diagnostic(`labels drawn at ${Math.min(...sizes).toFixed(2)} px, the editor's font ${editorFontPx} px`);
   }, 30_000);
   await editor.screenshot('lineage-readable');
 });

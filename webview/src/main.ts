@@ -14,7 +14,20 @@ import type {
 import { ageText, buildLineageView, compactCount, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { layoutLineage, placeClusters } from './layout/layeredLayout';
-import { chooseDirection, fitTransform, MAX_ZOOM, MIN_ZOOM, parseFontPx, readableScale, zoomBy, zoomToScale } from './model/lineageViewport';
+import {
+  chooseDirection,
+  contentInView,
+  fitTransform,
+  MAX_ZOOM,
+  MIN_ZOOM,
+  overviewFrame,
+  overviewViewport,
+  panToOverviewPoint,
+  parseFontPx,
+  readableScale,
+  zoomBy,
+  zoomToScale,
+} from './model/lineageViewport';
 import type { DirectionPreference, LayoutDirection, ViewTransform } from './model/lineageViewport';
 import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult, PlacedNode } from './layout/layeredLayout';
 
@@ -48,6 +61,9 @@ const ICON_CHARS: Record<string, string> = {
   cloud: '\uebaa',
 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Size of the overview (minimap) shown when the graph is bigger than the view. */
+const OVERVIEW_W = 180;
+const OVERVIEW_H = 120;
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToExtensionMessage): void => vscode.postMessage(message);
@@ -118,6 +134,9 @@ app.innerHTML = `
     </marker>
   </defs>
   <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g></g>
+</svg>
+<svg id="overview" class="overview" width="${OVERVIEW_W}" height="${OVERVIEW_H}" role="img" aria-label="Overview of the whole graph: click or drag to move the view" hidden>
+  <path class="overview-nodes"></path><rect class="overview-view"></rect>
 </svg>
 <aside class="details" id="details" aria-label="Asset details" hidden></aside>
 </div>
@@ -220,6 +239,7 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
   .on('zoom', (event: { transform: ZoomTransform }) => {
     viewport.attr('transform', event.transform.toString());
     updateDetail(event.transform.k);
+    updateOverview();
     scheduleVisibleCheck();
   })
   .on('start', () => {
@@ -588,6 +608,7 @@ function scheduleVisibleCheck(): void {
  * keep only what is near the view in the DOM, and far out only boxes and lines.
  */
 function draw(v: LineageView, l: LayoutResult): void {
+  drawOverview(l);
   clusterLayer.html(clusterMarkup(v, l));
   drawn = { v, l, pos: new Map(l.nodes.map((n) => [n.id, n])), far: false, covered: undefined };
   drawVisible(true);
@@ -694,6 +715,61 @@ menu.addEventListener('keydown', (event) => {
 });
 document.addEventListener('mousedown', (event) => {
   if (!menu.contains(event.target as Node)) closeMenu();
+});
+
+// ---- overview -------------------------------------------------------------------
+
+const overview = document.getElementById('overview') as unknown as SVGSVGElement;
+const overviewNodes = overview.querySelector('path')!;
+const overviewView = overview.querySelector('rect')!;
+
+/** Every node as a small box, in one path: cheap enough for thousands. */
+function drawOverview(l: LayoutResult): void {
+  const f = overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, l);
+  const w = Math.max(1, NODE_W * f.scale);
+  const h = Math.max(1, NODE_H * f.scale);
+  const parts: string[] = [];
+  for (const n of l.nodes) {
+    const x = f.x + (n.x - NODE_W / 2) * f.scale;
+    const y = f.y + (n.y - NODE_H / 2) * f.scale;
+    parts.push(`M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`);
+  }
+  overviewNodes.setAttribute('d', parts.join(''));
+  updateOverview();
+}
+
+/** Shown only while part of the graph is out of view, with the view's rectangle on it. */
+function updateOverview(): void {
+  if (!layout) return;
+  const t = zoomTransform(svgNode);
+  const view = viewSize();
+  const hide = contentInView(view, layout, t);
+  if (overview.hasAttribute('hidden') !== hide) overview.toggleAttribute('hidden', hide);
+  if (hide) return;
+  const r = overviewViewport(overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, layout), view, t);
+  overviewView.setAttribute('x', r.x.toFixed(1));
+  overviewView.setAttribute('y', r.y.toFixed(1));
+  overviewView.setAttribute('width', Math.max(2, r.width).toFixed(1));
+  overviewView.setAttribute('height', Math.max(2, r.height).toFixed(1));
+}
+
+function panFromOverview(event: PointerEvent): void {
+  if (!layout) return;
+  const box = overview.getBoundingClientRect();
+  const f = overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, layout);
+  applyTransform(panToOverviewPoint(f, viewSize(), zoomTransform(svgNode), event.clientX - box.left, event.clientY - box.top), false);
+}
+overview.addEventListener('pointerdown', (event) => {
+  event.stopPropagation();
+  overview.setPointerCapture(event.pointerId);
+  panFromOverview(event);
+});
+overview.addEventListener('pointermove', (event) => {
+  if (overview.hasPointerCapture(event.pointerId)) panFromOverview(event);
+});
+overview.addEventListener('pointerup', (event) => {
+  overview.releasePointerCapture(event.pointerId);
+  saveState();
 });
 
 // ---- details pane -------------------------------------------------------------
