@@ -159,8 +159,11 @@ test('a warn-level check failing is yellow everywhere: node, Problems, gutter â€
   assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');
   assert.equal(await source.locator('.squiggly-error').count(), 0, 'no red squiggle');
   await editor.screenshot('lineage-warn-check');
+  // Problems took half the height: the graph no longer fits at a readable scale, so the overview shows.
+  await panel.locator('#overview').waitFor({ state: 'visible', timeout: 10_000 });
   await editor.runCommand('View: Hide Panel');
-  await editor.page.waitForTimeout(1000);
+  // With the height back, it fits again, and the overview has nothing to add.
+  await panel.locator('#overview').waitFor({ state: 'hidden', timeout: 10_000 });
   await editor.screenshot('lineage-warn-check-panel');
 });
 
