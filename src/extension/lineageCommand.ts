@@ -3,6 +3,7 @@ import type { LineageAssetStatus } from '../core/lineage/lineageSnapshot';
 import { buildLineageSnapshot } from '../core/lineage/lineageSnapshot';
 import type { LineageAssetDetails, LineageSnapshot } from '../protocol/lineageMessages';
 import { buildAssetDetails } from '../core/lineage/lineageDetails';
+import { couldNotRun } from '../core/editorModel/assetLensText';
 import type { AssetArgument, AssetGraphService } from './assetGraphService';
 import type { AssetRuns } from './assetRuns';
 import type { AssetNavigation } from './assetNavigation';
@@ -76,7 +77,7 @@ export class LineageCommand implements vscode.Disposable {
       const names = new Set(graph.nodes.get(key)?.checks.map((c) => c.name) ?? []);
       const results = [...(state.checks?.values() ?? [])].filter((c) => names.has(c.name));
       return {
-        state: state.status,
+        state: couldNotRun(state) ? 'could-not-run' : state.status,
         checksPassed: results.filter((c) => c.passed).length,
         checksFailed: results.filter((c) => !c.passed && c.severity !== 'warn').length,
         checksWarned: results.filter((c) => !c.passed && c.severity === 'warn').length,

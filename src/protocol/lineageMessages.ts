@@ -5,7 +5,8 @@
  */
 
 export type LineageSource = 'sql' | 'dagster' | 'dbt' | 'external';
-export type LineageState = 'never' | 'fresh' | 'stale' | 'failed' | 'running';
+/** `could-not-run`: the last run found a tool, interpreter or token missing; the data is as it was. */
+export type LineageState = 'never' | 'fresh' | 'stale' | 'failed' | 'could-not-run' | 'running';
 export type MaterializeMode = 'asset' | 'upstream' | 'downstream';
 
 export interface LineageCheckSummary {

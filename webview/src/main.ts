@@ -121,6 +121,7 @@ app.innerHTML = `
   <span><span class="swatch status-failed"></span>failed</span>
   <span><span class="swatch status-checks-failing"></span>checks failing</span>
   <span><span class="swatch status-checks-warning"></span>warn-level checks failing</span>
+  <span><span class="swatch status-could-not-run"></span>could not run</span>
   <span><span class="swatch status-running"></span>running</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge" d="M1 4 H25"></path></svg>dependency</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
@@ -931,7 +932,7 @@ const exportedVariables = [
   '--vscode-font-family',
 ];
 
-const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing', 'checks-warning'] as const)
+const statusRules = (['never', 'fresh', 'stale', 'failed', 'could-not-run', 'running', 'checks-failing', 'checks-warning'] as const)
   .map((status) => `.status-${status} .state-bar{fill:${statusColour(status)}}`)
   .join('');
 

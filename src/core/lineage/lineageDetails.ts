@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { AssetGraph } from '../graph/assetGraph';
 import type { AssetStateView } from '../editorModel/assetRunOutcome';
 import { checkFailureMessage } from '../editorModel/checkResultProblems';
+import { couldNotRun } from '../editorModel/assetLensText';
 import type { RecentRun } from '../engine/recentRuns';
 import type { LineageAssetDetails, LineageCheckDetail } from '../../protocol/lineageMessages';
 
@@ -43,7 +44,7 @@ export function buildAssetDetails(
     ...(file ? { file: isAbsolute(file) && graph.root ? relative(graph.root, file) : file } : {}),
     ...(def.location.line > 0 ? { line: def.location.line } : {}),
     ...(target !== undefined ? { target } : {}),
-    state: state?.status ?? 'never',
+    state: couldNotRun(state) ? 'could-not-run' : (state?.status ?? 'never'),
     ...(state?.staleReason ? { staleReason: state.staleReason } : {}),
     ...(state?.status === 'failed' && state.error ? { error: state.error } : {}),
     checks,
