@@ -51,11 +51,13 @@ async function drawnEdges(): Promise<Set<string>> {
   return new Set(edges);
 }
 
-test('the panel shows every asset as a node with the right edges', { timeout: 300_000 }, async () => {
+test('the panel shows every asset as a node with the right edges', { timeout: 300_000 }, async (t) => {
   await editor.openFile('assets/raw/taxi_trips.sql');
+  const asked = Date.now();
   await editor.runCommand('Asset Studio: Show Lineage');
   const panel = editor.webview();
   await panel.locator('g.node').first().waitFor({ timeout: 120_000 });
+  t.diagnostic(`first node drawn ${Date.now() - asked} ms after the command was chosen (first open in the window)`);
   await panel.locator('#whole').click();
   const { assets } = listed();
   const keys = new Set(assets.map((a) => a.key));
