@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RecentRun } from '../core/engine/recentRuns';
 import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
 import type { AssetRunOutcome, AssetStateView, CheckOutcome } from '../core/editorModel/assetRunOutcome';
 import type { CoreAccess, WorkspaceIndexAccess } from './coreAccess';
@@ -160,6 +161,17 @@ export class AssetGraphService implements vscode.Disposable {
       }
     } catch (err) {
       this.log.error(`Re-reading ${changed.length + deleted.length} files failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The last runs of one asset on the folder's current target, or why they could not be read. */
+  async recentRuns(root: string, key: string): Promise<RecentRun[] | { readonly error: string }> {
+    const target = this.targets.targetFor(root);
+    if (!target) return { error: 'the targets are not read yet' };
+    try {
+      return await this.core.readRecentRuns(root, key, target, await this.token.get());
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
     }
   }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AssetNode } from '../core/graph/assetGraph';
 import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
-import { checkSummaryText, stateText, stateTooltip } from '../core/editorModel/assetLensText';
+import { checkSummaryText, couldNotRun, stateText, stateTooltip } from '../core/editorModel/assetLensText';
 import type { AssetGraphService } from './assetGraphService';
 import { DisposableStore } from './disposables';
 import type { TargetSelection } from './targetSelection';
@@ -24,6 +24,7 @@ function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.T
   const failingCheck = [...(state?.checks?.values() ?? [])].some((c) => !c.passed && c.severity === 'error');
   switch (state?.status) {
     case 'failed':
+      if (couldNotRun(state)) return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground'));
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'stale':
       return new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));

@@ -4,6 +4,7 @@ import type { TargetConfig } from '../core/project/targetConfig';
 import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import type { CompiledSql } from '../core/dbt/dbtCompiledSql';
+import type { RecentRun } from '../core/engine/recentRuns';
 
 /**
  * The core as the extension uses it: discovery, targets, state and runs.
@@ -69,6 +70,8 @@ export interface CoreAccess {
   loadTargets(root: string, graph: AssetGraph): Promise<ResolvedTargets>;
   /** Short-lived read of `_asset_studio` on the target; never keeps the file open. */
   readStates(root: string, graph: AssetGraph, target: TargetConfig, token: string | undefined): Promise<Map<string, AssetStateView>>;
+  /** The last runs of one asset on the target, newest first (the lineage details pane). */
+  readRecentRuns(root: string, key: string, target: TargetConfig, token: string | undefined): Promise<RecentRun[]>;
   run(request: RunRequest): Promise<AssetRunOutcome[]>;
   /** A dbt model's SQL as it runs on the target (Show Compiled SQL); reads the target only to answer is_incremental(). */
   compileSql(root: string, node: AssetNode, target: TargetConfig, token: string | undefined): Promise<CompiledSql>;
@@ -88,6 +91,7 @@ export function lazyCoreAccess(load: () => Promise<CoreAccess>): CoreAccess {
     openIndex: async (root, options) => (await core()).openIndex(root, options),
     loadTargets: async (root, graph) => (await core()).loadTargets(root, graph),
     readStates: async (root, graph, target, token) => (await core()).readStates(root, graph, target, token),
+    readRecentRuns: async (root, key, target, token) => (await core()).readRecentRuns(root, key, target, token),
     run: async (request) => (await core()).run(request),
     compileSql: async (root, node, target, token) => (await core()).compileSql(root, node, target, token),
     compare: async (request) => (await core()).compare(request),

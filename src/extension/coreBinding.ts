@@ -10,6 +10,7 @@ import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
 import { loadProjectFile } from '../core/project/projectFile';
 import { targetsOf } from '../core/engine/materializeWorkspace';
 import { readAssetStates } from '../core/engine/assetStates';
+import { readRecentRuns } from '../core/engine/recentRuns';
 import { probeDuckDb } from '../core/engine/duckdbProbe';
 import { createDelegatedRunner } from '../core/engine/delegated/delegatedAssetRunner';
 import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
@@ -69,6 +70,7 @@ export function createCoreAccess(options: { readonly cacheDir?: string } = {}): 
       return targetsOf(project.config, graph);
     },
     readStates: (root, graph, target, token) => readAssetStates(target, graph, { projectRoot: root, token }),
+    readRecentRuns: (root, key, target, token) => readRecentRuns(target, key, { projectRoot: root, token }),
     async run(request) {
       const plan = planMaterialization(request.graph, request.selections.flatMap((s) => parseSelection(s)));
       const result = await runPlan(plan, request.graph, request.target, {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { LineageAssetStatus } from '../core/lineage/lineageSnapshot';
 import { buildLineageSnapshot } from '../core/lineage/lineageSnapshot';
-import type { LineageSnapshot } from '../protocol/lineageMessages';
+import type { LineageAssetDetails, LineageSnapshot } from '../protocol/lineageMessages';
+import { buildAssetDetails } from '../core/lineage/lineageDetails';
+import { couldNotRun } from '../core/editorModel/assetLensText';
 import type { AssetArgument, AssetGraphService } from './assetGraphService';
 import type { AssetRuns } from './assetRuns';
 import type { AssetNavigation } from './assetNavigation';
@@ -33,6 +35,8 @@ export class LineageCommand implements vscode.Disposable {
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
       previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
+      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
+      details: (key) => this.details(key),
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };
@@ -53,6 +57,14 @@ export class LineageCommand implements vscode.Disposable {
     );
   }
 
+  /** The details pane of one asset of the first folder (the one the panel draws). */
+  private async details(key: string): Promise<LineageAssetDetails | undefined> {
+    const first = this.graphs.graphs()[0];
+    if (!first) return undefined;
+    const runs = await this.graphs.recentRuns(first.root, key);
+    return buildAssetDetails(first.graph, key, this.graphs.states(first.root).get(key), runs, this.targets.targetFor(first.root)?.name);
+  }
+
   /** The first folder with a graph (the panel draws one graph). */
   private snapshot(runs: AssetRuns): LineageSnapshot {
     const first = this.graphs.graphs()[0];
@@ -66,7 +78,7 @@ export class LineageCommand implements vscode.Disposable {
       const names = new Set(graph.nodes.get(key)?.checks.map((c) => c.name) ?? []);
       const results = [...(state.checks?.values() ?? [])].filter((c) => names.has(c.name));
       return {
-        state: state.status,
+        state: couldNotRun(state) ? 'could-not-run' : state.status,
         checksPassed: results.filter((c) => c.passed).length,
         checksFailed: results.filter((c) => !c.passed && c.severity !== 'warn').length,
         checksWarned: results.filter((c) => !c.passed && c.severity === 'warn').length,

@@ -5,7 +5,8 @@
  */
 
 export type LineageSource = 'sql' | 'dagster' | 'dbt' | 'external';
-export type LineageState = 'never' | 'fresh' | 'stale' | 'failed' | 'running';
+/** `could-not-run`: the last run found a tool, interpreter or token missing; the data is as it was. */
+export type LineageState = 'never' | 'fresh' | 'stale' | 'failed' | 'could-not-run' | 'running';
 export type MaterializeMode = 'asset' | 'upstream' | 'downstream';
 
 export interface LineageCheckSummary {
@@ -56,6 +57,50 @@ export interface LineageSnapshot {
   readonly edges: readonly LineageEdge[];
 }
 
+export type LineageCheckStatus = 'passed' | 'failed' | 'warned' | 'not run';
+
+export interface LineageCheckDetail {
+  readonly name: string;
+  readonly severity: 'error' | 'warn';
+  readonly status: LineageCheckStatus;
+  /** What failed, in words (failing rows, age against the limit, why it could not run). */
+  readonly message?: string;
+}
+
+export interface LineageRunDetail {
+  readonly status: string;
+  readonly rows?: number;
+  /** ISO time. */
+  readonly finishedAt: string;
+  readonly durationMs?: number;
+  readonly error?: string;
+}
+
+/** What the details pane shows of one asset on the current target; sent when a node is selected. */
+export interface LineageAssetDetails {
+  readonly key: string;
+  readonly source: LineageSource;
+  readonly kind?: string;
+  readonly group?: string;
+  readonly description?: string;
+  /** `schema.table`, for SQL assets. */
+  readonly relation?: string;
+  /** Relative to the workspace root. */
+  readonly file?: string;
+  readonly line?: number;
+  readonly target?: string;
+  readonly state: LineageState;
+  readonly staleReason?: string;
+  readonly error?: string;
+  readonly checks: readonly LineageCheckDetail[];
+  readonly upstream: readonly string[];
+  readonly downstream: readonly string[];
+  /** Newest first, from `_asset_studio.runs`. */
+  readonly runs: readonly LineageRunDetail[];
+  /** The runs could not be read (the target unreachable): why. */
+  readonly runsError?: string;
+}
+
 // extension → webview
 export interface SnapshotMessage {
   readonly type: 'snapshot';
@@ -68,7 +113,13 @@ export interface FocusMessage {
   readonly key: string;
 }
 
-export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage;
+// extension → webview: the details of the selected asset
+export interface DetailsMessage {
+  readonly type: 'details';
+  readonly details: LineageAssetDetails;
+}
+
+export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage | DetailsMessage;
 
 // webview → extension: the webview listens and can receive messages now
 export interface ReadyMessage {
@@ -94,6 +145,18 @@ export interface PreviewDataMessage {
   readonly key: string;
 }
 
+// webview → extension: the user selected a node; answer with its details
+export interface DetailsRequestMessage {
+  readonly type: 'details';
+  readonly key: string;
+}
+
+// webview → extension: run the checks of an asset (assetStudio.runChecks)
+export interface RunChecksMessage {
+  readonly type: 'runChecks';
+  readonly key: string;
+}
+
 // webview → extension: the drawn graph as SVG text, to be saved where the user says
 export interface ExportSvgMessage {
   readonly type: 'exportSvg';
@@ -116,5 +179,7 @@ export type WebviewToExtensionMessage =
   | OpenDefinitionMessage
   | MaterializeMessage
   | PreviewDataMessage
+  | DetailsRequestMessage
+  | RunChecksMessage
   | ExportSvgMessage
   | RenderedMessage;

@@ -29,6 +29,10 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       return { type: 'ready' };
     case 'openDefinition':
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
+    case 'details':
+      return isKey(value.key) ? { type: 'details', key: value.key } : undefined;
+    case 'runChecks':
+      return isKey(value.key) ? { type: 'runChecks', key: value.key } : undefined;
     case 'materialize':
       if (!isKey(value.key) || !modes.includes(value.mode as MaterializeMode)) return undefined;
       return { type: 'materialize', key: value.key, mode: value.mode as MaterializeMode };

@@ -51,11 +51,13 @@ async function drawnEdges(): Promise<Set<string>> {
   return new Set(edges);
 }
 
-test('the panel shows every asset as a node with the right edges', { timeout: 300_000 }, async () => {
+test('the panel shows every asset as a node with the right edges', { timeout: 300_000 }, async (t) => {
   await editor.openFile('assets/raw/taxi_trips.sql');
+  const asked = Date.now();
   await editor.runCommand('Asset Studio: Show Lineage');
   const panel = editor.webview();
   await panel.locator('g.node').first().waitFor({ timeout: 120_000 });
+  t.diagnostic(`first node drawn ${Date.now() - asked} ms after the command was chosen (first open in the window)`);
   await panel.locator('#whole').click();
   const { assets } = listed();
   const keys = new Set(assets.map((a) => a.key));
@@ -70,7 +72,7 @@ test('the panel shows every asset as a node with the right edges', { timeout: 30
   await editor.screenshot('lineage-panel');
 });
 
-test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async () => {
+test('at its default size the panel draws node labels no smaller than the editor font', { timeout: 120_000 }, async (t) => {
   const editorFontPx = await editor.page
     .locator('.editor-instance .monaco-editor .view-lines')
     .first()
@@ -89,6 +91,7 @@ test('at its default size the panel draws node labels no smaller than the editor
     );
     assert.ok(sizes.length > 0, 'labels drawn');
     for (const px of sizes) assert.ok(px >= editorFontPx - 0.01, `label drawn at ${px.toFixed(2)}px, editor font ${editorFontPx}px`);
+    t.diagnostic(`labels drawn at ${Math.min(...sizes).toFixed(2)} px, the editor's font ${editorFontPx} px`);
   }, 30_000);
   await editor.screenshot('lineage-readable');
 });
@@ -114,6 +117,8 @@ test('clicking a node opens its definition beside the panel, once, and leaves th
   assert.equal(await editor.page.locator('.tab', { hasText: 'daily_trips.sql' }).count(), 1, 'one tab for the file');
   assert.equal(await panel.locator('g.viewport').getAttribute('transform'), viewportBefore);
   await editor.screenshot('lineage-after-open-definition');
+  // The click also showed the asset's details (tested below); close them so they cover nothing.
+  await panel.locator('#details .details-close').click();
 });
 
 test('materialize from the panel and the node turns fresh', { timeout: 420_000 }, async () => {
@@ -156,9 +161,38 @@ test('a warn-level check failing is yellow everywhere: node, Problems, gutter â€
   assert.equal(await source.locator('.codicon-testing-failed-icon, .codicon-testing-error-icon').count(), 0, 'no red test icon in the gutter');
   assert.equal(await source.locator('.squiggly-error').count(), 0, 'no red squiggle');
   await editor.screenshot('lineage-warn-check');
+  // Problems took half the height: the graph no longer fits at a readable scale, so the overview shows.
+  await panel.locator('#overview').waitFor({ state: 'visible', timeout: 10_000 });
   await editor.runCommand('View: Hide Panel');
-  await editor.page.waitForTimeout(1000);
+  // With the height back, it fits again, and the overview has nothing to add.
+  await panel.locator('#overview').waitFor({ state: 'hidden', timeout: 10_000 });
   await editor.screenshot('lineage-warn-check-panel');
+});
+
+test('a click shows the asset\'s details in the panel: checks with their results, neighbours, last runs, actions', { timeout: 180_000 }, async () => {
+  await editor.runCommand('Asset Studio: Show Lineage');
+  const panel = editor.webview();
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').click();
+  const details = panel.locator('#details');
+  await details.waitFor({ state: 'visible', timeout: 30_000 });
+  await eventually(async () => {
+    const text = await details.innerText();
+    assert.match(text, /analytics\/daily_trips/);
+    assert.match(text, /Relation\s+analytics\.daily_trips/);
+    assert.match(text, /freshness_pickup_date\s+warned/);
+    assert.match(text, /newest data is .+ old .*limit 30 days/);
+    assert.match(text, /Upstream \(1\)\s+raw\/taxi_trips/);
+    assert.match(text, /Last runs on dev\s+success Â· 60 rows/);
+  }, 30_000);
+  for (const action of ['Materialize', 'Run Checks', 'Open Definition']) {
+    assert.equal(await details.locator(`button[data-action="${action}"]`).count(), 1, action);
+  }
+  await editor.screenshot('lineage-details');
+  // A neighbour's name selects it.
+  await details.locator('button.details-link', { hasText: 'raw/taxi_trips' }).click();
+  await eventually(async () => assert.match(await details.innerText(), /^raw\/taxi_trips/), 30_000);
+  await details.locator('.details-close').click();
+  await details.waitFor({ state: 'hidden' });
 });
 
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {

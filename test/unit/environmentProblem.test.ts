@@ -5,6 +5,8 @@ import { explainMissingTool, explainSpawnError } from '../../src/core/engine/del
 import { motherDuckTokenFor } from '../../src/core/project/motherDuckToken';
 import { runOutcomeProblems } from '../../src/core/editorModel/checkResultProblems';
 import type { DelegatedCommand } from '../../src/core/engine/delegated/delegatedCommand';
+import { couldNotRun, stateText, stateTooltip } from '../../src/core/editorModel/assetLensText';
+import { buildLineageView, defaultViewOptions, statusColour } from '../../webview/src/model/lineageViewModel';
 
 // The very messages the runners write, so a change of wording breaks this test, not the editor.
 const dbt = { command: 'dbt', args: ['build'], cwd: '/w', env: {} } as unknown as DelegatedCommand;
@@ -43,4 +45,23 @@ test('a run that failed for a missing tool puts no problem in the user’s code'
   const broken = runOutcomeProblems({ key: 'orders', status: 'failed', error: 'Parser Error: syntax error at or near "form"', checks: [] }, asset, 'dev');
   assert.equal(broken.length, 1);
   assert.equal(broken[0]!.severity, 'error');
+});
+
+test('an asset whose last run found its tool missing reads "could not run", not "failed", in the lens, the Assets view and the lineage', () => {
+  const now = Date.parse('2026-12-03T10:00:00Z');
+  const missing = { status: 'failed' as const, error: explainSpawnError(dbt, 'ENOENT'), finishedAt: now - 120_000 };
+  assert.equal(couldNotRun(missing), true);
+  assert.equal(stateText(missing, now), 'could not run 2m ago');
+  assert.match(stateTooltip(missing, 'dev'), /^Could not run on 'dev' .*: dbt was not found/);
+  const broken = { status: 'failed' as const, error: 'Parser Error: syntax error at or near "form"', finishedAt: now - 120_000 };
+  assert.equal(couldNotRun(broken), false);
+  assert.equal(stateText(broken, now), 'failed 2m ago');
+  const view = buildLineageView(
+    { nodes: [{ id: 'orders', label: 'orders', source: 'dbt', state: 'could-not-run', checks: { passed: 0, failed: 0, total: 0 } }], edges: [] },
+    defaultViewOptions,
+    now,
+  );
+  assert.equal(view.nodes[0]!.statusClass, 'status-could-not-run');
+  assert.equal(view.nodes[0]!.detail, 'could not run');
+  assert.notEqual(view.nodes[0]!.colour, statusColour('failed'));
 });

@@ -49,3 +49,11 @@ test('malformed messages are rejected', () => {
   ];
   for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
 });
+
+test('details requests and run-checks carry a key and nothing else', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'details', key: 'raw/trips', extra: 1 }), { type: 'details', key: 'raw/trips' });
+  assert.deepEqual(parseWebviewMessage({ type: 'runChecks', key: 'raw/trips' }), { type: 'runChecks', key: 'raw/trips' });
+  for (const bad of [{ type: 'details' }, { type: 'details', key: '' }, { type: 'runChecks', key: 42 }, { type: 'runChecks', key: 'a\0b' }]) {
+    assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+  }
+});

@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import {
   allVisible,
   chooseDirection,
+  contentInView,
   fitTransform,
   labelScreenPx,
   MIN_TEXT_PX,
+  overviewFrame,
+  overviewViewport,
+  panToOverviewPoint,
   parseFontPx,
   readableScale,
   SUB_FONT_PX,
@@ -130,4 +134,23 @@ test('the example-sized graph laid out top to bottom fits a panel beside the edi
   const lr = layoutLineage(input('lr'));
   const lat = new Map(lr.nodes.map((n) => [n.id, n]));
   for (const e of input('lr').edges) assert.ok(lat.get(e.from)!.x < lat.get(e.to)!.x, `${e.from} left of ${e.to}`);
+});
+
+test('the overview holds the whole graph, shows where the view is, and a click there centres the view on that point', () => {
+  const box = { width: 160, height: 110 };
+  const content = { width: 3000, height: 600 };
+  const frame = overviewFrame(box, content);
+  assert.ok(content.width * frame.scale <= box.width && content.height * frame.scale <= box.height);
+  const view = { width: 700, height: 800 };
+  const t = fitTransform(view, content, { minScale: readableScale(14), focus: { x: 1500, y: 300 } });
+  assert.equal(contentInView(view, content, t), false);
+  const r = overviewViewport(frame, view, t);
+  // The focus is under the middle of the view rectangle.
+  assert.ok(Math.abs(r.x + r.width / 2 - (frame.x + 1500 * frame.scale)) < 1e-6);
+  // Clicking the overview at the graph's start brings the start to the view's centre, at the same scale.
+  const moved = panToOverviewPoint(frame, view, t, frame.x, frame.y + 300 * frame.scale);
+  assert.equal(moved.k, t.k);
+  assert.ok(Math.abs(moved.x - view.width / 2) < 1e-6);
+  assert.ok(Math.abs(300 * moved.k + moved.y - view.height / 2) < 1e-6);
+  assert.equal(contentInView({ width: 700, height: 800 }, { width: 300, height: 200 }, fitTransform({ width: 700, height: 800 }, { width: 300, height: 200 }, { minScale: 1 })), true);
 });

@@ -6,14 +6,29 @@ import { linkHorizontal, linkVertical } from 'd3-shape';
 import 'd3-transition';
 import type {
   ExtensionToWebviewMessage,
+  LineageAssetDetails,
   LineageSnapshot,
   MaterializeMode,
   WebviewToExtensionMessage,
 } from '../../src/protocol/lineageMessages';
 import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
+import { renderDetails } from './detailsPane';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { layoutLineage, placeClusters } from './layout/layeredLayout';
-import { chooseDirection, fitTransform, MAX_ZOOM, MIN_ZOOM, parseFontPx, readableScale, zoomBy, zoomToScale } from './model/lineageViewport';
+import {
+  chooseDirection,
+  contentInView,
+  fitTransform,
+  MAX_ZOOM,
+  MIN_ZOOM,
+  overviewFrame,
+  overviewViewport,
+  panToOverviewPoint,
+  parseFontPx,
+  readableScale,
+  zoomBy,
+  zoomToScale,
+} from './model/lineageViewport';
 import type { DirectionPreference, LayoutDirection, ViewTransform } from './model/lineageViewport';
 import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult, PlacedNode } from './layout/layeredLayout';
 
@@ -47,6 +62,9 @@ const ICON_CHARS: Record<string, string> = {
   cloud: '\uebaa',
 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Size of the overview (minimap) shown when the graph is bigger than the view. */
+const OVERVIEW_W = 180;
+const OVERVIEW_H = 120;
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToExtensionMessage): void => vscode.postMessage(message);
@@ -104,11 +122,13 @@ app.innerHTML = `
   <span><span class="swatch status-failed"></span>failed</span>
   <span><span class="swatch status-checks-failing"></span>checks failing</span>
   <span><span class="swatch status-checks-warning"></span>warn-level checks failing</span>
+  <span><span class="swatch status-could-not-run"></span>could not run</span>
   <span><span class="swatch status-running"></span>running</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge" d="M1 4 H25"></path></svg>dependency</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
 </div>
 <div class="status" id="status" role="status" aria-live="polite"></div>
+<div class="graph-area">
 <svg id="graph" class="lineage-svg" xmlns="${SVG_NS}" role="group" aria-label="Asset lineage graph">
   <defs>
     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -117,6 +137,11 @@ app.innerHTML = `
   </defs>
   <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g></g>
 </svg>
+<svg id="overview" class="overview" width="${OVERVIEW_W}" height="${OVERVIEW_H}" role="img" aria-label="Overview of the whole graph: click or drag to move the view" hidden>
+  <path class="overview-nodes"></path><rect class="overview-view"></rect>
+</svg>
+<aside class="details" id="details" aria-label="Asset details" hidden></aside>
+</div>
 <div class="menu" id="menu" role="menu" hidden></div>`;
 
 const searchInput = document.getElementById('search') as HTMLInputElement;
@@ -216,6 +241,7 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
   .on('zoom', (event: { transform: ZoomTransform }) => {
     viewport.attr('transform', event.transform.toString());
     updateDetail(event.transform.k);
+    updateOverview();
     scheduleVisibleCheck();
   })
   .on('start', () => {
@@ -521,7 +547,7 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     if (!p) continue;
     if (area && (p.x + NODE_W / 2 < area.x0 || p.x - NODE_W / 2 > area.x1 || p.y + NODE_H / 2 < area.y0 || p.y - NODE_H / 2 > area.y1)) continue;
     const head =
-      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}" tabindex="0" role="button" ` +
+      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}${n.id === selectedKey ? ' selected' : ''}" tabindex="0" role="button" ` +
       `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
       `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect>`;
     if (far) {
@@ -584,6 +610,7 @@ function scheduleVisibleCheck(): void {
  * keep only what is near the view in the DOM, and far out only boxes and lines.
  */
 function draw(v: LineageView, l: LayoutResult): void {
+  drawOverview(l);
   clusterLayer.html(clusterMarkup(v, l));
   drawn = { v, l, pos: new Map(l.nodes.map((n) => [n.id, n])), far: false, covered: undefined };
   drawVisible(true);
@@ -611,7 +638,10 @@ function keyOf(target: EventTarget | null): string | undefined {
 
 nodeLayer.on('click', (event: MouseEvent) => {
   const key = keyOf(event.target);
-  if (key) post({ type: 'openDefinition', key });
+  if (!key) return;
+  // Opens the definition beside the panel and shows the asset's details here.
+  post({ type: 'openDefinition', key });
+  selectNode(key);
 });
 nodeLayer.on('keydown', (event: KeyboardEvent) => {
   const key = keyOf(event.target);
@@ -619,6 +649,10 @@ nodeLayer.on('keydown', (event: KeyboardEvent) => {
   if (event.key === 'Enter') {
     event.preventDefault();
     post({ type: 'openDefinition', key });
+    selectNode(key);
+  } else if (event.key === ' ') {
+    event.preventDefault();
+    selectNode(key);
   } else if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
     event.preventDefault();
     const r = (event.target as Element).getBoundingClientRect();
@@ -686,6 +720,95 @@ document.addEventListener('mousedown', (event) => {
   if (!menu.contains(event.target as Node)) closeMenu();
 });
 
+// ---- overview -------------------------------------------------------------------
+
+const overview = document.getElementById('overview') as unknown as SVGSVGElement;
+const overviewNodes = overview.querySelector('path')!;
+const overviewView = overview.querySelector('rect')!;
+
+/** Every node as a small box, in one path: cheap enough for thousands. */
+function drawOverview(l: LayoutResult): void {
+  const f = overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, l);
+  const w = Math.max(1, NODE_W * f.scale);
+  const h = Math.max(1, NODE_H * f.scale);
+  const parts: string[] = [];
+  for (const n of l.nodes) {
+    const x = f.x + (n.x - NODE_W / 2) * f.scale;
+    const y = f.y + (n.y - NODE_H / 2) * f.scale;
+    parts.push(`M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`);
+  }
+  overviewNodes.setAttribute('d', parts.join(''));
+  updateOverview();
+}
+
+/** Shown only while part of the graph is out of view, with the view's rectangle on it. */
+function updateOverview(): void {
+  if (!layout) return;
+  const t = zoomTransform(svgNode);
+  const view = viewSize();
+  const hide = contentInView(view, layout, t);
+  if (overview.hasAttribute('hidden') !== hide) overview.toggleAttribute('hidden', hide);
+  if (hide) return;
+  const r = overviewViewport(overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, layout), view, t);
+  overviewView.setAttribute('x', r.x.toFixed(1));
+  overviewView.setAttribute('y', r.y.toFixed(1));
+  overviewView.setAttribute('width', Math.max(2, r.width).toFixed(1));
+  overviewView.setAttribute('height', Math.max(2, r.height).toFixed(1));
+}
+
+function panFromOverview(event: PointerEvent): void {
+  if (!layout) return;
+  const box = overview.getBoundingClientRect();
+  const f = overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, layout);
+  applyTransform(panToOverviewPoint(f, viewSize(), zoomTransform(svgNode), event.clientX - box.left, event.clientY - box.top), false);
+}
+overview.addEventListener('pointerdown', (event) => {
+  event.stopPropagation();
+  overview.setPointerCapture(event.pointerId);
+  panFromOverview(event);
+});
+overview.addEventListener('pointermove', (event) => {
+  if (overview.hasPointerCapture(event.pointerId)) panFromOverview(event);
+});
+overview.addEventListener('pointerup', (event) => {
+  overview.releasePointerCapture(event.pointerId);
+  saveState();
+});
+
+// ---- details pane -------------------------------------------------------------
+
+const detailsPane = document.getElementById('details')!;
+let selectedKey: string | undefined;
+
+function selectNode(key: string): void {
+  selectedKey = key;
+  for (const el of nodeLayer.node()!.querySelectorAll('g.node.selected')) el.classList.remove('selected');
+  nodeLayer.node()!.querySelector(`g.node[data-key="${CSS.escape(key)}"]`)?.classList.add('selected');
+  post({ type: 'details', key });
+}
+
+function closeDetails(): void {
+  selectedKey = undefined;
+  detailsPane.hidden = true;
+  for (const el of nodeLayer.node()!.querySelectorAll('g.node.selected')) el.classList.remove('selected');
+}
+
+function showDetails(d: LineageAssetDetails): void {
+  if (d.key !== selectedKey) return;
+  renderDetails(detailsPane, d, snapshot?.nodes.find((n) => n.id === d.key), Date.now(), {
+    select: selectNode,
+    close: closeDetails,
+    materialize: (key) => materialize(key, 'asset'),
+    runChecks: (key) => post({ type: 'runChecks', key }),
+    openDefinition: (key) => post({ type: 'openDefinition', key }),
+  });
+  detailsPane.hidden = false;
+}
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !detailsPane.hidden && menu.hidden) closeDetails();
+});
+
 function focusOn(key: string): void {
   setOptions({ focus: key });
 }
@@ -725,7 +848,7 @@ const exportedVariables = [
   '--vscode-font-family',
 ];
 
-const statusRules = (['never', 'fresh', 'stale', 'failed', 'running', 'checks-failing', 'checks-warning'] as const)
+const statusRules = (['never', 'fresh', 'stale', 'failed', 'could-not-run', 'running', 'checks-failing', 'checks-warning'] as const)
   .map((status) => `.status-${status} .state-bar{fill:${statusColour(status)}}`)
   .join('');
 
@@ -781,6 +904,11 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   if (message.type === 'snapshot') {
     snapshot = message.snapshot;
     scheduleRender();
+    // A run or a target switch changes what the pane says: ask again.
+    if (selectedKey && snapshot.nodes.some((n) => n.id === selectedKey)) post({ type: 'details', key: selectedKey });
+    else if (selectedKey) closeDetails();
+  } else if (message.type === 'details') {
+    showDetails(message.details);
   } else if (message.type === 'focus') {
     if (message.key !== options.focus) focusOn(message.key);
   }

@@ -1,5 +1,6 @@
 import type { AssetStateView, CheckOutcome } from './assetRunOutcome';
 import { formatAgo, formatCount } from './relativeTime';
+import { environmentProblemOf } from '../engine/delegated/environmentProblem';
 
 /**
  * `✓ 3 checks`, `✗ 1 of 3 checks` (an error-level check fails), `⚠ 1 of 3 checks`
@@ -30,12 +31,18 @@ export function rowsText(state: Pick<AssetStateView, 'rows' | 'rowsAdded'>): str
   return state.rowsAdded !== undefined ? `${rows} (+${formatCount(state.rowsAdded)} last run)` : rows;
 }
 
-/** `never materialized`, `stale`, `failed 2m ago`, `12,345 rows · 3m ago`. */
+/** The last run did not fail on the asset's code or data: a tool, interpreter or token was missing. */
+export function couldNotRun(state: AssetStateView | undefined): boolean {
+  return state?.status === 'failed' && environmentProblemOf(state.error) !== undefined;
+}
+
+/** `never materialized`, `stale`, `failed 2m ago`, `could not run 2m ago`, `12,345 rows · 3m ago`. */
 export function stateText(state: AssetStateView | undefined, nowMs: number): string {
   if (!state || state.status === 'never') return 'never materialized';
   const ago = state.finishedAt !== undefined ? formatAgo(state.finishedAt, nowMs) : undefined;
   switch (state.status) {
     case 'failed':
+      if (couldNotRun(state)) return ago ? `could not run ${ago}` : 'could not run';
       return ago ? `failed ${ago}` : 'failed';
     case 'stale':
       return 'stale';
@@ -56,6 +63,7 @@ export function stateTooltip(state: AssetStateView | undefined, targetName: stri
   const when = state.finishedAt !== undefined ? ` at ${new Date(state.finishedAt).toLocaleString()}` : '';
   switch (state.status) {
     case 'failed':
+      if (couldNotRun(state)) return `Could not run on '${targetName}'${when}: ${state.error}`;
       return `Last run on '${targetName}' failed${when}${state.error ? `: ${state.error}` : ''}`;
     case 'stale':
       return `Stale on '${targetName}': ${state.staleReason ?? 'the definition changed, or an upstream asset was materialized later'}.`;

@@ -6,6 +6,7 @@ import { definitionColumn } from './definitionColumn';
 import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
 import type {
   ExtensionToWebviewMessage,
+  LineageAssetDetails,
   LineageSnapshot,
   MaterializeMode,
   WebviewToExtensionMessage,
@@ -21,6 +22,9 @@ export interface LineagePanelDeps {
   materialize(key: string, mode: MaterializeMode): void;
   /** Opens the data panel on the asset's rows. */
   previewData?(key: string): void;
+  runChecks(key: string): void;
+  /** What the details pane shows of a selected asset on the current target. */
+  details(key: string): Promise<LineageAssetDetails | undefined>;
   readonly log: vscode.LogOutputChannel;
   /** The asset defined at a place in a document, to follow the active editor; absent: the panel does not follow. */
   keyAt?(uri: vscode.Uri, line: number): string | undefined;
@@ -193,6 +197,13 @@ export class LineagePanel implements vscode.Disposable {
       case 'previewData':
         if (this.knows(message.key)) this.deps.previewData?.(message.key);
         return;
+      case 'runChecks':
+        if (this.knows(message.key)) this.deps.runChecks(message.key);
+        else this.deps.log.warn(`Lineage: no asset ${message.key} to check`);
+        return;
+      case 'details':
+        if (this.knows(message.key)) void this.sendDetails(message.key);
+        return;
       case 'exportSvg':
         void this.saveSvg(message.svg);
         return;
@@ -202,6 +213,15 @@ export class LineagePanel implements vscode.Disposable {
             `${message.inWorker ? ' (worker)' : ''}, drawn in ${Math.round(message.drawMs)} ms, ${Math.round(message.totalMs)} ms in all`,
         );
         return;
+    }
+  }
+
+  private async sendDetails(key: string): Promise<void> {
+    try {
+      const details = await this.deps.details(key);
+      if (details) this.post({ type: 'details', details });
+    } catch (err) {
+      this.deps.log.warn(`Lineage: no details for ${key}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -82,6 +82,7 @@ const statusColours: Readonly<Record<NodeStatus, string>> = {
   fresh: 'var(--vscode-testing-iconPassed)',
   stale: 'var(--vscode-editorWarning-foreground)',
   failed: 'var(--vscode-testing-iconFailed)',
+  'could-not-run': 'var(--vscode-descriptionForeground)',
   running: 'var(--vscode-progressBar-background)',
   'checks-failing': 'var(--vscode-editorError-foreground)',
   'checks-warning': 'var(--vscode-editorWarning-foreground)',
@@ -134,6 +135,7 @@ export function ageText(iso: string, nowMs: number): string | undefined {
 function statusText(status: NodeStatus): string {
   if (status === 'checks-failing') return 'checks failing';
   if (status === 'checks-warning') return 'checks warn';
+  if (status === 'could-not-run') return 'could not run';
   return status === 'never' ? 'never run' : status;
 }
 

@@ -120,3 +120,38 @@ export function zoomToScale(view: Size, t: ViewTransform, k: number): ViewTransf
 export function labelScreenPx(t: ViewTransform): number {
   return LABEL_FONT_PX * t.k;
 }
+
+/** The overview (minimap): the whole graph scaled into a box, and where the view is on it. */
+export interface OverviewFrame {
+  /** Graph units to overview pixels. */
+  readonly scale: number;
+  /** Offset of the graph's origin in the overview, centring it. */
+  readonly x: number;
+  readonly y: number;
+}
+
+export function overviewFrame(box: Size, content: Size, padding = 4): OverviewFrame {
+  const w = Math.max(content.width, 1);
+  const h = Math.max(content.height, 1);
+  const scale = Math.min((box.width - 2 * padding) / w, (box.height - 2 * padding) / h);
+  return { scale, x: (box.width - w * scale) / 2, y: (box.height - h * scale) / 2 };
+}
+
+/** The part of the graph the view shows, as a rectangle in overview pixels. */
+export function overviewViewport(frame: OverviewFrame, view: Size, t: ViewTransform): { x: number; y: number; width: number; height: number } {
+  const gx = -t.x / t.k;
+  const gy = -t.y / t.k;
+  return { x: frame.x + gx * frame.scale, y: frame.y + gy * frame.scale, width: (view.width / t.k) * frame.scale, height: (view.height / t.k) * frame.scale };
+}
+
+/** The transform, at the same scale, that centres the view on the graph point under an overview pixel. */
+export function panToOverviewPoint(frame: OverviewFrame, view: Size, t: ViewTransform, px: number, py: number): ViewTransform {
+  const gx = (px - frame.x) / frame.scale;
+  const gy = (py - frame.y) / frame.scale;
+  return { k: t.k, x: view.width / 2 - gx * t.k, y: view.height / 2 - gy * t.k };
+}
+
+/** Whether the whole graph is in view (then the overview has nothing to add). */
+export function contentInView(view: Size, content: Size, t: ViewTransform): boolean {
+  return t.x >= -0.5 && t.y >= -0.5 && t.x + content.width * t.k <= view.width + 0.5 && t.y + content.height * t.k <= view.height + 0.5;
+}
