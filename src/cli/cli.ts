@@ -8,7 +8,7 @@ import { runCheckCommand } from './checkCommand';
 import { runDemoCommand } from './demoCommand';
 import { runCompileCommand } from './compileCommand';
 import { runTargetsCommand } from './targetsCommand';
-import { commandUsage, usage } from './cliUsage';
+import { COMMAND_FLAGS, commandUsage, usage } from './cliUsage';
 import { commandLineWording } from '../core/userHints';
 import packageJson from '../../package.json';
 
@@ -53,6 +53,8 @@ export async function runCli(argv: readonly string[], processIo: CliIo): Promise
   }
   try {
     const args = parseArgs(rest);
+    const unknown = [...args.flags.keys()].find((f) => !(COMMAND_FLAGS[name] ?? []).includes(f));
+    if (unknown !== undefined) throw new UsageError(`unknown flag --${unknown}`);
     const root = resolve(io.cwd, flagString(args, 'root') ?? '.');
     return await command(args, root, io);
   } catch (err) {

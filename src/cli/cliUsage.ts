@@ -46,6 +46,19 @@ ${COMMON}`,
 ${COMMON}`,
 };
 
+const RUN = ['target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'full-refresh', 'python', 'json', 'root'];
+
+/** The flags each command takes: any other is a mistake to say, never to ignore (`--targte prod`). */
+export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  list: ['json', 'root'],
+  validate: ['json', 'root'],
+  materialize: RUN,
+  check: RUN,
+  targets: ['json', 'root'],
+  compile: ['target', 'json', 'root'],
+  demo: ['root'],
+};
+
 export const SELECTION_HELP = `SELECTION: KEY (raw/taxi_trips or its relation raw.taxi_trips), +KEY (with everything upstream),
 KEY+ (with everything downstream), group:NAME, or '*' (everything). Quote '*' and '+KEY' in a shell:
 unquoted, the shell expands * to the file names of the current folder.`;

@@ -96,3 +96,16 @@ test('the CLI never sends the user to editor commands: a missing token names the
     cleanup();
   }
 });
+
+test('a flag the command does not take is an error, never ignored (a misspelt --target must not run on the default)', async () => {
+  const { dir, cleanup } = tempDir('cli-usage-');
+  try {
+    writeFileSync(join(dir, 'a.sql'), '/* @asset\nname: a\n*/\nselect 1 as x\n');
+    const r = await cli(['materialize', 'a', '--targte', 'prod'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^asset-studio materialize: unknown flag --targte\nusage: asset-studio materialize/);
+    assert.equal((await cli(['list', '--target', 'dev'], dir)).code, 2);
+  } finally {
+    cleanup();
+  }
+});
