@@ -14,6 +14,7 @@ import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from 
 import type { TargetConnection } from './targetConnection';
 import { openTarget } from './targetConnection';
 import { checkFailureText } from './checkFailureText';
+import { withTypoHint } from '../graph/relationTypos';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
 import type { RunRecord } from './stateStore';
 import {
@@ -481,7 +482,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     return { key: id, status: 'success', rows, durationMs: elapsed(), checks };
   } catch (err) {
     await session.rollback();
-    const error = err instanceof Cancelled ? 'cancelled; rolled back' : messageOf(err);
+    const error = err instanceof Cancelled ? 'cancelled; rolled back' : withTypoHint(messageOf(err), def.location.file, ctx.graph.problems);
     ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${error}` });
     return {
       key: id,
