@@ -148,7 +148,8 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     };
     const runOneUnguarded = async (planned: PlannedAsset): Promise<AssetRunResult> => {
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
-      const blocker = ups.find((u) => u.status !== 'success');
+      // Checks alone read what is there: an upstream whose checks could not run (skipped) stops nothing.
+      const blocker = ups.find((u) => (opts.checksOnly ? u.status === 'failed' : u.status !== 'success'));
       if (blocker || opts.signal?.aborted) {
         const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
         return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: reason, checks: [] };
