@@ -11,5 +11,8 @@ test('the lens above @dbt_assets says it is the op that runs the models and open
     args: ['latest_feed'],
     tooltip: 'dbt_bluesky is a Dagster op, not an asset: it materializes latest_feed, stg_profiles',
   });
-  assert.equal(dbtOpLens({ name: 'empty', location: at, models: [] }).command, '');
+  assert.deepEqual(
+    [dbtOpLens({ name: 'empty', location: at, models: [] }).title, dbtOpLens({ name: 'empty', location: at, models: [] }).command],
+    ['dbt op: runs dbt models (none in this workspace)', ''],
+  );
 });

@@ -86,7 +86,7 @@ export function lensFingerprint(parts: readonly AssetLensSpec[][]): string {
 export function dbtOpLens(op: DbtOp): AssetLensSpec {
   const n = op.models.length;
   return {
-    title: `dbt op: runs ${n} dbt model${n === 1 ? '' : 's'}`,
+    title: n > 0 ? `dbt op: runs ${n} dbt model${n === 1 ? '' : 's'}` : 'dbt op: runs dbt models (none in this workspace)',
     command: n > 0 ? 'assetStudio.showLineage' : '',
     args: n > 0 ? [op.models[0]] : [],
     tooltip: `${op.name} is a Dagster op, not an asset: it materializes ${n > 0 ? op.models.join(', ') : 'no dbt model found in the workspace'}`,
