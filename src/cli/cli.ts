@@ -11,7 +11,7 @@ import { runDiffCommand } from './diffCommand';
 import { runPreviewCommand } from './previewCommand';
 import { runQueryCommand } from './queryCommand';
 import { runTargetsCommand } from './targetsCommand';
-import { commandUsage, usage } from './cliUsage';
+import { COMMAND_FLAGS, commandUsage, usage } from './cliUsage';
 import { commandLineWording } from '../core/userHints';
 import packageJson from '../../package.json';
 
@@ -60,6 +60,8 @@ export async function runCli(argv: readonly string[], processIo: CliIo): Promise
   }
   try {
     const args = parseArgs(rest);
+    const unknown = [...args.flags.keys()].find((f) => !(COMMAND_FLAGS[name] ?? []).includes(f));
+    if (unknown !== undefined) throw new UsageError(`unknown flag --${unknown}`);
     const root = resolve(io.cwd, flagString(args, 'root') ?? '.');
     return await command(args, root, io);
   } catch (err) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { assetLenses, lensFingerprint } from '../core/editorModel/assetLensModel';
+import { assetLenses, dbtOpLens, lensFingerprint } from '../core/editorModel/assetLensModel';
 import type { AssetGraphService } from './assetGraphService';
 import { readSettings } from './config';
 import { DisposableStore } from './disposables';
@@ -71,6 +71,11 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           }),
         );
       }
+    }
+    for (const op of this.graphs.dbtOpsIn(document.uri.fsPath)) {
+      const line = this.lineOf(document, op.location.line - 1);
+      const spec = dbtOpLens(op);
+      lenses.push(new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: spec.title, command: spec.command, arguments: [...spec.args], tooltip: spec.tooltip }));
     }
     return lenses;
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RecentRun } from '../core/engine/recentRuns';
-import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
+import type { AssetGraph, AssetNode, DbtOp } from '../core/graph/assetGraph';
 import type { AssetRunOutcome, AssetStateView, CheckOutcome } from '../core/editorModel/assetRunOutcome';
 import type { CoreAccess, WorkspaceIndexAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
@@ -308,6 +308,11 @@ export class AssetGraphService implements vscode.Disposable {
     const graph = folder?.index?.graph;
     if (!folder || !graph) return [];
     return graph.assetsIn(file).map((node) => ({ root: folder.root, graph, node }));
+  }
+
+  /** The `@dbt_assets` ops defined in the file (not assets: the ops that run the dbt models). */
+  dbtOpsIn(file: string): readonly DbtOp[] {
+    return this.folderOf(file)?.index?.graph.dbtOps.filter((op) => op.location.file === file) ?? [];
   }
 
   private folderOf(file: string): FolderIndex | undefined {

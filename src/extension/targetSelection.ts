@@ -100,6 +100,11 @@ export class TargetSelection implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Asset Studio: there is no target named '${name}' in asset-studio.yml or profiles.yml.`);
       return false;
     }
+    if (target.unavailable) {
+      // Said when it is chosen, not after a run was confirmed on it.
+      void vscode.window.showWarningMessage(`Asset Studio: target '${name}' is unavailable: ${target.unavailable}.`);
+      return false;
+    }
     if (isProtectedTarget(target) && !confirmed) {
       const allowed = await this.ask(
         `Switch to the protected target '${name}' (${describeTargetLocation(target)})?`,

@@ -135,6 +135,16 @@ test('a table one letter away from an asset is a warning at its line: did you me
     assert.match(out.stdout, /^daily\.sql:5:\d+: warning: Table 'raw\.orderz' is no asset, so it is read as an external source: did you mean raw\.orders\?$/m);
     // A table that is nothing like an asset stays a quiet external source.
     assert.doesNotMatch(out.stdout, /raw\.customers/);
+    // Run anyway, the failure carries the same hint instead of DuckDB's guess at some other table.
+    const run = await cli(['materialize', 'mart.daily', '--root', root], dir);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /Table with name "raw\.orderz" does not exist because schema "raw" does not exist\. Did you mean raw\.orders\? \(raw\.orderz is no asset: line 5\)/);
+    // Once raw.orders exists, DuckDB's own guess is replaced.
+    assert.equal((await cli(['materialize', 'raw.orders', '--root', root], dir)).code, 0);
+    const again = await cli(['materialize', 'mart.daily', '--root', root], dir);
+    assert.match(again.stdout, /Table with name orderz does not exist! Did you mean raw\.orders\? \(raw\.orderz is no asset: line 5\)/);
+    assert.doesNotMatch(again.stdout, /information_schema|Did you mean "/);
+    assert.doesNotMatch(run.stdout, /information_schema/);
   } finally {
     cleanup();
   }

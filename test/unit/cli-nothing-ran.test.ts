@@ -91,3 +91,22 @@ test('a materialize in which assets were skipped exits non-zero and lists them w
     cleanup();
   }
 });
+
+test('check runs the checks it can downstream of an asset whose checks only Dagster can run', async () => {
+  const { dir, cleanup } = tempDir('cli-none-');
+  try {
+    const root = dagsterProject(dir);
+    writeFileSync(join(root, 'report.sql'), '/* @asset\nname: report\ndepends: [summary, orders]\nchecks:\n  - row_count: { min: 1 }\n*/\nselect 1 as n\n');
+    // Build the SQL asset alone (its Dagster upstream cannot run here), then check everything.
+    const built = await cli(['materialize', 'report', '--root', root], dir);
+    assert.equal(built.code, 0, built.stdout);
+    const r = await cli(['check', '--json', '--root', root], dir);
+    const runs = (JSON.parse(r.stdout) as { runs: { key: string; status: string; checks: unknown[] }[] }).runs;
+    const report = runs.find((x) => x.key === 'report')!;
+    assert.deepEqual([report.status, report.checks.length], ['success', 1]);
+    assert.equal(runs.find((x) => x.key === 'orders')!.status, 'skipped');
+    assert.equal(r.code, 1, 'a check that could not run still fails the command');
+  } finally {
+    cleanup();
+  }
+});

@@ -22,6 +22,9 @@ test('--version prints the package version; --help lists every command and says 
   assert.equal(help.code, 0);
   for (const c of ['list', 'validate', 'materialize', 'check', 'targets', 'compile', 'demo']) assert.match(help.stdout, new RegExp(`asset-studio ${c}\\b`));
   assert.match(help.stdout, /Quote '\*'/);
+  for (const flag of ['--partition DATE', '--from DATE --to DATE', '--dbt-runner', '--full-refresh', '--python PATH', '--confirm']) {
+    assert.ok(help.stdout.includes(flag), `the usage names ${flag}`);
+  }
 });
 
 test('each command has --help with every flag it takes', async () => {
@@ -31,6 +34,9 @@ test('each command has --help with every flag it takes', async () => {
     assert.ok(mat.stdout.includes(flag), `materialize --help names ${flag}`);
   }
   assert.match(mat.stdout, /Quote '\*'/);
+  const check = await cli(['check', '--help'], '.');
+  assert.doesNotMatch(check.stdout, /--partition|--full-refresh/, 'check builds nothing: no build flags');
+  assert.match(check.stdout, /--json {16}print JSON on stdout \(shapes: docs\/cli\.md\)/);
   const targets = await cli(['targets', '-h'], '.');
   assert.match(targets.stdout, /^usage: asset-studio targets \[--json\] \[--root DIR\]/);
 });
@@ -92,6 +98,19 @@ test('the CLI never sends the user to editor commands: a missing token names the
     assert.equal(run.code, 1);
     assert.match(run.stdout, /no-such-python' was not found\. Pass one with --python PATH/);
     assert.doesNotMatch(run.stdout, /Select Interpreter|assetStudio\.pythonPath/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a flag the command does not take is an error, never ignored (a misspelt --target must not run on the default)', async () => {
+  const { dir, cleanup } = tempDir('cli-usage-');
+  try {
+    writeFileSync(join(dir, 'a.sql'), '/* @asset\nname: a\n*/\nselect 1 as x\n');
+    const r = await cli(['materialize', 'a', '--targte', 'prod'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^asset-studio materialize: unknown flag --targte\nusage: asset-studio materialize/);
+    assert.equal((await cli(['list', '--target', 'dev'], dir)).code, 2);
   } finally {
     cleanup();
   }

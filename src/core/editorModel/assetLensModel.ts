@@ -1,4 +1,4 @@
-import type { AssetNode } from '../graph/assetGraph';
+import type { AssetNode, DbtOp } from '../graph/assetGraph';
 import type { AssetStateView } from './assetRunOutcome';
 import { checkSummaryText, stateText, stateTooltip } from './assetLensText';
 
@@ -93,4 +93,18 @@ export function assetLenses(
 /** A fingerprint of what the lenses of a file would show, to refresh only on a real change. */
 export function lensFingerprint(parts: readonly AssetLensSpec[][]): string {
   return parts.map((lenses) => lenses.map((l) => `${l.command}|${l.title}|${l.args.join(',')}`).join(';')).join('\n');
+}
+
+/**
+ * The lens above an `@dbt_assets` function: it is the op that runs the dbt models, not an asset,
+ * so it says so (and opens the lineage of the models it runs) instead of offering to build itself.
+ */
+export function dbtOpLens(op: DbtOp): AssetLensSpec {
+  const n = op.models.length;
+  return {
+    title: n > 0 ? `dbt op: runs ${n} dbt model${n === 1 ? '' : 's'}` : 'dbt op: runs dbt models (none in this workspace)',
+    command: n > 0 ? 'assetStudio.showLineage' : '',
+    args: n > 0 ? [op.models[0]] : [],
+    tooltip: `${op.name} is a Dagster op, not an asset: it materializes ${n > 0 ? op.models.join(', ') : 'no dbt model found in the workspace'}`,
+  };
 }

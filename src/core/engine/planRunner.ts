@@ -14,6 +14,7 @@ import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from 
 import type { TargetConnection } from './targetConnection';
 import { openTarget } from './targetConnection';
 import { checkFailureText } from './checkFailureText';
+import { withTypoHint } from '../graph/relationTypos';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
 import {
   STATE_DDL,
@@ -206,7 +207,8 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       }
       const ups = await Promise.all(planned.waitsFor.map((u) => done.get(u)!));
       await Promise.all(planned.checksRead.map((u) => done.get(u)!));
-      const blocker = ups.find((u) => u.status !== 'success');
+      // Checks alone read what is there: an upstream whose checks could not run (skipped) stops nothing.
+      const blocker = ups.find((u) => (opts.checksOnly ? u.status === 'failed' : u.status !== 'success'));
       if (blocker || opts.signal?.aborted) {
         const reason = opts.signal?.aborted ? 'cancelled' : `upstream ${blocker!.key} ${blocker!.status}`;
         return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: reason, checks: [] };
@@ -570,7 +572,7 @@ async function runAsset(node: AssetNode, conn: DuckDBConnection, ctx: AssetConte
     return { key: id, status: 'success', rows, durationMs: elapsed(), checks };
   } catch (err) {
     await session.rollback();
-    const error = err instanceof Cancelled ? 'cancelled; rolled back' : messageOf(err);
+    const error = err instanceof Cancelled ? 'cancelled; rolled back' : withTypoHint(messageOf(err), def.location.file, ctx.graph.problems);
     ctx.emit({ type: 'log', level: 'error', asset: id, message: `${id}: ${error}` });
     return {
       key: id,

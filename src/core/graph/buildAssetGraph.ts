@@ -7,7 +7,7 @@ import { problemAt } from '../problem';
 import type { AssetEdge, AssetGraph, AssetNode, DbtOp } from './assetGraph';
 import { findCycles } from './graphCycles';
 import type { UnknownTable } from './relationTypos';
-import { likelyMisspellings } from './relationTypos';
+import { TYPO_CODE, likelyMisspellings, typoMessage } from './relationTypos';
 
 /**
  * Builds the one asset graph from what the readers found (docs/asset-graph.md).
@@ -183,7 +183,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
       if (!k) continue;
       const read = u.id.split('/').join('.');
       problems.push(
-        problemAt(u.location, 'warning', 'graph.unknown-table-close', `Table '${read}' is no asset, so it is read as an external source: did you mean ${k.relation}?`),
+        problemAt(u.location, 'warning', TYPO_CODE, typoMessage(read, k.relation)),
       );
     }
   }

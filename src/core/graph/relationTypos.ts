@@ -1,4 +1,35 @@
-import type { SourceLocation } from '../problem';
+import type { Problem, SourceLocation } from '../problem';
+
+export const TYPO_CODE = 'graph.unknown-table-close';
+
+/** The warning at a table that is likely a misspelling of an asset's relation. */
+export function typoMessage(read: string, meant: string): string {
+  return `Table '${read}' is no asset, so it is read as an external source: did you mean ${meant}?`;
+}
+
+const TYPO_MESSAGE = /^Table '([^']+)' is no asset, so it is read as an external source: did you mean (\S+)\?$/;
+// `Table with name orderz does not exist!` (DuckDB's guess on the next line), or, when the schema is
+// missing too, `Table with name "raw.orderz" does not exist because schema "raw" does not exist.`
+const MISSING_TABLE = /(Catalog Error: Table with name "?([^"\s!]+?)"? does not exist(?: because schema "[^"\n]+" does not exist)?[.!]?)(?:\nDid you mean "[^"\n]*"\?)?/;
+
+/**
+ * DuckDB's error for a missing table, with its own guess (often an unrelated
+ * system table) replaced by the asset the discovery warning named, when the
+ * same file has one for that table.
+ */
+export function withTypoHint(error: string, file: string, problems: readonly Problem[]): string {
+  const missing = MISSING_TABLE.exec(error);
+  if (!missing) return error;
+  const name = missing[2]!.toLowerCase().split('.').pop();
+  for (const p of problems) {
+    if (p.code !== TYPO_CODE || p.file !== file) continue;
+    const m = TYPO_MESSAGE.exec(p.message);
+    if (m && m[1]!.toLowerCase().split('.').pop() === name) {
+      return error.replace(missing[0], `${missing[1]} Did you mean ${m[2]}? (${m[1]} is no asset: line ${p.line})`);
+    }
+  }
+  return error;
+}
 
 /** A table read by SQL that named no asset, and where it was written. */
 export interface UnknownTable {
