@@ -7,6 +7,8 @@ import { MaterializeRefused, materializeSelection } from '../core/engine/materia
 import { TargetConnectionError } from '../core/engine/targetConnection';
 import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
+import { CANCELLED_EXIT_CODE } from './cliSignals';
+import { cancelledText } from './cancelledRun';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -25,6 +27,7 @@ export function runResultJson(result: RunResult): unknown {
       error: r.error ?? null,
       checks: r.checks.map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, failing_rows: c.failingRows })),
     })),
+    ...(result.cancelled ? { cancelled: true } : {}),
   };
 }
 
@@ -56,6 +59,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       confirm: flagString(args, 'confirm'),
       checksOnly,
       env: io.env,
+      ...(io.signal ? { signal: io.signal } : {}),
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
@@ -74,6 +78,10 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       io.stdout.write(
         `${command === 'check' ? 'checked' : 'materialized'} on ${result.target}: ${counts.success} succeeded, ${counts.failed} failed, ${counts.skipped} skipped\n`,
       );
+    }
+    if (result.cancelled) {
+      io.stderr.write(cancelledText(command, result) + '\n');
+      return CANCELLED_EXIT_CODE;
     }
     return runFailed(result) ? 1 : 0;
   } catch (err) {

@@ -109,8 +109,13 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   // Opened up front so that a connection problem (lock, token, network) fails the run at once.
   await pool.open();
   const busy = new Set<DuckDBConnection>();
+  let reinterrupt: NodeJS.Timeout | undefined;
   const onAbort = () => {
     for (const c of busy) c.interrupt();
+    // DuckDB forgets an interrupt that lands just before a query starts: repeat it while the run lasts.
+    reinterrupt ??= setInterval(() => {
+      for (const c of busy) c.interrupt();
+    }, 100);
   };
   opts.signal?.addEventListener('abort', onAbort);
   try {
@@ -200,6 +205,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     }
     await Promise.all(done.values());
   } finally {
+    clearInterval(reinterrupt);
     opts.signal?.removeEventListener('abort', onAbort);
     pool.close();
   }
