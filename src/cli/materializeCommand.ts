@@ -9,14 +9,15 @@ import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import { CANCELLED_EXIT_CODE } from './cliSignals';
 import { cancelledText } from './cancelledRun';
+import { relabelDuckDbLine, runErrorLocation } from './runErrorLocation';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
   return runSelectionCommand('materialize', args, root, io);
 }
 
-/** The JSON of §7: exactly these fields. */
-export function runResultJson(result: RunResult): unknown {
+/** The JSON of §7, with the error's file (relative to the root) and line when known. */
+export function runResultJson(result: RunResult, root: string): unknown {
   return {
     target: result.target,
     runs: result.runs.map((r) => ({
@@ -25,6 +26,8 @@ export function runResultJson(result: RunResult): unknown {
       rows: r.rows,
       duration_ms: Math.round(r.durationMs),
       error: r.error ?? null,
+      file: runErrorLocation(r, root)?.file ?? null,
+      line: runErrorLocation(r, root)?.line ?? null,
       checks: r.checks.map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, failing_rows: c.failingRows })),
     })),
     ...(result.cancelled ? { cancelled: true } : {}),
@@ -71,7 +74,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     });
     const { result } = outcome;
     if (json) {
-      io.stdout.write(JSON.stringify(runResultJson(result), null, 2) + '\n');
+      io.stdout.write(JSON.stringify(runResultJson(result, root), null, 2) + '\n');
     } else {
       const counts = { success: 0, failed: 0, skipped: 0 };
       for (const r of result.runs) counts[r.status]++;
@@ -126,7 +129,9 @@ export function humanLine(r: AssetRunResult, root: string, checksOnly = false): 
       ? `\n    rolled back partition ${partition.start}: its previous data is unchanged, the partitions before it are kept`
       : '\n    rolled back: the previous data is unchanged';
   } else if (r.error && !onlyChecksFailed) {
-    line += `\n    ${r.error.split('\n').join('\n    ')}`;
+    const at = runErrorLocation(r, root);
+    const error = at ? `${at.file}:${at.line}: ${relabelDuckDbLine(r.error, at.line)}` : r.error;
+    line += `\n    ${error.split('\n').join('\n    ')}`;
   }
   return line;
 }
