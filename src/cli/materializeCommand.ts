@@ -10,6 +10,7 @@ import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import { CANCELLED_EXIT_CODE } from './cliSignals';
 import { cancelledText } from './cancelledRun';
 import { relabelDuckDbLine, runErrorLocation } from './runErrorLocation';
+import { reportFailure } from './jsonError';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
@@ -44,8 +45,9 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   const checksOnly = command === 'check';
   const selections = args.positionals.length > 0 ? args.positionals : checksOnly ? ['*'] : [];
   const json = args.flags.get('json') === true;
+  const prefix = `asset-studio ${command}`;
   if (selections.length === 0) {
-    io.stderr.write(`asset-studio ${command}: give a SELECTION (KEY, +KEY, KEY+, group:NAME or *)\n`);
+    reportFailure(io, json, prefix, 'give a SELECTION (KEY, +KEY, KEY+, group:NAME or *)', 'usage');
     return 2;
   }
   const partition = flagString(args, 'partition');
@@ -53,7 +55,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   const to = flagString(args, 'to');
   const dbtRunner = flagString(args, 'dbt-runner');
   if (dbtRunner !== undefined && !(DBT_RUNNER_CHOICES as readonly string[]).includes(dbtRunner)) {
-    io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
+    reportFailure(io, json, prefix, `--dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}`, 'usage');
     return 2;
   }
   try {
@@ -89,11 +91,11 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     return runFailed(result) ? 1 : 0;
   } catch (err) {
     if (err instanceof MaterializeRefused) {
-      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      reportFailure(io, json, prefix, err.message, err.reason === 'selection' ? 'selection' : err.reason === 'target' ? 'unknown-target' : 'protected-target');
       return 2;
     }
     if (err instanceof TargetConnectionError) {
-      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      reportFailure(io, json, prefix, err.message, err.reason === 'other' ? 'connection' : err.reason);
       return 1;
     }
     throw err;
