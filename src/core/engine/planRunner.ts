@@ -29,6 +29,7 @@ import type { DbtNodeRoute } from './dbtInProcess';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { redactEvent, redactRunResult, redactor, runSecrets } from './tokenRedaction';
 import { RunHistory } from './runHistory';
+import { latestPerKeySql, repeatedKeyMessage, repeatedKeySql } from './incrementalBatch';
 
 /** Runs Dagster/dbt assets with their own tool (src/core/engine/delegated/); absent: they fail plainly. */
 export type DelegatedRunner = (
@@ -635,7 +636,11 @@ async function loadIncremental(
     const keys = body.uniqueKey ?? [];
     if (keys.length > 0) {
       const temp = quoteIdent(`__asset_studio_new_${randomUUID().replace(/-/g, '')}`);
-      await session.exec(`CREATE TEMP TABLE ${temp} AS\n${source}`);
+      await session.exec(`CREATE TEMP TABLE ${temp} AS\n${latestPerKeySql(source, keys, body.watermark)}`);
+      if (!body.watermark) {
+        const repeated = (await session.query(repeatedKeySql(temp, keys)))[0];
+        if (repeated) throw new Error(repeatedKeyMessage(keys, repeated['key'], repeated['n']));
+      }
       // NULL is a key value like any other (as in the `unique` check's GROUP BY): a NULL key replaces the same
       // NULL key. With `=` (dbt's delete+insert) NULL-keyed rows would pile up on every run.
       const match = keys.map((k) => `__old.${quoteIdent(k)} IS NOT DISTINCT FROM __new.${quoteIdent(k)}`).join(' AND ');
