@@ -139,6 +139,10 @@ function readTest(
   for (const [k, v] of Object.entries(source)) if (!NOT_ARGUMENTS.has(k) || source !== props) args[k] = v;
   if (column !== undefined) args.column_name = column;
 
+  if (testName === 'relationships' && 'to' in args && typeof args.to !== 'string') {
+    problems.push(problem(location, CODE_SCHEMA, `dbt test 'relationships': \`to:\` must name the parent, e.g. to: ref('customers') or to: source('raw', 'customers'), not ${JSON.stringify(args.to)}`));
+    return undefined;
+  }
   const severityText = String(config.severity ?? props.severity ?? 'error').toLowerCase();
   const severity: CheckSeverity = severityText === 'warn' ? 'warn' : 'error';
   const customName = typeof props.name === 'string' && props.name !== '' ? props.name : undefined;
@@ -158,6 +162,19 @@ function readTest(
       ...(typeof (config.where ?? props.where) === 'string' ? { where: config.where ?? props.where } : {}),
     },
   };
+}
+
+/**
+ * The `name:` of an entry when it is text. A number or a boolean (`name: 5`) is a
+ * problem at it: dbt rejects it, and the quoted form says what was meant.
+ */
+function nameText(y: PositionedYaml, entry: YamlNode | undefined, what: string, problems: Problem[]): string | undefined {
+  const node = child(entry, 'name');
+  if (node?.kind === 'scalar' && node.value !== null && typeof node.value !== 'string') {
+    problems.push(problem(locationOf(y, node), CODE_SCHEMA, `The \`name:\` of ${what} must be text, not ${String(node.value)}: quote it (name: '${String(node.value)}') if that is the name`));
+    return undefined;
+  }
+  return stringOf(node);
 }
 
 /** True when `node` is a list or absent/empty; otherwise says that `what:` must be a list. */
@@ -267,9 +284,10 @@ function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots',
   }
   const resourceType = section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot';
   for (const entry of itemsOf(list)) {
-    const name = stringOf(child(entry, 'name'));
+    const reported = result.problems.length;
+    const name = nameText(y, entry, `a ${resourceType}`, result.problems);
     if (!name) {
-      result.problems.push(problem(locationOf(y, entry), CODE_SCHEMA, `An entry of \`${section}:\` needs a \`name:\``));
+      if (result.problems.length === reported) result.problems.push(problem(locationOf(y, entry), CODE_SCHEMA, `An entry of \`${section}:\` needs a \`name:\``));
       continue;
     }
     const assetKey = assetKeyFromMeta(y, dagsterMeta(entry, 'asset_key'), result.problems);
