@@ -10,6 +10,7 @@ import type { MotherDuckToken } from './motherDuckToken';
 import { pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
 import { readSettings } from './config';
+import { selectionForKey } from '../core/engine/selection';
 
 export type RunScope = 'asset' | 'upstream' | 'downstream';
 
@@ -114,7 +115,9 @@ export class AssetRuns implements vscode.Disposable {
     this.running.add(busy);
     try {
       if (!(await this.targets.confirmRun(target, what))) return undefined;
-      const selection = scope === 'upstream' ? `+${key}` : scope === 'downstream' ? `${key}+` : key;
+      // Quoted where a part needs it: a key with a space or a comma is still one key.
+      const exact = selectionForKey(key);
+      const selection = scope === 'upstream' ? `+${exact}` : scope === 'downstream' ? `${exact}+` : exact;
       const usesTools = [...graph.nodes.values()].some((n) => n.definition.source === 'dagster' || n.definition.source === 'dbt');
       const pythonPath = usesTools ? await pythonInterpreterFor(vscode.Uri.file(root), this.log) : undefined;
       const token = await this.token.get();

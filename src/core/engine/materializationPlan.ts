@@ -62,7 +62,8 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       }
       continue;
     }
-    const node = findAsset(graph, s.text);
+    // Quoted parts name a key exactly: no relation or last-part guessing.
+    const node = s.parts ? graph.nodes.get(s.parts.join('/')) : findAsset(graph, s.text);
     if (!node) {
       throw new SelectionError(`No asset '${s.text}' in the workspace.${closeMatchesText(s.text, [...graph.nodes.keys()])}`);
     }
