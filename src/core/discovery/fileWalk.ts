@@ -49,9 +49,9 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
   const problems: Problem[] = [];
   const links: string[] = [];
   const realRoot = await realpath(root).catch(() => root);
-  // Real paths of the folders and files walked, to read what a link reaches only once.
+  // Real paths of the folders walked, and (once a link is followed) of the files, to read what a link reaches only once.
   const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
+  let seenFiles: Set<string> | undefined;
   const visit = async (dir: string, realDir: string): Promise<void> => {
     if (seenDirs.has(realDir)) return;
     seenDirs.add(realDir);
@@ -68,7 +68,7 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
         if (!excluded(toRelative(root, full), true)) subdirs.push(e.name);
       } else if (e.isFile() && isDiscoveryFile(e.name)) {
         if (excluded(toRelative(root, full))) continue;
-        seenFiles.add(join(realDir, e.name));
+        seenFiles?.add(join(realDir, e.name));
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
         else files.push(full);
       } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
@@ -92,6 +92,8 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
       problems.push(skipped(link, 'warning', 'discovery.link-outside', `Skipped: this link leads outside the project folder (to ${real}); discovery reads only what is inside it.`));
       return;
     }
+    // The plain walk crossed no link: a file's real path is its path under the real root.
+    seenFiles ??= new Set([...files, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
     if (isDir) await visit(link, real);
     else if (!seenFiles.has(real)) {
       seenFiles.add(real);
