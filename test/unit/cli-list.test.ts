@@ -111,6 +111,7 @@ test('validate --json: every file of the bad corpus has its problem at the right
   assert.equal(doc.problems.filter((p) => p.file === 'py_repeated_deps.py').length, 1);
   assert.deepEqual(doc.problems.filter((p) => p.file === 'py_arg_types.py').map((p) => p.code), Array(3).fill('python.invalid-argument'));
   assert.ok(doc.problems.some((p) => p.file === 'dbt_errors/models/schema.yml' && p.line === 8), 'relationships: {to: 5} at its line');
+  assert.ok(doc.problems.some((p) => p.file === 'dbt_errors/models/schema.yml' && p.line === 12), 'a source table named 5 at its line');
   for (const [file, [line, problemCode]] of Object.entries(expected)) {
     assert.ok(
       doc.problems.some((p) => p.file === file && p.line === line && p.code === problemCode),
