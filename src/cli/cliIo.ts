@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted by SIGINT/SIGTERM (src/cli/cliSignals.ts): a run in progress is cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 /** Parsed `--flag value` / `--flag` options and positional arguments. */

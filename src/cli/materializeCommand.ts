@@ -11,14 +11,18 @@ import { TargetConnectionError } from '../core/engine/targetConnection';
 import { DBT_RUNNER_CHOICES } from '../core/engine/dbtRunnerChoice';
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import { runShortfall, shortfallFails, shortfallText } from './runShortfall';
+import { CANCELLED_EXIT_CODE } from './cliSignals';
+import { cancelledText } from './cancelledRun';
+import { relabelDuckDbLine, runErrorLocation } from './runErrorLocation';
+import { reportFailure } from './jsonError';
 
 /** `asset-studio materialize SELECTION... [--target T] [--confirm T] [--json] [--partition D | --from D --to D]`. */
 export async function runMaterializeCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
   return runSelectionCommand('materialize', args, root, io);
 }
 
-/** The JSON of docs/cli.md: exactly these fields. */
-export function runResultJson(result: RunResult): unknown {
+/** The JSON of docs/cli.md, with the error's file (relative to the root) and line when known. */
+export function runResultJson(result: RunResult, root: string): unknown {
   return {
     target: result.target,
     runs: result.runs.map((r) => ({
@@ -27,8 +31,11 @@ export function runResultJson(result: RunResult): unknown {
       rows: r.rows,
       duration_ms: Math.round(r.durationMs),
       error: r.error ?? null,
+      file: runErrorLocation(r, root)?.file ?? null,
+      line: runErrorLocation(r, root)?.line ?? null,
       checks: r.checks.map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, failing_rows: c.failingRows })),
     })),
+    ...(result.cancelled ? { cancelled: true } : {}),
   };
 }
 
@@ -42,8 +49,9 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   const checksOnly = command === 'check';
   const selections = args.positionals.length > 0 ? args.positionals : checksOnly ? ['*'] : [];
   const json = args.flags.get('json') === true;
+  const prefix = `asset-studio ${command}`;
   if (selections.length === 0) {
-    io.stderr.write(`asset-studio ${command}: give a SELECTION (KEY, +KEY, KEY+, group:NAME or *)\n`);
+    reportFailure(io, json, prefix, 'give a SELECTION (KEY, +KEY, KEY+, group:NAME or *)', 'usage');
     return 2;
   }
   const partition = flagString(args, 'partition');
@@ -51,7 +59,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
   const to = flagString(args, 'to');
   const dbtRunner = flagString(args, 'dbt-runner');
   if (dbtRunner !== undefined && !(DBT_RUNNER_CHOICES as readonly string[]).includes(dbtRunner)) {
-    io.stderr.write(`asset-studio ${command}: --dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}\n`);
+    reportFailure(io, json, prefix, `--dbt-runner must be one of ${DBT_RUNNER_CHOICES.join(', ')}`, 'usage');
     return 2;
   }
   const varsText = flagString(args, 'vars');
@@ -68,6 +76,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       confirm: flagString(args, 'confirm'),
       checksOnly,
       env: io.env,
+      ...(io.signal ? { signal: io.signal } : {}),
       ...(partition || from || to ? { partitions: { partition, from, to } } : {}),
       ...(dbtRunner ? { dbtRunner: dbtRunner as DbtRunnerChoice } : {}),
       fullRefresh: args.flags.get('full-refresh') === true,
@@ -92,7 +101,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
     const { result } = outcome;
     const shortfall = runShortfall(result, checksOnly);
     if (json) {
-      io.stdout.write(JSON.stringify(runResultJson(result), null, 2) + '\n');
+      io.stdout.write(JSON.stringify(runResultJson(result, root), null, 2) + '\n');
     } else {
       const counts = { success: 0, failed: 0, skipped: 0 };
       for (const r of result.runs) counts[r.status]++;
@@ -105,10 +114,14 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
         io.stdout.write(`created ${relative(root, outcome.createdDatabase)}: the built-in '${result.target}' database (no targets in asset-studio.yml or dbt profiles)\n`);
       }
     }
+    if (result.cancelled) {
+      io.stderr.write(cancelledText(command, result) + '\n');
+      return CANCELLED_EXIT_CODE;
+    }
     return runFailed(result) || shortfallFails(shortfall) ? 1 : 0;
   } catch (err) {
     if (err instanceof MaterializeRefused) {
-      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      reportFailure(io, json, prefix, err.message, err.reason === 'selection' ? 'selection' : err.reason === 'target' ? 'unknown-target' : 'protected-target');
       // `check *` unquoted reaches us as the folder's file names.
       const files = err.reason === 'selection' ? selections.filter((s) => existsSync(resolve(io.cwd, s))) : [];
       if (files.length > 0) {
@@ -117,7 +130,7 @@ export async function runSelectionCommand(command: 'materialize' | 'check', args
       return 2;
     }
     if (err instanceof TargetConnectionError) {
-      io.stderr.write(`asset-studio ${command}: ${err.message}\n`);
+      reportFailure(io, json, prefix, err.message, err.reason === 'other' ? 'connection' : err.reason);
       return 1;
     }
     throw err;
@@ -158,7 +171,9 @@ export function humanLine(r: AssetRunResult, root: string, checksOnly = false): 
       ? `\n    rolled back partition ${partition.start}: its previous data is unchanged, the partitions before it are kept`
       : '\n    rolled back: the previous data is unchanged';
   } else if (r.error && !onlyChecksFailed) {
-    line += `\n    ${r.error.split('\n').join('\n    ')}`;
+    const at = runErrorLocation(r, root);
+    const error = at ? `${at.file}:${at.line}: ${relabelDuckDbLine(r.error, at.line)}` : r.error;
+    line += `\n    ${error.split('\n').join('\n    ')}`;
   }
   return line;
 }

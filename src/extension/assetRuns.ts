@@ -15,6 +15,7 @@ import type { EnvironmentNotice } from './environmentNotice';
 import { pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
 import { readSettings } from './config';
+import { selectionForKey } from '../core/engine/selection';
 
 export type RunScope = 'asset' | 'upstream' | 'downstream';
 
@@ -122,7 +123,9 @@ export class AssetRuns implements vscode.Disposable {
       // Before asking to confirm a protected run: a target that cannot be reached is said first.
       if (!(await this.environment.checkTarget(target))) return undefined;
       if (!(await this.targets.confirmRun(target, what))) return undefined;
-      const selection = scope === 'upstream' ? `+${key}` : scope === 'downstream' ? `${key}+` : key;
+      // Quoted where a part needs it: a key with a space or a comma is still one key.
+      const exact = selectionForKey(key);
+      const selection = scope === 'upstream' ? `+${exact}` : scope === 'downstream' ? `${exact}+` : exact;
       const usesTools = [...graph.nodes.values()].some((n) => n.definition.source === 'dagster' || n.definition.source === 'dbt');
       const pythonPath = usesTools ? await pythonInterpreterFor(vscode.Uri.file(root), this.log) : undefined;
       const token = await this.token.get();

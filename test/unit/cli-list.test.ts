@@ -96,9 +96,23 @@ test('validate --json: every file of the bad corpus has its problem at the right
     'workspace_bombs/assets/bomb.sql': [8, 'sql.header.invalid-yaml'],
     'workspace_bombs/transform/models/schema.yml': [10, 'dbt.yaml.invalid'],
     'workspace_bombs/transform/models/deep.yml': [5, 'dbt.yaml.invalid'],
+    // Broken Python and dbt that used to give no problem at all.
+    'py_def_syntax.py': [5, 'python.syntax'],
+    'py_key_prefix_empty.py': [4, 'python.syntax'],
+    'py_spec_deps.py': [4, 'python.syntax'],
+    'py_arg_types.py': [4, 'python.invalid-argument'],
+    'py_repeated_deps.py': [4, 'graph.missing-dependency'],
+    'dbt_errors/models/broken_ref.sql': [2, 'dbt.jinja.unclosed'],
+    'dbt_errors/models/schema.yml': [3, 'dbt.schema.invalid'],
+    'dbt_errors/profiles.yml': [4, 'dbt.profile.invalid'],
   };
   // Every file of the corpus is listed here: a new bad file must say what it expects.
   assert.deepEqual(readdirSync(resolve(fixtures, 'bad')).sort(), [...new Set(Object.keys(expected).map((f) => f.split('/')[0]))].sort());
+  // deps=["nowhere", × 5,000]: one problem, not 5,000; @asset(key=42, group_name=[1], deps="x"): one per argument.
+  assert.equal(doc.problems.filter((p) => p.file === 'py_repeated_deps.py').length, 1);
+  assert.deepEqual(doc.problems.filter((p) => p.file === 'py_arg_types.py').map((p) => p.code), Array(3).fill('python.invalid-argument'));
+  assert.ok(doc.problems.some((p) => p.file === 'dbt_errors/models/schema.yml' && p.line === 8), 'relationships: {to: 5} at its line');
+  assert.ok(doc.problems.some((p) => p.file === 'dbt_errors/models/schema.yml' && p.line === 12), 'a source table named 5 at its line');
   for (const [file, [line, problemCode]] of Object.entries(expected)) {
     assert.ok(
       doc.problems.some((p) => p.file === file && p.line === line && p.code === problemCode),

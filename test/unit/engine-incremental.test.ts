@@ -250,3 +250,33 @@ test('a partition blocked by a failing check logs it as a blocked non-partitione
     cleanup();
   }
 });
+
+test('incremental: two new rows with one unique_key in a batch — the latest by watermark wins; with no watermark the run fails, naming the key, and keeps the table', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await exec(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(3)");
+    const graph = testGraph(dir, [
+      sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, v, ts from src', uniqueKey: ['id'], watermark: 'ts' }),
+      sqlAsset({ name: 'nowm', kind: 'incremental', sql: 'select id, v from src', uniqueKey: ['id'] }),
+    ]);
+    const run = (sel: string) => runPlan(planMaterialization(graph, parseSelection(sel)), graph, target, { projectRoot: dir });
+    assert.equal((await run('inc')).runs[0]!.rows, 3);
+    assert.equal((await run('nowm')).runs[0]!.rows, 3);
+    // Two versions of id 1 arrive in one batch; v3 is the later one.
+    await exec(target.path!, "insert into src values (1, 'v3', timestamp '2024-02-02'), (1, 'v2', timestamp '2024-02-01')");
+    const withMark = (await run('inc')).runs[0]!;
+    assert.equal(withMark.status, 'success', withMark.error);
+    assert.equal(withMark.rows, 1);
+    const rows = await queryFile(target.path!, 'select id, v from inc order by id');
+    assert.deepEqual(rows.map((r) => `${r['id']}:${r['v']}`), ['0:v1', '1:v3', '2:v1']);
+
+    const without = (await run('nowm')).runs[0]!;
+    assert.equal(without.status, 'failed');
+    assert.match(without.error!, /new rows share the unique_key id = 1: deduplicate them in the query, or set a watermark/);
+    const kept = await queryFile(target.path!, 'select count(*) as n from nowm');
+    assert.equal(Number(kept[0]!['n']), 3, 'the failed batch was rolled back');
+  } finally {
+    cleanup();
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSelection } from '../../src/core/engine/selection';
+import { parseSelection, selectionForKey } from '../../src/core/engine/selection';
 import { planMaterialization, SelectionError } from '../../src/core/engine/materializationPlan';
 import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
 import type { AssetDefinition } from '../../src/core/asset';
@@ -87,4 +87,37 @@ test('an unknown selection is an error listing close matches; an external one sa
   });
   assert.throws(() => planMaterialization(g, parseSelection('group:rw')), /No asset in group 'rw'\. Did you mean: raw/);
   assert.throws(() => planMaterialization(g, parseSelection('x')), /'x' is an external source/);
+});
+
+test('quoted selections reach every key: spaces, commas and dots inside quotes are part of the name', () => {
+  assert.deepEqual(parseSelection('"taxi trips", raw/"a, b"+ +"raw.trips" group:"my group" plain'), [
+    { kind: 'asset', text: 'taxi trips', upstream: false, downstream: false, parts: ['taxi trips'] },
+    { kind: 'asset', text: 'raw/a, b', upstream: false, downstream: true, parts: ['raw', 'a, b'] },
+    { kind: 'asset', text: 'raw.trips', upstream: true, downstream: false, parts: ['raw.trips'] },
+    { kind: 'group', group: 'my group' },
+    { kind: 'asset', text: 'plain', upstream: false, downstream: false },
+  ]);
+  assert.deepEqual(parseSelection('"say ""hi"""')[0], { kind: 'asset', text: 'say "hi"', upstream: false, downstream: false, parts: ['say "hi"'] });
+  for (const key of [['taxi trips'], ['raw', 'a, b'], ['raw.trips'], ['x'], ['say "hi"']]) {
+    const [s] = parseSelection(selectionForKey(key));
+    assert.deepEqual(s && s.kind === 'asset' ? (s.parts ?? s.text.split('/')) : undefined, key, selectionForKey(key));
+  }
+});
+
+test('a key with a space, a comma or a dot in a part is selected exactly, not split or read as schema.table', () => {
+  const def = (key: string[]): AssetDefinition => ({
+    key,
+    source: 'dagster',
+    location: { file: '/w/defs.py', line: 1, column: 1 },
+    deps: [],
+    checks: [],
+    definitionHash: key.join('/'),
+  });
+  const graph = buildAssetGraph('/w', [{ file: '/w/defs.py', assets: [def(['taxi trips']), def(['raw', 'a, b']), def(['raw.trips']), def(['raw', 'trips'])], problems: [] }]);
+  const ids = (text: string) => planMaterialization(graph, parseSelection(text)).assets.map((a) => a.id);
+  assert.deepEqual(ids('"taxi trips"'), ['taxi trips']);
+  assert.deepEqual(ids('raw/"a, b"'), ['raw/a, b']);
+  assert.deepEqual(ids('"raw.trips"'), ['raw.trips']);
+  assert.deepEqual(ids('raw/trips'), ['raw/trips']);
+  assert.deepEqual(ids('"raw"/"trips"'), ['raw/trips'], 'a / outside quotes separates parts');
 });

@@ -24,6 +24,9 @@ export function startCli(root: string, line: RegExp, args: string[] = []) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'materialize', '*', '--root', root, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  // Whatever the test expects, the child does not outlive it: raw.slow alone runs for minutes.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  void exited.then(() => clearTimeout(guard));
   const seen = new Promise<void>((done, fail) => {
     const look = (t: Buffer) => {
       out += t.toString();
@@ -62,3 +65,38 @@ test('kill -9 in the middle of a plan: every asset that committed has its run ro
     cleanup();
   }
 });
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${sig} cancels the CLI's run as the editor does: DuckDB interrupted, rolled back, said, recorded, exit 130`, async () => {
+    const { dir, cleanup } = tempDir('history-signal-');
+    try {
+      const root = slowWorkspace(dir);
+      const cli = startCli(root, /✓ raw\/second/);
+      let exit: { code: number | null; signal: NodeJS.Signals | null };
+      try {
+        await cli.seen;
+        cli.child.kill(sig);
+        exit = await cli.exited;
+      } finally {
+        cli.child.kill('SIGKILL');
+      }
+      assert.deepEqual(exit, { code: 130, signal: null }, cli.output());
+      assert.match(cli.output(), /materialize: cancelled on dev\.\n {2}rolled back \(their previous data is unchanged\): raw\/slow\n {2}finished before the cancel, and kept: raw\/first, raw\/second/);
+      const db = join(root, 'dev.duckdb');
+      const runs = await queryFile(db, 'select key, status, error from _asset_studio.runs order by key');
+      assert.deepEqual(
+        runs.map((r) => [r['key'], r['status']]),
+        [
+          ['raw/first', 'success'],
+          ['raw/second', 'success'],
+          ['raw/slow', 'failed'],
+        ],
+      );
+      assert.match(String(runs[2]!['error']), /cancelled; rolled back/);
+      const slow = await queryFile(db, "select count(*) as n from duckdb_tables() where table_name = 'slow'");
+      assert.equal(Number(slow[0]!['n']), 0);
+    } finally {
+      cleanup();
+    }
+  });
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkspaceIndex, discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
@@ -317,5 +317,34 @@ test('a check saved in another file than its asset moves in that asset\'s by-fil
     sameAsFreshBuild(index);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('symbolic links: followed while they stay inside the project, read once, loops walked once, links leaving it reported at the link', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-links-'));
+  const outside = mkdtempSync(join(tmpdir(), 'asset-studio-outside-'));
+  try {
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'real_trips.sql'), '/* @asset\nname: raw.trips\n*/\nselect 1 as id\n');
+    // A folder the walk never enters by itself (node_modules is excluded), reached through a link.
+    mkdirSync(join(root, 'node_modules', 'lib'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'lib', 'events.sql'), '/* @asset\nname: raw.events\n*/\nselect 1 as id\n');
+    writeFileSync(join(outside, 'secret.sql'), '/* @asset\nname: raw.outside\n*/\nselect 1 as id\n');
+    mkdirSync(join(outside, 'more'));
+    writeFileSync(join(outside, 'more', 'x.sql'), '/* @asset\nname: raw.x\n*/\nselect 1 as id\n');
+    symlinkSync(join(root, 'real_trips.sql'), join(root, 'assets', 'trips.sql')); // a file also walked by its own path
+    symlinkSync(join(root, 'node_modules', 'lib'), join(root, 'assets', 'lib'));
+    symlinkSync('..', join(root, 'assets', 'loop')); // back to the root
+    symlinkSync(join(outside, 'secret.sql'), join(root, 'assets', 'secret.sql'));
+    symlinkSync(join(outside, 'more'), join(root, 'more'));
+    const graph = await discoverWorkspace(root, { python: null, workers: false });
+    assert.deepEqual([...graph.nodes.keys()].sort(), ['raw/events', 'raw/trips']);
+    assert.equal(graph.nodes.get('raw/events')!.definition.location.file, join(root, 'assets', 'lib', 'events.sql'), 'located at the path the user sees');
+    assert.deepEqual(graph.problems.filter((p) => p.code !== 'discovery.link-outside'), [], 'nothing read twice: no duplicate key');
+    const outsideLinks = graph.problems.filter((p) => p.code === 'discovery.link-outside').map((p) => `${p.file.slice(root.length + 1)}:${p.line}:${p.severity}`).sort();
+    assert.deepEqual(outsideLinks, ['assets/secret.sql:1:warning', 'more:1:warning']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });

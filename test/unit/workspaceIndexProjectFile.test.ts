@@ -91,3 +91,20 @@ test('a tab in the indentation is a warning at its line, and the file is still r
   assert.deepEqual(problems.map((p) => [p.line, p.severity, p.code]), [[3, 'warning', 'project.invalid-yaml']]);
   assert.deepEqual(config.assets, ['assets/**/*.sql']);
 });
+
+test('a target database or an assets glob outside the project folder is a warning at its line, and still read', () => {
+  const text = 'assets: [assets/**/*.sql, ../common/**/*.sql]\ntargets:\n  dev:\n    path: ../elsewhere/dev.duckdb\n  local:\n    path: data/local.duckdb\n  abs:\n    path: /var/data/abs.duckdb\n';
+  const { config, problems } = parseProjectFile('/w', '/w/asset-studio.yml', text);
+  assert.deepEqual(
+    problems.map((p) => [p.line, p.severity, p.code]),
+    [
+      [1, 'warning', 'project.outside-root'],
+      [4, 'warning', 'project.outside-root'],
+      [8, 'warning', 'project.outside-root'],
+    ],
+  );
+  assert.match(problems[0]!.message, /\.\.\/common\/\*\*\/\*\.sql points outside the project folder/);
+  assert.match(problems[1]!.message, /Target 'dev': its database \/elsewhere\/dev\.duckdb is outside the project folder/);
+  assert.equal(config.targets.find((t) => t.name === 'dev')!.path, '/elsewhere/dev.duckdb');
+  assert.deepEqual(config.assets, ['assets/**/*.sql', '../common/**/*.sql']);
+});

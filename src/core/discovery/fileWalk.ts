@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Problem } from '../problem';
 
@@ -12,6 +12,8 @@ export interface WalkResult {
   readonly files: string[];
   /** Folders holding a dbt_project.yml (absolute). */
   readonly dbtProjects: string[];
+  /** Symbolic links that lead out of the project, at the link. */
+  readonly problems: Problem[];
 }
 
 /** Tests a path relative to the root, `/`-separated; `folder` when it names a folder. */
@@ -37,11 +39,22 @@ export function isDiscoveryFile(name: string): boolean {
 /**
  * Lists the files discovery reads under `root`, pruning excluded folders before
  * entering them. Unreadable folders are skipped: discovery never throws.
+ * Symbolic links are followed when they stay inside the root (after the plain
+ * walk, so a folder reached both ways is read once, by its own path); a link
+ * that leaves the root is reported, a loop is walked once.
  */
 export async function walkWorkspace(root: string, excluded: PathFilter): Promise<WalkResult> {
   const files: string[] = [];
   const dbtProjects: string[] = [];
-  const visit = async (dir: string): Promise<void> => {
+  const problems: Problem[] = [];
+  const links: string[] = [];
+  const realRoot = await realpath(root).catch(() => root);
+  // Real paths of the folders walked, and (once a link is followed) of the files, to read what a link reaches only once.
+  const seenDirs = new Set<string>();
+  let seenFiles: Set<string> | undefined;
+  const visit = async (dir: string, realDir: string): Promise<void> => {
+    if (seenDirs.has(realDir)) return;
+    seenDirs.add(realDir);
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -52,19 +65,50 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
     for (const e of entries) {
       const full = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!excluded(toRelative(root, full), true)) subdirs.push(full);
+        if (!excluded(toRelative(root, full), true)) subdirs.push(e.name);
       } else if (e.isFile() && isDiscoveryFile(e.name)) {
         if (excluded(toRelative(root, full))) continue;
+        seenFiles?.add(join(realDir, e.name));
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
         else files.push(full);
+      } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
+        links.push(full);
       }
     }
-    await Promise.all(subdirs.map(visit));
+    await Promise.all(subdirs.map((name) => visit(join(dir, name), join(realDir, name))));
   };
-  await visit(root);
+  const followLink = async (link: string): Promise<void> => {
+    let real: string;
+    let isDir: boolean;
+    try {
+      real = await realpath(link);
+      isDir = (await stat(real)).isDirectory();
+    } catch {
+      return; // A dangling link: nothing to read.
+    }
+    if (!isDir && !isDiscoveryFile(basename(link))) return;
+    const rel = relative(realRoot, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      problems.push(skipped(link, 'warning', 'discovery.link-outside', `Skipped: this link leads outside the project folder (to ${real}); discovery reads only what is inside it.`));
+      return;
+    }
+    // The plain walk crossed no link: a file's real path is its path under the real root.
+    seenFiles ??= new Set([...files, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
+    if (isDir) await visit(link, real);
+    else if (!seenFiles.has(real)) {
+      seenFiles.add(real);
+      if (basename(link) === 'dbt_project.yml') dbtProjects.push(dirname(link));
+      else files.push(link);
+    }
+  };
+  await visit(root, realRoot);
+  // Links found inside linked folders make the next round; each round sorted, so the order never depends on timing.
+  for (let round = links.splice(0).sort(); round.length > 0; round = links.splice(0).sort()) {
+    for (const link of round) await followLink(link);
+  }
   files.sort();
   dbtProjects.sort();
-  return { files, dbtProjects };
+  return { files, dbtProjects, problems };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

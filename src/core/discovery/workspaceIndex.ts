@@ -59,6 +59,8 @@ const READ_SLICE = 256;
 export class WorkspaceIndex {
   private project!: LoadedProject;
   private excluded!: PathFilter;
+  /** Links leading out of the project, found by the last full walk. */
+  private walkProblems: readonly Problem[] = [];
   private assetMatch: ((rel: string) => boolean) | undefined;
   private sqlContext!: SqlReadContext;
   private readonly sql = new Map<string, FileDiscovery>();
@@ -251,6 +253,7 @@ export class WorkspaceIndex {
       out.push(...p.discoveries);
       if (p.problems.length > 0) out.push({ file: join(p.projectDir, 'dbt_project.yml'), assets: [], problems: p.problems });
     }
+    for (const p of this.walkProblems) out.push({ file: p.file, assets: [], problems: [p] });
     const extra: Problem[] = [...this.project.problems];
     if (this.pythonProblem) extra.push(this.pythonProblem);
     if (extra.length > 0) out.push({ file: this.projectFile, assets: [], problems: extra });
@@ -273,6 +276,7 @@ export class WorkspaceIndex {
     this.dbt.clear();
 
     const walked = await walkWorkspace(this.root, this.excluded);
+    this.walkProblems = walked.problems;
     for (const dir of walked.dbtProjects) this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
     const sqlFiles: string[] = [];
     const pyFiles: string[] = [];

@@ -65,7 +65,7 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       }
       continue;
     }
-    const op = graph.nodes.has(s.text) ? undefined : graph.dbtOps.find((o) => o.name === s.text);
+    const op = s.parts || graph.nodes.has(s.text) ? undefined : graph.dbtOps.find((o) => o.name === s.text);
     if (op) {
       // A @dbt_assets op is no asset: selecting it means the dbt models it runs, as in Dagster.
       for (const m of op.models) {
@@ -75,7 +75,8 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       }
       continue;
     }
-    const node = findAsset(graph, s.text);
+    // Quoted parts name a key exactly: no relation or last-part guessing.
+    const node = s.parts ? graph.nodes.get(s.parts.join('/')) : findAsset(graph, s.text);
     if (!node) {
       throw new SelectionError(`No asset '${s.text}' in the workspace.${closeMatchesText(s.text, [...graph.nodes.keys()])}`);
     }

@@ -33,6 +33,7 @@ import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { redactEvent, redactRunResult, redactor, runSecrets } from './tokenRedaction';
 import { RunHistory } from './runHistory';
 import { DeferredUpstream } from './deferredUpstream';
+import { latestPerKeySql, repeatedKeyMessage, repeatedKeySql } from './incrementalBatch';
 
 /** The context a delegated run gets. */
 export interface DelegatedRunContext {
@@ -131,8 +132,13 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
   // Opened up front so that a connection problem (lock, token, network) fails the run at once.
   await pool.open();
   const busy = new Set<DuckDBConnection>();
+  let reinterrupt: NodeJS.Timeout | undefined;
   const onAbort = () => {
     for (const c of busy) c.interrupt();
+    // DuckDB forgets an interrupt that lands just before a query starts: repeat it while the run lasts.
+    reinterrupt ??= setInterval(() => {
+      for (const c of busy) c.interrupt();
+    }, 100);
   };
   opts.signal?.addEventListener('abort', onAbort);
   try {
@@ -261,6 +267,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     }
     await Promise.all(done.values());
   } finally {
+    clearInterval(reinterrupt);
     opts.signal?.removeEventListener('abort', onAbort);
     pool.close();
   }
@@ -809,7 +816,11 @@ async function loadIncremental(
     const keys = body.uniqueKey ?? [];
     if (keys.length > 0) {
       const temp = quoteIdent(`__asset_studio_new_${randomUUID().replace(/-/g, '')}`);
-      await session.exec(`CREATE TEMP TABLE ${temp} AS\n${source}`);
+      await session.exec(`CREATE TEMP TABLE ${temp} AS\n${latestPerKeySql(source, keys, body.watermark)}`);
+      if (!body.watermark) {
+        const repeated = (await session.query(repeatedKeySql(temp, keys)))[0];
+        if (repeated) throw new Error(repeatedKeyMessage(keys, repeated['key'], repeated['n']));
+      }
       // NULL is a key value like any other (as in the `unique` check's GROUP BY): a NULL key replaces the same
       // NULL key. With `=` (dbt's delete+insert) NULL-keyed rows would pile up on every run.
       const match = keys.map((k) => `__old.${quoteIdent(k)} IS NOT DISTINCT FROM __new.${quoteIdent(k)}`).join(' AND ');

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineIndex } from '../discovery/textPosition';
 import { parseYamlTree } from '../yamlTree';
 import type { YamlNode, YamlPair } from '../yamlTree';
@@ -43,7 +43,7 @@ export function parseProjectFile(root: string, file: string, text: string): Load
   const tree = parseYamlTree(text, { uniqueKeys: true });
   const at = (offset: number): SourceLocation => ({ file, ...lines.position(offset) });
   const nodeAt = (n: YamlNode | null | undefined): SourceLocation => at(n?.start ?? 0);
-  const report = (loc: SourceLocation, code: string, message: string) => problems.push(problemAt(loc, 'error', code, message));
+  const report = (loc: SourceLocation, code: string, message: string, severity: 'error' | 'warning' = 'error') => problems.push(problemAt(loc, severity, code, message));
 
   let config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...defaultProject(root), file };
   for (const e of tree.errors) {
@@ -65,8 +65,10 @@ export function parseProjectFile(root: string, file: string, text: string): Load
       case 'exclude': {
         const globs = stringList(value);
         if (!globs) report(nodeAt(value ?? pair.key), 'project.invalid-value', `'${key}' must be a list of globs, e.g. [assets/**/*.sql].`);
-        else if (key === 'assets') config = { ...config, assets: globs };
-        else config = { ...config, exclude: globs };
+        else {
+          warnGlobsOutside(key, value, globs, nodeAt, report);
+          config = key === 'assets' ? { ...config, assets: globs } : { ...config, exclude: globs };
+        }
         break;
       }
       case 'default_target':
@@ -98,12 +100,35 @@ export function parseProjectFile(root: string, file: string, text: string): Load
   return { config, problems };
 }
 
+/** Whether `file` is `dir` or below it (after resolving `..`). */
+function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Discovery walks the project folder only: a glob that leaves it would be ignored without a word. */
+function warnGlobsOutside(
+  key: string,
+  node: YamlNode | null,
+  globs: readonly string[],
+  nodeAt: (n: YamlNode | null | undefined) => SourceLocation,
+  report: (loc: SourceLocation, code: string, message: string, severity?: 'error' | 'warning') => void,
+): void {
+  const items = node?.kind === 'seq' ? node.items : [node];
+  globs.forEach((glob, i) => {
+    const normal = glob.replace(/\\/g, '/');
+    if (!isAbsolute(normal) && !normal.split('/').includes('..')) return;
+    const at = nodeAt(items[i] ?? node);
+    report(at, 'project.outside-root', `'${key}' pattern ${glob} points outside the project folder: only files under it are discovered, so it matches nothing.`, 'warning');
+  });
+}
+
 function readTarget(
   name: string,
   pair: YamlPair,
   baseDir: string,
   nodeAt: (n: YamlNode | null | undefined) => SourceLocation,
-  report: (loc: SourceLocation, code: string, message: string) => void,
+  report: (loc: SourceLocation, code: string, message: string, severity?: 'error' | 'warning') => void,
 ): TargetConfig | undefined {
   const origin = nodeAt(pair.key);
   const value = pair.value;
@@ -142,7 +167,13 @@ function readTarget(
     if (typeof pathValue !== 'string' || !pathValue) {
       bad('path', `Target '${name}': 'path' must be a file path.`);
       ok = false;
-    } else path = isAbsolute(pathValue) ? pathValue : resolve(baseDir, pathValue);
+    } else {
+      path = isAbsolute(pathValue) ? pathValue : resolve(baseDir, pathValue);
+      if (!isInside(baseDir, path)) {
+        const p = fields.get('path');
+        report(nodeAt(p?.value ?? pair.key), 'project.outside-root', `Target '${name}': its database ${path} is outside the project folder; runs will write there.`, 'warning');
+      }
+    }
   }
   const isMotherDuck = type === 'motherduck' || (typeof pathValue === 'string' && pathValue.startsWith('md:'));
   if (isMotherDuck && (typeof database !== 'string' || !database)) {

@@ -5,7 +5,7 @@ import type { YamlNode } from '../../yamlTree';
 import type { Problem, SourceLocation } from '../../problem';
 import type { TargetConfig } from '../../project/targetConfig';
 import { DBT_PROJECT_FILE, parseDbtProjectFile } from './dbtProjectFile';
-import { child, entriesOf, keyNode, locationOf, parseYamlWithPositions, stringOf } from './yamlDocument';
+import { child, entriesOf, jsOf, keyNode, locationOf, parseYamlWithPositions, stringOf } from './yamlDocument';
 import type { PositionedYaml } from './yamlDocument';
 
 export interface DbtProfileTargets {
@@ -102,6 +102,11 @@ function readOutput(
   problems: Problem[],
 ): TargetConfig | undefined {
   const origin = locationOf(y, nameNode);
+  if (output?.kind !== 'map') {
+    // `dev: 5`: dbt cannot use this output at all.
+    problems.push({ ...(output ? locationOf(y, output) : origin), severity: 'error', code: `${CODE}.invalid`, message: `dbt output '${name}' must be a mapping (type: duckdb, path: …), not ${output ? JSON.stringify(jsOf(output)) : 'empty'}` });
+    return undefined;
+  }
   const type = stringOf(child(output, 'type'));
   if (type !== 'duckdb') return undefined; // other adapters are not Asset Studio targets
   const pathNode = child(output, 'path');

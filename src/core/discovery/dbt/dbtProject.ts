@@ -391,6 +391,10 @@ function readCalls(file: string, calls: readonly JinjaCall[], from = 0, to = Num
     if (c.line < from || c.line > to) continue;
     const location = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn };
     const where = `${path.basename(file)}:${c.line}`;
+    if (c.unclosed) {
+      r.problems.push({ ...location, severity: 'error', code: 'dbt.jinja.unclosed', message: `${c.name}( is not closed: end the call with ')' before '}}', e.g. {{ ${c.name}('…') }}. dbt cannot render this model.` });
+      continue;
+    }
     if (c.name === 'ref') {
       // ref('m'), ref('pkg', 'm'), ref('m', v=2): the model is the last positional argument.
       const name = str(c.args[c.args.length - 1]);

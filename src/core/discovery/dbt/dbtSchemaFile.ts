@@ -139,6 +139,10 @@ function readTest(
   for (const [k, v] of Object.entries(source)) if (!NOT_ARGUMENTS.has(k) || source !== props) args[k] = v;
   if (column !== undefined) args.column_name = column;
 
+  if (testName === 'relationships' && 'to' in args && typeof args.to !== 'string') {
+    problems.push(problem(location, CODE_SCHEMA, `dbt test 'relationships': \`to:\` must name the parent, e.g. to: ref('customers') or to: source('raw', 'customers'), not ${JSON.stringify(args.to)}`));
+    return undefined;
+  }
   const severityText = String(config.severity ?? props.severity ?? 'error').toLowerCase();
   const severity: CheckSeverity = severityText === 'warn' ? 'warn' : 'error';
   const customName = typeof props.name === 'string' && props.name !== '' ? props.name : undefined;
@@ -158,6 +162,21 @@ function readTest(
       ...(typeof (config.where ?? props.where) === 'string' ? { where: config.where ?? props.where } : {}),
     },
   };
+}
+
+/**
+ * The `name:` of an entry when it is text. A number or a boolean (`name: 5`) is a
+ * problem at it: dbt rejects it, and the quoted form says what was meant.
+ */
+function nameText(y: PositionedYaml, entry: YamlNode | undefined, what: string, missing: string, problems: Problem[]): string | undefined {
+  const node = child(entry, 'name');
+  if (node?.kind === 'scalar' && node.value !== null && typeof node.value !== 'string') {
+    problems.push(problem(locationOf(y, node), CODE_SCHEMA, `The \`name:\` of ${what} must be text, not ${String(node.value)}: quote it (name: '${String(node.value)}') if that is the name`));
+    return undefined;
+  }
+  const name = stringOf(node);
+  if (!name) problems.push(problem(locationOf(y, entry), CODE_SCHEMA, missing));
+  return name;
 }
 
 /** True when `node` is a list or absent/empty; otherwise says that `what:` must be a list. */
@@ -186,11 +205,8 @@ function readTests(
   add(child(entry, 'data_tests'), undefined);
   if (!isList(y, child(entry, 'columns'), 'columns', problems)) return;
   for (const col of itemsOf(child(entry, 'columns'))) {
-    const colName = stringOf(child(col, 'name'));
-    if (!colName) {
-      problems.push(problem(locationOf(y, col), CODE_SCHEMA, 'A dbt column needs a `name:`'));
-      continue;
-    }
+    const colName = nameText(y, col, 'a column', 'A dbt column needs a `name:`', problems);
+    if (!colName) continue;
     add(child(col, 'tests'), colName);
     add(child(col, 'data_tests'), colName);
   }
@@ -204,11 +220,8 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
     return;
   }
   for (const src of itemsOf(list)) {
-    const sourceName = stringOf(child(src, 'name'));
-    if (!sourceName) {
-      result.problems.push(problem(locationOf(y, src), CODE_SCHEMA, 'A dbt source needs a `name:`'));
-      continue;
-    }
+    const sourceName = nameText(y, src, 'a source', 'A dbt source needs a `name:`', result.problems);
+    if (!sourceName) continue;
     const sourceLink = assetKeyFromMeta(y, dagsterMeta(src, 'asset_key'), result.problems);
     const sourceDescription = stringOf(child(src, 'description'));
     const sourceSchema = stringOf(child(src, 'schema')) ?? sourceName;
@@ -216,11 +229,8 @@ function readSources(y: PositionedYaml, text: string, ctx: DbtSchemaContext, res
     const sourceLocation = externalLocationOf(src);
     if (!isList(y, child(src, 'tables'), 'tables', result.problems)) continue;
     for (const table of itemsOf(child(src, 'tables'))) {
-      const tableName = stringOf(child(table, 'name'));
-      if (!tableName) {
-        result.problems.push(problem(locationOf(y, table), CODE_SCHEMA, `A table of dbt source '${sourceName}' needs a \`name:\``));
-        continue;
-      }
+      const tableName = nameText(y, table, `a table of source '${sourceName}'`, `A table of dbt source '${sourceName}' needs a \`name:\``, result.problems);
+      if (!tableName) continue;
       const key: AssetKey = [sourceName, tableName];
       const linkedKey = assetKeyFromMeta(y, dagsterMeta(table, 'asset_key'), result.problems) ?? sourceLink;
       result.sources.push({
@@ -267,11 +277,8 @@ function readNodes(y: PositionedYaml, section: 'models' | 'seeds' | 'snapshots',
   }
   const resourceType = section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot';
   for (const entry of itemsOf(list)) {
-    const name = stringOf(child(entry, 'name'));
-    if (!name) {
-      result.problems.push(problem(locationOf(y, entry), CODE_SCHEMA, `An entry of \`${section}:\` needs a \`name:\``));
-      continue;
-    }
+    const name = nameText(y, entry, `a ${resourceType}`, `An entry of \`${section}:\` needs a \`name:\``, result.problems);
+    if (!name) continue;
     const assetKey = assetKeyFromMeta(y, dagsterMeta(entry, 'asset_key'), result.problems);
     const group = stringOf(dagsterMeta(entry, 'group'));
     const config = child(entry, 'config');

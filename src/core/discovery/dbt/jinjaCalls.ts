@@ -15,6 +15,8 @@ export interface JinjaCall {
   readonly kwargs: Readonly<Record<string, JinjaLiteral | undefined>>;
   /** True when some argument is not a literal (a variable, a call). */
   readonly dynamic: boolean;
+  /** Its `(` is closed by another bracket or not at all (`{{ ref('m' }}`): Jinja cannot render it. */
+  readonly unclosed?: boolean;
   /** 1-based position of the function name, and of the character after `)`. */
   readonly line: number;
   readonly column: number;
@@ -237,6 +239,7 @@ export function findJinjaCalls(text: string, lines: LineIndex = new LineIndex(te
       }
       const args: (JinjaLiteral | undefined)[] = [];
       const kwargs: Record<string, JinjaLiteral | undefined> = {};
+      const unclosed = close < 0 || tokens[close]!.text !== ')';
       let dynamic = close < 0;
       if (close >= 0) {
         for (const [a, b] of splitArgs(tokens, k + 2, close)) {
@@ -259,6 +262,7 @@ export function findJinjaCalls(text: string, lines: LineIndex = new LineIndex(te
         args,
         kwargs,
         dynamic,
+        ...(unclosed ? { unclosed } : {}),
         line: startPos.line,
         column: startPos.column,
         endLine: endPos.line,

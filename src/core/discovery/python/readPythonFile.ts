@@ -15,6 +15,7 @@ import { NO_PYTHON_FACTS } from './pythonFileDiscovery';
 import { cleanDocstring, literalValue, stringList, stringValue } from './pythonLiterals';
 import type { PythonParser } from './pythonParser';
 import type { PySyntax } from './pythonSyntax';
+import type { Node } from 'web-tree-sitter';
 import { copySyntax, fieldOf } from './pythonSyntax';
 
 /** Parameters that are never upstream assets. */
@@ -51,14 +52,14 @@ export function readPythonFile(parser: PythonParser, file: string, text: string)
     const tree = parser.parser.parse(excerpt.text);
     if (!tree) return { file, assets: [], problems: [], python: NO_PYTHON_FACTS };
     let root: PySyntax;
-    let hasError: boolean;
+    let errorAt: number | undefined;
     try {
       root = copySyntax(parser, tree);
-      hasError = tree.rootNode.hasError;
+      errorAt = tree.rootNode.hasError ? firstSyntaxError(tree.rootNode) : undefined;
     } finally {
       tree.delete();
     }
-    return new DagsterFileReader(file, text, excerpt, root, hasError).read();
+    return new DagsterFileReader(file, text, excerpt, root, errorAt).read();
   } catch (error) {
     return {
       file,
@@ -130,7 +131,8 @@ class DagsterFileReader {
     private readonly original: string,
     private readonly excerpt: PythonExcerpt,
     private readonly root: PySyntax,
-    private readonly hasError: boolean,
+    /** Offset in the excerpt of the first syntax error (an ERROR or a MISSING node), if any. */
+    private readonly errorAt: number | undefined,
   ) {
     this.src = excerpt.text;
     for (let i = this.src.indexOf('\n'); i >= 0; i = this.src.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
@@ -327,6 +329,7 @@ class DagsterFileReader {
   private asset(node: PySyntax, decorator: PySyntax, fn: PySyntax, args: Args): void {
     const fnName = this.nameOf(fn);
     const kw = args.keywords;
+    if (!this.argumentsHaveTheirTypes(kw)) return;
     const key = this.assetKey(kw, fnName, decorator);
     if (!key) return;
     const ins = this.ins(kw.get('ins'));
@@ -634,6 +637,32 @@ class DagsterFileReader {
 
   // ---- pieces of a definition --------------------------------------------
 
+  /**
+   * Literals Dagster refuses when it loads the file (`key=42`, `group_name=[1]`,
+   * `deps="a"`): each a problem at its argument. False when the asset cannot be read.
+   */
+  private argumentsHaveTheirTypes(kw: ReadonlyMap<string, PySyntax>): boolean {
+    const bad = (node: PySyntax, message: string) =>
+      this.problems.push({ ...this.loc(node), severity: 'error', code: 'python.invalid-argument', message });
+    let readable = true;
+    for (const name of ['key', 'key_prefix'] as const) {
+      const node = kw.get(name);
+      if (node && isWrongLiteral(node, 'key')) {
+        bad(node, `${name}= must be a string, a list of strings or AssetKey([...]), not ${abbreviate(text(node, this.src))}.`);
+        readable = false;
+      }
+    }
+    for (const name of ['name', 'group_name', 'description'] as const) {
+      const node = kw.get(name);
+      if (node && isWrongLiteral(node, 'string')) bad(node, `${name}= must be a string, not ${abbreviate(text(node, this.src))}.`);
+    }
+    const deps = kw.get('deps');
+    if (deps && (deps.type === 'string' || deps.type === 'concatenated_string' || isWrongLiteral(deps, 'list'))) {
+      bad(deps, `deps= must be a list of assets or keys, e.g. deps=[${abbreviate(text(deps, this.src))}], not ${abbreviate(text(deps, this.src))}.`);
+    }
+    return readable;
+  }
+
   /** `key=`, else `key_prefix=` + `name=`, else the default name. */
   private assetKey(kw: ReadonlyMap<string, PySyntax>, defaultName: string, at: PySyntax): AssetKey | undefined {
     const keyNode = kw.get('key');
@@ -904,9 +933,14 @@ class DagsterFileReader {
     const annotatedParameters: { asset: number; dep: number; annotation: string }[] = [];
     const assets: AssetDefinition[] = drafts.map((draft, assetIndex) => {
       const deps: DependencyRef[] = [];
+      const seenDeps = new Set<string>();
       for (const d of draft.deps) {
         const keys: readonly AssetKey[] =
           'key' in d.target ? [d.target.key] : (this.bindings.get(d.target.name) ?? [[d.target.name]]);
+        // deps=["a"] * 100_000 written out is one dependency (and one problem if it is missing).
+        const ids = keys.map((k) => `${d.origin}\u0000${k.join('/')}`);
+        if (ids.every((id) => seenDeps.has(id))) continue;
+        for (const id of ids) seenDeps.add(id);
         if ('name' in d.target && !this.bindings.has(d.target.name)) {
           nameRefs.push({ asset: assetIndex, dep: deps.length, name: d.target.name });
         }
@@ -940,14 +974,16 @@ class DagsterFileReader {
         detachedChecks.push({ asset: [target.name], check });
       }
     }
-    if (this.hasError && assets.length === 0 && detachedChecks.length === 0) {
-      const broken = findError(this.root);
+    if (this.errorAt !== undefined) {
+      // Dagster cannot load the file either; what was read around the error may be wrong or missing.
+      const nothing = assets.length === 0 && detachedChecks.length === 0;
       this.problems.push({
-        ...(broken ? this.loc(broken) : { file: this.file, line: 1, column: 1 }),
+        ...this.loc({ type: 'ERROR', field: null, start: this.errorAt, end: this.errorAt, children: [] }),
         severity: 'warning',
         code: 'python.syntax',
-        message:
-          'Python syntax error: Asset Studio could not read any Dagster definition from this file. Fix the syntax to see its assets.',
+        message: nothing
+          ? 'Python syntax error: Asset Studio could not read any Dagster definition from this file. Fix the syntax to see its assets.'
+          : 'Python syntax error: Dagster cannot load this file, and the definitions around here may be read wrongly. Fix the syntax.',
       });
     }
     const python: PythonFacts = {
@@ -970,13 +1006,40 @@ class DagsterFileReader {
   }
 }
 
-function findError(node: PySyntax): PySyntax | undefined {
-  if (node.type === 'ERROR') return node;
-  for (const c of node.children) {
-    const found = findError(c);
-    if (found) return found;
+/** Where the first ERROR or MISSING node starts, following only the children that hold an error. */
+function firstSyntaxError(node: Node): number | undefined {
+  for (let at: Node | null = node; at; ) {
+    if (at.isError || at.isMissing) return at.startIndex;
+    let next: Node | null = null;
+    for (const c of at.children) {
+      if (c && (c.hasError || c.isMissing)) {
+        next = c;
+        break;
+      }
+    }
+    if (!next) return at.startIndex;
+    at = next;
   }
   return undefined;
+}
+
+const SCALAR_LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
+
+/**
+ * A literal of a type the argument never takes. Names, calls and attributes are
+ * left alone: their value is not known here.
+ */
+function isWrongLiteral(node: PySyntax, want: 'key' | 'string' | 'list'): boolean {
+  if (SCALAR_LITERALS.has(node.type) || node.type === 'dictionary') return true;
+  const isList = node.type === 'list' || node.type === 'tuple';
+  switch (want) {
+    case 'string':
+      return isList || node.type === 'set';
+    case 'list':
+      return false;
+    case 'key':
+      return isList && node.children.some((c) => SCALAR_LITERALS.has(c.type) || c.type === 'list' || c.type === 'dictionary');
+  }
 }
 
 function isConstant(node: PySyntax): boolean {
