@@ -32,6 +32,7 @@ export class LineageCommand implements vscode.Disposable {
       onDidChange: this.changed.event,
       openDefinition: (key) => void navigation.open(key),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
+      previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };

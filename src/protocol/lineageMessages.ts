@@ -79,6 +79,12 @@ export interface MaterializeMessage {
   readonly mode: MaterializeMode;
 }
 
+// webview → extension: open the data panel on an asset's rows (assetStudio.previewData)
+export interface PreviewDataMessage {
+  readonly type: 'previewData';
+  readonly key: string;
+}
+
 // webview → extension: the drawn graph as SVG text, to be saved where the user says
 export interface ExportSvgMessage {
   readonly type: 'exportSvg';
@@ -100,5 +106,6 @@ export type WebviewToExtensionMessage =
   | ReadyMessage
   | OpenDefinitionMessage
   | MaterializeMessage
+  | PreviewDataMessage
   | ExportSvgMessage
   | RenderedMessage;

@@ -32,6 +32,8 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
     case 'materialize':
       if (!isKey(value.key) || !modes.includes(value.mode as MaterializeMode)) return undefined;
       return { type: 'materialize', key: value.key, mode: value.mode as MaterializeMode };
+    case 'previewData':
+      return isKey(value.key) ? { type: 'previewData', key: value.key } : undefined;
     case 'exportSvg':
       if (typeof value.svg !== 'string' || value.svg.length > maxSvgLength || !value.svg.trimStart().startsWith('<svg')) {
         return undefined;

@@ -558,6 +558,7 @@ nodeLayer.on('contextmenu', (event: MouseEvent) => {
 const menuActions: readonly { label: string; icon: string; run: (key: string) => void }[] = [
   { label: 'Open Definition', icon: 'go-to-file', run: (key) => post({ type: 'openDefinition', key }) },
   { label: 'Show Neighbourhood', icon: 'type-hierarchy', run: (key) => focusOn(key) },
+  { label: 'Preview Data', icon: 'table', run: (key) => post({ type: 'previewData', key }) },
   { label: 'Materialize', icon: 'play', run: (key) => materialize(key, 'asset') },
   { label: 'Materialize with Upstream', icon: 'run-above', run: (key) => materialize(key, 'upstream') },
   { label: 'Materialize with Downstream', icon: 'run-below', run: (key) => materialize(key, 'downstream') },

@@ -17,6 +17,8 @@ export interface LineagePanelDeps {
   readonly onDidChange: vscode.Event<void>;
   openDefinition(key: string): void;
   materialize(key: string, mode: MaterializeMode): void;
+  /** Opens the data panel on the asset's rows. */
+  previewData?(key: string): void;
   readonly log: vscode.LogOutputChannel;
   /** The asset defined at a place in a document, to follow the active editor; absent: the panel does not follow. */
   keyAt?(uri: vscode.Uri, line: number): string | undefined;
@@ -179,6 +181,9 @@ export class LineagePanel implements vscode.Disposable {
       case 'materialize':
         if (this.knows(message.key)) this.deps.materialize(message.key, message.mode);
         else this.deps.log.warn(`Lineage: no asset ${message.key} to materialize`);
+        return;
+      case 'previewData':
+        if (this.knows(message.key)) this.deps.previewData?.(message.key);
         return;
       case 'exportSvg':
         void this.saveSvg(message.svg);
