@@ -27,6 +27,8 @@ interface Showing {
   readonly generation: number;
   readonly source: DataPanelSource;
   readonly target: TargetConfig;
+  /** When the asset's last run finished, as known when shown: a later run means new data to read. */
+  readonly finishedAt?: number;
   readonly read?: { readonly source: DataSource; readonly session: DataReadSession };
 }
 
@@ -103,7 +105,9 @@ export class DataPanel implements vscode.Disposable {
     this.store.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.store.add(panel.onDidDispose(() => this.dispose()));
     // A run rewrote the data, or the workspace moved to another target: read again, keeping sort and filters.
-    this.store.add(deps.graphs.onDidChangeStates(() => this.reshow()));
+    this.store.add(deps.graphs.onDidChangeStates(() => {
+      if (this.showing?.source.kind === 'asset' && this.finishedAt(this.showing.source) !== this.showing.finishedAt) this.reshow();
+    }));
     this.store.add(deps.targets.onDidChange(() => {
       if (!this.chosenTarget) this.reshow();
     }));
@@ -126,7 +130,7 @@ export class DataPanel implements vscode.Disposable {
       this.post({ type: 'error', generation, message: 'No target is configured for this folder yet: open an asset-studio.yml or dbt project.' });
       return;
     }
-    const showing: Showing = { generation, source, target };
+    const showing: Showing = { generation, source, target, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
     this.showing = showing;
     const targets = this.deps.targets.allTargets().map((t) => t.name);
     try {
@@ -144,6 +148,10 @@ export class DataPanel implements vscode.Disposable {
     } catch (err) {
       if (generation === this.generation) this.post({ type: 'error', generation, message: messageOf(err) });
     }
+  }
+
+  private finishedAt(source: DataPanelSource & { kind: 'asset' }): number | undefined {
+    return this.deps.graphs.states(source.root).get(source.key)?.finishedAt;
   }
 
   private targetOf(root: string): TargetConfig | undefined {
