@@ -154,11 +154,21 @@ function requestProfile(): void {
   post({ type: 'requestProfile', generation: show.generation, requestId: profileRequest, view });
 }
 
+const measure = document.createElement('canvas').getContext('2d');
+
+/** The drawn width of text in the grid's font (the editor font, set by the theme). */
+function textPx(text: string, bold = false): number {
+  if (!measure) return text.length * 9;
+  const style = getComputedStyle(gridScroll);
+  measure.font = `${bold ? '600 ' : ''}${style.fontSize} ${style.fontFamily}`;
+  return measure.measureText(text).width;
+}
+
 /** A column as wide as its name, type and the first page's values need, within bounds. */
 function columnWidth(c: DataColumnInfo, index: number, sample: readonly (readonly DataCell[])[]): number {
-  let chars = Math.max(c.name.length + 3, Math.min(c.type.length, 24), 6);
-  for (const row of sample.slice(0, 50)) chars = Math.max(chars, cellDisplay(row[index] ?? null, c, locale).text.length + (c.kind === 'nested' ? 3 : 0));
-  return Math.min(360, Math.max(56, chars * 8 + 16));
+  let px = Math.max(textPx(c.name, true) + 22, textPx(c.type.slice(0, 24)) * 0.85);
+  for (const row of sample.slice(0, 50)) px = Math.max(px, textPx(cellDisplay(row[index] ?? null, c, locale).text) + (c.kind === 'nested' ? 18 : 0));
+  return Math.ceil(Math.min(360, Math.max(48, px + 14)));
 }
 
 function setColumns(next: readonly DataColumnInfo[], sample: readonly (readonly DataCell[])[]): void {
