@@ -99,6 +99,8 @@ export interface ProfileMessage {
   readonly generation: number;
   readonly requestId: number;
   readonly columns: readonly ColumnProfileInfo[];
+  /** Set when the figures are of a sample of the view's rows (large views). */
+  readonly sample?: { readonly percent: number; readonly totalRows: number };
   readonly sql: readonly string[];
   readonly elapsedMs: number;
 }

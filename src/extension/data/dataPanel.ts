@@ -257,7 +257,7 @@ export class DataPanel implements vscode.Disposable {
     try {
       const profile = await showing.read.session.profile(showing.read.source, m.view);
       if (!this.current(m.generation)) return;
-      this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, sql: profile.sql, elapsedMs: profile.elapsedMs });
+      this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, ...(profile.sample ? { sample: profile.sample } : {}), sql: profile.sql, elapsedMs: profile.elapsedMs });
     } catch (err) {
       if (this.current(m.generation)) this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: messageOf(err) });
     }

@@ -104,6 +104,7 @@ let nextRequest = 1;
 let pending = new Map<number, number>();
 let profileRequest: number | undefined;
 let profile: readonly ColumnProfileInfo[] | undefined;
+let profileSample: { readonly percent: number; readonly totalRows: number } | undefined;
 let selRow = 0;
 let selCol = 0;
 let anchorRow = 0;
@@ -353,7 +354,10 @@ function renderProfile(): void {
     });
     table.append(tr);
   }
-  profileView.replaceChildren(table);
+  const note = profileSample
+    ? el('div', 'status', `A sample of about ${profileSample.percent.toLocaleString(locale)}% of the ${profileSample.totalRows.toLocaleString(locale)} rows (whole blocks of rows): min, max, quartiles, counts and histograms are of samples.`)
+    : el('div', 'status', `All ${profile.reduce((n, p) => Math.max(n, p.count), 0).toLocaleString(locale)} rows.`);
+  profileView.replaceChildren(note, table);
 }
 
 function histogram(bins: NonNullable<ColumnProfileInfo['histogram']>): SVGSVGElement {
@@ -543,6 +547,7 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
     case 'profile':
       if (!show || m.generation !== show.generation || m.requestId !== profileRequest) return;
       profile = m.columns;
+      profileSample = m.sample;
       profileSqlText = m.sql.join(';\n');
       if (tab === 'profile') sqlText.textContent = profileSqlText;
       if (tab === 'profile') renderProfile();
