@@ -536,11 +536,12 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
         totalRows = m.totalRows;
         map = scrollMap(totalRows, ROW_PX);
         countEl.textContent = `${totalRows.toLocaleString(locale)} rows · ${Math.round(m.elapsedMs)} ms`;
+        if (totalRows === 0) setStatus(view.filters.length > 0 ? 'No rows match the filters.' : 'No rows.');
         pageSqlText = m.sql;
         if (tab === 'data') sqlText.textContent = m.sql;
       }
       cache.put(page, m.rows, Math.floor(selRow / PAGE_ROWS));
-      if (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…')) setStatus('');
+      if (totalRows !== 0 && (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…'))) setStatus('');
       schedule();
       return;
     }
