@@ -166,7 +166,14 @@ export interface ExportMessage {
   readonly format: 'csv' | 'parquet';
 }
 
-export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage;
+// webview → extension: the first rows of a show are on screen (for the log: time from the command to rows drawn)
+export interface DrawnMessage {
+  readonly type: 'drawn';
+  readonly generation: number;
+  readonly rows: number;
+}
+
+export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage | DrawnMessage;
 
 /** What the webview keeps with vscode.setState, and VS Code hands back to the extension after a window reload. */
 export interface DataPanelSavedState {

@@ -76,6 +76,8 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return isText(value.text, 16 * MAX_TEXT) ? { type: 'copy', text: value.text } : undefined;
     case 'runQuery':
       return isText(value.sql, MAX_TEXT) && value.sql.trim() !== '' ? { type: 'runQuery', sql: value.sql } : undefined;
+    case 'drawn':
+      return isWhole(value.generation) && isWhole(value.rows) ? { type: 'drawn', generation: value.generation, rows: value.rows } : undefined;
     case 'export': {
       const view = parseViewSpec(value.view);
       if (!view || !isWhole(value.generation) || (value.format !== 'csv' && value.format !== 'parquet')) return undefined;

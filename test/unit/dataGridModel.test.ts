@@ -100,6 +100,8 @@ test('messages from the panel are checked: well-formed pass, anything else is dr
   ]) {
     assert.equal(parseDataPanelMessage(bad), undefined, JSON.stringify(bad));
   }
+  assert.deepEqual(parseDataPanelMessage({ type: 'drawn', generation: 3, rows: 20 }), { type: 'drawn', generation: 3, rows: 20 });
+  assert.equal(parseDataPanelMessage({ type: 'drawn', generation: 3, rows: -1 }), undefined);
   assert.deepEqual(parseSavedState({ source: { kind: 'asset', key: 'raw/zones', root: '/w' }, target: 'dev', tab: 'profile', junk: 1 }), {
     source: { kind: 'asset', key: 'raw/zones', root: '/w' },
     target: 'dev',

@@ -29,6 +29,8 @@ interface Showing {
   readonly target: TargetConfig;
   /** When the asset's last run finished, as known when shown: a later run means new data to read. */
   readonly finishedAt?: number;
+  /** performance.now() when the command (or the refresh) asked for this show. */
+  readonly startedAt: number;
   readonly read?: { readonly source: DataSource; readonly session: DataReadSession };
 }
 
@@ -119,6 +121,7 @@ export class DataPanel implements vscode.Disposable {
 
   /** Shows a source: resolves its target and relation, then the webview asks for pages. */
   async showSource(source: DataPanelSource, resetView: boolean): Promise<void> {
+    const startedAt = performance.now();
     const generation = ++this.generation;
     if (resetView && !sameSource(source, this.showing?.source)) this.view = { sort: [], filters: [] };
     this.showing?.read?.session.close();
@@ -130,7 +133,7 @@ export class DataPanel implements vscode.Disposable {
       this.post({ type: 'error', generation, message: 'No target is configured for this folder yet: open an asset-studio.yml or dbt project.' });
       return;
     }
-    const showing: Showing = { generation, source, target, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
+    const showing: Showing = { generation, source, target, startedAt, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
     this.showing = showing;
     const targets = this.deps.targets.allTargets().map((t) => t.name);
     try {
@@ -214,6 +217,11 @@ export class DataPanel implements vscode.Disposable {
       case 'copy':
         void vscode.env.clipboard.writeText(message.text);
         return;
+      case 'drawn': {
+        const showing = this.current(message.generation);
+        if (showing) this.deps.log.info(`Data: ${message.rows} rows of ${showing.source.kind === 'asset' ? showing.source.key : 'a query'} on '${showing.target.name}' drawn ${Math.round(performance.now() - showing.startedAt)} ms after the command`);
+        return;
+      }
       case 'export':
         void this.exportView(message.generation, message.view, message.format);
         return;

@@ -109,6 +109,8 @@ let selRow = 0;
 let selCol = 0;
 let anchorRow = 0;
 let frame = 0;
+/** The show whose first drawn rows were reported. */
+let drawnGeneration = -1;
 /** The SQL of the data tab and of the profile, each shown with its tab. */
 let pageSqlText = '';
 let profileSqlText = '';
@@ -328,6 +330,10 @@ function render(): void {
     frag.append(line);
   }
   rowsLayer.replaceChildren(frag);
+  if (show && drawnGeneration !== show.generation && last >= first && cache.row(first)) {
+    drawnGeneration = show.generation;
+    post({ type: 'drawn', generation: show.generation, rows: last - first + 1 });
+  }
 }
 
 function showDetail(c: DataColumnInfo, value: DataCell): void {
