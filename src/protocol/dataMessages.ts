@@ -5,6 +5,9 @@
  * (the extension passes core values through; the webview cannot import core).
  */
 
+/** Rows in a page the grid asks for; the extension reads the first page of a show ahead at this size. */
+export const DATA_PAGE_ROWS = 200;
+
 /** A cell: SQL NULL is `null`, never ''; STRUCT an object, LIST an array, MAP `[{key, value}]`, JSON parsed; wide numbers exact text. */
 export type DataCell = null | boolean | number | string | readonly DataCell[] | { readonly [field: string]: DataCell };
 

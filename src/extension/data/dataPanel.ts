@@ -7,6 +7,8 @@ import type { DataExtensionToWebviewMessage, DataPanelSource, DataViewSpec, Data
 import type { TargetConfig } from '../../core/project/targetConfig';
 import type { DataSource } from '../../core/data/dataView';
 import type { DataReadSession } from '../../core/data/dataReadSession';
+import type { DataPage } from '../../core/data/dataReader';
+import { DATA_PAGE_ROWS } from '../../protocol/dataMessages';
 import type { AssetGraphService } from '../assetGraphService';
 import type { TargetSelection } from '../targetSelection';
 import type { MotherDuckToken } from '../motherDuckToken';
@@ -31,7 +33,12 @@ interface Showing {
   readonly finishedAt?: number;
   /** performance.now() when the command (or the refresh) asked for this show. */
   readonly startedAt: number;
-  readonly read?: { readonly source: DataSource; readonly session: DataReadSession };
+  readonly read?: {
+    readonly source: DataSource;
+    readonly session: DataReadSession;
+    /** The first page, read while the webview starts; used once, by the request it answers. */
+    first?: { readonly view: string; readonly page: Promise<DataPage> };
+  };
 }
 
 function webviewRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -146,7 +153,10 @@ export class DataPanel implements vscode.Disposable {
         return;
       }
       const session = new DataReadSession(target, { projectRoot: source.root, token });
-      this.showing = { ...showing, read: { source: resolved, session } };
+      // Read the first page now rather than when the webview asks: a new panel takes a while to start.
+      const page = session.page({ source: resolved, view: this.view, offset: 0, limit: DATA_PAGE_ROWS, count: true });
+      page.catch(() => undefined);
+      this.showing = { ...showing, read: { source: resolved, session, first: { view: JSON.stringify(this.view), page } } };
       this.post({ type: 'show', generation, title, source, ...(resolved.kind === 'relation' ? { relation: resolved.relation } : {}), target: target.name, targets, view: this.view });
     } catch (err) {
       if (generation === this.generation) this.post({ type: 'error', generation, message: messageOf(err) });
@@ -243,7 +253,10 @@ export class DataPanel implements vscode.Disposable {
     if (!showing?.read) return;
     this.view = m.view;
     try {
-      const page = await showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count });
+      const first = showing.read.first;
+      showing.read.first = undefined;
+      const ahead = first && m.offset === 0 && m.count && m.limit === DATA_PAGE_ROWS && first.view === JSON.stringify(m.view) ? first.page : undefined;
+      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }));
       if (!this.current(m.generation)) return;
       this.deps.log.debug(`Data: ${page.rows.length} rows at ${m.offset} in ${Math.round(page.elapsedMs)} ms: ${page.sql}`);
       this.post({ type: 'page', generation: m.generation, requestId: m.requestId, offset: page.offset, columns: page.columns, rows: page.rows, ...(page.totalRows !== undefined ? { totalRows: page.totalRows } : {}), sql: page.sql, elapsedMs: page.elapsedMs });
