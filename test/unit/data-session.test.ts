@@ -35,7 +35,7 @@ test('a session pages a table by row id, a table with deleted rows and a view by
       assert.deepEqual(sorted.rows, [[9998]]);
       assert.match(sorted.sql, /ORDER BY "id" DESC NULLS LAST LIMIT 1 OFFSET 1$/);
     } finally {
-      session.close();
+      await session.close();
     }
   } finally {
     cleanup();
@@ -57,8 +57,10 @@ test('a session holds the file only while reads come in: closed after the idle t
     await queryFile(target.path!, 'INSERT INTO t VALUES (2)');
     const again = await session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: {}, offset: 0, limit: 5, count: true });
     assert.equal(again.totalRows, 2);
-    session.close();
+    const reading = read();
+    await session.close();
     assert.equal(session.isOpen, false);
+    assert.equal((await reading).rows.length, 1, 'a read under way when closing finishes first');
     await assert.rejects(read(), /closed/);
   } finally {
     cleanup();
@@ -81,7 +83,7 @@ test('export writes the view as sorted and filtered, by COPY on the read-only co
       assert.equal(parquet.rows, 1);
       await assert.rejects(session.export({ kind: 'query', sql: 'delete from t' }, { sort: [], filters: [] }, join(dir, 'x.csv'), 'csv'), /Only reads run here/);
     } finally {
-      session.close();
+      await session.close();
     }
     const back = await queryFile(join(dir, 'back.duckdb'), `SELECT id, note FROM '${join(dir, 'out.parquet')}'`);
     assert.deepEqual(back, [{ id: '3', note: null }]);

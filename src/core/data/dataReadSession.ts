@@ -61,8 +61,8 @@ export class DataReadSession {
 
   /** One read at a time on the connection; the connection opened on demand and closed when idle. */
   private use<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the data panel was closed'));
     const next = this.queue.then(async () => {
-      if (this.closed) throw new Error('the data panel was closed');
       clearTimeout(this.idleTimer);
       if (this.db && performance.now() - this.openedAt > this.timing.maxHoldMs) this.release();
       if (!this.db) {
@@ -93,9 +93,13 @@ export class DataReadSession {
     this.db = undefined;
   }
 
-  /** Closes now; later reads fail. */
-  close(): void {
+  /**
+   * Later reads fail; the connection closes once the reads already asked for
+   * end — closing a DuckDB connection while it runs a query crashes the process.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    this.release();
+    clearTimeout(this.idleTimer);
+    return this.queue.then(() => this.release());
   }
 }

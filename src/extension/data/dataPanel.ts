@@ -131,7 +131,7 @@ export class DataPanel implements vscode.Disposable {
     const startedAt = performance.now();
     const generation = ++this.generation;
     if (resetView && !sameSource(source, this.showing?.source)) this.view = { sort: [], filters: [] };
-    this.showing?.read?.session.close();
+    void this.showing?.read?.session.close();
     const target = this.targetOf(source.root);
     const title = source.kind === 'asset' ? source.key : 'Query';
     this.panel.title = `Data: ${title}`;
@@ -305,7 +305,7 @@ export class DataPanel implements vscode.Disposable {
 
   dispose(): void {
     if (DataPanel.current === this) DataPanel.current = undefined;
-    this.showing?.read?.session.close();
+    void this.showing?.read?.session.close();
     this.store.dispose();
     this.panel.dispose();
   }
