@@ -54,10 +54,23 @@ function serve(): Promise<{ origin: string; close: () => void }> {
   });
 }
 
-/** Rows on screen and none still waiting for its page (run in the page: a function, since the CSP forbids eval of strings). */
-function DRAWN(): boolean {
-  const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document;
-  return doc.querySelectorAll('.grid-rows .row').length > 0 && doc.querySelectorAll('.grid-rows .cell.loading').length === 0;
+interface BenchDocument {
+  querySelectorAll(selector: string): { length: number };
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/**
+ * Rows on screen, none still waiting for its page, and not the rows that were
+ * there before (run in the page: a function, since the CSP forbids eval of strings).
+ */
+function drawnSince(before: string): boolean {
+  const doc = (globalThis as unknown as { document: BenchDocument }).document;
+  const first = doc.querySelector('.grid-rows .row .cell.rownum')?.textContent ?? '';
+  return first !== before && doc.querySelectorAll('.grid-rows .row').length > 0 && doc.querySelectorAll('.grid-rows .cell.loading').length === 0;
+}
+
+function firstRowNumber(): string {
+  return (globalThis as unknown as { document: BenchDocument }).document.querySelector('.grid-rows .row .cell.rownum')?.textContent ?? '';
 }
 
 function stats(ms: number[]): string {
@@ -111,18 +124,20 @@ async function main(): Promise<void> {
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < 30; i++) {
       const to = Math.floor(rand() * height);
+      const before = await page.evaluate(firstRowNumber);
       const started = performance.now();
       await grid.evaluate((e, top) => (e.scrollTop = top), to);
-      await page.waitForFunction(DRAWN, undefined, { polling: 'raf', timeout: 30_000 });
+      await page.waitForFunction(drawnSince, before, { polling: 'raf', timeout: 30_000 });
       jumps.push(performance.now() - started);
     }
     console.log(`scrollbar jump to a random row → its rows drawn: ${stats(jumps)}`);
 
     const steps: number[] = [];
     for (let i = 0; i < 30; i++) {
+      const before = await page.evaluate(firstRowNumber);
       const started = performance.now();
       await grid.press('PageDown');
-      await page.waitForFunction(DRAWN, undefined, { polling: 'raf', timeout: 30_000 });
+      await page.waitForFunction(drawnSince, before, { polling: 'raf', timeout: 30_000 });
       steps.push(performance.now() - started);
     }
     console.log(`Page Down (the next screen, usually already loaded) → drawn: ${stats(steps)}`);

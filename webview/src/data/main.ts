@@ -109,6 +109,8 @@ let selRow = 0;
 let selCol = 0;
 let anchorRow = 0;
 let frame = 0;
+/** The page of the first row on screen, as last drawn. */
+let screenPage = 0;
 /** The show whose first drawn rows were reported. */
 let drawnGeneration = -1;
 /** The SQL of the data tab and of the profile, each shown with its tab. */
@@ -289,6 +291,7 @@ function render(): void {
   const last = Math.min(total - 1, first + count - 1);
   // Ask for what is on screen and the pages either side, so scrolling on finds them loaded.
   const onScreen = Math.floor(first / PAGE_ROWS);
+  screenPage = onScreen;
   const wanted = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
   for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
@@ -546,7 +549,8 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
         pageSqlText = m.sql;
         if (tab === 'data') sqlText.textContent = m.sql;
       }
-      cache.put(page, m.rows, Math.floor(selRow / PAGE_ROWS));
+      // Evict far from what is on screen, not from the selection: the selection may be a million rows away.
+      cache.put(page, m.rows, screenPage);
       if (totalRows !== 0 && (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…'))) setStatus('');
       schedule();
       return;
