@@ -171,7 +171,8 @@ function textPx(text: string, bold = false): number {
 
 /** A column as wide as its name, type and the first page's values need, within bounds. */
 function columnWidth(c: DataColumnInfo, index: number, sample: readonly (readonly DataCell[])[]): number {
-  let px = Math.max(textPx(c.name, true) + 22, textPx(c.type.slice(0, 24)) * 0.85);
+  // The header holds the name with the sort arrow and the type (0.85em), beside the filter button.
+  let px = Math.max(textPx(c.name, true) + 22, textPx(c.type.slice(0, 24)) * 0.85 + 22);
   for (const row of sample.slice(0, 50)) px = Math.max(px, textPx(cellDisplay(row[index] ?? null, c, locale).text) + (c.kind === 'nested' ? 18 : 0));
   return Math.ceil(Math.min(360, Math.max(48, px + 14)));
 }
