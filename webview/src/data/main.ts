@@ -293,7 +293,11 @@ function render(): void {
   // Ask for what is on screen and the pages either side, so scrolling on finds them loaded.
   const onScreen = Math.floor(first / PAGE_ROWS);
   screenPage = onScreen;
-  const wanted = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
+  // The pages on screen first; the ones either side only once those are in, so a read for a
+  // neighbour never delays what the user is looking at (reads run one at a time).
+  const visible = pagesFor(first, last, total);
+  const around = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
+  const wanted = visible.every((p) => cache.has(p)) ? around : visible;
   for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);
