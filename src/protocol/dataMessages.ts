@@ -115,6 +115,8 @@ export interface ReadErrorMessage {
   readonly requestId?: number;
   readonly message: string;
   readonly retrying?: boolean;
+  /** The page was not read: the grid had scrolled away from it. Not an error to show. */
+  readonly skipped?: boolean;
 }
 
 export type DataExtensionToWebviewMessage = ShowSourceMessage | PageMessage | ProfileMessage | ReadErrorMessage;
@@ -133,6 +135,8 @@ export interface RequestPageMessage {
   readonly offset: number;
   readonly limit: number;
   readonly count: boolean;
+  /** The first row on screen when asked: reads of pages far from the screen by their turn are skipped. */
+  readonly screenRow: number;
 }
 
 // webview → extension: profile the view (its filters apply)

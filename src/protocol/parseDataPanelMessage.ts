@@ -61,9 +61,9 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return { type: 'ready' };
     case 'requestPage': {
       const view = parseViewSpec(value.view);
-      const { generation, requestId, offset, limit, count } = value;
-      if (!view || !isWhole(generation) || !isWhole(requestId) || !isWhole(offset) || !isWhole(limit, MAX_PAGE_ROWS) || typeof count !== 'boolean') return undefined;
-      return { type: 'requestPage', generation, requestId, view, offset, limit, count };
+      const { generation, requestId, offset, limit, count, screenRow } = value;
+      if (!view || !isWhole(generation) || !isWhole(requestId) || !isWhole(offset) || !isWhole(limit, MAX_PAGE_ROWS) || typeof count !== 'boolean' || !isWhole(screenRow)) return undefined;
+      return { type: 'requestPage', generation, requestId, view, offset, limit, count, screenRow };
     }
     case 'requestProfile': {
       const view = parseViewSpec(value.view);

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { dataHtml } from '../../src/extension/data/dataHtml';
-import { DataReadSession } from '../../src/core/data/dataReadSession';
+import { DataReadSession, SkippedRead } from '../../src/core/data/dataReadSession';
 import { parseDataPanelMessage } from '../../src/protocol/parseDataPanelMessage';
 import type { DataExtensionToWebviewMessage } from '../../src/protocol/dataMessages';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let session = new DataReadSession(target, { projectRoot: tmpdir() });
     let drawnAt = 0;
+    let screenRow = 0;
     const toPanel = (m: DataExtensionToWebviewMessage) => page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), m as unknown as Record<string, unknown>);
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
@@ -99,7 +100,14 @@ async function main(): Promise<void> {
       if (m.type === 'ready') ready();
       if (m.type === 'drawn') drawnAt = performance.now();
       if (m.type !== 'requestPage') return;
-      const p = await session.page({ source: { kind: 'relation', relation: '"main"."wide"' }, view: m.view, offset: m.offset, limit: m.limit, count: m.count });
+      screenRow = m.screenRow;
+      let p;
+      try {
+        p = await session.page({ source: { kind: 'relation', relation: '"main"."wide"' }, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, () => m.count || Math.abs(m.offset - screenRow) <= 3 * m.limit);
+      } catch (err) {
+        if (err instanceof SkippedRead) await toPanel({ type: 'error', generation: m.generation, requestId: m.requestId, message: '', skipped: true });
+        return;
+      }
       await toPanel({ type: 'page', generation: m.generation, requestId: m.requestId, offset: p.offset, columns: p.columns, rows: p.rows, ...(p.totalRows !== undefined ? { totalRows: p.totalRows } : {}), sql: p.sql, elapsedMs: p.elapsedMs });
     });
     await page.goto(`${server.origin}/`);

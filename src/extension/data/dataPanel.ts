@@ -67,6 +67,8 @@ export class DataPanel implements vscode.Disposable {
   private view: DataViewSpec = { sort: [], filters: [] };
   /** The last show (and its error), sent again when the webview says it is ready. */
   private replay: DataExtensionToWebviewMessage[] = [];
+  /** The first row on screen in the grid, as its latest page request said. */
+  private screenRow = 0;
 
   static show(context: vscode.ExtensionContext, deps: DataPanelDeps, source: DataPanelSource): DataPanel {
     let panel = DataPanel.current;
@@ -252,16 +254,23 @@ export class DataPanel implements vscode.Disposable {
     const showing = this.current(m.generation);
     if (!showing?.read) return;
     this.view = m.view;
+    this.screenRow = m.screenRow;
     try {
       const first = showing.read.first;
       showing.read.first = undefined;
       const ahead = first && m.offset === 0 && m.count && m.limit === DATA_PAGE_ROWS && first.view === JSON.stringify(m.view) ? first.page : undefined;
-      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }));
+      // A page more than two pages from where the grid is now, by the time its read comes up, is skipped.
+      const stillWanted = () => m.count || Math.abs(m.offset - this.screenRow) <= 2 * m.limit + m.limit;
+      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, stillWanted));
       if (!this.current(m.generation)) return;
       this.deps.log.debug(`Data: ${page.rows.length} rows at ${m.offset} in ${Math.round(page.elapsedMs)} ms: ${page.sql}`);
       this.post({ type: 'page', generation: m.generation, requestId: m.requestId, offset: page.offset, columns: page.columns, rows: page.rows, ...(page.totalRows !== undefined ? { totalRows: page.totalRows } : {}), sql: page.sql, elapsedMs: page.elapsedMs });
     } catch (err) {
       if (!this.current(m.generation)) return;
+      if (err instanceof Error && err.name === 'SkippedRead') {
+        this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: '', skipped: true });
+        return;
+      }
       const locked = isLocked(err);
       if (locked && attempt < LOCK_RETRIES) {
         this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: `${messageOf(err)} Retrying…`, retrying: true });

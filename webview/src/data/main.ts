@@ -137,6 +137,7 @@ function resetView(): void {
   profileSqlText = '';
   map = scrollMap(0, ROW_PX);
   selRow = anchorRow = 0;
+  screenPage = 0;
   gridScroll.scrollTop = 0;
   renderFilters();
   requestPage(0, true);
@@ -149,7 +150,7 @@ function requestPage(page: number, count: boolean): void {
   if (!show) return;
   const requestId = nextRequest++;
   pending.set(requestId, page);
-  post({ type: 'requestPage', generation: show.generation, requestId, view, offset: page * PAGE_ROWS, limit: PAGE_ROWS, count });
+  post({ type: 'requestPage', generation: show.generation, requestId, view, offset: page * PAGE_ROWS, limit: PAGE_ROWS, count, screenRow: screenPage * PAGE_ROWS });
 }
 
 function requestProfile(): void {
@@ -570,6 +571,16 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
       return;
     case 'error': {
       if (show && m.generation !== show.generation) return;
+      if (m.skipped) {
+        // Scrolled away before its read: forget it; it is asked again if it comes back on screen.
+        const page = m.requestId === undefined ? undefined : pending.get(m.requestId);
+        if (page !== undefined) {
+          pending.delete(m.requestId!);
+          cache.forget(page);
+        }
+        schedule();
+        return;
+      }
       if (m.requestId !== undefined) {
         const page = pending.get(m.requestId);
         if (page !== undefined && !m.retrying) {
