@@ -5,6 +5,9 @@
  * (the extension passes core values through; the webview cannot import core).
  */
 
+/** Rows in a page the grid asks for; the extension reads the first page of a show ahead at this size. */
+export const DATA_PAGE_ROWS = 200;
+
 /** A cell: SQL NULL is `null`, never ''; STRUCT an object, LIST an array, MAP `[{key, value}]`, JSON parsed; wide numbers exact text. */
 export type DataCell = null | boolean | number | string | readonly DataCell[] | { readonly [field: string]: DataCell };
 
@@ -99,6 +102,8 @@ export interface ProfileMessage {
   readonly generation: number;
   readonly requestId: number;
   readonly columns: readonly ColumnProfileInfo[];
+  /** Set when the figures are of a sample of the view's rows (large views). */
+  readonly sample?: { readonly percent: number; readonly totalRows: number };
   readonly sql: readonly string[];
   readonly elapsedMs: number;
 }
@@ -110,6 +115,8 @@ export interface ReadErrorMessage {
   readonly requestId?: number;
   readonly message: string;
   readonly retrying?: boolean;
+  /** The page was not read: the grid had scrolled away from it. Not an error to show. */
+  readonly skipped?: boolean;
 }
 
 export type DataExtensionToWebviewMessage = ShowSourceMessage | PageMessage | ProfileMessage | ReadErrorMessage;
@@ -128,6 +135,8 @@ export interface RequestPageMessage {
   readonly offset: number;
   readonly limit: number;
   readonly count: boolean;
+  /** The first row on screen when asked: reads of pages far from the screen by their turn are skipped. */
+  readonly screenRow: number;
 }
 
 // webview → extension: profile the view (its filters apply)
@@ -164,7 +173,14 @@ export interface ExportMessage {
   readonly format: 'csv' | 'parquet';
 }
 
-export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage;
+// webview → extension: the first rows of a show are on screen (for the log: time from the command to rows drawn)
+export interface DrawnMessage {
+  readonly type: 'drawn';
+  readonly generation: number;
+  readonly rows: number;
+}
+
+export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage | DrawnMessage;
 
 /** What the webview keeps with vscode.setState, and VS Code hands back to the extension after a window reload. */
 export interface DataPanelSavedState {

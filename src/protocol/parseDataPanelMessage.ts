@@ -61,9 +61,9 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return { type: 'ready' };
     case 'requestPage': {
       const view = parseViewSpec(value.view);
-      const { generation, requestId, offset, limit, count } = value;
-      if (!view || !isWhole(generation) || !isWhole(requestId) || !isWhole(offset) || !isWhole(limit, MAX_PAGE_ROWS) || typeof count !== 'boolean') return undefined;
-      return { type: 'requestPage', generation, requestId, view, offset, limit, count };
+      const { generation, requestId, offset, limit, count, screenRow } = value;
+      if (!view || !isWhole(generation) || !isWhole(requestId) || !isWhole(offset) || !isWhole(limit, MAX_PAGE_ROWS) || typeof count !== 'boolean' || !isWhole(screenRow)) return undefined;
+      return { type: 'requestPage', generation, requestId, view, offset, limit, count, screenRow };
     }
     case 'requestProfile': {
       const view = parseViewSpec(value.view);
@@ -76,6 +76,8 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return isText(value.text, 16 * MAX_TEXT) ? { type: 'copy', text: value.text } : undefined;
     case 'runQuery':
       return isText(value.sql, MAX_TEXT) && value.sql.trim() !== '' ? { type: 'runQuery', sql: value.sql } : undefined;
+    case 'drawn':
+      return isWhole(value.generation) && isWhole(value.rows) ? { type: 'drawn', generation: value.generation, rows: value.rows } : undefined;
     case 'export': {
       const view = parseViewSpec(value.view);
       if (!view || !isWhole(value.generation) || (value.format !== 'csv' && value.format !== 'parquet')) return undefined;

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const fresh = new DataReadSession(target, opts);
     first.push((await timed(() => fresh.page({ source, view: {}, offset: 0, limit: PAGE, count: true })))[0]);
-    fresh.close();
+    await fresh.close();
   }
   console.log(`first page + row count (open the file read-only, read ${PAGE} rows, count): ${stats(first)}`);
   await read({}, 0);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   console.log(`filtered (text =), first page + count: ${stats(filtered)}`);
 
   const [profileMs, profile] = await timed(() => session.profile(source, {}));
-  session.close();
+  await session.close();
   console.log(`profile (SUMMARIZE + ${profile.columns.filter((c) => c.histogram).length} histograms): ${profileMs.toFixed(0)} ms`);
   console.log(`extension-side memory: rss grew ${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MB over the run (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB)`);
 }

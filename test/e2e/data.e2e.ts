@@ -42,6 +42,9 @@ test('Materialize, then Preview shows the rows with their columns and the SQL th
   assert.match(await panel.locator('.grid-header').innerText(), /INTEGER/);
   assert.match(await panel.locator('code.sql').innerText(), /FROM "raw"\."zones"/);
   assert.deepEqual((await columnTexts(1)).slice(0, 3), ['1', '2', '3']);
+  // The panel reports when the first rows were on screen; the log says how long after the command.
+  const drawn = await editor.waitForExtensionLog(/Data: \d+ rows of raw\/zones on 'dev' drawn (\d+) ms after the command/, 30_000);
+  console.log(`first rows drawn: ${/drawn (\d+) ms/.exec(drawn)?.[1]} ms after Preview`);
   await editor.screenshot('data-preview');
 });
 

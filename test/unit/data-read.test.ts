@@ -204,3 +204,23 @@ test('profile: SUMMARIZE of the filtered view, histograms for numbers and dates 
     cleanup();
   }
 });
+
+test('profile of a view larger than the sample size: a system sample, said so, with the whole view counted', async () => {
+  const { dir, cleanup } = tempDir('data-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(target.path!, 'CREATE TABLE big AS SELECT i AS id, i % 10 AS d FROM range(300000) r(i)');
+    const profile = await readProfile(target, { projectRoot: dir }, { kind: 'relation', relation: '"main"."big"' }, {}, 100_000);
+    assert.deepEqual(profile.sample, { percent: 33.34, totalRows: 300_000 });
+    const id = profile.columns.find((c) => c.name === 'id')!;
+    assert.ok(id.count > 0 && id.count < 300_000, `sampled rows: ${id.count}`);
+    const binned = id.histogram!.reduce((s, b) => s + b.count, 0);
+    assert.ok(id.histogram!.length > 1 && binned > 0 && binned < 300_000, `the histogram is of a sample too: ${binned}`);
+    assert.match(profile.sql[0]!, /USING SAMPLE 33\.34% \(system\)/);
+    const whole = await readProfile(target, { projectRoot: dir }, { kind: 'relation', relation: '"main"."big"' }, {});
+    assert.equal(whole.sample, undefined);
+    assert.equal(whole.columns[0]!.count, 300_000);
+  } finally {
+    cleanup();
+  }
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataReadSession } from '../../src/core/data/dataReadSession';
+import { DataReadSession, SkippedRead } from '../../src/core/data/dataReadSession';
 import { duckTarget, queryFile, tempDir } from './engineFixtures';
 
 test('a session pages a table by row id, a table with deleted rows and a view by offset, with the same rows', async () => {
@@ -35,7 +35,7 @@ test('a session pages a table by row id, a table with deleted rows and a view by
       assert.deepEqual(sorted.rows, [[9998]]);
       assert.match(sorted.sql, /ORDER BY "id" DESC NULLS LAST LIMIT 1 OFFSET 1$/);
     } finally {
-      session.close();
+      await session.close();
     }
   } finally {
     cleanup();
@@ -57,8 +57,10 @@ test('a session holds the file only while reads come in: closed after the idle t
     await queryFile(target.path!, 'INSERT INTO t VALUES (2)');
     const again = await session.page({ source: { kind: 'relation', relation: '"main"."t"' }, view: {}, offset: 0, limit: 5, count: true });
     assert.equal(again.totalRows, 2);
-    session.close();
+    const reading = read();
+    await session.close();
     assert.equal(session.isOpen, false);
+    assert.equal((await reading).rows.length, 1, 'a read under way when closing finishes first');
     await assert.rejects(read(), /closed/);
   } finally {
     cleanup();
@@ -81,11 +83,35 @@ test('export writes the view as sorted and filtered, by COPY on the read-only co
       assert.equal(parquet.rows, 1);
       await assert.rejects(session.export({ kind: 'query', sql: 'delete from t' }, { sort: [], filters: [] }, join(dir, 'x.csv'), 'csv'), /Only reads run here/);
     } finally {
-      session.close();
+      await session.close();
     }
     const back = await queryFile(join(dir, 'back.duckdb'), `SELECT id, note FROM '${join(dir, 'out.parquet')}'`);
     assert.deepEqual(back, [{ id: '3', note: null }]);
     assert.equal(statSync(target.path!).mtimeMs, before, 'the database file is not written');
+  } finally {
+    cleanup();
+  }
+});
+
+test('a page no longer wanted when its turn comes is skipped, not read; the reads before and after run', async () => {
+  const { dir, cleanup } = tempDir('data-skip-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(target.path!, 'CREATE TABLE t AS SELECT i AS id FROM range(1000) r(i)');
+    const session = new DataReadSession(target, { projectRoot: dir });
+    try {
+      let wanted = true;
+      const source = { kind: 'relation' as const, relation: '"main"."t"' };
+      const first = session.page({ source, view: {}, offset: 0, limit: 2 });
+      const far = session.page({ source, view: {}, offset: 800, limit: 2 }, () => wanted);
+      wanted = false; // the grid scrolled away before the far page's turn
+      const near = session.page({ source, view: {}, offset: 2, limit: 2 }, () => true);
+      assert.deepEqual((await first).rows, [[0], [1]]);
+      await assert.rejects(far, (err: Error) => err instanceof SkippedRead);
+      assert.deepEqual((await near).rows, [[2], [3]]);
+    } finally {
+      await session.close();
+    }
   } finally {
     cleanup();
   }

@@ -77,7 +77,7 @@ test('the page cache asks for a page once, drops the farthest pages past its siz
 
 test('messages from the panel are checked: well-formed pass, anything else is dropped', () => {
   const view = { sort: [{ column: 'a"b', descending: true }], filters: [{ column: 'x', op: '=', value: "'; drop" }, { column: 'y', op: 'is null' }] };
-  assert.deepEqual(parseDataPanelMessage({ type: 'requestPage', generation: 1, requestId: 2, view, offset: 400, limit: 200, count: true }), {
+  assert.deepEqual(parseDataPanelMessage({ type: 'requestPage', generation: 1, requestId: 2, view, offset: 400, limit: 200, count: true, screenRow: 380 }), {
     type: 'requestPage',
     generation: 1,
     requestId: 2,
@@ -85,10 +85,12 @@ test('messages from the panel are checked: well-formed pass, anything else is dr
     offset: 400,
     limit: 200,
     count: true,
+    screenRow: 380,
   });
   for (const bad of [
-    { type: 'requestPage', generation: 1, requestId: 2, view, offset: -1, limit: 200, count: true },
-    { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 1e9, count: true },
+    { type: 'requestPage', generation: 1, requestId: 2, view, offset: -1, limit: 200, count: true, screenRow: 0 },
+    { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 1e9, count: true, screenRow: 0 },
+    { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 10, count: true },
     { type: 'requestPage', generation: 1, requestId: 2, view: { sort: [], filters: [{ column: 'x', op: 'LIKE', value: 'a' }] }, offset: 0, limit: 1, count: false },
     { type: 'requestPage', generation: 1, requestId: 2, view: { sort: [], filters: [{ column: 'x', op: '=' }] }, offset: 0, limit: 1, count: false },
     { type: 'requestProfile', generation: 'x', requestId: 1, view },
@@ -100,6 +102,8 @@ test('messages from the panel are checked: well-formed pass, anything else is dr
   ]) {
     assert.equal(parseDataPanelMessage(bad), undefined, JSON.stringify(bad));
   }
+  assert.deepEqual(parseDataPanelMessage({ type: 'drawn', generation: 3, rows: 20 }), { type: 'drawn', generation: 3, rows: 20 });
+  assert.equal(parseDataPanelMessage({ type: 'drawn', generation: 3, rows: -1 }), undefined);
   assert.deepEqual(parseSavedState({ source: { kind: 'asset', key: 'raw/zones', root: '/w' }, target: 'dev', tab: 'profile', junk: 1 }), {
     source: { kind: 'asset', key: 'raw/zones', root: '/w' },
     target: 'dev',

@@ -10,6 +10,14 @@ import type { DataSource, DataView } from './dataView';
 import type { DataExport, ExportFormat } from './dataExport';
 import { exportViewOn } from './dataExport';
 
+/** A page read skipped because it was no longer wanted when its turn came. */
+export class SkippedRead extends Error {
+  constructor() {
+    super('skipped: no longer on screen');
+    this.name = 'SkippedRead';
+  }
+}
+
 /** Close after this long without a read: another process waiting for the file gets it within a second of scrolling stopping. */
 export const IDLE_CLOSE_MS = 1_000;
 /** Close and reopen at least this often, so that even endless scrolling never starves a writer. */
@@ -38,8 +46,13 @@ export class DataReadSession {
   /** Relations whose row ids are their positions, found once per session. */
   private readonly contiguous = new Map<string, boolean>();
 
-  page(request: PageRequest): Promise<DataPage> {
+  /**
+   * A page. `stillWanted` is asked when the read's turn comes: a page the grid
+   * has scrolled away from meanwhile is skipped (`SkippedRead`), not read.
+   */
+  page(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
     return this.use(async (conn) => {
+      if (stillWanted && !stillWanted()) throw new SkippedRead();
       const relation = positionalRelation(request);
       if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
       return readPageOn(conn, request, { byRowid: relation !== undefined && this.contiguous.get(relation) === true });
@@ -61,8 +74,8 @@ export class DataReadSession {
 
   /** One read at a time on the connection; the connection opened on demand and closed when idle. */
   private use<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the data panel was closed'));
     const next = this.queue.then(async () => {
-      if (this.closed) throw new Error('the data panel was closed');
       clearTimeout(this.idleTimer);
       if (this.db && performance.now() - this.openedAt > this.timing.maxHoldMs) this.release();
       if (!this.db) {
@@ -93,9 +106,13 @@ export class DataReadSession {
     this.db = undefined;
   }
 
-  /** Closes now; later reads fail. */
-  close(): void {
+  /**
+   * Later reads fail; the connection closes once the reads already asked for
+   * end — closing a DuckDB connection while it runs a query crashes the process.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    this.release();
+    clearTimeout(this.idleTimer);
+    return this.queue.then(() => this.release());
   }
 }

@@ -5,6 +5,8 @@ export interface DataHtmlUris {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly codiconUri: string;
+  /** Extra script run first with the nonce (the benchmark's stand-in for acquireVsCodeApi); never set by the extension. */
+  readonly preludeScript?: string;
 }
 
 function attr(text: string): string {
@@ -25,7 +27,7 @@ export function dataHtml(u: DataHtmlUris): string {
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${u.nonce}" src="${attr(u.scriptUri)}"></script>
+${u.preludeScript ? `<script nonce="${u.nonce}">${u.preludeScript}</script>` : ''}<script nonce="${u.nonce}" src="${attr(u.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -7,6 +7,8 @@ import type { DataExtensionToWebviewMessage, DataPanelSource, DataViewSpec, Data
 import type { TargetConfig } from '../../core/project/targetConfig';
 import type { DataSource } from '../../core/data/dataView';
 import type { DataReadSession } from '../../core/data/dataReadSession';
+import type { DataPage } from '../../core/data/dataReader';
+import { DATA_PAGE_ROWS } from '../../protocol/dataMessages';
 import type { AssetGraphService } from '../assetGraphService';
 import type { TargetSelection } from '../targetSelection';
 import type { MotherDuckToken } from '../motherDuckToken';
@@ -27,7 +29,16 @@ interface Showing {
   readonly generation: number;
   readonly source: DataPanelSource;
   readonly target: TargetConfig;
-  readonly read?: { readonly source: DataSource; readonly session: DataReadSession };
+  /** When the asset's last run finished, as known when shown: a later run means new data to read. */
+  readonly finishedAt?: number;
+  /** performance.now() when the command (or the refresh) asked for this show. */
+  readonly startedAt: number;
+  readonly read?: {
+    readonly source: DataSource;
+    readonly session: DataReadSession;
+    /** The first page, read while the webview starts; used once, by the request it answers. */
+    first?: { readonly view: string; readonly page: Promise<DataPage> };
+  };
 }
 
 function webviewRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -56,6 +67,8 @@ export class DataPanel implements vscode.Disposable {
   private view: DataViewSpec = { sort: [], filters: [] };
   /** The last show (and its error), sent again when the webview says it is ready. */
   private replay: DataExtensionToWebviewMessage[] = [];
+  /** The first row on screen in the grid, as its latest page request said. */
+  private screenRow = 0;
 
   static show(context: vscode.ExtensionContext, deps: DataPanelDeps, source: DataPanelSource): DataPanel {
     let panel = DataPanel.current;
@@ -103,7 +116,9 @@ export class DataPanel implements vscode.Disposable {
     this.store.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.store.add(panel.onDidDispose(() => this.dispose()));
     // A run rewrote the data, or the workspace moved to another target: read again, keeping sort and filters.
-    this.store.add(deps.graphs.onDidChangeStates(() => this.reshow()));
+    this.store.add(deps.graphs.onDidChangeStates(() => {
+      if (this.showing?.source.kind === 'asset' && this.finishedAt(this.showing.source) !== this.showing.finishedAt) this.reshow();
+    }));
     this.store.add(deps.targets.onDidChange(() => {
       if (!this.chosenTarget) this.reshow();
     }));
@@ -115,9 +130,10 @@ export class DataPanel implements vscode.Disposable {
 
   /** Shows a source: resolves its target and relation, then the webview asks for pages. */
   async showSource(source: DataPanelSource, resetView: boolean): Promise<void> {
+    const startedAt = performance.now();
     const generation = ++this.generation;
     if (resetView && !sameSource(source, this.showing?.source)) this.view = { sort: [], filters: [] };
-    this.showing?.read?.session.close();
+    void this.showing?.read?.session.close();
     const target = this.targetOf(source.root);
     const title = source.kind === 'asset' ? source.key : 'Query';
     this.panel.title = `Data: ${title}`;
@@ -126,7 +142,7 @@ export class DataPanel implements vscode.Disposable {
       this.post({ type: 'error', generation, message: 'No target is configured for this folder yet: open an asset-studio.yml or dbt project.' });
       return;
     }
-    const showing: Showing = { generation, source, target };
+    const showing: Showing = { generation, source, target, startedAt, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
     this.showing = showing;
     const targets = this.deps.targets.allTargets().map((t) => t.name);
     try {
@@ -139,11 +155,18 @@ export class DataPanel implements vscode.Disposable {
         return;
       }
       const session = new DataReadSession(target, { projectRoot: source.root, token });
-      this.showing = { ...showing, read: { source: resolved, session } };
+      // Read the first page now rather than when the webview asks: a new panel takes a while to start.
+      const page = session.page({ source: resolved, view: this.view, offset: 0, limit: DATA_PAGE_ROWS, count: true });
+      page.catch(() => undefined);
+      this.showing = { ...showing, read: { source: resolved, session, first: { view: JSON.stringify(this.view), page } } };
       this.post({ type: 'show', generation, title, source, ...(resolved.kind === 'relation' ? { relation: resolved.relation } : {}), target: target.name, targets, view: this.view });
     } catch (err) {
       if (generation === this.generation) this.post({ type: 'error', generation, message: messageOf(err) });
     }
+  }
+
+  private finishedAt(source: DataPanelSource & { kind: 'asset' }): number | undefined {
+    return this.deps.graphs.states(source.root).get(source.key)?.finishedAt;
   }
 
   private targetOf(root: string): TargetConfig | undefined {
@@ -206,6 +229,11 @@ export class DataPanel implements vscode.Disposable {
       case 'copy':
         void vscode.env.clipboard.writeText(message.text);
         return;
+      case 'drawn': {
+        const showing = this.current(message.generation);
+        if (showing) this.deps.log.info(`Data: ${message.rows} rows of ${showing.source.kind === 'asset' ? showing.source.key : 'a query'} on '${showing.target.name}' drawn ${Math.round(performance.now() - showing.startedAt)} ms after the command`);
+        return;
+      }
       case 'export':
         void this.exportView(message.generation, message.view, message.format);
         return;
@@ -226,13 +254,23 @@ export class DataPanel implements vscode.Disposable {
     const showing = this.current(m.generation);
     if (!showing?.read) return;
     this.view = m.view;
+    this.screenRow = m.screenRow;
     try {
-      const page = await showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count });
+      const first = showing.read.first;
+      showing.read.first = undefined;
+      const ahead = first && m.offset === 0 && m.count && m.limit === DATA_PAGE_ROWS && first.view === JSON.stringify(m.view) ? first.page : undefined;
+      // A page more than two pages from where the grid is now, by the time its read comes up, is skipped.
+      const stillWanted = () => m.count || Math.abs(m.offset - this.screenRow) <= 2 * m.limit + m.limit;
+      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, stillWanted));
       if (!this.current(m.generation)) return;
       this.deps.log.debug(`Data: ${page.rows.length} rows at ${m.offset} in ${Math.round(page.elapsedMs)} ms: ${page.sql}`);
       this.post({ type: 'page', generation: m.generation, requestId: m.requestId, offset: page.offset, columns: page.columns, rows: page.rows, ...(page.totalRows !== undefined ? { totalRows: page.totalRows } : {}), sql: page.sql, elapsedMs: page.elapsedMs });
     } catch (err) {
       if (!this.current(m.generation)) return;
+      if (err instanceof Error && err.name === 'SkippedRead') {
+        this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: '', skipped: true });
+        return;
+      }
       const locked = isLocked(err);
       if (locked && attempt < LOCK_RETRIES) {
         this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: `${messageOf(err)} Retrying…`, retrying: true });
@@ -249,7 +287,7 @@ export class DataPanel implements vscode.Disposable {
     try {
       const profile = await showing.read.session.profile(showing.read.source, m.view);
       if (!this.current(m.generation)) return;
-      this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, sql: profile.sql, elapsedMs: profile.elapsedMs });
+      this.post({ type: 'profile', generation: m.generation, requestId: m.requestId, columns: profile.columns, ...(profile.sample ? { sample: profile.sample } : {}), sql: profile.sql, elapsedMs: profile.elapsedMs });
     } catch (err) {
       if (this.current(m.generation)) this.post({ type: 'error', generation: m.generation, requestId: m.requestId, message: messageOf(err) });
     }
@@ -276,7 +314,7 @@ export class DataPanel implements vscode.Disposable {
 
   dispose(): void {
     if (DataPanel.current === this) DataPanel.current = undefined;
-    this.showing?.read?.session.close();
+    void this.showing?.read?.session.close();
     this.store.dispose();
     this.panel.dispose();
   }

@@ -1,8 +1,9 @@
 // The data grid's view model: what a cell shows, which pages to ask for, how a
 // huge row count maps onto a scrollbar. Pure: no DOM, tested on its own.
 import type { DataCell, DataColumnInfo, DataSortKey } from '../../../src/protocol/dataMessages';
+import { DATA_PAGE_ROWS } from '../../../src/protocol/dataMessages';
 
-export const PAGE_ROWS = 200;
+export const PAGE_ROWS = DATA_PAGE_ROWS;
 /** Browsers cap an element's height (~33M px in Chromium): past this the scrollbar is scaled. */
 export const MAX_SCROLL_PX = 8_000_000;
 const MAX_CELL_CHARS = 200;

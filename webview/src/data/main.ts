@@ -104,10 +104,15 @@ let nextRequest = 1;
 let pending = new Map<number, number>();
 let profileRequest: number | undefined;
 let profile: readonly ColumnProfileInfo[] | undefined;
+let profileSample: { readonly percent: number; readonly totalRows: number } | undefined;
 let selRow = 0;
 let selCol = 0;
 let anchorRow = 0;
 let frame = 0;
+/** The page of the first row on screen, as last drawn. */
+let screenPage = 0;
+/** The show whose first drawn rows were reported. */
+let drawnGeneration = -1;
 /** The SQL of the data tab and of the profile, each shown with its tab. */
 let pageSqlText = '';
 let profileSqlText = '';
@@ -132,6 +137,7 @@ function resetView(): void {
   profileSqlText = '';
   map = scrollMap(0, ROW_PX);
   selRow = anchorRow = 0;
+  screenPage = 0;
   gridScroll.scrollTop = 0;
   renderFilters();
   requestPage(0, true);
@@ -144,7 +150,7 @@ function requestPage(page: number, count: boolean): void {
   if (!show) return;
   const requestId = nextRequest++;
   pending.set(requestId, page);
-  post({ type: 'requestPage', generation: show.generation, requestId, view, offset: page * PAGE_ROWS, limit: PAGE_ROWS, count });
+  post({ type: 'requestPage', generation: show.generation, requestId, view, offset: page * PAGE_ROWS, limit: PAGE_ROWS, count, screenRow: screenPage * PAGE_ROWS });
 }
 
 function requestProfile(): void {
@@ -154,11 +160,22 @@ function requestProfile(): void {
   post({ type: 'requestProfile', generation: show.generation, requestId: profileRequest, view });
 }
 
+const measure = document.createElement('canvas').getContext('2d');
+
+/** The drawn width of text in the grid's font (the editor font, set by the theme). */
+function textPx(text: string, bold = false): number {
+  if (!measure) return text.length * 9;
+  const style = getComputedStyle(gridScroll);
+  measure.font = `${bold ? '600 ' : ''}${style.fontSize} ${style.fontFamily}`;
+  return measure.measureText(text).width;
+}
+
 /** A column as wide as its name, type and the first page's values need, within bounds. */
 function columnWidth(c: DataColumnInfo, index: number, sample: readonly (readonly DataCell[])[]): number {
-  let chars = Math.max(c.name.length + 3, Math.min(c.type.length, 24), 6);
-  for (const row of sample.slice(0, 50)) chars = Math.max(chars, cellDisplay(row[index] ?? null, c, locale).text.length + (c.kind === 'nested' ? 3 : 0));
-  return Math.min(360, Math.max(56, chars * 8 + 16));
+  // The header holds the name with the sort arrow and the type (0.85em), beside the filter button.
+  let px = Math.max(textPx(c.name, true) + 22, textPx(c.type.slice(0, 24)) * 0.85 + 22);
+  for (const row of sample.slice(0, 50)) px = Math.max(px, textPx(cellDisplay(row[index] ?? null, c, locale).text) + (c.kind === 'nested' ? 18 : 0));
+  return Math.ceil(Math.min(360, Math.max(48, px + 14)));
 }
 
 function setColumns(next: readonly DataColumnInfo[], sample: readonly (readonly DataCell[])[]): void {
@@ -276,7 +293,12 @@ function render(): void {
   const last = Math.min(total - 1, first + count - 1);
   // Ask for what is on screen and the pages either side, so scrolling on finds them loaded.
   const onScreen = Math.floor(first / PAGE_ROWS);
-  const wanted = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
+  screenPage = onScreen;
+  // The pages on screen first; the ones either side only once those are in, so a read for a
+  // neighbour never delays what the user is looking at (reads run one at a time).
+  const visible = pagesFor(first, last, total);
+  const around = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
+  const wanted = visible.every((p) => cache.has(p)) ? around : visible;
   for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);
@@ -317,6 +339,10 @@ function render(): void {
     frag.append(line);
   }
   rowsLayer.replaceChildren(frag);
+  if (show && drawnGeneration !== show.generation && last >= first && cache.row(first)) {
+    drawnGeneration = show.generation;
+    post({ type: 'drawn', generation: show.generation, rows: last - first + 1 });
+  }
 }
 
 function showDetail(c: DataColumnInfo, value: DataCell): void {
@@ -343,7 +369,10 @@ function renderProfile(): void {
     });
     table.append(tr);
   }
-  profileView.replaceChildren(table);
+  const note = profileSample
+    ? el('div', 'status', `A sample of about ${profileSample.percent.toLocaleString(locale)}% of the ${profileSample.totalRows.toLocaleString(locale)} rows (whole blocks of rows): min, max, quartiles, counts and histograms are of samples.`)
+    : el('div', 'status', `All ${profile.reduce((n, p) => Math.max(n, p.count), 0).toLocaleString(locale)} rows.`);
+  profileView.replaceChildren(note, table);
 }
 
 function histogram(bins: NonNullable<ColumnProfileInfo['histogram']>): SVGSVGElement {
@@ -522,23 +551,36 @@ window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMe
         totalRows = m.totalRows;
         map = scrollMap(totalRows, ROW_PX);
         countEl.textContent = `${totalRows.toLocaleString(locale)} rows · ${Math.round(m.elapsedMs)} ms`;
+        if (totalRows === 0) setStatus(view.filters.length > 0 ? 'No rows match the filters.' : 'No rows.');
         pageSqlText = m.sql;
         if (tab === 'data') sqlText.textContent = m.sql;
       }
-      cache.put(page, m.rows, Math.floor(selRow / PAGE_ROWS));
-      if (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…')) setStatus('');
+      // Evict far from what is on screen, not from the selection: the selection may be a million rows away.
+      cache.put(page, m.rows, screenPage);
+      if (totalRows !== 0 && (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…'))) setStatus('');
       schedule();
       return;
     }
     case 'profile':
       if (!show || m.generation !== show.generation || m.requestId !== profileRequest) return;
       profile = m.columns;
+      profileSample = m.sample;
       profileSqlText = m.sql.join(';\n');
       if (tab === 'profile') sqlText.textContent = profileSqlText;
       if (tab === 'profile') renderProfile();
       return;
     case 'error': {
       if (show && m.generation !== show.generation) return;
+      if (m.skipped) {
+        // Scrolled away before its read: forget it; it is asked again if it comes back on screen.
+        const page = m.requestId === undefined ? undefined : pending.get(m.requestId);
+        if (page !== undefined) {
+          pending.delete(m.requestId!);
+          cache.forget(page);
+        }
+        schedule();
+        return;
+      }
       if (m.requestId !== undefined) {
         const page = pending.get(m.requestId);
         if (page !== undefined && !m.retrying) {
