@@ -298,6 +298,13 @@ export class AssetGraphService implements vscode.Disposable {
     return graph.assetsIn(file).map((node) => ({ root: folder.root, graph, node }));
   }
 
+  /** The graph of the workspace folder holding a file, whether or not the file defines an asset. */
+  graphFor(file: string): { root: string; graph: AssetGraph } | undefined {
+    const folder = this.folderOf(file);
+    const graph = folder?.index?.graph;
+    return folder && graph ? { root: folder.root, graph } : undefined;
+  }
+
   private folderOf(file: string): FolderIndex | undefined {
     let best: FolderIndex | undefined;
     for (const folder of this.folders.values()) {
