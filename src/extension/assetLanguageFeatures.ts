@@ -104,6 +104,11 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         return result.ok ? result.columns : undefined;
       })().catch(() => undefined);
       this.columns.set(key, read);
+      // A read that failed (the file busy with a run) is tried again on the next hover.
+      const pending = read;
+      void pending.then((columns) => {
+        if (!columns && this.columns.get(key) === pending) this.columns.delete(key);
+      });
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
