@@ -1,8 +1,7 @@
 // Go to definition and hover on an asset reference, in a real VS Code
 // (code-server) with the packaged extension and the example project: F12 on
 // `from raw.taxi_trips` opens the file that defines raw/taxi_trips, and a
-// hover on it shows the asset's key, its state and links, and once the asset
-// is materialized its columns from the target's catalog.
+// hover on it shows the asset's key with its state and links.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,37 +52,21 @@ test('F12 on `from raw.taxi_trips` opens the file that defines raw/taxi_trips', 
   await editor.screenshot('language-features-definition');
 });
 
-test('a hover on the reference shows the asset key, its state, its links and, once built, its columns', { timeout: 300_000 }, async () => {
+test('a hover on the reference shows the asset key, its state and its links', { timeout: 300_000 }, async () => {
   await editor.openFile(DAILY);
   const at = referencePosition();
   const hover = editor.page.locator('.monaco-hover', { hasText: 'raw/taxi_trips' }).first();
-  const showHover = async (): Promise<string> => {
+  const text = await eventually(async () => {
     await goTo(at.line, at.column);
     await editor.page.keyboard.press('Control+K');
     await editor.page.keyboard.press('Control+I');
     await hover.waitFor({ state: 'visible', timeout: 5_000 });
     return hover.innerText();
-  };
-  const before = await eventually(showHover, 60_000);
-  assert.match(before, /raw\/taxi_trips/);
-  assert.match(before, /SQL asset/);
-  assert.match(before, /never materialized/);
-  assert.match(before, /Materialize/);
-  assert.match(before, /Lineage/);
-  await editor.page.keyboard.press('Escape');
-
-  await editor.openFile('assets/raw/taxi_trips.sql');
-  await (await editor.waitForCodeLens('▶ Materialize', 120_000)).click();
-  await editor.waitForNotification("Materialized raw/taxi_trips on 'dev'", 180_000);
-  await editor.openFile(DAILY);
-  // Columns come from the target's catalog, read once the state says the table exists.
-  const after = await eventually(async () => {
-    const text = await showHover();
-    assert.match(text, /trip_id/);
-    return text;
   }, 60_000);
-  assert.match(after, /\d[\d,]* rows/);
-  assert.match(after, /BIGINT/);
-  assert.match(after, /Preview/);
+  assert.match(text, /raw\/taxi_trips/);
+  assert.match(text, /SQL asset/);
+  assert.match(text, /never materialized/);
+  assert.match(text, /Materialize/);
+  assert.match(text, /Lineage/);
   await editor.screenshot('language-features-hover');
 });
