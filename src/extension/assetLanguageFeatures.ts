@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { AssetNode } from '../core/graph/assetGraph';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
-import { assetReferenceAt, assetReferencesTo } from '../core/language/assetReferences';
-import { assetCompletions, completionSiteAt } from '../core/language/assetCompletions';
+import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
+import { assetCompletions, completionSiteAt, narrowCompletions } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
 import { assetHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
@@ -22,6 +22,9 @@ const SELECTOR: vscode.DocumentSelector = [
 
 /** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
 const COLUMN_WAIT_MS = 400;
+
+/** More completions than this are narrowed to what was typed, and asked for again as the user types. */
+const MAX_COMPLETIONS = 1000;
 
 function toRange(r: TextRange): vscode.Range {
   return new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1);
@@ -48,7 +51,13 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '.', "'", '"', ' '),
     );
     this.store.add(targets.onDidChange(() => this.columns.clear()));
-    this.store.add(graphs.onDidChangeGraph(() => this.columns.clear()));
+    this.store.add(
+      graphs.onDidChangeGraph(() => {
+        this.columns.clear();
+        // Indexed now rather than on the first F12 after a save.
+        for (const { graph } of graphs.graphs()) warmReferenceIndex(graph);
+      }),
+    );
   }
 
   private referenceAt(doc: vscode.TextDocument, pos: vscode.Position): { ref: AssetReference; root: string } | undefined {
@@ -119,20 +128,22 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     }
   }
 
-  private complete(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
+  private complete(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionList | undefined {
     const found = this.graphs.graphFor(doc.uri.fsPath);
     if (!found) return undefined;
     const file = doc.uri.fsPath;
     const site = completionSiteAt(file, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
     if (!site) return undefined;
     const replace = new vscode.Range(pos.translate(0, -site.typed.length), pos);
-    return assetCompletions(found.graph, site, file).map((c) => {
+    const { items, complete } = narrowCompletions(assetCompletions(found.graph, site, file), site.typed, MAX_COMPLETIONS);
+    const list = items.map((c) => {
       const item = new vscode.CompletionItem({ label: c.insert, description: c.detail }, vscode.CompletionItemKind.Reference);
       item.range = replace;
       item.detail = c.node ? `${c.node.id} — ${c.detail}` : c.detail;
       if (c.description) item.documentation = c.description;
       return item;
     });
+    return new vscode.CompletionList(list, !complete);
   }
 
   dispose(): void {

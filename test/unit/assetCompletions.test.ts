@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
-import { assetCompletions, completionSiteAt } from '../../src/core/language/assetCompletions';
+import { assetCompletions, completionSiteAt, narrowCompletions } from '../../src/core/language/assetCompletions';
 import type { TextPosition } from '../../src/core/language/assetReferences';
 
 const fixtures = resolve(__dirname, '../fixtures');
@@ -64,4 +64,17 @@ test('completions come from the graph, with kind, source and description', async
   const keys = assetCompletions(dagster, { kind: 'dagster-deps', typed: '' }).map((c) => c.insert);
   assert.ok(keys.includes('raw/taxi_trips'));
   assert.ok(keys.includes('marts/revenue'));
+});
+
+test('a long list is narrowed to what was typed and marked incomplete, so the editor asks again', () => {
+  const items = Array.from({ length: 30 }, (_, i) => ({ insert: i % 2 ? `raw.t${i}` : `mart.T${i}`, detail: 'table · sql' }));
+  assert.deepEqual(narrowCompletions(items, 'x', 50), { items, complete: true });
+  const raw = narrowCompletions(items, 'RAW', 10);
+  assert.equal(raw.items.length, 10);
+  assert.ok(raw.items.every((c) => c.insert.startsWith('raw.')));
+  assert.equal(raw.complete, false);
+  const t2 = narrowCompletions(items, 't2', 10);
+  assert.deepEqual(t2.items.map((c) => c.insert), ['mart.T2', 'mart.T20', 'raw.t21', 'mart.T22', 'raw.t23', 'mart.T24', 'raw.t25', 'mart.T26', 'raw.t27', 'mart.T28']);
+  assert.equal(t2.complete, false);
+  assert.equal(narrowCompletions(items, 'mart.t28', 10).complete, true);
 });

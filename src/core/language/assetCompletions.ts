@@ -89,21 +89,42 @@ function relationName(node: AssetNode): string {
   return node.definition.key.join('.');
 }
 
+/** Candidates per graph and site kind: the graph is immutable, and a 10,000-asset list costs tens of ms to build. */
+const cached = new WeakMap<AssetGraph, Map<string, AssetCompletion[]>>();
+
 /** The asset names that fit a completion site, from the graph (the editor filters them by what was typed). */
 export function assetCompletions(graph: AssetGraph, site: CompletionSite, ownFile?: string): AssetCompletion[] {
+  let byKind = cached.get(graph);
+  if (!byKind) cached.set(graph, (byKind = new Map()));
+  const key = site.kind === 'dbt-source-table' ? `${site.kind}\u0000${site.source}` : site.kind;
+  let all = byKind.get(key);
+  if (!all) byKind.set(key, (all = candidates(graph, site)));
+  // An asset is not offered in its own file (it would read itself).
+  return ownFile === undefined ? all : all.filter((c) => c.node?.definition.location.file !== ownFile || c.node.definition.source === 'external');
+}
+
+/**
+ * At most `limit` completions containing what was typed (case folded): for a
+ * list too long to hand the editor whole, which asks again as the user types.
+ */
+export function narrowCompletions(items: readonly AssetCompletion[], typed: string, limit: number): { items: AssetCompletion[]; complete: boolean } {
+  if (items.length <= limit) return { items: [...items], complete: true };
+  const t = typed.toLowerCase();
+  const matching = t === '' ? items : items.filter((c) => c.insert.toLowerCase().includes(t));
+  return { items: matching.slice(0, limit), complete: matching.length <= limit };
+}
+
+function candidates(graph: AssetGraph, site: CompletionSite): AssetCompletion[] {
   const defined = [...graph.nodes.values()].filter((n) => n.definition.source !== 'external');
-  const notOwn = (n: AssetNode) => ownFile === undefined || n.definition.location.file !== ownFile;
   switch (site.kind) {
     case 'sql-relation':
-      return defined.filter(notOwn).filter((n) => n.definition.source !== 'dbt' || n.definition.dbt?.resourceType !== 'source').map((n) => completion(relationName(n), n));
+      return defined.filter((n) => n.definition.source !== 'dbt' || n.definition.dbt?.resourceType !== 'source').map((n) => completion(relationName(n), n));
     case 'depends':
-      return defined.filter(notOwn).map((n) => completion(n.definition.key.join('.'), n));
+      return defined.map((n) => completion(n.definition.key.join('.'), n));
     case 'dagster-deps':
-      return defined.filter(notOwn).map((n) => completion(keyToString(n.definition.key), n));
+      return defined.map((n) => completion(keyToString(n.definition.key), n));
     case 'dbt-ref':
-      return defined
-        .filter((n) => n.definition.dbt && n.definition.dbt.resourceType !== 'source' && notOwn(n))
-        .map((n) => completion(n.definition.dbt!.selector, n));
+      return defined.filter((n) => n.definition.dbt && n.definition.dbt.resourceType !== 'source').map((n) => completion(n.definition.dbt!.selector, n));
     case 'dbt-source-name':
     case 'dbt-source-table':
       return dbtSources(graph, site.kind === 'dbt-source-table' ? site.source : undefined);

@@ -48,6 +48,11 @@ function edgeIndex(graph: AssetGraph): Map<string, string[]> {
   return index;
 }
 
+/** Builds the graph's reference index ahead of the first question (the editor calls it when a graph arrives). */
+export function warmReferenceIndex(graph: AssetGraph): void {
+  edgeIndex(graph);
+}
+
 /**
  * The assets a dependency of `ownerId` resolved to when the graph was built.
  * The graph keeps one reference per edge, so a second spelling of the same
