@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AssetNode } from '../core/graph/assetGraph';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
-import { assetCompletions, completionSiteAt, narrowCompletions } from '../core/language/assetCompletions';
+import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
 import { assetHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
@@ -135,7 +135,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const site = completionSiteAt(file, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
     if (!site) return undefined;
     const replace = new vscode.Range(pos.translate(0, -site.typed.length), pos);
-    const { items, complete } = narrowCompletions(assetCompletions(found.graph, site, file), site.typed, MAX_COMPLETIONS);
+    const { items, complete } = completionsAt(found.graph, site, file, MAX_COMPLETIONS);
     const list = items.map((c) => {
       const item = new vscode.CompletionItem({ label: c.insert, description: c.detail }, vscode.CompletionItemKind.Reference);
       item.range = replace;

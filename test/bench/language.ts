@@ -10,7 +10,7 @@ import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
 import type { AssetGraph } from '../../src/core/graph/assetGraph';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../../src/core/language/assetReferences';
 import type { TextPosition } from '../../src/core/language/assetReferences';
-import { assetCompletions, completionSiteAt, narrowCompletions } from '../../src/core/language/assetCompletions';
+import { assetCompletions, completionSiteAt, completionsAt } from '../../src/core/language/assetCompletions';
 import { assetHoverMarkdown } from '../../src/core/editorModel/assetHoverText';
 import { generate } from './discovery';
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const complete = (s: Site) => {
       const site = completionSiteAt(s.file, s.text, s.at);
       // What the editor is handed: at most 1,000 items, narrowed to what was typed.
-      return site ? narrowCompletions(assetCompletions(graph, site, s.file), site.typed, 1000) : undefined;
+      return site ? completionsAt(graph, site, s.file, 1000) : undefined;
     };
     console.log(`first completion after a graph change (builds the list): ${time(() => complete(sqlSite)).toFixed(2)} ms`);
     const completion: number[] = [];

@@ -91,6 +91,8 @@ function relationName(node: AssetNode): string {
 
 /** Candidates per graph and site kind: the graph is immutable, and a 10,000-asset list costs tens of ms to build. */
 const cached = new WeakMap<AssetGraph, Map<string, AssetCompletion[]>>();
+/** Each cached list's inserts in lower case, for narrowing without folding 10,000 strings per keystroke. */
+const loweredLists = new WeakMap<readonly AssetCompletion[], string[]>();
 
 /** The asset names that fit a completion site, from the graph (the editor filters them by what was typed). */
 export function assetCompletions(graph: AssetGraph, site: CompletionSite, ownFile?: string): AssetCompletion[] {
@@ -104,14 +106,29 @@ export function assetCompletions(graph: AssetGraph, site: CompletionSite, ownFil
 }
 
 /**
- * At most `limit` completions containing what was typed (case folded): for a
- * list too long to hand the editor whole, which asks again as the user types.
+ * At most `limit` completions containing what was typed (case folded), in one
+ * pass that stops at the limit: for a list too long to hand the editor whole,
+ * which asks again as the user types. `complete` says nothing was left out.
  */
-export function narrowCompletions(items: readonly AssetCompletion[], typed: string, limit: number): { items: AssetCompletion[]; complete: boolean } {
-  if (items.length <= limit) return { items: [...items], complete: true };
+export function narrowCompletions(items: readonly AssetCompletion[], typed: string, limit: number, ownFile?: string): { items: AssetCompletion[]; complete: boolean } {
   const t = typed.toLowerCase();
-  const matching = t === '' ? items : items.filter((c) => c.insert.toLowerCase().includes(t));
-  return { items: matching.slice(0, limit), complete: matching.length <= limit };
+  const narrow = t !== '' && items.length > limit;
+  let lower = narrow ? loweredLists.get(items) : undefined;
+  if (narrow && !lower) loweredLists.set(items, (lower = items.map((c) => c.insert.toLowerCase())));
+  const out: AssetCompletion[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const c = items[i]!;
+    if (ownFile !== undefined && c.node?.definition.location.file === ownFile && c.node.definition.source !== 'external') continue;
+    if (lower && !lower[i]!.includes(t)) continue;
+    if (out.length === limit) return { items: out, complete: false };
+    out.push(c);
+  }
+  return { items: out, complete: true };
+}
+
+/** The completions the editor is handed at a site: cached candidates, narrowed when there are more than `limit`. */
+export function completionsAt(graph: AssetGraph, site: CompletionSite, ownFile: string | undefined, limit: number): { items: AssetCompletion[]; complete: boolean } {
+  return narrowCompletions(assetCompletions(graph, site), site.typed, limit, ownFile);
 }
 
 function candidates(graph: AssetGraph, site: CompletionSite): AssetCompletion[] {
