@@ -67,7 +67,7 @@ ${TARGET}
 ${JSON_FLAG}
 ${COMMON}`,
   lineage: `asset-studio lineage KEY [--column C] [--target T] [--json] [--root DIR]
-  Column-level lineage of a SQL asset: each output column's upstream columns, copied or transformed.
+  Column-level lineage of a SQL asset or dbt model: each output column's upstream columns, copied or transformed.
   --column C            one column: its sources and the dependents' columns computed from it
 ${TARGET}
 ${JSON_FLAG}

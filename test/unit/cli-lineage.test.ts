@@ -46,3 +46,23 @@ test('lineage: * expands through the upstream asset\'s own lineage before anythi
     cleanup();
   }
 });
+
+test('lineage of dbt models reads their compiled SQL: ref() and source() relations map back to assets', async () => {
+  const { dir, cleanup } = tempDir('cli-lineage-dbt-');
+  try {
+    const root = join(dir, 'nyc_taxi_dbt');
+    cpSync(resolve(import.meta.dirname, '../fixtures/dbt/nyc_taxi_dbt'), root, { recursive: true });
+    const zone = await cli(['lineage', 'trips_by_zone', '--json', '--root', root], dir);
+    assert.equal(zone.code, 0, zone.stderr);
+    const columns = Object.fromEntries(JSON.parse(zone.stdout).columns.map((c: { name: string; kind: string; sources: unknown[] }) => [c.name, { kind: c.kind, sources: c.sources }]));
+    assert.deepEqual(columns['zone_name'], { kind: 'copy', sources: [{ asset: 'stg_zones', column: 'zone_name' }] });
+    assert.deepEqual(columns['revenue'], { kind: 'transformation', sources: [{ asset: 'stg_trips', column: 'total_amount' }] });
+    // stg_trips selects * from a source whose columns are unknown (never built): its named columns still reach the source.
+    const stg = await cli(['lineage', 'stg_trips', '--column', 'total_amount', '--root', root], dir);
+    assert.equal(stg.code, 0, stg.stderr);
+    assert.match(stg.stdout, /^total_amount\s+← raw\/taxi_trips\.total_amount\s+copy$/m);
+    assert.match(stg.stdout, /read by: .*trips_by_zone\.revenue \(transformation\)/);
+  } finally {
+    cleanup();
+  }
+});

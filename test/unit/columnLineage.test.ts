@@ -96,6 +96,9 @@ test('a table whose columns are unknown: named columns are taken as its own, * i
   const star = await sqlColumnLineage('select * from src.unknown_table', upstream);
   assert.deepEqual(view(star), ['unknown_table.* <- src.unknown_table.* (copy)']);
   assert.match(star.notes.join('\n'), /src\.unknown_table.*not expanded/);
+  // Through a CTE that passes the unknown * on (a dbt staging model), named columns still reach the table.
+  const staged = await sqlColumnLineage('with source as (select * from src.unknown_table) select id, cast(ts as date) as day from source', upstream);
+  assert.deepEqual(view(staged), ['id <- src.unknown_table.id (copy)', 'day <- src.unknown_table.ts (transformation)']);
 });
 
 test('SQL asset templates parse as discovery reads them; a syntax error is said', async () => {

@@ -71,6 +71,12 @@ function merge(origins: readonly Origin[]): UpstreamColumn[] {
   return [...seen.values()];
 }
 
+/** A CTE or subquery that passes on an unexpanded `*` is itself open: a column asked of it comes from that table. */
+function openThrough(cols: readonly { name: string; origin: Origin }[]): string | undefined {
+  const star = cols.find((c) => c.origin.sources.length === 1 && c.origin.sources[0]!.column === '*');
+  return star?.origin.sources[0]!.table;
+}
+
 function relationOf(name: string, cols: readonly { name: string; origin: Origin }[], open?: string): ScopeRelation {
   const columns = new Map<string, { name: string; origin: Origin }>();
   for (const c of cols) if (!columns.has(lower(c.name))) columns.set(lower(c.name), c);
@@ -132,7 +138,7 @@ function withCtes(node: Json, outer: Context): Context {
     if (!name || !query) continue;
     const aliases = arr(obj(e?.['value'])?.['aliases']).map((a) => String(a));
     const cols = queryColumns(query, ctx, []).map((c, i) => ({ name: aliases[i] ?? c.name, origin: c.origin }));
-    ctes.set(lower(name), relationOf(name, cols));
+    ctes.set(lower(name), relationOf(name, cols, openThrough(cols)));
     ctx = { ...ctx, ctes };
   }
   return ctx;
@@ -254,7 +260,7 @@ function tableRelations(table: Json, ctx: Context): ScopeRelation[] {
       const name = parts[parts.length - 1] ?? '';
       const alias = str(table['alias']) ?? name;
       const cte = parts.length === 1 ? ctx.ctes.get(lower(name)) : undefined;
-      if (cte) return [relationOf(alias, [...cte.columns.values()])];
+      if (cte) return [relationOf(alias, [...cte.columns.values()], cte.open)];
       const written = parts.map(lower).join('.');
       const known = ctx.upstream(parts);
       if (!known) return [relationOf(alias, [], written)];
@@ -264,7 +270,7 @@ function tableRelations(table: Json, ctx: Context): ScopeRelation[] {
       const node = obj(obj(table['subquery'])?.['node']);
       const aliases = arr(table['column_name_alias']).map((a) => String(a));
       const cols = node ? queryColumns(node, ctx, []) : [];
-      return [relationOf(str(table['alias']) ?? '', cols.map((c, i) => ({ name: aliases[i] ?? c.name, origin: c.origin })))];
+      return [relationOf(str(table['alias']) ?? '', cols.map((c, i) => ({ name: aliases[i] ?? c.name, origin: c.origin })), openThrough(cols))];
     }
     case 'JOIN': {
       const left = obj(table['left']);
