@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import type { AssetNode } from '../core/graph/assetGraph';
+import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
+import type { AssetColumnLineageReader } from '../core/lineage/assetColumnLineage';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
 import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
-import { assetHoverMarkdown } from '../core/editorModel/assetHoverText';
+import { assetHoverMarkdown, columnHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
 import type { AssetGraphService } from './assetGraphService';
 import { DisposableStore } from './disposables';
@@ -38,6 +39,8 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
   private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
+  /** Column lineage per graph, from the assets' own SQL (no target read: a hover must not wait for a database). */
+  private readonly lineage = new WeakMap<AssetGraph, AssetColumnLineageReader>();
 
   constructor(
     private readonly graphs: AssetGraphService,
@@ -88,7 +91,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const at = this.referenceAt(doc, pos);
-    if (!at) return undefined;
+    if (!at) return this.columnHover(doc, pos);
     const { ref, root } = at;
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
@@ -98,6 +101,33 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     );
     markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] };
     return new vscode.Hover(markdown, toRange(ref.range));
+  }
+
+  /** On an output column's name in a SQL asset's query: where its value comes from (column lineage of the saved SQL). */
+  private async columnHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const found = this.graphs.graphFor(doc.uri.fsPath);
+    const node = found?.graph.assetAt(doc.uri.fsPath, pos.line + 1);
+    const sql = node?.definition.sql;
+    if (!found || !node || !sql || pos.line + 1 < sql.sqlLine) return undefined;
+    const word = doc.getWordRangeAtPosition(pos, /[\p{L}\p{N}_$]+/u);
+    if (!word) return undefined;
+    const name = doc.getText(word).toLowerCase();
+    let reader = this.lineage.get(found.graph);
+    if (!reader) {
+      const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
+      reader = new AssetColumnLineageReader(found.graph, async () => undefined);
+      this.lineage.set(found.graph, reader);
+    }
+    try {
+      const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
+      if (!column) return undefined;
+      const markdown = new vscode.MarkdownString(columnHoverMarkdown(node.id, column));
+      markdown.isTrusted = { enabledCommands: ['assetStudio.showLineage'] };
+      return new vscode.Hover(markdown, word);
+    } catch {
+      // SQL that does not parse has no column lineage; its syntax error is already a problem at its line.
+      return undefined;
+    }
   }
 
   /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */

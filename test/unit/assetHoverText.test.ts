@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
-import { assetHoverMarkdown } from '../../src/core/editorModel/assetHoverText';
+import { assetHoverMarkdown, columnHoverMarkdown } from '../../src/core/editorModel/assetHoverText';
 import { readAssetColumns } from '../../src/core/data/assetColumns';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 
@@ -75,4 +75,13 @@ test('columns of a materialized asset come from the target catalog; a missing re
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('hover on an output column says where its value comes from', () => {
+  const copy = columnHoverMarkdown('analytics/daily_trips', { name: 'pickup_date', kind: 'copy', sources: [{ asset: 'raw/taxi_trips', column: 'pickup_at' }] });
+  assert.match(copy, /^\*\*`pickup_date`\*\* — output column of `analytics\/daily_trips`/);
+  assert.match(copy, /a copy of `raw\/taxi_trips`\.`pickup_at`/);
+  const computed = columnHoverMarkdown('a', { name: 'revenue', kind: 'transformation', sources: [{ asset: 'x', column: 'fare' }, { asset: 'y', column: 'tip' }] });
+  assert.match(computed, /computed from `x`\.`fare`, `y`\.`tip`/);
+  assert.match(columnHoverMarkdown('a', { name: 'trips', kind: 'transformation', sources: [] }), /computed from no upstream column/);
 });

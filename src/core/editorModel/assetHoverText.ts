@@ -78,3 +78,10 @@ export function assetHoverMarkdown(input: AssetHoverInput): string {
   out.push('', links.join(' · '));
   return out.join('\n');
 }
+
+/** The hover on an output column of a SQL asset or dbt model: where its value comes from. */
+export function columnHoverMarkdown(assetId: string, column: { readonly name: string; readonly kind: 'copy' | 'transformation'; readonly sources: readonly { readonly asset: string; readonly column: string }[] }): string {
+  const how = column.kind === 'copy' ? 'a copy of' : 'computed from';
+  const from = column.sources.length === 0 ? 'no upstream column (a constant, or `count(*)`)' : column.sources.map((s) => `\`${s.asset}\`.${codeSpan(s.column)}`).join(', ');
+  return [`**${codeSpan(column.name)}** — output column of \`${assetId}\``, '', `${column.sources.length === 0 ? 'computed from' : how} ${from}`, '', commandLink('Lineage', 'assetStudio.showLineage', [assetId])].join('\n');
+}
