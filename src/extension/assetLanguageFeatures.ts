@@ -48,7 +48,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     private readonly token: MotherDuckToken,
   ) {
     this.store.add(vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => this.definition(doc, pos) }));
-    this.store.add(vscode.languages.registerReferenceProvider(SELECTOR, { provideReferences: (doc, pos) => this.references(doc, pos) }));
+    this.store.add(vscode.languages.registerReferenceProvider(SELECTOR, { provideReferences: (doc, pos, context) => this.references(doc, pos, context.includeDeclaration) }));
     this.store.add(vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => this.hover(doc, pos) }));
     this.store.add(
       vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '.', "'", '"', ' '),
@@ -80,13 +80,17 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   }
 
   /** Shift+F12: where the asset's dependents name it; on a definition line, that asset's. */
-  private references(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location[] | undefined {
+  private references(doc: vscode.TextDocument, pos: vscode.Position, includeDeclaration: boolean): vscode.Location[] | undefined {
     const found = this.graphs.graphFor(doc.uri.fsPath);
     if (!found) return undefined;
     const node = this.referenceAt(doc, pos)?.ref.target ?? found.graph.assetAt(doc.uri.fsPath, pos.line + 1);
     if (!node) return undefined;
     const textOf = (file: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.getText() ?? readText(file);
-    return assetReferencesTo(found.graph, node.id, textOf).map((r) => new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)));
+    const sites = assetReferencesTo(found.graph, node.id, textOf).map((r) => new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)));
+    const loc = node.definition.location;
+    if (!includeDeclaration || node.definition.source === 'external') return sites;
+    const at = new vscode.Position(Math.max(0, loc.line - 1), Math.max(0, loc.column - 1));
+    return [new vscode.Location(vscode.Uri.file(loc.file), at), ...sites];
   }
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
