@@ -11,6 +11,7 @@ import { runDiffCommand } from './diffCommand';
 import { runPreviewCommand } from './previewCommand';
 import { runQueryCommand } from './queryCommand';
 import { runTargetsCommand } from './targetsCommand';
+import { runLineageCommand } from './lineageCommand';
 import { COMMAND_FLAGS, commandUsage, usage } from './cliUsage';
 import { commandLineWording } from '../core/userHints';
 import packageJson from '../../package.json';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   show: runPreviewCommand,
   query: runQueryCommand,
   targets: runTargetsCommand,
+  lineage: runLineageCommand,
 };
 
 /** Runs one command line; returns the exit code. */

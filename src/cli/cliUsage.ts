@@ -76,6 +76,12 @@ ${TARGET}
   --csv                 print CSV instead of a table
 ${JSON_FLAG}
 ${COMMON}`,
+  lineage: `asset-studio lineage KEY [--column C] [--target T] [--json] [--root DIR]
+  Column-level lineage of a SQL asset or dbt model: each output column's upstream columns, copied or transformed.
+  --column C            one column: its sources and the dependents' columns computed from it
+${TARGET}
+${JSON_FLAG}
+${COMMON}`,
   demo: `asset-studio demo [--root DIR]
   Materializes the example project (examples/nyc_taxi) twice on its built-in database and reads a result back.
 ${COMMON}`,
@@ -96,6 +102,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   preview: PREVIEW,
   show: PREVIEW,
   query: ['target', 'limit', 'json', 'csv', 'root'],
+  lineage: ['column', 'target', 'json', 'root'],
   demo: ['root'],
 };
 

@@ -315,6 +315,13 @@ export class AssetGraphService implements vscode.Disposable {
     return this.folderOf(file)?.index?.graph.dbtOps.filter((op) => op.location.file === file) ?? [];
   }
 
+  /** The graph of the workspace folder holding a file, whether or not the file defines an asset. */
+  graphFor(file: string): { root: string; graph: AssetGraph } | undefined {
+    const folder = this.folderOf(file);
+    const graph = folder?.index?.graph;
+    return folder && graph ? { root: folder.root, graph } : undefined;
+  }
+
   private folderOf(file: string): FolderIndex | undefined {
     let best: FolderIndex | undefined;
     for (const folder of this.folders.values()) {

@@ -17,6 +17,7 @@ import { CompiledSqlView } from './compiledSqlView';
 import { CompareView } from './compareView';
 import { DataPanelCommands } from './data/dataPanelCommands';
 import { EnvironmentNotice } from './environmentNotice';
+import { AssetLanguageFeatures } from './assetLanguageFeatures';
 
 /**
  * The one object that owns everything the extension registers. Features are
@@ -78,6 +79,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
     this.compare = this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
+    this.store.add(new AssetLanguageFeatures(this.graphs, this.targets, token));
     this.store.add(new DataPanelCommands(this.context, { graphs: this.graphs, targets: this.targets, token, log: this.log }));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {

@@ -173,7 +173,8 @@ function otherFile(i: number, root: string): [string, string] {
   }
 }
 
-function generate(root: string): void {
+/** Writes the benchmark workspace (also used by test/bench/language.ts). */
+export function generate(root: string): void {
   write(join(root, 'asset-studio.yml'), 'assets: [assets/**/*.sql]\nexclude: [scratch/**]\n');
   for (let i = 0; i < N_SQL; i++) write(join(root, 'assets', `g${i % GROUPS}`, `a${i}.sql`), sqlAsset(i));
   for (let i = 0; i < N_PY; i++) write(join(root, 'pipeline', 'pipeline', `mod${Math.floor(i / 100)}`, `assets_${i}.py`), dagsterFile(i));
@@ -381,4 +382,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Run as a script, not when another benchmark imports the generator.
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) void main();

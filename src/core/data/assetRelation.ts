@@ -38,7 +38,6 @@ export async function assetRelation(node: AssetNode, target: TargetConfig, env?:
     }
     return { ok: false, message: `${node.id}: previewing dbt ${info.resourceType}s is not supported.` };
   }
-  if (d.dagster?.dbtAssets) return { ok: false, message: `${node.id} stands for a dbt project: preview one of its models.` };
   const parts = d.key;
   const name = parts[parts.length - 1]!;
   return { ok: true, relation: quoteRelation({ schema: parts.length > 1 ? parts[parts.length - 2]! : target.schema, name }) };

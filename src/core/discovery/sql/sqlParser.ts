@@ -186,3 +186,10 @@ function countStatements(json: string): number {
   }
   return n;
 }
+
+/** DuckDB's parse tree of one SQL text (`json_serialize_sql`), for readers that need more than its tables (column lineage). */
+export async function serializeSql(sql: string): Promise<unknown> {
+  const [conn] = await parserConnections();
+  const r = await conn!.runAndReadAll('select json_serialize_sql($1::varchar, skip_empty := true, skip_null := true) as j', [sql]);
+  return JSON.parse(String(r.getColumns()[0]![0]));
+}

@@ -1,0 +1,194 @@
+import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
+import type { AssetColumnLineageReader } from '../core/lineage/assetColumnLineage';
+import type { AssetReference, TextRange } from '../core/language/assetReferences';
+import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
+import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
+import type { ColumnInfo } from '../core/editorModel/assetHoverText';
+import { assetHoverMarkdown, columnHoverMarkdown } from '../core/editorModel/assetHoverText';
+import { hasBuiltData } from '../core/editorModel/assetLensModel';
+import type { AssetGraphService } from './assetGraphService';
+import { DisposableStore } from './disposables';
+import type { MotherDuckToken } from './motherDuckToken';
+import type { TargetSelection } from './targetSelection';
+
+/** Files that can name assets: SQL assets and dbt models, dbt YAML, Dagster Python. */
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'sql' },
+  { scheme: 'file', language: 'python' },
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', pattern: '**/*.sql' },
+];
+
+/** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
+const COLUMN_WAIT_MS = 400;
+
+/** More completions than this are narrowed to what was typed, and asked for again as the user types. */
+const MAX_COMPLETIONS = 1000;
+
+function toRange(r: TextRange): vscode.Range {
+  return new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1);
+}
+
+/**
+ * F12, Shift+F12, hover and completion on asset references (docs/language-features.md):
+ * thin glue over src/core/language, answering from the live graph.
+ */
+export class AssetLanguageFeatures implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
+  private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
+  /** Column lineage per graph, from the assets' own SQL (no target read: a hover must not wait for a database). */
+  private readonly lineage = new WeakMap<AssetGraph, AssetColumnLineageReader>();
+
+  constructor(
+    private readonly graphs: AssetGraphService,
+    private readonly targets: TargetSelection,
+    private readonly token: MotherDuckToken,
+  ) {
+    this.store.add(vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => this.definition(doc, pos) }));
+    this.store.add(vscode.languages.registerReferenceProvider(SELECTOR, { provideReferences: (doc, pos, context) => this.references(doc, pos, context.includeDeclaration) }));
+    this.store.add(vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => this.hover(doc, pos) }));
+    this.store.add(
+      vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '.', "'", '"', ' '),
+    );
+    this.store.add(targets.onDidChange(() => this.columns.clear()));
+    this.store.add(
+      graphs.onDidChangeGraph(() => {
+        this.columns.clear();
+        // Indexed now rather than on the first F12 after a save.
+        for (const { graph } of graphs.graphs()) warmReferenceIndex(graph);
+      }),
+    );
+  }
+
+  private referenceAt(doc: vscode.TextDocument, pos: vscode.Position): { ref: AssetReference; root: string } | undefined {
+    const found = this.graphs.graphFor(doc.uri.fsPath);
+    if (!found) return undefined;
+    const ref = assetReferenceAt(found.graph, doc.uri.fsPath, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
+    return ref ? { ref, root: found.root } : undefined;
+  }
+
+  private definition(doc: vscode.TextDocument, pos: vscode.Position): vscode.DefinitionLink[] | undefined {
+    const at = this.referenceAt(doc, pos);
+    const loc = at?.ref.target.definition.location;
+    // An external source has no definition to go to: its only "location" is the first place that read it.
+    if (!at || !loc || at.ref.target.definition.source === 'external') return undefined;
+    const target = new vscode.Position(Math.max(0, loc.line - 1), Math.max(0, loc.column - 1));
+    return [{ originSelectionRange: toRange(at.ref.range), targetUri: vscode.Uri.file(loc.file), targetRange: new vscode.Range(target, target) }];
+  }
+
+  /** Shift+F12: where the asset's dependents name it; on a definition line, that asset's. */
+  private references(doc: vscode.TextDocument, pos: vscode.Position, includeDeclaration: boolean): vscode.Location[] | undefined {
+    const found = this.graphs.graphFor(doc.uri.fsPath);
+    if (!found) return undefined;
+    const node = this.referenceAt(doc, pos)?.ref.target ?? found.graph.assetAt(doc.uri.fsPath, pos.line + 1);
+    if (!node) return undefined;
+    const textOf = (file: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.getText() ?? readText(file);
+    const sites = assetReferencesTo(found.graph, node.id, textOf).map((r) => new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)));
+    const loc = node.definition.location;
+    if (!includeDeclaration || node.definition.source === 'external') return sites;
+    const at = new vscode.Position(Math.max(0, loc.line - 1), Math.max(0, loc.column - 1));
+    return [new vscode.Location(vscode.Uri.file(loc.file), at), ...sites];
+  }
+
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const at = this.referenceAt(doc, pos);
+    if (!at) return this.columnHover(doc, pos);
+    const { ref, root } = at;
+    const state = this.graphs.states(root).get(ref.target.id);
+    const target = this.targets.targetFor(root);
+    const columns = target && hasBuiltData(state) ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
+    const markdown = new vscode.MarkdownString(
+      assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
+    );
+    markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] };
+    return new vscode.Hover(markdown, toRange(ref.range));
+  }
+
+  /** On an output column's name in a SQL asset's query: where its value comes from (column lineage of the saved SQL). */
+  private async columnHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const found = this.graphs.graphFor(doc.uri.fsPath);
+    const node = found?.graph.assetAt(doc.uri.fsPath, pos.line + 1);
+    const sql = node?.definition.sql;
+    if (!found || !node || !sql || pos.line + 1 < sql.sqlLine) return undefined;
+    const word = doc.getWordRangeAtPosition(pos, /[\p{L}\p{N}_$]+/u);
+    if (!word) return undefined;
+    const name = doc.getText(word).toLowerCase();
+    let reader = this.lineage.get(found.graph);
+    if (!reader) {
+      const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
+      reader = new AssetColumnLineageReader(found.graph, async () => undefined);
+      this.lineage.set(found.graph, reader);
+    }
+    try {
+      const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
+      if (!column) return undefined;
+      const markdown = new vscode.MarkdownString(columnHoverMarkdown(node.id, column));
+      markdown.isTrusted = { enabledCommands: ['assetStudio.showLineage'] };
+      return new vscode.Hover(markdown, word);
+    } catch {
+      // SQL that does not parse has no column lineage; its syntax error is already a problem at its line.
+      return undefined;
+    }
+  }
+
+  /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
+  private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> {
+    const target = this.targets.targetFor(root);
+    if (!target) return undefined;
+    const key = [root, target.name, node.id, finishedAt ?? ''].join('\u0000');
+    let read = this.columns.get(key);
+    if (!read) {
+      read = (async () => {
+        const [{ readAssetColumns }, token] = await Promise.all([import('../core/data/assetColumns'), this.token.get()]);
+        const result = await readAssetColumns(node, target, { projectRoot: root, token });
+        return result.ok ? result.columns : undefined;
+      })().catch(() => undefined);
+      this.columns.set(key, read);
+      // A read that failed (the file busy with a run) is tried again on the next hover.
+      const pending = read;
+      void pending.then((columns) => {
+        if (!columns && this.columns.get(key) === pending) this.columns.delete(key);
+      });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private complete(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionList | undefined {
+    const found = this.graphs.graphFor(doc.uri.fsPath);
+    if (!found) return undefined;
+    const file = doc.uri.fsPath;
+    const site = completionSiteAt(file, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
+    if (!site) return undefined;
+    const replace = new vscode.Range(pos.translate(0, -site.typed.length), pos);
+    const { items, complete } = completionsAt(found.graph, site, file, MAX_COMPLETIONS);
+    const list = items.map((c) => {
+      const item = new vscode.CompletionItem({ label: c.insert, description: c.detail }, vscode.CompletionItemKind.Reference);
+      item.range = replace;
+      item.detail = c.node ? `${c.node.id} — ${c.detail}` : c.detail;
+      if (c.description) item.documentation = c.description;
+      return item;
+    });
+    return new vscode.CompletionList(list, !complete);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
