@@ -181,6 +181,22 @@ test('dbt in-process: a relationships test reads its other parent after the plan
   }
 });
 
+test('dbt in-process: a run creates each schema its models write to once, not once per model', async () => {
+  const { dir, cleanup } = tempDir('dbt-schema-once-');
+  try {
+    const root = copyShop(dir);
+    const statements: string[] = [];
+    const { result } = await materializeSelection(root, ['*'], { env: {}, onEvent: (e) => e.type === 'statement' && statements.push(e.sql) });
+    assert.ok(result.runs.every((r) => r.status === 'success'), JSON.stringify(result.runs));
+    // Three models write to main_marts: one CREATE SCHEMA for all of them.
+    const marts = result.runs.filter((r) => ['orders', 'customers', 'order_events'].includes(r.key));
+    assert.equal(marts.length, 3);
+    assert.equal(statements.filter((s) => s === 'CREATE SCHEMA IF NOT EXISTS "main_marts"').length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
 test('dbt in-process: what needs dbt says so at its line; a project generate_schema_name override names the schemas', async () => {
   const { dir, cleanup } = tempDir('dbt-needs-');
   try {

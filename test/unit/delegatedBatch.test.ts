@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -36,10 +37,20 @@ test('the dbt models of a plan that go to dbt run as one dbt build --select of a
     fs.cpSync(TAXI, project, { recursive: true });
     const dbt = standInDbt(work);
     const env = { NYC_TAXI_DUCKDB_PATH: path.join(work, 'dev.duckdb'), PATH: process.env.PATH };
+    // A local target to defer to (the fixture's prod is MotherDuck, out of reach here).
+    const profiles = path.join(project, 'profiles.yml');
+    fs.writeFileSync(profiles, fs.readFileSync(profiles, 'utf8').replace('    prod:\n', `    stage:\n      type: duckdb\n      path: ${path.join(work, 'stage.duckdb')}\n      schema: analytics\n    prod:\n`));
+    (await DuckDBInstance.create(path.join(work, 'stage.duckdb'))).closeSync();
+    const warnings: string[] = [];
     const { result } = await materializeSelection(project, ['+trips_by_zone'], {
       env,
       dbtRunner: 'dbt',
       delegated: createDelegatedRunner({ dbtExecutable: dbt }),
+      // dbt reads only the run's target: a batched run says so for each of its assets, as a lone one does.
+      defer: 'stage',
+      onEvent: (e) => {
+        if (e.type === 'log' && e.level === 'warn') warnings.push(e.message);
+      },
     });
     const invocations = fs.readFileSync(path.join(project, 'invocations.txt'), 'utf8').trim().split('\n');
     assert.equal(invocations.length, 1, invocations.join('\n'));
@@ -52,6 +63,9 @@ test('the dbt models of a plan that go to dbt run as one dbt build --select of a
     const trips = result.runs.find((r) => r.key === 'stg_trips')!;
     assert.match(trips.error!, /unique_stg_trips_trip_id/);
     assert.ok(trips.checks.some((c) => c.name === 'not_null_stg_trips_trip_id' && c.passed));
+    for (const key of ['stg_zones', 'stg_trips', 'trips_by_zone']) {
+      assert.ok(warnings.includes(`${key} runs with its own tool: --defer does not reach it; it reads dev only.`), warnings.join('\n'));
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -645,20 +645,29 @@ async function runDbtInProcess(node: AssetNode, routed: Extract<DbtNodeRoute, { 
   }
 }
 
+/** What a Dagster/dbt run is given of this run: the target, the environment and token for the tool, cancellation, events. */
+function delegatedContext(ctx: AssetContext): DelegatedRunContext {
+  return {
+    target: ctx.target,
+    projectRoot: ctx.opts.projectRoot,
+    ...(ctx.opts.env ? { env: ctx.opts.env } : {}),
+    ...(ctx.opts.token ? { token: ctx.opts.token } : {}),
+    signal: ctx.opts.signal,
+    onEvent: ctx.emit,
+  };
+}
+
+function warnNotDeferred(id: string, ctx: AssetContext): void {
+  if (ctx.defer) ctx.emit({ type: 'log', level: 'warn', asset: id, message: `${id} runs with its own tool: --defer does not reach it; it reads ${ctx.target.name} only.` });
+}
+
 async function runDelegatedAsset(node: AssetNode, ctx: AssetContext): Promise<AssetRunResult> {
   const started = performance.now();
   const id = node.id;
   ctx.emit({ type: 'asset-started', asset: id });
-  if (ctx.defer) ctx.emit({ type: 'log', level: 'warn', asset: id, message: `${id} runs with its own tool: --defer does not reach it; it reads ${ctx.target.name} only.` });
+  warnNotDeferred(id, ctx);
   try {
-    const r = await ctx.opts.delegated!(node, {
-      target: ctx.target,
-      projectRoot: ctx.opts.projectRoot,
-      ...(ctx.opts.env ? { env: ctx.opts.env } : {}),
-      ...(ctx.opts.token ? { token: ctx.opts.token } : {}),
-      signal: ctx.opts.signal,
-      onEvent: ctx.emit,
-    });
+    const r = await ctx.opts.delegated!(node, delegatedContext(ctx));
     for (const c of r.checks) ctx.emit({ type: 'check', asset: id, result: c });
     return { key: id, status: r.status, rows: r.rows ?? null, durationMs: ms(started), ...(r.error ? { error: r.error } : {}), checks: r.checks };
   } catch (err) {
@@ -700,24 +709,13 @@ async function runDelegatedSegment(
   for (const m of toRun) {
     started(m.id);
     ctx.emit({ type: 'asset-started', asset: m.id });
+    warnNotDeferred(m.id, ctx);
   }
   ctx.emit({ type: 'log', level: 'info', message: `${toRun.map((m) => m.id).join(', ')}: one ${toRun[0]!.node.definition.source} run` });
   let outcomes: ReadonlyMap<string, DelegatedOutcome>;
   try {
     // Dagster/dbt open the database file themselves: release it while they run.
-    outcomes = await exclusive(() =>
-      ctx.opts.delegated!.runBatch!(
-        toRun.map((m) => m.node),
-        {
-          target: ctx.target,
-          projectRoot: ctx.opts.projectRoot,
-          ...(ctx.opts.env ? { env: ctx.opts.env } : {}),
-          ...(ctx.opts.token ? { token: ctx.opts.token } : {}),
-          signal: ctx.opts.signal,
-          onEvent: ctx.emit,
-        },
-      ),
-    );
+    outcomes = await exclusive(() => ctx.opts.delegated!.runBatch!(toRun.map((m) => m.node), delegatedContext(ctx)));
   } catch (err) {
     outcomes = new Map(toRun.map((m) => [m.id, { status: 'failed', error: messageOf(err), checks: [] }] as const));
   }
