@@ -1,0 +1,55 @@
+/**
+ * The page of a webview panel: a strict Content-Security-Policy (scripts only
+ * with the nonce; styles, fonts and images only from the extension), the
+ * codicons and the panel's stylesheet, one `#app` element and the panel's
+ * script. No vscode import, so the benchmarks serve the very same page.
+ */
+export interface WebviewPageParts {
+  /** `webview.cspSource`: the origin allowed to serve scripts, styles, fonts and images. */
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  readonly codiconUri: string;
+  /** Extra script run first with the nonce (the benchmark's stand-in for acquireVsCodeApi); never set by the extension. */
+  readonly preludeScript?: string;
+  readonly title: string;
+  /** Directives beyond the common ones. */
+  readonly extraCsp?: readonly string[];
+  /** Attributes of the `#app` element, for what the script must know before it asks. */
+  readonly appAttributes?: Readonly<Record<string, string>>;
+}
+
+function attr(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function webviewPage(p: WebviewPageParts): string {
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${p.nonce}'`,
+    `style-src ${p.cspSource}`,
+    `font-src ${p.cspSource}`,
+    `img-src ${p.cspSource} data:`,
+    ...(p.extraCsp ?? []),
+  ].join('; ');
+  const app = Object.entries(p.appAttributes ?? {})
+    .map(([k, v]) => ` ${k}="${attr(v)}"`)
+    .join('');
+  const prelude = p.preludeScript ? `<script nonce="${p.nonce}">${p.preludeScript}</script>` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${attr(p.codiconUri)}">
+<link rel="stylesheet" href="${attr(p.styleUri)}">
+<title>${attr(p.title)}</title>
+</head>
+<body>
+<div id="app"${app}></div>
+${prelude}<script nonce="${p.nonce}" src="${attr(p.scriptUri)}"></script>
+</body>
+</html>`;
+}
