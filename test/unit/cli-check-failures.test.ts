@@ -2,17 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { readAssetStates } from '../../src/core/engine/assetStates';
 import { loadWorkspace } from '../../src/core/engine/materializeWorkspace';
 import { checkFailureMessage } from '../../src/core/editorModel/checkResultProblems';
 import { tempDir } from './engineFixtures';
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd, env: {} });
-  return { code, stdout };
-}
+import { cli } from './cliRun';
 
 test('row_count failing on 3 rows says "3 rows, max 2", in the CLI and in what the editor reads back', async () => {
   const { dir, cleanup } = tempDir('cli-checkfail-');

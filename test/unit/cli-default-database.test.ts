@@ -2,14 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd, env: {} });
-  return { code, stdout };
-}
+import { cli } from './cliRun';
 
 test('with no asset-studio.yml, a run that writes nothing leaves no database in the project; the first one that writes says where it created it', async () => {
   const { dir, cleanup } = tempDir('cli-defaultdb-');

@@ -2,19 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { loadWorkspace } from '../../src/core/engine/materializeWorkspace';
 import { compareTargets } from '../../src/core/diff/compareReport';
 import { tempDir, queryFile } from './engineFixtures';
+import { cli } from './cliRun';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
 
 /**
  * The example built on prod and dev, then changed on dev only: daily_trips rounds revenue to

@@ -2,16 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { relabelDuckDbLine } from '../../src/cli/runErrorLocation';
 import { tempDir } from './engineFixtures';
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
+import { cli } from './cliRun';
 
 test('a binder error on line 7 of an asset file: the CLI prints file:line from the root, and --json has "file" and "line"', async () => {
   const { dir, cleanup } = tempDir('cli-error-line-');

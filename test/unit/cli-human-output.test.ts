@@ -2,15 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
+import { cli } from './cliRun';
 
 test('human output: a blocked build says it was rolled back, once; a failing check is listed, not repeated as the error', async () => {
   const { dir, cleanup } = tempDir('cli-human-');

@@ -4,17 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
+import { cli } from './cliRun';
 
 const duckdbModule = createRequire(__filename).resolve('@duckdb/node-api');
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
 
 function workspace(dir: string): string {
   mkdirSync(join(dir, 'assets'));

@@ -2,17 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
+import { cli } from './cliRun';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
 
 test('lineage: * expands through the upstream asset\'s own lineage before anything is built; --column lists what reads it', async () => {
   const { dir, cleanup } = tempDir('cli-lineage-');

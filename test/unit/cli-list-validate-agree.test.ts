@@ -4,12 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd, env: {} });
-  return { code, stdout };
-}
+import { cli } from './cliRun';
 
 test('list reports the problems validate reports: a dbt profile named but not defined', async () => {
   const { dir, cleanup } = tempDir('cli-agree-');

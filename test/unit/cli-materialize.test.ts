@@ -2,22 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir, queryFile } from './engineFixtures';
+import { cli } from './cliRun';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
-
-async function cli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env,
-  });
-  return { code, stdout, stderr };
-}
 
 function copyExample(dir: string): string {
   const root = join(dir, 'nyc_taxi');

@@ -2,18 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { resolveQueryTemplates } from '../../src/core/data/queryTemplates';
 import { tempDir } from './engineFixtures';
+import { cli } from './cliRun';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
 
 test('query: a read on the target with {{ ref() }} to an asset, as JSON (no relation), CSV and text; writes refused', async () => {
   const { dir, cleanup } = tempDir('cli-query-');

@@ -2,17 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { tempDir } from './engineFixtures';
+import { cli } from './cliRun';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/nyc_taxi');
-
-async function cli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env });
-  return { code, stdout, stderr };
-}
 
 test('--version prints the package version; --help lists every command and says to quote *', async () => {
   const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from '../../src/cli/cli';
 import { loadDbtRunProject } from '../../src/core/dbt/dbtRunProject';
 import { DbtModelCompiler } from '../../src/core/dbt/dbtModelCompiler';
 import { materializeSelection } from '../../src/core/engine/materializeWorkspace';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 import { queryFile, tempDir } from './engineFixtures';
+import { cli } from './cliRun';
 
 // A dbt-duckdb project in the style of dbt's documentation (jaffle shop): seeds,
 // staging views, marts tables in a custom schema, an ephemeral and an incremental
@@ -22,13 +22,6 @@ function copyShop(dir: string): string {
 
 function devTarget(root: string): TargetConfig {
   return { name: 'dev', type: 'duckdb', path: join(root, 'shop.duckdb'), schema: 'main', threads: 2, env: {}, protected: false, from: 'dbt-profile' };
-}
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
 }
 
 test('dbt compile: relations, macros, aliases, custom schemas, vars and ephemeral CTEs as dbt-duckdb compiles them', async () => {

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
-import { runCli } from '../../src/cli/cli';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/core/engine/engineEvents';
 import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { runPlan } from '../../src/core/engine/planRunner';
 import { parseSelection } from '../../src/core/engine/selection';
 import { duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
+import { cli } from './cliRun';
 
 function digest(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -98,13 +98,6 @@ test('without --defer the same build fails on the missing upstream, and a missin
 });
 
 const SHOP = join(import.meta.dirname, '../fixtures/dbt/shop_duckdb');
-
-async function cli(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: {} });
-  return { code, stdout, stderr };
-}
 
 test('--defer with dbt: ref() of a model dev has not built reads prod\'s relation (another schema there), tests too; prod unchanged', async () => {
   const { dir, cleanup } = tempDir('defer-dbt-');
