@@ -5,6 +5,7 @@ import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetR
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import type { CompiledSql } from '../core/dbt/dbtCompiledSql';
 import type { RecentRun } from '../core/engine/recentRuns';
+import type { CompareReportRequest } from '../core/diff/compareReport';
 
 /**
  * The core as the extension uses it: discovery, targets, state and runs.
@@ -50,16 +51,8 @@ export interface RunRequest {
   readonly onEvent: (event: RunEventView) => void;
 }
 
-/** Asset Studio: Compare with Target…: one asset, or (with `selections`) a promotion preview. */
-export interface CompareRequest {
-  readonly root: string;
-  readonly graph: AssetGraph;
-  readonly from: TargetConfig;
-  readonly to: TargetConfig;
-  readonly asset?: string;
-  readonly selections?: readonly string[];
-  readonly token?: string;
-}
+/** Asset Studio: Compare with Target…: one asset, or (with `selections`) a promotion preview; the environment is the extension host's. */
+export type CompareRequest = Omit<CompareReportRequest, 'env'>;
 
 export interface CoreAccess {
   /** Loads DuckDB and says its version: proves the native binding works here. */
