@@ -1,28 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
 import type { EngineEvent } from '../../src/core/engine/engineEvents';
-import { duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
-
-async function exec(path: string, sql: string): Promise<void> {
-  const i = await DuckDBInstance.create(path);
-  const c = await i.connect();
-  try {
-    await c.run(sql);
-  } finally {
-    c.closeSync();
-    i.closeSync();
-  }
-}
+import { duckTarget, execFile, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
 
 test('incremental: full load, then only new rows replacing by unique_key; a run without new rows loads 0', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(5)");
+    await execFile(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(5)");
     const graph = testGraph(dir, [
       sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, v, ts from src', uniqueKey: ['id'], watermark: 'ts' }),
     ]);
@@ -31,7 +19,7 @@ test('incremental: full load, then only new rows replacing by unique_key; a run 
     assert.equal((await run()).runs[0]!.rows, 5);
     assert.equal((await run()).runs[0]!.rows, 0);
     // Two new rows, one of them a newer version of id 4.
-    await exec(target.path!, "insert into src values (4, 'v2', timestamp '2024-01-02'), (9, 'v1', timestamp '2024-01-03')");
+    await execFile(target.path!, "insert into src values (4, 'v2', timestamp '2024-01-02'), (9, 'v1', timestamp '2024-01-03')");
     const third = await run();
     assert.equal(third.runs[0]!.status, 'success', third.runs[0]!.error);
     assert.equal(third.runs[0]!.rows, 2);
@@ -49,14 +37,14 @@ test('incremental with {{ watermark }} in its SQL gets the stored mark as a type
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(target.path!, 'create table src as select range as id from range(3)');
+    await execFile(target.path!, 'create table src as select range as id from range(3)');
     const graph = testGraph(dir, [
       sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id from src where {{ watermark }} is null or id > {{ watermark }}', watermark: 'id' }),
     ]);
     const plan = planMaterialization(graph, parseSelection('inc'));
     const events: EngineEvent[] = [];
     assert.equal((await runPlan(plan, graph, target, { projectRoot: dir })).runs[0]!.rows, 3);
-    await exec(target.path!, 'insert into src values (3), (4)');
+    await execFile(target.path!, 'insert into src values (3), (4)');
     const second = await runPlan(plan, graph, target, { projectRoot: dir, onEvent: (e) => events.push(e) });
     assert.equal(second.runs[0]!.rows, 2);
     assert.ok(events.some((e) => e.type === 'statement' && e.sql.includes("id > CAST('2' AS BIGINT)")));
@@ -71,7 +59,7 @@ test('a backfill failing in the middle keeps finished partitions and a re-run re
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(target.path!, 'create table flags as select 1 as broken');
+    await execFile(target.path!, 'create table flags as select 1 as broken');
     const graph = testGraph(dir, [
       sqlAsset({
         name: 'daily',
@@ -89,7 +77,7 @@ test('a backfill failing in the middle keeps finished partitions and a re-run re
     const kept = await queryFile(target.path!, 'select cast(day as varchar) as d from daily order by 1');
     assert.deepEqual(kept.map((r) => r['d']), ['2024-01-01', '2024-01-02']);
 
-    await exec(target.path!, 'delete from flags');
+    await execFile(target.path!, 'delete from flags');
     const second = await runPlan(plan, graph, target, { projectRoot: dir, partitions: range });
     assert.equal(second.runs[0]!.status, 'success', second.runs[0]!.error);
     assert.deepEqual(second.runs[0]!.partitions!.map((p) => p.start), ['2024-01-03', '2024-01-04', '2024-01-05']);
@@ -139,7 +127,7 @@ test('incremental assets running side by side keep their own watermarks', async 
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir, { threads: 4 });
-    await exec(target.path!, 'create table src as select range as id from range(10)');
+    await execFile(target.path!, 'create table src as select range as id from range(10)');
     const defs = [0, 1, 2, 3].map((i) =>
       sqlAsset({ name: `inc${i}`, kind: 'incremental', sql: `select id, ${i} as i from src where id % 4 >= ${i}`, uniqueKey: ['id'], watermark: 'id' }),
     );
@@ -153,7 +141,7 @@ test('incremental assets running side by side keep their own watermarks', async 
     };
     assert.deepEqual(await run(), [10, 7, 4, 2]);
     assert.deepEqual(await run(), [0, 0, 0, 0]);
-    await exec(target.path!, 'insert into src values (20), (21), (22)');
+    await execFile(target.path!, 'insert into src values (20), (21), (22)');
     assert.deepEqual(await run(), [3, 2, 1, 0]);
     const marks = await queryFile(target.path!, 'select key, value from _asset_studio.watermarks order by key');
     assert.deepEqual(marks, [
@@ -171,7 +159,7 @@ test('incremental unique_key with NULLs: NULL is a key value like any other (IS 
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(
+    await execFile(
       target.path!,
       "create table src (id integer, region varchar, v varchar, ts timestamp); insert into src values (1, 'eu', 'v1', '2024-01-01'), (null, 'eu', 'v1', '2024-01-01'), (null, null, 'v1', '2024-01-01'), (2, 'us', 'v1', '2024-01-01')",
     );
@@ -180,7 +168,7 @@ test('incremental unique_key with NULLs: NULL is a key value like any other (IS 
     const run = () => runPlan(plan, graph, target, { projectRoot: dir });
     assert.equal((await run()).runs[0]!.rows, 4);
     // New versions of the (NULL, eu) and (NULL, NULL) keys, and a new key (NULL, us).
-    await exec(target.path!, "insert into src values (null, 'eu', 'v2', '2024-01-02'), (null, null, 'v2', '2024-01-02'), (null, 'us', 'v2', '2024-01-02')");
+    await execFile(target.path!, "insert into src values (null, 'eu', 'v2', '2024-01-02'), (null, null, 'v2', '2024-01-02'), (null, 'us', 'v2', '2024-01-02')");
     const second = await run();
     assert.equal(second.runs[0]!.status, 'success', second.runs[0]!.error);
     assert.equal(second.runs[0]!.rows, 3);
@@ -255,7 +243,7 @@ test('incremental: two new rows with one unique_key in a batch — the latest by
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(3)");
+    await execFile(target.path!, "create table src as select range as id, 'v1' as v, timestamp '2024-01-01' + to_hours(range) as ts from range(3)");
     const graph = testGraph(dir, [
       sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, v, ts from src', uniqueKey: ['id'], watermark: 'ts' }),
       sqlAsset({ name: 'nowm', kind: 'incremental', sql: 'select id, v from src', uniqueKey: ['id'] }),
@@ -264,7 +252,7 @@ test('incremental: two new rows with one unique_key in a batch — the latest by
     assert.equal((await run('inc')).runs[0]!.rows, 3);
     assert.equal((await run('nowm')).runs[0]!.rows, 3);
     // Two versions of id 1 arrive in one batch; v3 is the later one.
-    await exec(target.path!, "insert into src values (1, 'v3', timestamp '2024-02-02'), (1, 'v2', timestamp '2024-02-01')");
+    await execFile(target.path!, "insert into src values (1, 'v3', timestamp '2024-02-02'), (1, 'v2', timestamp '2024-02-01')");
     const withMark = (await run('inc')).runs[0]!;
     assert.equal(withMark.status, 'success', withMark.error);
     assert.equal(withMark.rows, 1);

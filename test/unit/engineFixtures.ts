@@ -70,6 +70,11 @@ export function testGraph(root: string, defs: readonly AssetDefinition[]): Asset
 }
 
 /** Reads rows from a DuckDB file with a fresh, short-lived instance. */
+/** Runs `sql` on the database file at `path` (setting a fixture up), then closes it. */
+export async function execFile(path: string, sql: string): Promise<void> {
+  await queryFile(path, sql);
+}
+
 export async function queryFile(path: string, sql: string): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();

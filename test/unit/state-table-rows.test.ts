@@ -1,29 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
 import { readAssetStates } from '../../src/core/engine/assetStates';
 import { stateText } from '../../src/core/editorModel/assetLensText';
-import { duckTarget, sqlAsset, tempDir, testGraph } from './engineFixtures';
-
-async function exec(path: string, sql: string): Promise<void> {
-  const i = await DuckDBInstance.create(path);
-  const c = await i.connect();
-  try {
-    await c.run(sql);
-  } finally {
-    c.closeSync();
-    i.closeSync();
-  }
-}
+import { duckTarget, execFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
 
 test('an incremental asset whose run added no rows shows the rows its table holds, with +0 beside them', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
-    await exec(target.path!, "create table src as select range as id, timestamp '2024-01-01' + to_hours(range) as ts from range(1150)");
+    await execFile(target.path!, "create table src as select range as id, timestamp '2024-01-01' + to_hours(range) as ts from range(1150)");
     const graph = testGraph(dir, [
       sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select id, ts from src', uniqueKey: ['id'], watermark: 'ts' }),
       sqlAsset({ name: 'full', sql: 'select id from src where id < 7' }),
@@ -46,7 +34,7 @@ test('an incremental asset whose run added no rows shows the rows its table hold
     assert.match(stateText(states.get('inc'), Date.now()), /^1,150 rows \(\+0 last run\) · /);
 
     // The table dropped by hand since: no count, the run's figure, no error.
-    await exec(target.path!, 'drop table inc');
+    await execFile(target.path!, 'drop table inc');
     states = await readAssetStates(target, graph, { projectRoot: dir });
     assert.equal(states.get('inc')!.rows, 0);
     assert.equal(states.get('inc')!.status, 'fresh');
