@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { AssetDefinition } from '../../src/core/asset';
 import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 import { openDiffSession } from '../../src/core/diff/relationDiff';
 import { previewPromotion } from '../../src/core/diff/compareTargets';
+import { execFile } from '../unit/engineFixtures';
 
 const ROWS = Number(process.env['DIFF_ROWS'] ?? 10_000_000);
 const ROUNDS = 3;
@@ -17,17 +17,6 @@ const PREVIEW_ASSETS = 50;
 
 function target(dir: string, name: string): TargetConfig {
   return { name, type: 'duckdb', path: join(dir, `${name}.duckdb`), schema: 'main', threads: 2, env: {}, protected: name === 'prod', from: 'project' };
-}
-
-async function write(path: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  try {
-    await conn.run(sql);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
 }
 
 function tableSql(changed: boolean): string {
@@ -70,8 +59,8 @@ async function main(): Promise<void> {
     const dev = target(dir, 'dev');
     const prod = target(dir, 'prod');
     let started = performance.now();
-    await write(prod.path!, tableSql(false));
-    await write(dev.path!, tableSql(true));
+    await execFile(prod.path!, tableSql(false));
+    await execFile(dev.path!, tableSql(true));
     console.log(`generated 2 × ${ROWS.toLocaleString('en-US')} rows (+ ${PREVIEW_ASSETS} small tables each) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const keyed: number[] = [];

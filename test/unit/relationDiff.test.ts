@@ -5,21 +5,9 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { RelationDiffError, openDiffSession } from '../../src/core/diff/relationDiff';
 import { TargetConnectionError } from '../../src/core/engine/targetConnection';
-import { duckTarget, tempDir } from './engineFixtures';
-
-async function writeDb(path: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  try {
-    await conn.run(sql);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+import { duckTarget, execFile, tempDir } from './engineFixtures';
 
 function digest(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -35,14 +23,14 @@ async function twoTargets(dir: string) {
   const create = `CREATE SCHEMA "sch ""ema"; CREATE TABLE "sch ""ema"."or""ders x" AS`;
   // prod: ids 1..6 and a NULL id; dev: 2 changed in "amo""unt", 3 changed in status and amount, 6 gone, 7 new,
   // a column added (note) and one retyped (qty INTEGER → VARCHAR, same text for all but id 4).
-  await writeDb(
+  await execFile(
     prod.path!,
     `${create} SELECT * FROM (VALUES
       (1, 10.0, 'open', 1, 'gone'), (2, 20.0, 'open', 2, 'gone'), (3, 30.0, 'open', 3, 'gone'),
       (4, 40.0, 'done', 4, 'gone'), (5, 50.0, NULL, 5, 'gone'), (6, 60.0, 'open', 6, 'gone'), (NULL, 0.0, 'nokey', 7, 'gone')
     ) AS v("id", "amo""unt", "status", "qty", "legacy")`,
   );
-  await writeDb(
+  await execFile(
     dev.path!,
     `${create} SELECT * FROM (VALUES
       (1, 10.0, 'open', '1', 'n'), (2, 21.5, 'open', '2', 'n'), (3, 33.0, 'shipped', '3', 'n'),
@@ -98,8 +86,8 @@ test('samples stop at the limit; the counts do not', async () => {
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, 'CREATE TABLE t AS SELECT range AS id, range AS v FROM range(1000)');
-    await writeDb(dev.path!, 'CREATE TABLE t AS SELECT range AS id, CASE WHEN range % 10 = 0 THEN -1 ELSE range END AS v FROM range(1000)');
+    await execFile(prod.path!, 'CREATE TABLE t AS SELECT range AS id, range AS v FROM range(1000)');
+    await execFile(dev.path!, 'CREATE TABLE t AS SELECT range AS id, CASE WHEN range % 10 = 0 THEN -1 ELSE range END AS v FROM range(1000)');
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     try {
       const diff = await session.diff({ schema: 'main', name: 't' }, { schema: 'main', name: 't' }, { key: ['id'] });
@@ -124,8 +112,8 @@ test('keyless diff: EXCEPT ALL both ways over the common columns, duplicates cou
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES ('a', 1), ('a', 1), ('b', 2), (NULL, NULL)) AS v(k, n)`);
-    await writeDb(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES ('a', 1), ('b', 2), ('b', 2), ('c', 3), (NULL, NULL)) AS v(k, n)`);
+    await execFile(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES ('a', 1), ('a', 1), ('b', 2), (NULL, NULL)) AS v(k, n)`);
+    await execFile(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES ('a', 1), ('b', 2), ('b', 2), ('c', 3), (NULL, NULL)) AS v(k, n)`);
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     try {
       const diff = await session.diff({ schema: 'main', name: 't' }, { schema: 'main', name: 't' });
@@ -153,8 +141,8 @@ test('a key that repeats is refused with how many repeat where; a key column one
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, s); CREATE TABLE u AS SELECT 1 AS id`);
-    await writeDb(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (1, 'z'), (NULL, 'a'), (NULL, 'b')) AS v(id, s); CREATE TABLE u AS SELECT * FROM (VALUES (1), (3), (3)) AS v(id)`);
+    await execFile(prod.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, s); CREATE TABLE u AS SELECT 1 AS id`);
+    await execFile(dev.path!, `CREATE TABLE t AS SELECT * FROM (VALUES (1, 'x'), (1, 'z'), (NULL, 'a'), (NULL, 'b')) AS v(id, s); CREATE TABLE u AS SELECT * FROM (VALUES (1), (3), (3)) AS v(id)`);
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     const rel = { schema: 'main', name: 't' };
     try {
@@ -182,8 +170,8 @@ test('a relation missing on one side names the side and the target; a missing da
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, 'CREATE TABLE only_prod AS SELECT 1 AS id');
-    await writeDb(dev.path!, 'CREATE TABLE only_dev AS SELECT 1 AS id');
+    await execFile(prod.path!, 'CREATE TABLE only_prod AS SELECT 1 AS id');
+    await execFile(dev.path!, 'CREATE TABLE only_dev AS SELECT 1 AS id');
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     try {
       await assert.rejects(session.diff({ schema: 'main', name: 'only_dev' }, { schema: 'main', name: 'only_dev' }), (err: unknown) => {
@@ -209,8 +197,8 @@ test('a view on each side is compared through its own database', async () => {
   try {
     const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
     const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-    await writeDb(prod.path!, 'CREATE TABLE base AS SELECT range AS id FROM range(10); CREATE VIEW v AS SELECT id, id * 2 AS d FROM base');
-    await writeDb(dev.path!, 'CREATE TABLE base AS SELECT range AS id FROM range(12); CREATE VIEW v AS SELECT id, id * 3 AS d FROM base');
+    await execFile(prod.path!, 'CREATE TABLE base AS SELECT range AS id FROM range(10); CREATE VIEW v AS SELECT id, id * 2 AS d FROM base');
+    await execFile(dev.path!, 'CREATE TABLE base AS SELECT range AS id FROM range(12); CREATE VIEW v AS SELECT id, id * 3 AS d FROM base');
     const session = await openDiffSession(dev, prod, { projectRoot: dir });
     try {
       const diff = await session.diff({ schema: 'main', name: 'v' }, { schema: 'main', name: 'v' }, { key: ['id'] });
@@ -227,8 +215,8 @@ test('a target held for writing by another process (a running materialization) i
   const { dir, cleanup } = tempDir('diff-');
   const dev = duckTarget(dir, { name: 'dev', path: join(dir, 'dev.duckdb') });
   const prod = duckTarget(dir, { name: 'prod', path: join(dir, 'prod.duckdb') });
-  await writeDb(prod.path!, 'CREATE TABLE t AS SELECT 1 AS id');
-  await writeDb(dev.path!, 'CREATE TABLE t AS SELECT 1 AS id');
+  await execFile(prod.path!, 'CREATE TABLE t AS SELECT 1 AS id');
+  await execFile(dev.path!, 'CREATE TABLE t AS SELECT 1 AS id');
   const duckdbModule = createRequire(import.meta.url).resolve('@duckdb/node-api');
   const holder = spawn(
     process.execPath,
