@@ -209,7 +209,7 @@ test('a backfill asks whether the table exists once per asset, not once per part
   }
 });
 
-test('a partition blocked by a failing check logs it as a blocked non-partitioned run does', async () => {
+test('a partition blocked by a failing check logs it as a blocked non-partitioned run does: the asset, then the error', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir);
@@ -230,9 +230,9 @@ test('a partition blocked by a failing check logs it as a blocked non-partitione
       return { logs, error: r.runs[0]!.error! };
     };
     const whole = await errorLogs(false);
-    assert.deepEqual(whole.logs, [{ type: 'log', level: 'error', asset: 'whole', message: whole.error }]);
+    assert.deepEqual(whole.logs, [{ type: 'log', level: 'error', asset: 'whole', message: `whole: ${whole.error}` }]);
     const daily = await errorLogs(true);
-    assert.deepEqual(daily.logs, [{ type: 'log', level: 'error', asset: 'daily', message: daily.error }]);
+    assert.deepEqual(daily.logs, [{ type: 'log', level: 'error', asset: 'daily', message: `daily: ${daily.error}` }]);
     assert.match(daily.error, /^partition 2024-01-02 blocked by failing check v_not_null \(1 failing row\); rolled back$/);
   } finally {
     cleanup();

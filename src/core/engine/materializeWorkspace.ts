@@ -13,7 +13,7 @@ import type { EngineEvent, RunResult } from './engineEvents';
 import type { MaterializationPlan } from './materializationPlan';
 import { planMaterialization } from './materializationPlan';
 import { parseSelection } from './selection';
-import type { DelegatedRunner, PartitionChoice } from './planRunner';
+import type { DelegatedRunner, PartitionChoice } from './runOptions';
 import { runPlan } from './planRunner';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { createDelegatedRunner } from './delegated/delegatedAssetRunner';

@@ -3,7 +3,7 @@ import type { CheckDefinition } from '../../asset';
 import { keyToString } from '../../assetKey';
 import type { AssetNode } from '../../graph/assetGraph';
 import type { CheckResult } from '../checkQueries';
-import type { DelegatedBatchRunner, DelegatedRunner } from '../planRunner';
+import type { DelegatedBatchRunner, DelegatedRunner } from '../runOptions';
 import { motherDuckTokenFor } from '../../project/motherDuckToken';
 import { dagsterStepKey, parseDagsterEventOutput } from './dagsterEventOutput';
 import { readDbtRunResults } from './dbtRunResults';
