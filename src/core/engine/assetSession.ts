@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PlanContext } from './buildContext';
 import { Cancelled } from './buildContext';
 import type { AssetRunResult } from './engineEvents';
+import { materializedRows } from './materializedRows';
 
 /** Statement runner for one asset: logs, honours cancellation, returns the affected-row count. */
 export class AssetSession {
@@ -34,8 +35,7 @@ export class AssetSession {
         this.pendingBegin = false;
         await this.conn.run('BEGIN TRANSACTION');
       }
-      const reader = await this.conn.runAndReadAll(this.lastSent);
-      return reader.getRowObjectsJson() as Record<string, unknown>[];
+      return materializedRows(await this.conn.run(this.lastSent));
     } catch (err) {
       if (this.ctx.opts.signal?.aborted) throw new Cancelled();
       throw err;
