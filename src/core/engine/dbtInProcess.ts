@@ -195,7 +195,7 @@ function problemOf(node: AssetNode, message: string): Problem {
 
 /**
  * The file line of the first non-blank line of `sql`, as the engine maps DuckDB's
- * `LINE n` back (src/core/engine/planRunner.ts errorLine): rendering keeps the
+ * `LINE n` back (src/core/engine/sqlAssetBuild.ts errorLine): rendering keeps the
  * model's line breaks, and the ephemeral CTEs' wrapper sits above its first line.
  */
 function modelSqlLine(sql: string, rendered: string): number {
