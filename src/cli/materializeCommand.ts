@@ -33,6 +33,7 @@ export function runResultJson(result: RunResult, root: string): unknown {
       error: r.error ?? null,
       file: runErrorLocation(r, root)?.file ?? null,
       line: runErrorLocation(r, root)?.line ?? null,
+      runner: r.runner ?? null,
       checks: r.checks.map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, failing_rows: c.failingRows })),
     })),
     ...(result.cancelled ? { cancelled: true } : {}),

@@ -21,7 +21,7 @@ test('a binder error on line 7 of an asset file: the CLI prints file:line from t
     const json = await cli(['materialize', 'raw.trips', '--json', '--root', dir], dir);
     assert.equal(json.code, 1);
     const run = JSON.parse(json.stdout).runs[0];
-    assert.deepEqual(Object.keys(run), ['key', 'status', 'rows', 'duration_ms', 'error', 'file', 'line', 'checks']);
+    assert.deepEqual(Object.keys(run), ['key', 'status', 'rows', 'duration_ms', 'error', 'file', 'line', 'runner', 'checks']);
     assert.equal(run.file, 'assets/trips.sql');
     assert.equal(run.line, 7);
   } finally {

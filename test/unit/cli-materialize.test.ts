@@ -25,8 +25,9 @@ test('the example project end to end: materialize *, again (0 new trips), check,
     const byKey = new Map<string, Record<string, unknown>>(json.runs.map((r: Record<string, unknown>) => [r['key'], r]));
     assert.deepEqual([...byKey.keys()].sort(), ['analytics/daily_trips', 'analytics/trips_by_borough', 'raw/taxi_trips', 'raw/zones']);
     for (const r of json.runs) {
-      assert.deepEqual(Object.keys(r), ['key', 'status', 'rows', 'duration_ms', 'error', 'file', 'line', 'checks']);
+      assert.deepEqual(Object.keys(r), ['key', 'status', 'rows', 'duration_ms', 'error', 'file', 'line', 'runner', 'checks']);
       assert.equal(r.status, 'success');
+      assert.equal(r.runner, 'in-process');
       for (const c of r.checks) assert.deepEqual(Object.keys(c), ['name', 'passed', 'severity', 'failing_rows']);
     }
     const trips = byKey.get('raw/taxi_trips')!;

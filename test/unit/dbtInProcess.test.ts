@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { loadDbtRunProject } from '../../src/core/dbt/dbtRunProject';
 import { DbtModelCompiler } from '../../src/core/dbt/dbtModelCompiler';
 import { materializeSelection } from '../../src/core/engine/materializeWorkspace';
+import { readAssetStates } from '../../src/core/engine/assetStates';
+import { assetLenses } from '../../src/core/editorModel/assetLensModel';
+import { loadWorkspace } from '../../src/core/engine/materializeWorkspace';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 import { queryFile, tempDir } from './engineFixtures';
 import { cli } from './cliRun';
@@ -87,8 +90,9 @@ test('dbt in-process: the whole project builds with no dbt installed, table for 
     const root = copyShop(dir);
     const run = await cli(['materialize', '*', '--json', '--root', root], dir);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const runs = JSON.parse(run.stdout).runs as { key: string; status: string; checks: { passed: boolean }[] }[];
+    const runs = JSON.parse(run.stdout).runs as { key: string; status: string; runner?: string; checks: { passed: boolean }[] }[];
     assert.ok(runs.every((r) => r.status === 'success'), run.stdout);
+    assert.ok(runs.every((r) => r.runner === 'in-process'), run.stdout);
     const orders = runs.find((r) => r.key === 'orders')!;
     assert.equal(orders.checks.length, 6);
     assert.ok(orders.checks.every((c) => c.passed));
@@ -122,6 +126,14 @@ test('dbt in-process: the whole project builds with no dbt installed, table for 
     assert.deepEqual(await queryFile(db, 'SELECT count(*)::INT AS n FROM "main_marts"."order_events"'), [{ n: 4 }]);
     const full = await cli(['materialize', 'order_events', '--full-refresh', '--json', '--root', root], dir);
     assert.equal(JSON.parse(full.stdout).runs[0].rows, 4);
+
+    // The run history says who built each model, and its state lens says it.
+    const ws = await loadWorkspace(root);
+    const states = await readAssetStates(devTarget(root), ws.graph, { projectRoot: root });
+    assert.equal(states.get('orders')?.builtBy, 'in-process');
+    const lens = assetLenses(ws.graph.nodes.get('orders')!, states.get('orders'), 'dev', Date.now()).at(-1)!;
+    assert.match(lens.title, / · in-process$/);
+    assert.match(lens.tooltip ?? '', /Built in-process by Asset Studio/);
   } finally {
     cleanup();
   }

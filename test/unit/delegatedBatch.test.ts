@@ -60,6 +60,8 @@ test('the dbt models of a plan that go to dbt run as one dbt build --select of a
     assert.equal(status['stg_zones'], 'success');
     assert.equal(status['stg_trips'], 'failed');
     assert.equal(status['trips_by_zone'], 'skipped');
+    const runner = Object.fromEntries(result.runs.map((r) => [r.key, r.runner]));
+    assert.deepEqual([runner['stg_zones'], runner['stg_trips'], runner['trips_by_zone']], ['dbt', 'dbt', undefined]);
     const trips = result.runs.find((r) => r.key === 'stg_trips')!;
     assert.match(trips.error!, /unique_stg_trips_trip_id/);
     assert.ok(trips.checks.some((c) => c.name === 'not_null_stg_trips_trip_id' && c.passed));

@@ -1,6 +1,6 @@
 import type { AssetNode, DbtOp } from '../graph/assetGraph';
 import type { AssetStateView } from './assetRunOutcome';
-import { checkSummaryText, stateText, stateTooltip } from './assetLensText';
+import { builtByText, checkSummaryText, stateText, stateTooltip } from './assetLensText';
 
 /** One lens above an asset: a title and the command it runs (empty command: a label). */
 export interface AssetLensSpec {
@@ -85,7 +85,14 @@ export function assetLenses(
     });
   }
   if (isMaterializable(node)) {
-    lenses.push({ title: stateText(state, nowMs), command: '', args: [], tooltip: stateTooltip(state, targetName) });
+    // A dbt model can be built two ways: say which one made the data there.
+    const by = node.definition.dbt ? builtByText(state) : undefined;
+    lenses.push({
+      title: by ? `${stateText(state, nowMs)} · ${by.short}` : stateText(state, nowMs),
+      command: '',
+      args: [],
+      tooltip: by ? `${stateTooltip(state, targetName)} ${by.long}` : stateTooltip(state, targetName),
+    });
   }
   return lenses;
 }

@@ -57,6 +57,24 @@ export function stateText(state: AssetStateView | undefined, nowMs: number): str
   }
 }
 
+/**
+ * Who built a dbt model's data (its last successful run): Asset Studio in-process
+ * or dbt itself. Undefined when there is no data, or the run did not record it.
+ */
+export function builtByText(state: AssetStateView | undefined): { readonly short: string; readonly long: string } | undefined {
+  if (!state || (state.status !== 'fresh' && state.status !== 'stale')) return undefined;
+  switch (state.builtBy) {
+    case 'in-process':
+      return { short: 'in-process', long: 'Built in-process by Asset Studio on DuckDB (no dbt run).' };
+    case 'dbt':
+      return { short: 'by dbt', long: 'Built by dbt (dbt build).' };
+    case 'dagster':
+      return { short: 'by Dagster', long: 'Built by Dagster (dagster asset materialize).' };
+    default:
+      return undefined;
+  }
+}
+
 /** A hover line for the state lens, with what the short text leaves out. */
 export function stateTooltip(state: AssetStateView | undefined, targetName: string): string {
   if (!state || state.status === 'never') return `Not yet materialized on target '${targetName}'.`;

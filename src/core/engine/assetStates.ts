@@ -53,7 +53,8 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
     try {
       const has = await conn.runAndReadAll(
         `SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name IN ('runs', 'check_results')) AS n, ` +
-          `(SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name = 'runs' AND column_name = 'error_line') AS lines`,
+          `(SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name = 'runs' AND column_name = 'error_line') AS lines, ` +
+          `(SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = '${STATE_SCHEMA}' AND table_name = 'runs' AND column_name = 'runner') AS runners`,
       );
       const found = has.getRowObjectsJson()[0];
       if (Number(found?.['n'] ?? 0) === 2) {
@@ -62,12 +63,13 @@ export async function readAssetStates(target: TargetConfig, graph: AssetGraph, o
         // A file written before error_line existed has no such column until its next run (read-only here: no migration).
         // arg_max_null throughout: the latest row's value even when it is NULL (arg_max skips to an older row's error, line, rows).
         const errorLine = Number(found?.['lines'] ?? 0) > 0 ? 'arg_max_null(error_line, finished_at)' : 'NULL';
+        const runner = Number(found?.['runners'] ?? 0) > 0 ? 'arg_max_null(runner, finished_at)' : 'NULL';
         runs = await read(
           `SELECT key, arg_max_null(status, finished_at) AS status, arg_max_null(error, finished_at) AS error, ${errorLine} AS error_line, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
             `FROM ${STATE_SCHEMA}.runs WHERE target = ${t} AND status <> 'skipped' GROUP BY key`,
         );
         successes = await read(
-          `SELECT key, arg_max_null(definition_hash, finished_at) AS hash, arg_max_null(rows, finished_at) AS rows, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
+          `SELECT key, arg_max_null(definition_hash, finished_at) AS hash, arg_max_null(rows, finished_at) AS rows, ${runner} AS runner, CAST(epoch_ms(max(finished_at)) AS DOUBLE) AS finished ` +
             `FROM ${STATE_SCHEMA}.runs WHERE target = ${t} AND status = 'success' GROUP BY key`,
         );
         checks = await read(
@@ -135,6 +137,10 @@ async function readTableCounts(
   }
 }
 
+function isRunner(value: unknown): value is 'in-process' | 'dbt' | 'dagster' {
+  return value === 'in-process' || value === 'dbt' || value === 'dagster';
+}
+
 function allNever(graph: AssetGraph): Map<string, AssetState> {
   return computeStates(graph, [], [], []);
 }
@@ -191,6 +197,7 @@ function computeStates(
       ...(checks ? { checks } : {}),
       ...(lastRun ? { finishedAt: Number(lastRun['finished']) } : {}),
       ...(success ? { lastSuccessAt: Number(success['finished']) } : {}),
+      ...(success && isRunner(success['runner']) ? { builtBy: success['runner'] } : {}),
       ...(counted !== undefined ? { rows: counted, ...(runRows !== undefined ? { rowsAdded: runRows } : {}) } : runRows !== undefined ? { rows: runRows } : {}),
       ...(partitionTotal !== undefined && done !== undefined ? { partitions: { done, total: partitionTotal } } : {}),
     };

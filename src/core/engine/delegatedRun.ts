@@ -2,7 +2,7 @@
 import type { AssetNode } from '../graph/assetGraph';
 import type { PlanContext } from './buildContext';
 import { messageOf, ms } from './buildContext';
-import type { AssetRunResult } from './engineEvents';
+import type { AssetRunResult, AssetRunStatus } from './engineEvents';
 import type { PlannedAsset } from './materializationPlan';
 import type { DelegatedOutcome, DelegatedRunContext } from './runOptions';
 
@@ -30,9 +30,9 @@ export async function runDelegatedAsset(node: AssetNode, ctx: PlanContext): Prom
   try {
     const r = await ctx.opts.delegated!(node, delegatedContext(ctx));
     for (const c of r.checks) ctx.emit({ type: 'check', asset: id, result: c });
-    return { key: id, status: r.status, rows: r.rows ?? null, durationMs: ms(started), ...(r.error ? { error: r.error } : {}), checks: r.checks };
+    return { key: id, status: r.status, rows: r.rows ?? null, durationMs: ms(started), ...(r.error ? { error: r.error } : {}), checks: r.checks, ...toolOf(node, r.status) };
   } catch (err) {
-    return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: messageOf(err), checks: [] };
+    return { key: id, status: 'failed', rows: null, durationMs: ms(started), error: messageOf(err), checks: [], ...toolOf(node, 'failed') };
   }
 }
 
@@ -84,7 +84,12 @@ export async function runDelegatedSegment(
   for (const m of toRun) {
     const r = outcomes.get(m.id) ?? { status: 'failed', error: `the tool reported nothing for ${m.id}`, checks: [] };
     for (const c of r.checks) ctx.emit({ type: 'check', asset: m.id, result: c });
-    results.set(m.id, { key: m.id, status: r.status, rows: r.rows ?? null, durationMs, ...(r.error ? { error: r.error } : {}), checks: r.checks });
+    results.set(m.id, { key: m.id, status: r.status, rows: r.rows ?? null, durationMs, ...(r.error ? { error: r.error } : {}), checks: r.checks, ...toolOf(m.node, r.status) });
   }
   return results;
+}
+
+/** The tool that ran a delegated asset, for its result; a skip (the tool's own) ran nothing. */
+function toolOf(node: AssetNode, status: AssetRunStatus): Pick<AssetRunResult, 'runner'> {
+  return status === 'skipped' ? {} : { runner: node.definition.source === 'dbt' ? 'dbt' : 'dagster' };
 }

@@ -3,6 +3,9 @@ import type { CheckResult } from './checkQueries';
 
 export type AssetRunStatus = 'success' | 'failed' | 'skipped';
 
+/** Who built an asset: our engine on DuckDB (SQL assets, dbt models rendered in-process), or the asset's own tool. */
+export type AssetRunner = 'in-process' | 'dbt' | 'dagster';
+
 export interface PartitionRunResult {
   /** ISO date of the partition's first day. */
   readonly start: string;
@@ -30,6 +33,8 @@ export interface AssetRunResult {
   readonly blockedBy?: readonly string[];
   readonly checks: readonly CheckResult[];
   readonly partitions?: readonly PartitionRunResult[];
+  /** Who ran it; absent when nothing ran (skipped before it started). */
+  readonly runner?: AssetRunner;
 }
 
 export interface RunResult {

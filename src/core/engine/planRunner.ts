@@ -4,7 +4,7 @@ import type { AssetGraph } from '../graph/assetGraph';
 import type { TargetConfig } from '../project/targetConfig';
 import type { Problem } from '../problem';
 import type { MaterializationPlan, PlannedAsset } from './materializationPlan';
-import type { AssetRunResult, EngineEvent, RunResult } from './engineEvents';
+import type { AssetRunner, AssetRunResult, EngineEvent, RunResult } from './engineEvents';
 import type { PlanContext } from './buildContext';
 import { messageOf } from './buildContext';
 import { ConnectionPool } from './connectionPool';
@@ -137,7 +137,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
           const conn = await pool.acquire();
           history?.start(planned.id);
           try {
-            return await buildDbtInProcess(planned.node, routed, conn, ctx);
+            return ranBy(await buildDbtInProcess(planned.node, routed, conn, ctx), 'in-process');
           } finally {
             pool.release(conn);
           }
@@ -159,7 +159,7 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       const conn = await pool.acquire();
       history?.start(planned.id);
       try {
-        return await buildSqlAsset(planned.node, conn, ctx);
+        return ranBy(await buildSqlAsset(planned.node, conn, ctx), 'in-process');
       } finally {
         pool.release(conn);
       }
@@ -188,6 +188,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
     runs: plan.assets.map((a) => results.get(a.id)!),
     cancelled: opts.signal?.aborted ?? false,
   };
+}
+
+/** The result, saying who ran it; a skip ran nothing. */
+function ranBy(result: AssetRunResult, runner: AssetRunner): AssetRunResult {
+  return result.status === 'skipped' ? result : { ...result, runner };
 }
 
 /** Writes run history outside an asset's transaction; a failure to write it is a warning, the data is committed. */

@@ -27,7 +27,7 @@ export class RunHistory {
 
   /** The statement to run just before COMMIT for a build that succeeded. */
   commitSql(node: AssetNode, rows: number | null, checks: readonly CheckResult[]): string | undefined {
-    const sql = recordRunsSql([this.record(node, { status: 'success', rows, checks, durationMs: 0 })], this.checksOnly);
+    const sql = recordRunsSql([this.record(node, { status: 'success', rows, checks, durationMs: 0, runner: 'in-process' })], this.checksOnly);
     if (sql) this.committed.add(node.id);
     return sql;
   }
@@ -39,7 +39,7 @@ export class RunHistory {
     return recordRunsSql([this.record(node, result)], this.checksOnly);
   }
 
-  private record(node: AssetNode, r: Pick<AssetRunResult, 'status' | 'rows' | 'checks' | 'error' | 'location' | 'durationMs'>): RunRecord {
+  private record(node: AssetNode, r: Pick<AssetRunResult, 'status' | 'rows' | 'checks' | 'error' | 'location' | 'durationMs' | 'runner'>): RunRecord {
     const finishedAt = new Date();
     return {
       runId: this.runId,
@@ -52,6 +52,7 @@ export class RunHistory {
       error: r.error === undefined ? null : this.redact(r.error),
       errorLine: r.location?.line ?? null,
       target: this.target,
+      ...(r.runner ? { runner: r.runner } : {}),
       checks: r.checks.map((c) => (c.error === undefined ? c : { ...c, error: this.redact(c.error) })),
     };
   }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from './sqlIdentifiers';
 import type { CheckResult } from './checkQueries';
+import type { AssetRunner } from './engineEvents';
 
 /** Schema in each target that remembers runs, checks, watermarks and partitions (docs/materialization.md). */
 export const STATE_SCHEMA = '_asset_studio';
@@ -10,6 +11,7 @@ export const STATE_DDL = [
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.runs (run_id VARCHAR, key VARCHAR, status VARCHAR, rows BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP, definition_hash VARCHAR, error VARCHAR, target VARCHAR, error_line INTEGER)`,
   // Files written before error_line existed get it here; every INSERT names its columns, so the order never matters.
   `ALTER TABLE ${STATE_SCHEMA}.runs ADD COLUMN IF NOT EXISTS error_line INTEGER`,
+  `ALTER TABLE ${STATE_SCHEMA}.runs ADD COLUMN IF NOT EXISTS runner VARCHAR`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.check_results (run_id VARCHAR, key VARCHAR, name VARCHAR, passed BOOLEAN, severity VARCHAR, failing_rows BIGINT, samples VARCHAR, duration_ms DOUBLE, error VARCHAR, finished_at TIMESTAMP, target VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.watermarks (key VARCHAR PRIMARY KEY, value VARCHAR, value_type VARCHAR, updated_at TIMESTAMP, run_id VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.partitions (key VARCHAR, partition_start VARCHAR, status VARCHAR, rows BIGINT, definition_hash VARCHAR, run_id VARCHAR, finished_at TIMESTAMP, PRIMARY KEY (key, partition_start))`,
@@ -28,6 +30,7 @@ export interface RunRecord {
   readonly errorLine?: number | null;
   readonly target: string;
   readonly checks: readonly CheckResult[];
+  readonly runner?: AssetRunner;
 }
 
 function ts(d: Date): string {
@@ -40,13 +43,13 @@ export function recordRunsSql(records: readonly RunRecord[], checksOnly = false)
   const runs = records
     .map(
       (r) =>
-        `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)}, ${quoteLiteral(r.errorLine ?? null)})`,
+        `(${[r.runId, r.key, r.status].map(quoteLiteral).join(', ')}, ${r.rows === null ? 'NULL' : quoteLiteral(r.rows)}, ${ts(r.startedAt)}, ${ts(r.finishedAt)}, ${quoteLiteral(r.definitionHash)}, ${quoteLiteral(r.error)}, ${quoteLiteral(r.target)}, ${quoteLiteral(r.errorLine ?? null)}, ${quoteLiteral(r.runner ?? null)})`,
     )
     .join(',\n');
   // A check-only run built nothing: it must not count as a materialization.
   const statements = checksOnly
     ? []
-    : [`INSERT INTO ${STATE_SCHEMA}.runs (run_id, key, status, rows, started_at, finished_at, definition_hash, error, target, error_line) VALUES ${runs}`];
+    : [`INSERT INTO ${STATE_SCHEMA}.runs (run_id, key, status, rows, started_at, finished_at, definition_hash, error, target, error_line, runner) VALUES ${runs}`];
   const checks = records.flatMap((r) =>
     r.checks.map(
       (c) =>
