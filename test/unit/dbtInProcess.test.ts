@@ -84,6 +84,27 @@ test('dbt compile: relations, macros, aliases, custom schemas, vars and ephemera
   }
 });
 
+test("dbt compile: this.schema, this.identifier, this.database and this.name read the model's relation, in a model and in a macro; this stays the quoted relation", async () => {
+  const { dir, cleanup } = tempDir('dbt-this-');
+  try {
+    const root = copyShop(dir);
+    writeFileSync(join(root, 'macros/this_name.sql'), '{% macro this_name() %}{{ this.name }}{% endmacro %}\n');
+    writeFileSync(
+      join(root, 'models/marts/this_attrs.sql'),
+      "select '{{ this.schema }}' as s,\n  '{{ this.identifier }}' as i, '{{ this.database }}' as d, '{{ this_name() }}' as n,\n  '{{ this }}' as whole -- this.schema outside a tag stays\n",
+    );
+    const compiler = new DbtModelCompiler(await loadDbtRunProject(root), { target: devTarget(root), env: {} });
+    const made = compiler.compile('this_attrs', false);
+    assert.ok(made.ok, JSON.stringify(made));
+    assert.equal(
+      made.value.rendered,
+      `select 'main_marts' as s,\n  'this_attrs' as i, 'shop' as d, 'this_attrs' as n,\n  '"shop"."main_marts"."this_attrs"' as whole -- this.schema outside a tag stays`,
+    );
+  } finally {
+    cleanup();
+  }
+});
+
 test('dbt in-process: the whole project builds with no dbt installed, table for table, and an incremental run loads only new rows', async () => {
   const { dir, cleanup } = tempDir('dbt-run-');
   try {

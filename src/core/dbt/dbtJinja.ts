@@ -22,6 +22,12 @@ export interface SkippedMacroFile {
 }
 
 const MACROS = '__dbt_project_macros__';
+/**
+ * The global holding `this`'s attributes. minijinja-js turns a JS object into a
+ * map, which renders as a map: `this` itself must stay the relation's string, so
+ * `this.schema` (and database, identifier, name, table) inside a tag reads this.
+ */
+export const THIS_ATTRIBUTES = '__dbt_this';
 const RENDER_SUFFIX = '#dbt.sql';
 /** Bounds a template's work: a runaway loop ends in an error instead of a hung editor. */
 const FUEL = 50_000_000;
@@ -56,7 +62,7 @@ export class DbtJinja {
     const names = new Set<string>();
     let line = 1;
     for (const m of macroFiles) {
-      const text = asMacroTemplate(m.text);
+      const text = withThisAttributes(asMacroTemplate(m.text));
       try {
         // Parsed alone first: one unreadable file must not take the others down.
         probe.addTemplate('__probe__', text);
@@ -92,7 +98,7 @@ export class DbtJinja {
     this.depth++;
     try {
       // minijinja escapes output by the name's extension (JSON for .yml): dbt escapes nothing.
-      return { ok: true, text: env.renderNamedStr(file + RENDER_SUFFIX, this.importLine + text, {}) };
+      return { ok: true, text: env.renderNamedStr(file + RENDER_SUFFIX, this.importLine + withThisAttributes(text), {}) };
     } catch (err) {
       const e = errorOf(err, file);
       return { ok: false, error: this.located({ ...e, file: e.file.endsWith(RENDER_SUFFIX) ? e.file.slice(0, -RENDER_SUFFIX.length) : e.file }) };
@@ -127,6 +133,14 @@ function newEnvironment(): Environment {
   env.undefinedBehavior = 'strict';
   env.fuel = FUEL;
   return env;
+}
+
+/** `this.schema` and its siblings inside `{{ }}` and `{% %}` read THIS_ATTRIBUTES; lines do not move. */
+function withThisAttributes(text: string): string {
+  if (!text.includes('this.')) return text;
+  return text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (tag) =>
+    tag.replace(/(?<![\w.])this\.(database|schema|identifier|name|table)\b/g, `${THIS_ATTRIBUTES}.$1`),
+  );
 }
 
 /**

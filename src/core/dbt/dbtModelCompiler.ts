@@ -3,7 +3,8 @@ import type { TargetConfig } from '../project/targetConfig';
 import { mergeConfigValue, projectNodeConfig } from '../discovery/dbt/dbtProjectFile';
 import type { DbtRunNode, DbtRunProject } from './dbtRunProject';
 import type { DbtRelation } from './dbtRelation';
-import { defaultSchemaName, renderRelation, targetDatabase } from './dbtRelation';
+import { defaultSchemaName, relationAttributes, renderRelation, targetDatabase } from './dbtRelation';
+import { THIS_ATTRIBUTES } from './dbtJinja';
 import { readFileSync } from 'node:fs';
 
 /** The materializations that run in-process; anything else needs dbt. */
@@ -102,7 +103,7 @@ export class DbtModelCompiler {
       if (text === undefined) return this.fail(node.file, 1, `Cannot read ${node.file}.`);
       const captured: Record<string, unknown> = {};
       const parse = this.render(node, text, {
-        this: renderRelation({ schema: this.target.schema, identifier: name }),
+        this: { schema: this.target.schema, identifier: name },
         isIncremental: false,
         config: (kw) => {
           for (const [k, v] of Object.entries(kw)) mergeConfigValue(captured, k, v);
@@ -204,7 +205,7 @@ export class DbtModelCompiler {
     const text = this.textOf(plan.node.file);
     if (text === undefined) return this.fail(plan.node.file, 1, `Cannot read ${plan.node.file}.`);
     return this.render(plan.node, text, {
-      this: renderRelation(plan.relation),
+      this: plan.relation,
       isIncremental,
       config: () => undefined,
       ref: (n, pkg) => this.refRelation(n, pkg, ephemerals, seen),
@@ -271,7 +272,7 @@ export class DbtModelCompiler {
     node: DbtRunNode,
     text: string,
     c: {
-      readonly this?: string;
+      readonly this?: DbtRelation;
       readonly isIncremental: boolean;
       readonly config?: (kwargs: Record<string, unknown>) => void;
       readonly ref: (name: string, pkg: string | undefined) => string | RenderIssue;
@@ -343,7 +344,7 @@ export class DbtModelCompiler {
       },
       project_name: this.project.name,
       model: this.nodeObject(node, {}),
-      ...(c.this !== undefined ? { this: c.this } : {}),
+      ...(c.this !== undefined ? { this: renderRelation(c.this), [THIS_ATTRIBUTES]: relationAttributes(c.this) } : {}),
       ...(c.extra ?? {}),
     };
     const result = this.project.jinja.render(node.file, text, globals);

@@ -25,6 +25,11 @@ export function renderRelation(r: DbtRelation): string {
     .join('.');
 }
 
+/** What `{{ this.schema }}` and its siblings read: dbt's Relation attributes. */
+export function relationAttributes(r: DbtRelation): Readonly<Record<string, string | null>> {
+  return { database: r.database ?? null, schema: r.schema, identifier: r.identifier, name: r.identifier, table: r.identifier };
+}
+
 /** dbt's default generate_schema_name: the target's schema, or `<target schema>_<custom>`. */
 export function defaultSchemaName(target: TargetConfig, custom: unknown): string {
   if (custom === undefined || custom === null || String(custom).trim() === '') return target.schema;
