@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact as redactSecret } from '../core/redactSecret';
+import { redact } from '../core/engine/tokenRedaction';
 import type { AssetRunOutcome } from '../core/editorModel/assetRunOutcome';
 import { canRunChecks, isMaterializable } from '../core/editorModel/assetLensModel';
 import { runSummary } from '../core/editorModel/runSummaryText';
@@ -255,7 +255,3 @@ function planSize(graph: FoundAsset['graph'], selection: string): number | undef
   }
 }
 
-/** Removes the token from any text before it reaches the log or a message. */
-function redact(text: string, token: string | undefined): string {
-  return redactSecret(text, token);
-}

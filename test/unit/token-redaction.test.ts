@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runDelegated } from '../../src/core/engine/delegated/delegatedRun';
 import { runCli } from '../../src/cli/cli';
+import { redact } from '../../src/core/engine/tokenRedaction';
 import { queryFile, tempDir } from './engineFixtures';
 
 /*
@@ -90,4 +91,13 @@ test('the CLI shows, prints as JSON and stores in _asset_studio.runs no token a 
   } finally {
     cleanup();
   }
+});
+
+test('redacting one token replaces the token only; a value too short to be a token is left alone', () => {
+  const message = 'Failed to load the motherduck extension for linux_amd64';
+  assert.equal(redact(message, 'x'), message);
+  assert.equal(redact(message, 'ext'), message);
+  const token = 'eyJhbGciOiJIUzI1NiJ9.payload.sig';
+  assert.equal(redact(`md:db?motherduck_token=${token} refused (${token})`, token), 'md:db?motherduck_token=[redacted] refused ([redacted])');
+  assert.equal(redact(message, undefined), message);
 });

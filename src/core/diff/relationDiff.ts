@@ -7,7 +7,7 @@ import type { TargetConfig } from '../project/targetConfig';
 import { motherDuckTokenFor } from '../project/motherDuckToken';
 import { TargetConnectionError } from '../engine/targetConnection';
 import { quoteIdent, quoteLiteral } from '../engine/sqlIdentifiers';
-import { redact } from '../redactSecret';
+import { redactor } from '../engine/tokenRedaction';
 import { targetDatabase } from '../dbt/dbtRelation';
 
 /** A relation on one target: schema and name, as DuckDB's catalog has them. */
@@ -177,7 +177,7 @@ async function attach(conn: DuckDBConnection, target: TargetConfig, alias: strin
     await conn.run(`ATTACH ${quoteLiteral(location)} AS ${quoteIdent(alias)} (READ_ONLY)`);
   } catch (err) {
     let raw = err instanceof Error ? err.message : String(err);
-    for (const s of secrets) raw = redact(raw, s);
+    raw = redactor(secrets)(raw);
     const first = raw.split('\n')[0] ?? raw;
     if (/Could not set lock|Conflicting lock/i.test(raw)) {
       const pid = /PID (\d+)/.exec(raw)?.[1];

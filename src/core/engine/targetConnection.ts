@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TargetConfig } from '../project/targetConfig';
 import { motherDuckTokenFor } from '../project/motherDuckToken';
-import { redact } from '../redactSecret';
+import { redact } from './tokenRedaction';
 
 /** A failure to reach a target, worded for the user: names the target and what to do. */
 export class TargetConnectionError extends Error {

@@ -8,7 +8,10 @@ export const REDACTED = '[redacted]';
 
 // Variables that hold credentials by convention: MOTHERDUCK_TOKEN, motherduck_token, *_SECRET…
 const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|ACCESS_KEY)$/i;
-// Shorter values ("1", "true") would blank ordinary words; real tokens are long.
+/**
+ * Shorter values are not tokens (MotherDuck's are long JWTs): blanking them would cut
+ * ordinary words (`x` turned `extension` into `e***tension`) and tell a reader the value.
+ */
 const MIN_SECRET_LENGTH = 6;
 
 /** Values of the variables of `env` whose names say they hold a credential, plus those named in `names`. */
@@ -40,6 +43,11 @@ export function redactor(secrets: Iterable<string | undefined>): Redact {
     for (const s of list) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out;
   };
+}
+
+/** One secret (a MotherDuck token) out of a text before it reaches a log, a message or stored state. */
+export function redact(text: string, secret: string | undefined): string {
+  return redactor([secret])(text);
 }
 
 export function redactRunResult(r: AssetRunResult, redact: Redact): AssetRunResult {
