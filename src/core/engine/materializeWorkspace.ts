@@ -9,13 +9,12 @@ import { findTarget, resolveTargets } from '../project/targets';
 import type { ResolvedTargets } from '../project/targets';
 import { readDbtProfileTargets } from '../discovery/dbt/dbtProfiles';
 import { WorkspaceIndex } from '../discovery/workspaceIndex';
-import type { EngineEvent, RunResult } from './engineEvents';
+import type { RunResult } from './engineEvents';
 import type { MaterializationPlan } from './materializationPlan';
 import { planMaterialization } from './materializationPlan';
 import { parseSelection } from './selection';
-import type { DelegatedRunner, PartitionChoice } from './runOptions';
+import type { RunOptions } from './runOptions';
 import { runPlan } from './planRunner';
-import type { DbtRunnerChoice } from './dbtRunnerChoice';
 import { createDelegatedRunner } from './delegated/delegatedAssetRunner';
 
 /** A refusal before anything ran: bad selection, unknown or protected target. */
@@ -63,30 +62,17 @@ export function targetsOf(project: ProjectConfig, graph: AssetGraph, env?: Reado
   return { ...resolved, problems: [...problems, ...resolved.problems] };
 }
 
-export interface MaterializeSelectionOptions {
+/** A run's options as the engine takes them, but the target and `--defer` by name, and the workspace loaded here. */
+export interface MaterializeSelectionOptions
+  extends Pick<RunOptions, 'checksOnly' | 'token' | 'env' | 'signal' | 'onEvent' | 'partitions' | 'delegated' | 'dbtRunner' | 'fullRefresh' | 'dbtVars'> {
   /** Target name; default: the project's default target. */
   readonly target?: string;
   /** Must name the target when it is protected (`--confirm prod`). */
   readonly confirm?: string;
-  /** Run checks only, building nothing (`asset-studio check`). */
-  readonly checksOnly?: boolean;
-  readonly token?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly signal?: AbortSignal;
-  readonly onEvent?: (event: EngineEvent) => void;
-  readonly partitions?: PartitionChoice;
-  /** Runs Dagster/dbt assets; default: the workspace's own tools with `pythonPath`. */
-  readonly delegated?: DelegatedRunner;
-  /** Interpreter for Dagster (and the dbt beside it); default `python3` on PATH. */
+  /** Interpreter for Dagster (and the dbt beside it); default `python3` on PATH; used when `delegated` is not given. */
   readonly pythonPath?: string;
   /** An already loaded workspace (the editor's index); default: load it now. */
   readonly workspace?: LoadedWorkspace;
-  /** Who runs dbt models; default: asset-studio.yml's `dbt_runner`, else auto. */
-  readonly dbtRunner?: DbtRunnerChoice;
-  /** dbt's `--full-refresh`. */
-  readonly fullRefresh?: boolean;
-  /** dbt's `--vars`, over the project's `vars:`. */
-  readonly dbtVars?: Readonly<Record<string, unknown>>;
   /** `--defer TARGET`: upstream relations the target lacks are read from TARGET, read-only. */
   readonly defer?: string;
   /**
