@@ -1,6 +1,7 @@
 // Runs every test/unit/**/*.test.ts with node's built-in test runner (TypeScript via tsx),
 // so the runner's own summary is what CI reads.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -17,7 +18,11 @@ if (files.length === 0) {
   console.error('run-unit-tests: no test files under test/unit');
   process.exit(1);
 }
+// Every temp folder a test makes (and one it forgets to remove) goes under one folder, removed after.
+const scratch = mkdtempSync(join(tmpdir(), 'asset-studio-unit-'));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...process.argv.slice(2), ...files], {
   stdio: 'inherit',
+  env: { ...process.env, TMPDIR: scratch },
 });
+rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
