@@ -12,6 +12,7 @@ import { runPreviewCommand } from './previewCommand';
 import { runQueryCommand } from './queryCommand';
 import { runTargetsCommand } from './targetsCommand';
 import { runLineageCommand } from './lineageCommand';
+import { runStatusCommand } from './statusCommand';
 import { COMMAND_FLAGS, commandUsage, usage } from './cliUsage';
 import { commandLineWording } from '../core/userHints';
 import packageJson from '../../package.json';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   query: runQueryCommand,
   targets: runTargetsCommand,
   lineage: runLineageCommand,
+  status: runStatusCommand,
 };
 
 /** Runs one command line; returns the exit code. */

@@ -82,6 +82,13 @@ ${COMMON}`,
 ${TARGET}
 ${JSON_FLAG}
 ${COMMON}`,
+  status: `asset-studio status [SELECTION...] [--target T] [--against T] [--json] [--root DIR]
+  Each asset's state on the target (fresh, stale, failed, never; rows, age); with --against, whether the other
+  target holds the same definition's build, another one's, or none. Reads both targets, writes nothing.
+${TARGET}
+  --against T           the target to hold it against (e.g. prod)
+${JSON_FLAG}
+${COMMON}`,
   demo: `asset-studio demo [--root DIR]
   Materializes the example project (examples/nyc_taxi) twice on its built-in database and reads a result back.
 ${COMMON}`,
@@ -103,6 +110,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   show: PREVIEW,
   query: ['target', 'limit', 'json', 'csv', 'root'],
   lineage: ['column', 'target', 'json', 'root'],
+  status: ['target', 'against', 'json', 'root'],
   demo: ['root'],
 };
 

@@ -137,3 +137,40 @@ test('the editor\'s compare: a Markdown report, a preview of an asset and its do
     cleanup();
   }
 });
+
+test('status --against prod: per asset, the same build on both, prod behind dev, or dev only; read-only on both', async () => {
+  const { dir, cleanup } = tempDir('cli-status-');
+  try {
+    const root = await devAheadOfProd(dir);
+    const prodFile = join(root, '.asset-studio/prod.duckdb');
+    const before = readFileSync(prodFile);
+    const out = await cli(['status', '--against', 'prod', '--json', '--root', root], dir);
+    assert.equal(out.code, 0, out.stderr);
+    const json = JSON.parse(out.stdout);
+    assert.equal(json.target, 'dev');
+    assert.equal(json.against, 'prod');
+    const drift = Object.fromEntries(json.assets.map((a: { key: string; against: { drift: string } }) => [a.key, a.against.drift]));
+    assert.deepEqual(drift, {
+      'analytics/daily_trips': 'differs',
+      'analytics/new_thing': 'only-here',
+      'analytics/trips_by_borough': 'differs',
+      'raw/taxi_trips': 'same',
+      'raw/zones': 'same',
+    });
+    const daily = json.assets.find((a: { key: string }) => a.key === 'analytics/daily_trips');
+    assert.equal(daily.status, 'fresh');
+    assert.equal(daily.against.status, 'stale');
+    assert.equal(daily.built_by, 'in-process');
+
+    const text = await cli(['status', 'analytics.daily_trips', '--against', 'prod', '--root', root], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /analytics\/daily_trips\s+.*rows.*\s+prod is behind \(built from an older definition\)\n$/);
+    assert.deepEqual(readFileSync(prodFile), before);
+
+    const unknown = await cli(['status', '--against', 'qa', '--root', root], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no target 'qa' \(--against\); the targets are /);
+  } finally {
+    cleanup();
+  }
+});

@@ -14,6 +14,8 @@ export interface AssetState extends AssetStateView {
   readonly key: string;
   /** Epoch ms of the last successful run. */
   readonly lastSuccessAt?: number;
+  /** The definition hash the data there was built from (the last successful run's). */
+  readonly builtHash?: string;
   /** Why it is stale: the definition changed, or which upstream succeeded later. */
   readonly staleReason?: string;
   /** Names of checks whose latest result failed. */
@@ -196,7 +198,7 @@ function computeStates(
       failingChecks,
       ...(checks ? { checks } : {}),
       ...(lastRun ? { finishedAt: Number(lastRun['finished']) } : {}),
-      ...(success ? { lastSuccessAt: Number(success['finished']) } : {}),
+      ...(success ? { lastSuccessAt: Number(success['finished']), builtHash: String(success['hash']) } : {}),
       ...(success && isRunner(success['runner']) ? { builtBy: success['runner'] } : {}),
       ...(counted !== undefined ? { rows: counted, ...(runRows !== undefined ? { rowsAdded: runRows } : {}) } : runRows !== undefined ? { rows: runRows } : {}),
       ...(partitionTotal !== undefined && done !== undefined ? { partitions: { done, total: partitionTotal } } : {}),
