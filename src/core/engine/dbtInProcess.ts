@@ -5,9 +5,10 @@ import type { TargetConfig } from '../project/targetConfig';
 import { DbtModelCompiler } from '../dbt/dbtModelCompiler';
 import type { DbtNodePlan } from '../dbt/dbtModelCompiler';
 import { loadDbtRunProject } from '../dbt/dbtRunProject';
+import { seedColumnTypes, seedSelectSql } from '../dbt/dbtSeedTypes';
 import { renderRelation } from '../dbt/dbtRelation';
 import { dbtTestAsCheck } from '../dbt/dbtTestQueries';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers';
+import { quoteLiteral } from './sqlIdentifiers';
 import type { DbtRunnerChoice } from './dbtRunnerChoice';
 
 
@@ -161,31 +162,12 @@ export function dbtChecksOn(node: AssetNode, relation: string, compiler: DbtMode
   return { ok: true, checks };
 }
 
-/**
- * A seed as dbt-duckdb loads it: the CSV with a header, typed as dbt's agate
- * inference types it (whole numbers INTEGER, other numbers DOUBLE, dates,
- * timestamps, booleans, text), `column_types` winning.
- */
+/** A seed as dbt-duckdb loads it: the CSV with a header, typed as dbt's agate inference types it, `column_types` winning. */
 async function seedSql(plan: DbtNodePlan, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string> {
   const file = plan.node.file;
-  const read = `read_csv(${quoteLiteral(file)}, header = true, auto_detect = true)`;
-  const described = await query(`DESCRIBE SELECT * FROM ${read}`);
-  const given = plan.config.column_types && typeof plan.config.column_types === 'object' ? (plan.config.column_types as Record<string, unknown>) : {};
-  const columns = described.map((r) => {
-    const name = String(r['column_name']);
-    const type = typeof given[name] === 'string' ? String(given[name]) : agateType(String(r['column_type']));
-    return `CAST(${quoteIdent(name)} AS ${type}) AS ${quoteIdent(name)}`;
-  });
-  return `SELECT ${columns.join(', ')}\nFROM ${read}`;
-}
-
-function agateType(duckdbType: string): string {
-  const t = duckdbType.toUpperCase();
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t)) return 'INTEGER';
-  if (/^(FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return 'DOUBLE';
-  if (t === 'DATE' || t === 'BOOLEAN') return t;
-  if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP';
-  return 'VARCHAR';
+  const raw = plan.config.column_types && typeof plan.config.column_types === 'object' ? (plan.config.column_types as Record<string, unknown>) : {};
+  const given = Object.fromEntries(Object.entries(raw).filter(([, t]) => typeof t === 'string').map(([c, t]) => [c, String(t)]));
+  return seedSelectSql(file, await seedColumnTypes(file, given, query));
 }
 
 function problemOf(node: AssetNode, message: string): Problem {
