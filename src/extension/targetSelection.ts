@@ -85,6 +85,11 @@ export class TargetSelection implements vscode.Disposable {
     return resolved.targets.find((t) => t.name === name) ?? resolved.targets.find((t) => t.name === resolved.defaultTarget);
   }
 
+  /** A target by name as one folder configures it. */
+  namedTargetFor(root: string, name: string): TargetConfig | undefined {
+    return this.byRoot.get(root)?.targets.find((t) => t.name === name);
+  }
+
   /** Every target by name, first folder first. */
   allTargets(): TargetConfig[] {
     const seen = new Map<string, TargetConfig>();

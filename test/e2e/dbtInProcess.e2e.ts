@@ -36,8 +36,8 @@ test('+ upstream above a dbt model builds it and its seeds and views in-process,
   assert.equal(await countRows(join(editor.workspaceDir, 'shop.duckdb'), 'main_marts', 'orders'), 4);
   await editor.waitForExtensionLog(/orders: dbt table, rendered and run in-process/, 30_000);
   assert.equal(await countRows(join(editor.workspaceDir, 'shop.duckdb'), 'main_marts', 'customers'), 3);
-  // The state lens says who built the model's data.
-  await lens(/3 rows · .* · in-process$/).waitFor({ timeout: 60_000 });
+  // The state lens (text without a command: no link) says who built the model's data.
+  await editor.page.locator('.codelens-decoration', { hasText: /3 rows · .* · in-process/ }).first().waitFor({ timeout: 60_000 });
   await editor.screenshot('dbt-in-process-materialized');
 });
 

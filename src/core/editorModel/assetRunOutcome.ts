@@ -51,6 +51,8 @@ export interface AssetStateView {
   readonly error?: string;
   /** 1-based line of a failed run's error in the asset's file, when the engine could map it. */
   readonly errorLine?: number;
+  /** The definition hash the data there was built from (the last successful run's). */
+  readonly builtHash?: string;
   /** Who built the data there now (the last successful run), when the run recorded it. */
   readonly builtBy?: 'in-process' | 'dbt' | 'dagster';
   /** Why a 'stale' asset is stale, as the engine found it. */

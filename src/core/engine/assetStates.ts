@@ -14,8 +14,6 @@ export interface AssetState extends AssetStateView {
   readonly key: string;
   /** Epoch ms of the last successful run. */
   readonly lastSuccessAt?: number;
-  /** The definition hash the data there was built from (the last successful run's). */
-  readonly builtHash?: string;
   /** Why it is stale: the definition changed, or which upstream succeeded later. */
   readonly staleReason?: string;
   /** Names of checks whose latest result failed. */

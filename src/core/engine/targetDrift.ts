@@ -1,7 +1,7 @@
 // How an asset on one target stands against another target (dev against prod):
 // built from the same definition, from another one, or built on one side only.
 import type { AssetGraph } from '../graph/assetGraph';
-import type { AssetState } from './assetStates';
+import type { AssetStateView } from '../editorModel/assetRunOutcome';
 
 export type DriftKind =
   /** Built on both from the same definition. */
@@ -26,8 +26,8 @@ export interface AssetDrift {
 /** Each buildable asset of the graph (or of `keys`), this target's state against the other's. */
 export function targetDrift(
   graph: AssetGraph,
-  here: ReadonlyMap<string, AssetState>,
-  there: ReadonlyMap<string, AssetState>,
+  here: ReadonlyMap<string, AssetStateView>,
+  there: ReadonlyMap<string, AssetStateView>,
   keys: Iterable<string> = here.keys(),
 ): AssetDrift[] {
   const out: AssetDrift[] = [];
