@@ -3,7 +3,10 @@ import type { AssetNode } from '../core/graph/assetGraph';
 import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { checkSummaryText, couldNotRun, stateText, stateTooltip } from '../core/editorModel/assetLensText';
+import type { AssetDrift } from '../core/engine/targetDrift';
+import { driftText } from '../core/engine/targetDrift';
 import type { AssetGraphService } from './assetGraphService';
+import type { HeldAgainstTarget } from './heldAgainstTarget';
 import { DisposableStore } from './disposables';
 import type { TargetSelection } from './targetSelection';
 
@@ -37,6 +40,22 @@ function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.T
   }
 }
 
+/** A few characters for the side bar; the tooltip has the sentence. */
+function driftMark(kind: AssetDrift['kind'], other: string): string | undefined {
+  switch (kind) {
+    case 'same':
+      return `= ${other}`;
+    case 'differs':
+      return `≠ ${other}`;
+    case 'only-here':
+      return `not on ${other}`;
+    case 'only-there':
+      return `only on ${other}`;
+    case 'neither':
+      return undefined;
+  }
+}
+
 /** The Assets view: assets by group, with their state on the current target. */
 export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>, vscode.Disposable {
   private readonly store = new DisposableStore();
@@ -46,14 +65,22 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
+    private readonly heldAgainst: HeldAgainstTarget,
   ) {
     const view = this.store.add(vscode.window.createTreeView('assetStudio.assets', { treeDataProvider: this, showCollapseAll: true }));
     const describe = (): void => {
-      view.description = this.targets.currentName();
+      const other = this.heldAgainst.name();
+      view.description = other ? `${this.targets.currentName()} against ${other}` : this.targets.currentName();
     };
     describe();
     this.store.add(graphs.onDidChangeGraph(() => this.changed.fire(undefined)));
     this.store.add(graphs.onDidChangeStates(() => this.changed.fire(undefined)));
+    this.store.add(
+      heldAgainst.onDidChange(() => {
+        describe();
+        this.changed.fire(undefined);
+      }),
+    );
     this.store.add(
       targets.onDidChange(() => {
         describe();
@@ -98,12 +125,21 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
       node.checks.map((c) => c.name),
       state?.checks,
     );
+    const other = this.heldAgainst.name();
+    const drift = other && isMaterializable(node) ? this.heldAgainst.driftOf(entry.root, entry.key) : undefined;
+    const against = drift && other ? driftText(drift, other) : undefined;
     // Short enough for a side bar: what matters first (checks, then state); the source is in the hover.
-    item.description = [checks, isMaterializable(node) ? stateText(state, Date.now()) : 'source']
+    item.description = [checks, isMaterializable(node) ? stateText(state, Date.now()) : 'source', drift && other ? driftMark(drift.kind, other) : undefined]
       .filter((s) => s !== undefined)
       .join(' · ');
+    const unread = other ? this.heldAgainst.errorFor(entry.root) : undefined;
     item.tooltip = new vscode.MarkdownString(
-      [`**${entry.key}** (${node.definition.source}${node.definition.kind ? `, ${node.definition.kind}` : ''})`, node.definition.description, stateTooltip(state, target)]
+      [
+        `**${entry.key}** (${node.definition.source}${node.definition.kind ? `, ${node.definition.kind}` : ''})`,
+        node.definition.description,
+        stateTooltip(state, target),
+        against ? `Against '${other}': ${against}.` : unread ? `'${other}' could not be read: ${unread}` : undefined,
+      ]
         .filter((s) => s)
         .join('\n\n'),
     );

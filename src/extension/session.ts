@@ -11,6 +11,7 @@ import { AssetCodeLensProvider } from './assetCodeLens';
 import { AssetRuns } from './assetRuns';
 import { CheckTestController } from './checkTestController';
 import { AssetsTreeView } from './assetsTreeView';
+import { HeldAgainstTarget } from './heldAgainstTarget';
 import { AssetNavigation } from './assetNavigation';
 import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
@@ -74,7 +75,8 @@ export class AssetStudioSession implements vscode.Disposable {
     this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, this.runs, this.targets));
-    this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
+    const heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log));
+    this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
