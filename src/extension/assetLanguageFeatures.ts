@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
-import type { AssetColumnLineageReader } from '../core/lineage/assetColumnLineage';
+import type { AssetColumnLineageReader, CatalogColumns } from '../core/lineage/assetColumnLineage';
+import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
 import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
@@ -18,7 +19,8 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'sql' },
   { scheme: 'file', language: 'python' },
   { scheme: 'file', language: 'yaml' },
-  { scheme: 'file', pattern: '**/*.sql' },
+  // By file name too: where no extension gives .sql, .py or .yml files their language.
+  { scheme: 'file', pattern: '**/*.{sql,py,yml,yaml}' },
 ];
 
 /** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
@@ -39,8 +41,11 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
   private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
-  /** Column lineage per graph, from the assets' own SQL (no target read: a hover must not wait for a database). */
-  private readonly lineage = new WeakMap<AssetGraph, AssetColumnLineageReader>();
+  /**
+   * Column lineage per graph and per read of the target's states (a run that builds an upstream brings
+   * its catalog columns, so `*` over it expands); a reader whose catalog read was too slow is not kept.
+   */
+  private readonly lineage = new WeakMap<AssetGraph, WeakMap<ReadonlyMap<string, AssetStateView>, AssetColumnLineageReader>>();
 
   constructor(
     private readonly graphs: AssetGraphService,
@@ -116,12 +121,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const word = doc.getWordRangeAtPosition(pos, /[\p{L}\p{N}_$]+/u);
     if (!word) return undefined;
     const name = doc.getText(word).toLowerCase();
-    let reader = this.lineage.get(found.graph);
-    if (!reader) {
-      const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
-      reader = new AssetColumnLineageReader(found.graph, async () => undefined);
-      this.lineage.set(found.graph, reader);
-    }
+    const reader = await this.lineageReader(found.root, found.graph);
     try {
       const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
       if (!column) return undefined;
@@ -132,6 +132,28 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       // SQL that does not parse has no column lineage; its syntax error is already a problem at its line.
       return undefined;
     }
+  }
+
+  /** Column lineage whose upstream columns come from the target's catalog when built there, else from their own SQL. */
+  private async lineageReader(root: string, graph: AssetGraph): Promise<AssetColumnLineageReader> {
+    const states = this.graphs.states(root);
+    let byStates = this.lineage.get(graph);
+    if (!byStates) this.lineage.set(graph, (byStates = new WeakMap()));
+    let reader = byStates.get(states);
+    if (reader) return reader;
+    const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
+    const kept = byStates;
+    const catalog: CatalogColumns = async (node) => {
+      const state = states.get(node.id);
+      if (!hasBuiltData(state)) return undefined;
+      const columns = await this.columnsOf(root, node, state?.finishedAt);
+      // Not read in time: this answer lacks the catalog, so the next hover asks again.
+      if (!columns && kept.get(states) === reader) kept.delete(states);
+      return columns?.map((c) => c.name);
+    };
+    reader = new AssetColumnLineageReader(graph, catalog);
+    byStates.set(states, reader);
+    return reader;
   }
 
   /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
