@@ -5,7 +5,7 @@ import type { AssetColumnLineageReader, CatalogColumns } from '../core/lineage/a
 import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
-import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
+import { completionSiteAt, completionsAt, warmCompletions } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
 import { assetHoverMarkdown, columnHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
@@ -62,8 +62,11 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     this.store.add(
       graphs.onDidChangeGraph(() => {
         this.columns.clear();
-        // Indexed now rather than on the first F12 after a save.
-        for (const { graph } of graphs.graphs()) warmReferenceIndex(graph);
+        // Indexed now rather than on the first F12 or completion after a save.
+        for (const { graph } of graphs.graphs()) {
+          warmReferenceIndex(graph);
+          warmCompletions(graph);
+        }
       }),
     );
   }
