@@ -5,7 +5,7 @@ import type { AssetColumnLineageReader, CatalogColumns } from '../core/lineage/a
 import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
-import { completionSiteAt, completionsAt, warmCompletions } from '../core/language/assetCompletions';
+import { NODE_COMPLETION_KINDS, completionSiteAt, completionsAt, warmCompletions } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
 import { assetHoverMarkdown, columnHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
@@ -39,6 +39,7 @@ function toRange(r: TextRange): vscode.Range {
  */
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
+  private warming: NodeJS.Timeout[] = [];
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
   private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
   /**
@@ -59,13 +60,18 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '.', "'", '"', ' '),
     );
     this.store.add(targets.onDidChange(() => this.columns.clear()));
+    this.store.add({ dispose: () => this.warming.forEach(clearTimeout) });
     this.store.add(
       graphs.onDidChangeGraph(() => {
         this.columns.clear();
-        // Indexed now rather than on the first F12 or completion after a save.
+        // A newer graph replaces the lists not built yet.
+        this.warming.forEach(clearTimeout);
+        this.warming = [];
+        // Indexed now rather than on the first F12 or completion after a save; completion lists one per
+        // task, since a rebuilt graph's lists cost tens of ms each and nothing should wait behind all of them.
         for (const { graph } of graphs.graphs()) {
           warmReferenceIndex(graph);
-          warmCompletions(graph);
+          for (const kind of NODE_COMPLETION_KINDS) this.warming.push(setTimeout(() => warmCompletions(graph, kind), 0));
         }
       }),
     );

@@ -155,17 +155,15 @@ export function completionsAt(graph: AssetGraph, site: CompletionSite, ownFile: 
 }
 
 /** The site kinds whose list depends on the graph's nodes alone (dbt sources also read its edges). */
-const NODE_KINDS = ['sql-relation', 'depends', 'dagster-deps', 'dbt-ref'] as const;
+export const NODE_COMPLETION_KINDS = ['sql-relation', 'depends', 'dagster-deps', 'dbt-ref'] as const;
 
 /**
- * Builds a graph's completion lists before the first completion asks (the editor calls it when a
- * new graph arrives): the first completion after a save then answers from the cache.
+ * Builds one of a graph's completion lists before a completion asks (the editor calls it when a
+ * new graph arrives, one kind at a time), so the first completion after a save answers from the cache.
  */
-export function warmCompletions(graph: AssetGraph): void {
-  for (const kind of NODE_KINDS) {
-    const items = assetCompletions(graph, { kind, typed: '' });
-    if (items.length > 0 && !loweredLists.has(items)) loweredLists.set(items, items.map(lowerOf));
-  }
+export function warmCompletions(graph: AssetGraph, kind: (typeof NODE_COMPLETION_KINDS)[number]): void {
+  const items = assetCompletions(graph, { kind, typed: '' });
+  if (!loweredLists.has(items)) loweredLists.set(items, items.map(lowerOf));
 }
 
 function candidates(graph: AssetGraph, site: CompletionSite): AssetCompletion[] {
