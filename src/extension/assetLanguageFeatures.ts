@@ -40,6 +40,8 @@ function toRange(r: TextRange): vscode.Range {
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private warming: NodeJS.Timeout[] = [];
+  /** The completion sites asked for in this session whose lists are built from the graph's nodes. */
+  private readonly completedKinds = new Set<(typeof NODE_COMPLETION_KINDS)[number]>();
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
   private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
   /**
@@ -67,11 +69,11 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         // A newer graph replaces the lists not built yet.
         this.warming.forEach(clearTimeout);
         this.warming = [];
-        // Indexed now rather than on the first F12 or completion after a save; completion lists one per
-        // task, since a rebuilt graph's lists cost tens of ms each and nothing should wait behind all of them.
+        // Indexed now rather than on the first F12 or completion after a save. Completion lists only of
+        // the kinds used so far, one per task: a rebuilt graph's lists cost tens of ms each.
         for (const { graph } of graphs.graphs()) {
           warmReferenceIndex(graph);
-          for (const kind of NODE_COMPLETION_KINDS) this.warming.push(setTimeout(() => warmCompletions(graph, kind), 0));
+          for (const kind of this.completedKinds) this.warming.push(setTimeout(() => warmCompletions(graph, kind), 0));
         }
       }),
     );
@@ -199,6 +201,8 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const file = doc.uri.fsPath;
     const site = completionSiteAt(file, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
     if (!site) return undefined;
+    const kind = NODE_COMPLETION_KINDS.find((k) => k === site.kind);
+    if (kind) this.completedKinds.add(kind);
     const replace = new vscode.Range(pos.translate(0, -site.typed.length), pos);
     const { items, complete } = completionsAt(found.graph, site, file, MAX_COMPLETIONS);
     const list = items.map((c) => {
