@@ -17,6 +17,11 @@ import { assetHoverMarkdown } from '../../src/core/editorModel/assetHoverText';
 import { generate } from './discovery';
 import { discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
 import { AssetColumnLineageReader } from '../../src/core/lineage/assetColumnLineage';
+import { readAssetColumns } from '../../src/core/data/assetColumns';
+import { planMaterialization } from '../../src/core/engine/materializationPlan';
+import { runPlan } from '../../src/core/engine/planRunner';
+import { parseSelection } from '../../src/core/engine/selection';
+import { duckTarget } from '../unit/engineFixtures';
 
 const BUDGET_MS = 20;
 const SAMPLES = 300;
@@ -165,4 +170,45 @@ async function columnChain(): Promise<void> {
   }
 }
 
-void main().then(columnChain);
+/**
+ * What a hover reads from the target once an asset is built: its columns (DESCRIBE on a read-only
+ * connection; the editor caches them per run of the asset, and waits at most 400 ms for the first
+ * read), and an output column's lineage through `*` over that upstream, from its catalog columns.
+ */
+async function catalogHover(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-bench-catalog-'));
+  try {
+    const target = duckTarget(root);
+    const columns = Array.from({ length: 12 }, (_, i) => `${i} as c${i}`).join(', ');
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'assets', 'wide.sql'), `/* @asset\nname: raw.wide\n*/\nselect range as id, ${columns} from range(1000)\n`);
+    writeFileSync(join(root, 'assets', 'narrow.sql'), '/* @asset\nname: analytics.narrow\n*/\nselect * from raw.wide where c3 > 0\n');
+    const graph = await discoverWorkspace(root);
+    await runPlan(planMaterialization(graph, parseSelection('raw/wide')), graph, target, { projectRoot: root });
+    const wide = graph.nodes.get('raw/wide')!;
+    const reads: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const r = await readAssetColumns(wide, target, { projectRoot: root });
+      reads.push(performance.now() - t);
+      if (!r.ok || r.columns.length !== 13) throw new Error(`columns of raw.wide: ${JSON.stringify(r)}`);
+    }
+    const lineage: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const reader = new AssetColumnLineageReader(graph, async (n) => {
+        const r = await readAssetColumns(n, target, { projectRoot: root });
+        return r.ok ? r.columns.map((c) => c.name) : undefined;
+      });
+      const t = performance.now();
+      const l = await reader.lineageOf('analytics/narrow');
+      lineage.push(performance.now() - t);
+      if (l.columns.length !== 13) throw new Error(`* over raw.wide expanded to ${l.columns.length} columns`);
+    }
+    console.log(`hover on a built asset: its columns from the catalog (first read, then each run of it): first ${reads[0]!.toFixed(1)} ms, then ${stats(reads.slice(1))}`);
+    console.log(`column hover through * over a built upstream (catalog read + parse, once per run of the upstream; cached after): ${stats(lineage)}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+void main().then(columnChain).then(catalogHover);
