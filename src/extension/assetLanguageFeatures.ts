@@ -26,6 +26,10 @@ const SELECTOR: vscode.DocumentSelector = [
 /** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
 const COLUMN_WAIT_MS = 400;
 
+/** Upstreams whose columns are read ahead of a hover, at most, and how long after a change of states or editors. */
+const READ_AHEAD_MAX = 20;
+const READ_AHEAD_DELAY_MS = 300;
+
 /** More completions than this are narrowed to what was typed, and asked for again as the user types. */
 const MAX_COMPLETIONS = 1000;
 
@@ -40,6 +44,9 @@ function toRange(r: TextRange): vscode.Range {
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private warming: NodeJS.Timeout[] = [];
+  private hoverShowedColumns = false;
+  private readAheadTimer: NodeJS.Timeout | undefined;
+  private readingAhead: Promise<void> = Promise.resolve();
   /** The completion sites asked for in this session whose lists are built from the graph's nodes. */
   private readonly completedKinds = new Set<(typeof NODE_COMPLETION_KINDS)[number]>();
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
@@ -63,6 +70,9 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     );
     this.store.add(targets.onDidChange(() => this.columns.clear()));
     this.store.add({ dispose: () => this.warming.forEach(clearTimeout) });
+    this.store.add({ dispose: () => clearTimeout(this.readAheadTimer) });
+    this.store.add(graphs.onDidChangeStates(() => this.readAhead()));
+    this.store.add(vscode.window.onDidChangeVisibleTextEditors(() => this.readAhead()));
     this.store.add(
       graphs.onDidChangeGraph(() => {
         this.columns.clear();
@@ -116,6 +126,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
     const columns = target && hasBuiltData(state) ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
+    if (columns) this.hoverShowedColumns = true;
     const markdown = new vscode.MarkdownString(
       assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
     );
@@ -169,6 +180,19 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
   private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> {
+    const read = this.readColumns(root, node, finishedAt);
+    if (!read) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The cached read of a relation's columns on the current target (undefined without a target). */
+  private readColumns(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> | undefined {
     const target = this.targets.targetFor(root);
     if (!target) return undefined;
     const key = [root, target.name, node.id, finishedAt ?? ''].join('\u0000');
@@ -186,13 +210,38 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         if (!columns && this.columns.get(key) === pending) this.columns.delete(key);
       });
     }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
-    try {
-      return await Promise.race([read, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return read;
+  }
+
+  /**
+   * Reads ahead, one at a time, the columns of the built upstreams of the assets in the visible
+   * editors, so that the first hover after a run answers from the cache (a read opens the database:
+   * tens of ms). Only once a hover has shown columns in this session.
+   */
+  private readAhead(): void {
+    if (!this.hoverShowedColumns) return;
+    clearTimeout(this.readAheadTimer);
+    this.readAheadTimer = setTimeout(() => {
+      const wanted: { root: string; node: AssetNode; finishedAt: number | undefined }[] = [];
+      const seen = new Set<string>();
+      for (const editor of vscode.window.visibleTextEditors) {
+        const found = this.graphs.graphFor(editor.document.uri.fsPath);
+        if (!found) continue;
+        const states = this.graphs.states(found.root);
+        for (const owner of found.graph.assetsIn(editor.document.uri.fsPath)) {
+          for (const id of found.graph.upstreamOf(owner.id)) {
+            const node = found.graph.nodes.get(id);
+            const state = states.get(id);
+            if (!node || !hasBuiltData(state) || seen.has(`${found.root}\u0000${id}`) || wanted.length >= READ_AHEAD_MAX) continue;
+            seen.add(`${found.root}\u0000${id}`);
+            wanted.push({ root: found.root, node, finishedAt: state?.finishedAt });
+          }
+        }
+      }
+      this.readingAhead = this.readingAhead.then(async () => {
+        for (const w of wanted) await this.readColumns(w.root, w.node, w.finishedAt);
+      });
+    }, READ_AHEAD_DELAY_MS);
   }
 
   private complete(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionList | undefined {
