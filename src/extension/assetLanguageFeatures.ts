@@ -44,7 +44,7 @@ function toRange(r: TextRange): vscode.Range {
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private warming: NodeJS.Timeout[] = [];
-  private hoverShowedColumns = false;
+  private hoverUsed = false;
   private readAheadTimer: NodeJS.Timeout | undefined;
   private readingAhead: Promise<void> = Promise.resolve();
   /** The completion sites asked for in this session whose lists are built from the graph's nodes. */
@@ -126,7 +126,10 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
     const columns = target && hasBuiltData(state) ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
-    if (columns) this.hoverShowedColumns = true;
+    if (!this.hoverUsed) {
+      this.hoverUsed = true;
+      this.readAhead();
+    }
     const markdown = new vscode.MarkdownString(
       assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
     );
@@ -216,10 +219,10 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   /**
    * Reads ahead, one at a time, the columns of the built upstreams of the assets in the visible
    * editors, so that the first hover after a run answers from the cache (a read opens the database:
-   * tens of ms). Only once a hover has shown columns in this session.
+   * tens of ms). Only once a hover on a reference was asked for in this session.
    */
   private readAhead(): void {
-    if (!this.hoverShowedColumns) return;
+    if (!this.hoverUsed) return;
     clearTimeout(this.readAheadTimer);
     this.readAheadTimer = setTimeout(() => {
       const wanted: { root: string; node: AssetNode; finishedAt: number | undefined }[] = [];
