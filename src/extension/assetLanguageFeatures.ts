@@ -26,8 +26,14 @@ const SELECTOR: vscode.DocumentSelector = [
 /** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
 const COLUMN_WAIT_MS = 400;
 
+interface ColumnsWanted {
+  readonly node: AssetNode;
+  /** Of the asset's last run: a new run reads its columns again. */
+  readonly finishedAt: number | undefined;
+}
+
 /** Upstreams whose columns are read ahead of a hover, at most, and how long after a change of states or editors. */
-const READ_AHEAD_MAX = 20;
+const READ_AHEAD_MAX = 50;
 const READ_AHEAD_DELAY_MS = 300;
 
 /** More completions than this are narrowed to what was typed, and asked for again as the user types. */
@@ -183,7 +189,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
   private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> {
-    const read = this.readColumns(root, node, finishedAt);
+    const read = this.readColumns(root, [{ node, finishedAt }])?.[0];
     if (!read) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
@@ -194,55 +200,65 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     }
   }
 
-  /** The cached read of a relation's columns on the current target (undefined without a target). */
-  private readColumns(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> | undefined {
+  /**
+   * The cached reads of relations' columns on the current target (undefined without a target); those
+   * not cached yet are read together, on one connection (opening the database is most of a read's cost).
+   */
+  private readColumns(root: string, wanted: readonly ColumnsWanted[]): Promise<readonly ColumnInfo[] | undefined>[] | undefined {
     const target = this.targets.targetFor(root);
     if (!target) return undefined;
-    const key = [root, target.name, node.id, finishedAt ?? ''].join('\u0000');
-    let read = this.columns.get(key);
-    if (!read) {
-      read = (async () => {
-        const [{ readAssetColumns }, token] = await Promise.all([import('../core/data/assetColumns'), this.token.get()]);
-        const result = await readAssetColumns(node, target, { projectRoot: root, token });
-        return result.ok ? result.columns : undefined;
+    const keyOf = (w: ColumnsWanted) => [root, target.name, w.node.id, w.finishedAt ?? ''].join('\u0000');
+    const missing = wanted.filter((w) => !this.columns.has(keyOf(w)));
+    if (missing.length > 0) {
+      const batch = (async () => {
+        const [{ readAssetsColumns }, token] = await Promise.all([import('../core/data/assetColumns'), this.token.get()]);
+        return readAssetsColumns(missing.map((w) => w.node), target, { projectRoot: root, token });
       })().catch(() => undefined);
-      this.columns.set(key, read);
-      // A read that failed (the file busy with a run) is tried again on the next hover.
-      const pending = read;
-      void pending.then((columns) => {
-        if (!columns && this.columns.get(key) === pending) this.columns.delete(key);
-      });
+      for (const w of missing) {
+        const key = keyOf(w);
+        const read = batch.then((all) => {
+          const result = all?.get(w.node.id);
+          return result?.ok ? result.columns : undefined;
+        });
+        this.columns.set(key, read);
+        // A read that failed (the file busy with a run) is tried again on the next hover.
+        void read.then((columns) => {
+          if (!columns && this.columns.get(key) === read) this.columns.delete(key);
+        });
+      }
     }
-    return read;
+    return wanted.map((w) => this.columns.get(keyOf(w))!);
   }
 
   /**
-   * Reads ahead, one at a time, the columns of the built upstreams of the assets in the visible
-   * editors, so that the first hover after a run answers from the cache (a read opens the database:
-   * tens of ms). Only once a hover on a reference was asked for in this session.
+   * Reads ahead the columns of the built upstreams of the assets in the visible editors, one
+   * connection per folder, so that the first hover after a run answers from the cache (opening the
+   * database costs tens of ms). Only once a hover on a reference was asked for in this session.
    */
   private readAhead(): void {
     if (!this.hoverUsed) return;
     clearTimeout(this.readAheadTimer);
     this.readAheadTimer = setTimeout(() => {
-      const wanted: { root: string; node: AssetNode; finishedAt: number | undefined }[] = [];
-      const seen = new Set<string>();
+      const wanted = new Map<string, ColumnsWanted[]>();
+      let count = 0;
       for (const editor of vscode.window.visibleTextEditors) {
         const found = this.graphs.graphFor(editor.document.uri.fsPath);
         if (!found) continue;
         const states = this.graphs.states(found.root);
+        let list = wanted.get(found.root);
+        if (!list) wanted.set(found.root, (list = []));
         for (const owner of found.graph.assetsIn(editor.document.uri.fsPath)) {
           for (const id of found.graph.upstreamOf(owner.id)) {
             const node = found.graph.nodes.get(id);
             const state = states.get(id);
-            if (!node || !hasBuiltData(state) || seen.has(`${found.root}\u0000${id}`) || wanted.length >= READ_AHEAD_MAX) continue;
-            seen.add(`${found.root}\u0000${id}`);
-            wanted.push({ root: found.root, node, finishedAt: state?.finishedAt });
+            if (!node || !hasBuiltData(state) || list.some((w) => w.node === node) || count >= READ_AHEAD_MAX) continue;
+            list.push({ node, finishedAt: state?.finishedAt });
+            count++;
           }
         }
       }
       this.readingAhead = this.readingAhead.then(async () => {
-        for (const w of wanted) await this.readColumns(w.root, w.node, w.finishedAt);
+        for (const [root, list] of wanted) await Promise.all(this.readColumns(root, list) ?? []);
       });
     }, READ_AHEAD_DELAY_MS);
   }
