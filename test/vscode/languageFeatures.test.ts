@@ -240,11 +240,12 @@ suite('language features through VS Code commands', function () {
     assert.ok(depends.includes('raw.zones') && depends.includes('analytics.daily_trips'), depends.join(', '));
     const deps = await completionsAt(file('pipelines/reports.py'), 'deps=["raw/taxi_trips"]', 7);
     assert.ok(deps.includes('raw/taxi_trips') && deps.includes('stg_zones'), deps.join(', '));
-    const item = (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', ...Object.values(await at(file('assets/analytics/daily_trips.sql'), 'from raw.taxi_trips', 9)) as [vscode.Uri, vscode.Position])).items.find(
-      (i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'raw.zones',
-    );
-    assert.match(String(item?.detail), /^raw\/zones — table · sql$/);
-    assert.match(String((item?.documentation as string | undefined) ?? ''), /Taxi zones/);
+    const { uri, pos } = await at(file('assets/analytics/daily_trips.sql'), 'from raw.taxi_trips', 9);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, pos);
+    const zones = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'raw.zones');
+    assert.match(String(zones?.detail), /^raw\/zones — table · sql$/);
+    const documentation = zones?.documentation;
+    assert.match(typeof documentation === 'string' ? documentation : (documentation?.value ?? ''), /Taxi zones/);
   });
 
   test('hover on an output column says where it comes from, through * over a built upstream', async function () {
