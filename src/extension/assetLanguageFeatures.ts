@@ -127,15 +127,15 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const at = this.referenceAt(doc, pos);
+    if (!this.hoverUsed && (at || this.graphs.assetAt(doc.uri.fsPath, pos.line + 1))) {
+      this.hoverUsed = true;
+      this.readAhead();
+    }
     if (!at) return this.columnHover(doc, pos);
     const { ref, root } = at;
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
     const columns = target && hasBuiltData(state) ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
-    if (!this.hoverUsed) {
-      this.hoverUsed = true;
-      this.readAhead();
-    }
     const markdown = new vscode.MarkdownString(
       assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
     );
@@ -232,14 +232,17 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   /**
    * Reads ahead the columns of the built upstreams of the assets in the visible editors, one
-   * connection per folder, so that the first hover after a run answers from the cache (opening the
-   * database costs tens of ms). Only once a hover on a reference was asked for in this session.
+   * connection per folder, then those SQL assets' column lineage, so that the first hover after a run
+   * answers from the cache (opening the database costs tens of ms). Only once a hover on a reference or
+   * in an asset was asked for in this session.
    */
   private readAhead(): void {
     if (!this.hoverUsed) return;
     clearTimeout(this.readAheadTimer);
     this.readAheadTimer = setTimeout(() => {
       const wanted = new Map<string, ColumnsWanted[]>();
+      /** The visible SQL assets, whose column lineage (the column hover) follows once their upstreams' columns are in. */
+      const owners: { root: string; graph: AssetGraph; id: string }[] = [];
       let count = 0;
       for (const editor of vscode.window.visibleTextEditors) {
         const found = this.graphs.graphFor(editor.document.uri.fsPath);
@@ -248,6 +251,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         let list = wanted.get(found.root);
         if (!list) wanted.set(found.root, (list = []));
         for (const owner of found.graph.assetsIn(editor.document.uri.fsPath)) {
+          if (owner.definition.sql && owners.length < READ_AHEAD_MAX) owners.push({ root: found.root, graph: found.graph, id: owner.id });
           for (const id of found.graph.upstreamOf(owner.id)) {
             const node = found.graph.nodes.get(id);
             const state = states.get(id);
@@ -259,6 +263,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       }
       this.readingAhead = this.readingAhead.then(async () => {
         for (const [root, list] of wanted) await Promise.all(this.readColumns(root, list) ?? []);
+        for (const o of owners) await (await this.lineageReader(o.root, o.graph)).lineageOf(o.id).catch(() => undefined);
       });
     }, READ_AHEAD_DELAY_MS);
   }
