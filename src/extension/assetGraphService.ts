@@ -1,26 +1,22 @@
 import * as vscode from 'vscode';
 import type { RecentRun } from '../core/engine/recentRuns';
 import type { AssetGraph, AssetNode, DbtOp } from '../core/graph/assetGraph';
-import type { AssetRunOutcome, AssetStateView, CheckOutcome } from '../core/editorModel/assetRunOutcome';
+import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetRunOutcome';
+import { TargetStateCache } from '../core/editorModel/targetStateCache';
 import type { CoreAccess, WorkspaceIndexAccess } from './coreAccess';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
 import type { TargetSelection } from './targetSelection';
 
 const DEBOUNCE_MS = 150;
-const EMPTY_STATES: ReadonlyMap<string, AssetStateView> = new Map();
 
 interface FolderIndex {
   readonly root: string;
   index?: WorkspaceIndexAccess;
-  /** Per target name. */
-  readonly states: Map<string, ReadonlyMap<string, AssetStateView>>;
   /** Changes waiting for the debounce. */
   readonly changed: Set<string>;
   readonly deleted: Set<string>;
   updating: Promise<void>;
-  /** Bumped by every state read and every write: a read that finishes after a newer one started, or after a write began, is dropped. */
-  stateTicket: number;
 }
 
 /** What a command is invoked with: a key, a view item, a file (the explorer), or nothing (the active editor). */
@@ -34,8 +30,9 @@ export interface FoundAsset {
 
 /**
  * The one source of the asset graph in the editor: a WorkspaceIndex per
- * workspace folder kept live by a file watcher, plus a cache of each asset's
- * state per target. Every feature reads from here and listens to its events.
+ * workspace folder kept live by a file watcher, and (through a
+ * TargetStateCache) each asset's state per target. Every feature reads from
+ * here and listens to its events.
  */
 export class AssetGraphService implements vscode.Disposable {
   private readonly store = new DisposableStore();
@@ -45,8 +42,7 @@ export class AssetGraphService implements vscode.Disposable {
   readonly onDidChangeStates = this.statesChanged.event;
   private readonly folders = new Map<string, FolderIndex>();
   private timer: NodeJS.Timeout | undefined;
-  /** Runs writing each target now (runs of different assets overlap): its state is read after the last one, not during. */
-  private readonly writers = new Map<string, number>();
+  private readonly stateCache: TargetStateCache;
   private readyResolve!: () => void;
   /** Resolves once every folder has been read the first time. */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
@@ -57,6 +53,16 @@ export class AssetGraphService implements vscode.Disposable {
     private readonly token: MotherDuckToken,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.stateCache = new TargetStateCache({
+      current: (root) => {
+        const graph = this.folders.get(root)?.index?.graph;
+        const target = this.targets.targetFor(root);
+        return graph && target ? { graph, target } : undefined;
+      },
+      read: async (root, graph, target) => this.core.readStates(root, graph, target, await this.token.get()),
+      changed: () => this.statesChanged.fire(),
+      warn: (message) => this.log.warn(message),
+    });
     const watcher = this.store.add(vscode.workspace.createFileSystemWatcher('**/*.{sql,py,yml,yaml}'));
     this.store.add(watcher.onDidCreate((uri) => this.queue(uri, false)));
     this.store.add(watcher.onDidChange((uri) => this.queue(uri, false)));
@@ -83,12 +89,13 @@ export class AssetGraphService implements vscode.Disposable {
   async rediscover(): Promise<void> {
     const roots = this.roots();
     this.folders.clear();
+    for (const root of roots) this.stateCache.forget(root);
     await Promise.all(roots.map((r) => this.openFolder(r, true)));
   }
 
   private async openFolder(root: string, fresh = false): Promise<void> {
     if (this.folders.has(root)) return;
-    const folder: FolderIndex = { root, states: new Map(), changed: new Set(), deleted: new Set(), updating: Promise.resolve(), stateTicket: 0 };
+    const folder: FolderIndex = { root, changed: new Set(), deleted: new Set(), updating: Promise.resolve() };
     this.folders.set(root, folder);
     const started = Date.now();
     const index = await this.core.openIndex(root, { fresh }).catch((err: unknown) => {
@@ -114,6 +121,7 @@ export class AssetGraphService implements vscode.Disposable {
 
   private closeFolder(root: string): void {
     this.folders.delete(root);
+    this.stateCache.forget(root);
     this.targets.forget(root);
     this.graphChanged.fire();
   }
@@ -176,33 +184,8 @@ export class AssetGraphService implements vscode.Disposable {
   }
 
   /** Re-reads the current target's state of one folder (or all); skipped while a run writes to it. */
-  async refreshStates(root?: string): Promise<void> {
-    const folders = root ? [this.folders.get(root)].filter((f): f is FolderIndex => f !== undefined) : [...this.folders.values()];
-    const token = await this.token.get();
-    let changed = false;
-    for (const folder of folders) {
-      const graph = folder.index?.graph;
-      const target = this.targets.targetFor(folder.root);
-      if (!graph || !target) continue;
-      if (this.writers.has(busyKey(folder.root, target.name))) continue;
-      const ticket = ++folder.stateTicket;
-      try {
-        const read = await this.core.readStates(folder.root, graph, target, token);
-        if (ticket !== folder.stateTicket) continue;
-        // The target is the truth: a read that started after the last write replaces whatever a run recorded.
-        folder.states.set(target.name, read);
-        changed = true;
-      } catch (err) {
-        if (ticket !== folder.stateTicket) continue;
-        const message = err instanceof Error ? err.message : String(err);
-        this.log.warn(`State of target '${target.name}' could not be read: ${message}`);
-        if (!folder.states.has(target.name)) {
-          folder.states.set(target.name, EMPTY_STATES);
-          changed = true;
-        }
-      }
-    }
-    if (changed) this.statesChanged.fire();
+  refreshStates(root?: string): Promise<void> {
+    return this.stateCache.refresh(root ? (this.folders.has(root) ? [root] : []) : [...this.folders.keys()]);
   }
 
   /**
@@ -210,48 +193,12 @@ export class AssetGraphService implements vscode.Disposable {
    * change the moment it ends; the read of the target that follows replaces it.
    */
   recordOutcomes(root: string, targetName: string, outcomes: readonly AssetRunOutcome[], checksOnly: boolean, nowMs = Date.now()): void {
-    const folder = this.folders.get(root);
-    if (!folder) return;
-    const states = new Map(folder.states.get(targetName) ?? EMPTY_STATES);
-    for (const o of outcomes) {
-      if (o.status === 'skipped' || o.status === 'cancelled') continue;
-      const before = states.get(o.key);
-      const checks = new Map<string, CheckOutcome>(before?.checks ?? []);
-      for (const c of o.checks) checks.set(c.name, c);
-      if (checksOnly) {
-        states.set(o.key, { ...(before ?? { status: 'never' }), checks });
-        continue;
-      }
-      states.set(
-        o.key,
-        o.status === 'success'
-          ? { status: 'fresh', rows: o.rows ?? before?.rows, finishedAt: nowMs, checks }
-          : // A failed run keeps the previous data: its row count stays.
-            { status: 'failed', rows: before?.rows, finishedAt: nowMs, error: o.error, errorLine: o.errorLine, checks },
-      );
-    }
-    folder.states.set(targetName, states);
-    this.statesChanged.fire();
+    if (this.folders.has(root)) this.stateCache.record(root, targetName, outcomes, checksOnly, nowMs);
   }
 
   /** Marks a target as being written (no state reads meanwhile); the returned function ends it and refreshes. */
   beginWrite(root: string, targetName: string): () => Promise<void> {
-    const k = busyKey(root, targetName);
-    this.writers.set(k, (this.writers.get(k) ?? 0) + 1);
-    const folder = this.folders.get(root);
-    if (folder) folder.stateTicket++;
-    let ended = false;
-    return async () => {
-      if (ended) return;
-      ended = true;
-      const left = (this.writers.get(k) ?? 1) - 1;
-      if (left > 0) {
-        this.writers.set(k, left);
-        return;
-      }
-      this.writers.delete(k);
-      await this.refreshStates(root);
-    };
+    return this.stateCache.beginWrite(root, targetName);
   }
 
   roots(): string[] {
@@ -269,7 +216,7 @@ export class AssetGraphService implements vscode.Disposable {
   /** The state of every asset of a folder on the current target. */
   states(root: string): ReadonlyMap<string, AssetStateView> {
     const target = this.targets.targetFor(root);
-    return (target && this.folders.get(root)?.states.get(target.name)) || EMPTY_STATES;
+    return this.stateCache.states(root, target?.name);
   }
 
   findAsset(key: string): FoundAsset | undefined {
@@ -334,8 +281,4 @@ export class AssetGraphService implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
-}
-
-function busyKey(root: string, target: string): string {
-  return `${root}\u0000${target}`;
 }

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { AssetGraph, AssetNode } from '../core/graph/assetGraph';
-import type { AssetColumnLineageReader } from '../core/lineage/assetColumnLineage';
+import type { AssetColumnLineageReader, CatalogColumns } from '../core/lineage/assetColumnLineage';
+import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import type { AssetReference, TextRange } from '../core/language/assetReferences';
 import { assetReferenceAt, assetReferencesTo, warmReferenceIndex } from '../core/language/assetReferences';
-import { completionSiteAt, completionsAt } from '../core/language/assetCompletions';
+import { NODE_COMPLETION_KINDS, completionSiteAt, completionsAt, warmCompletions } from '../core/language/assetCompletions';
 import type { ColumnInfo } from '../core/editorModel/assetHoverText';
 import { assetHoverMarkdown, columnHoverMarkdown } from '../core/editorModel/assetHoverText';
 import { hasBuiltData } from '../core/editorModel/assetLensModel';
@@ -18,11 +19,22 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'sql' },
   { scheme: 'file', language: 'python' },
   { scheme: 'file', language: 'yaml' },
-  { scheme: 'file', pattern: '**/*.sql' },
+  // By file name too: where no extension gives .sql, .py or .yml files their language.
+  { scheme: 'file', pattern: '**/*.{sql,py,yml,yaml}' },
 ];
 
 /** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
 const COLUMN_WAIT_MS = 400;
+
+interface ColumnsWanted {
+  readonly node: AssetNode;
+  /** Of the asset's last run: a new run reads its columns again. */
+  readonly finishedAt: number | undefined;
+}
+
+/** Upstreams whose columns are read ahead of a hover, at most, and how long after a change of states or editors. */
+const READ_AHEAD_MAX = 50;
+const READ_AHEAD_DELAY_MS = 300;
 
 /** More completions than this are narrowed to what was typed, and asked for again as the user types. */
 const MAX_COMPLETIONS = 1000;
@@ -37,10 +49,19 @@ function toRange(r: TextRange): vscode.Range {
  */
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
+  private warming: NodeJS.Timeout[] = [];
+  private hoverUsed = false;
+  private readAheadTimer: NodeJS.Timeout | undefined;
+  private readingAhead: Promise<void> = Promise.resolve();
+  /** The completion sites asked for in this session whose lists are built from the graph's nodes. */
+  private readonly completedKinds = new Set<(typeof NODE_COMPLETION_KINDS)[number]>();
   /** Columns per `root, target, asset, finishedAt`: a new run of the asset reads them again. */
   private readonly columns = new Map<string, Promise<readonly ColumnInfo[] | undefined>>();
-  /** Column lineage per graph, from the assets' own SQL (no target read: a hover must not wait for a database). */
-  private readonly lineage = new WeakMap<AssetGraph, AssetColumnLineageReader>();
+  /**
+   * Column lineage per graph and per read of the target's states (a run that builds an upstream brings
+   * its catalog columns, so `*` over it expands); a reader whose catalog read was too slow is not kept.
+   */
+  private readonly lineage = new WeakMap<AssetGraph, WeakMap<ReadonlyMap<string, AssetStateView>, AssetColumnLineageReader>>();
 
   constructor(
     private readonly graphs: AssetGraphService,
@@ -54,11 +75,22 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '.', "'", '"', ' '),
     );
     this.store.add(targets.onDidChange(() => this.columns.clear()));
+    this.store.add({ dispose: () => this.warming.forEach(clearTimeout) });
+    this.store.add({ dispose: () => clearTimeout(this.readAheadTimer) });
+    this.store.add(graphs.onDidChangeStates(() => this.readAhead()));
+    this.store.add(vscode.window.onDidChangeVisibleTextEditors(() => this.readAhead()));
     this.store.add(
       graphs.onDidChangeGraph(() => {
         this.columns.clear();
-        // Indexed now rather than on the first F12 after a save.
-        for (const { graph } of graphs.graphs()) warmReferenceIndex(graph);
+        // A newer graph replaces the lists not built yet.
+        this.warming.forEach(clearTimeout);
+        this.warming = [];
+        // Indexed now rather than on the first F12 or completion after a save. Completion lists only of
+        // the kinds used so far, one per task: a rebuilt graph's lists cost tens of ms each.
+        for (const { graph } of graphs.graphs()) {
+          warmReferenceIndex(graph);
+          for (const kind of this.completedKinds) this.warming.push(setTimeout(() => warmCompletions(graph, kind), 0));
+        }
       }),
     );
   }
@@ -95,6 +127,10 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const at = this.referenceAt(doc, pos);
+    if (!this.hoverUsed && (at || this.graphs.assetAt(doc.uri.fsPath, pos.line + 1))) {
+      this.hoverUsed = true;
+      this.readAhead();
+    }
     if (!at) return this.columnHover(doc, pos);
     const { ref, root } = at;
     const state = this.graphs.states(root).get(ref.target.id);
@@ -116,12 +152,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const word = doc.getWordRangeAtPosition(pos, /[\p{L}\p{N}_$]+/u);
     if (!word) return undefined;
     const name = doc.getText(word).toLowerCase();
-    let reader = this.lineage.get(found.graph);
-    if (!reader) {
-      const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
-      reader = new AssetColumnLineageReader(found.graph, async () => undefined);
-      this.lineage.set(found.graph, reader);
-    }
+    const reader = await this.lineageReader(found.root, found.graph);
     try {
       const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
       if (!column) return undefined;
@@ -134,25 +165,32 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     }
   }
 
+  /** Column lineage whose upstream columns come from the target's catalog when built there, else from their own SQL. */
+  private async lineageReader(root: string, graph: AssetGraph): Promise<AssetColumnLineageReader> {
+    const states = this.graphs.states(root);
+    let byStates = this.lineage.get(graph);
+    if (!byStates) this.lineage.set(graph, (byStates = new WeakMap()));
+    let reader = byStates.get(states);
+    if (reader) return reader;
+    const { AssetColumnLineageReader } = await import('../core/lineage/assetColumnLineage');
+    const kept = byStates;
+    const catalog: CatalogColumns = async (node) => {
+      const state = states.get(node.id);
+      if (!hasBuiltData(state)) return undefined;
+      const columns = await this.columnsOf(root, node, state?.finishedAt);
+      // Not read in time: this answer lacks the catalog, so the next hover asks again.
+      if (!columns && kept.get(states) === reader) kept.delete(states);
+      return columns?.map((c) => c.name);
+    };
+    reader = new AssetColumnLineageReader(graph, catalog);
+    byStates.set(states, reader);
+    return reader;
+  }
+
   /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
   private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> {
-    const target = this.targets.targetFor(root);
-    if (!target) return undefined;
-    const key = [root, target.name, node.id, finishedAt ?? ''].join('\u0000');
-    let read = this.columns.get(key);
-    if (!read) {
-      read = (async () => {
-        const [{ readAssetColumns }, token] = await Promise.all([import('../core/data/assetColumns'), this.token.get()]);
-        const result = await readAssetColumns(node, target, { projectRoot: root, token });
-        return result.ok ? result.columns : undefined;
-      })().catch(() => undefined);
-      this.columns.set(key, read);
-      // A read that failed (the file busy with a run) is tried again on the next hover.
-      const pending = read;
-      void pending.then((columns) => {
-        if (!columns && this.columns.get(key) === pending) this.columns.delete(key);
-      });
-    }
+    const read = this.readColumns(root, [{ node, finishedAt }])?.[0];
+    if (!read) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
     try {
@@ -162,12 +200,82 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     }
   }
 
+  /**
+   * The cached reads of relations' columns on the current target (undefined without a target); those
+   * not cached yet are read together, on one connection (opening the database is most of a read's cost).
+   */
+  private readColumns(root: string, wanted: readonly ColumnsWanted[]): Promise<readonly ColumnInfo[] | undefined>[] | undefined {
+    const target = this.targets.targetFor(root);
+    if (!target) return undefined;
+    const keyOf = (w: ColumnsWanted) => [root, target.name, w.node.id, w.finishedAt ?? ''].join('\u0000');
+    const missing = wanted.filter((w) => !this.columns.has(keyOf(w)));
+    if (missing.length > 0) {
+      const batch = (async () => {
+        const [{ readAssetsColumns }, token] = await Promise.all([import('../core/data/assetColumns'), this.token.get()]);
+        return readAssetsColumns(missing.map((w) => w.node), target, { projectRoot: root, token });
+      })().catch(() => undefined);
+      for (const w of missing) {
+        const key = keyOf(w);
+        const read = batch.then((all) => {
+          const result = all?.get(w.node.id);
+          return result?.ok ? result.columns : undefined;
+        });
+        this.columns.set(key, read);
+        // A read that failed (the file busy with a run) is tried again on the next hover.
+        void read.then((columns) => {
+          if (!columns && this.columns.get(key) === read) this.columns.delete(key);
+        });
+      }
+    }
+    return wanted.map((w) => this.columns.get(keyOf(w))!);
+  }
+
+  /**
+   * Reads ahead the columns of the built upstreams of the assets in the visible editors, one
+   * connection per folder, then those SQL assets' column lineage, so that the first hover after a run
+   * answers from the cache (opening the database costs tens of ms). Only once a hover on a reference or
+   * in an asset was asked for in this session.
+   */
+  private readAhead(): void {
+    if (!this.hoverUsed) return;
+    clearTimeout(this.readAheadTimer);
+    this.readAheadTimer = setTimeout(() => {
+      const wanted = new Map<string, ColumnsWanted[]>();
+      /** The visible SQL assets, whose column lineage (the column hover) follows once their upstreams' columns are in. */
+      const owners: { root: string; graph: AssetGraph; id: string }[] = [];
+      let count = 0;
+      for (const editor of vscode.window.visibleTextEditors) {
+        const found = this.graphs.graphFor(editor.document.uri.fsPath);
+        if (!found) continue;
+        const states = this.graphs.states(found.root);
+        let list = wanted.get(found.root);
+        if (!list) wanted.set(found.root, (list = []));
+        for (const owner of found.graph.assetsIn(editor.document.uri.fsPath)) {
+          if (owner.definition.sql && owners.length < READ_AHEAD_MAX) owners.push({ root: found.root, graph: found.graph, id: owner.id });
+          for (const id of found.graph.upstreamOf(owner.id)) {
+            const node = found.graph.nodes.get(id);
+            const state = states.get(id);
+            if (!node || !hasBuiltData(state) || list.some((w) => w.node === node) || count >= READ_AHEAD_MAX) continue;
+            list.push({ node, finishedAt: state?.finishedAt });
+            count++;
+          }
+        }
+      }
+      this.readingAhead = this.readingAhead.then(async () => {
+        for (const [root, list] of wanted) await Promise.all(this.readColumns(root, list) ?? []);
+        for (const o of owners) await (await this.lineageReader(o.root, o.graph)).lineageOf(o.id).catch(() => undefined);
+      });
+    }, READ_AHEAD_DELAY_MS);
+  }
+
   private complete(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionList | undefined {
     const found = this.graphs.graphFor(doc.uri.fsPath);
     if (!found) return undefined;
     const file = doc.uri.fsPath;
     const site = completionSiteAt(file, doc.getText(), { line: pos.line + 1, column: pos.character + 1 });
     if (!site) return undefined;
+    const kind = NODE_COMPLETION_KINDS.find((k) => k === site.kind);
+    if (kind) this.completedKinds.add(kind);
     const replace = new vscode.Range(pos.translate(0, -site.typed.length), pos);
     const { items, complete } = completionsAt(found.graph, site, file, MAX_COMPLETIONS);
     const list = items.map((c) => {

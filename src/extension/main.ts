@@ -1,12 +1,14 @@
 import type * as vscode from 'vscode';
 import { AssetStudioSession } from './session';
+import type { AssetStudioTestApi } from './testApi';
+import { testApiFor } from './testApi';
 
 let session: AssetStudioSession | undefined;
 
-/** Returns the session as the extension's API: the in-editor tests reach the features through it. */
-export async function activate(context: vscode.ExtensionContext): Promise<AssetStudioSession> {
+/** The extension has no API; the in-editor tests get a narrow one (testApi.ts) in test mode only. */
+export async function activate(context: vscode.ExtensionContext): Promise<AssetStudioTestApi | undefined> {
   session = await AssetStudioSession.start(context);
-  return session;
+  return testApiFor(session, context);
 }
 
 export function deactivate(): void {

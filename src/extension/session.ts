@@ -27,12 +27,10 @@ import { AssetLanguageFeatures } from './assetLanguageFeatures';
 export class AssetStudioSession implements vscode.Disposable {
   private readonly store = new DisposableStore();
   readonly log: vscode.LogOutputChannel;
-  /** Set by registerFeatures; the in-editor tests reach the features through these. */
+  /** Set by registerFeatures; the in-editor tests reach some through testApi.ts. */
   graphs!: AssetGraphService;
   targets!: TargetSelection;
-  runs!: AssetRuns;
   assetsView!: AssetsTreeView;
-  compare!: CompareView;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -72,15 +70,15 @@ export class AssetStudioSession implements vscode.Disposable {
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
     const environment = this.store.add(new EnvironmentNotice(token, this.log));
     this.targets.checkTarget = (target) => environment.checkTarget(target);
-    this.runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
+    const runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
-    this.store.add(new CheckTestController(this.graphs, this.runs, this.targets));
+    this.store.add(new CheckTestController(this.graphs, runs, this.targets));
     const heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
-    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
+    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
-    this.compare = this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
+    this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
     this.store.add(new AssetLanguageFeatures(this.graphs, this.targets, token));
     this.store.add(new DataPanelCommands(this.context, { graphs: this.graphs, targets: this.targets, token, log: this.log }));
     // Heavy work after activation returns, so the editor is never held up.

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
-import { assetCompletions, completionSiteAt, narrowCompletions } from '../../src/core/language/assetCompletions';
+import { WorkspaceIndex, discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
+import { assetCompletions, completionSiteAt, narrowCompletions, warmCompletions } from '../../src/core/language/assetCompletions';
 import type { TextPosition } from '../../src/core/language/assetReferences';
 
 const fixtures = resolve(__dirname, '../fixtures');
@@ -77,4 +79,29 @@ test('a long list is narrowed to what was typed and marked incomplete, so the ed
   assert.deepEqual(t2.items.map((c) => c.insert), ['mart.T2', 'mart.T20', 'raw.t21', 'mart.T22', 'raw.t23', 'mart.T24', 'raw.t25', 'mart.T26', 'raw.t27', 'mart.T28']);
   assert.equal(t2.complete, false);
   assert.equal(narrowCompletions(items, 'mart.t28', 10).complete, true);
+});
+
+test('after a save the new graph\'s list keeps the items of unchanged assets and has the saved asset\'s new description', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'completions-'));
+  try {
+    cpSync(join(fixtures, 'sql'), dir, { recursive: true });
+    const index = await WorkspaceIndex.open(dir, { python: null, workers: false });
+    const before = index.graph;
+    warmCompletions(before, 'sql-relation');
+    const old = assetCompletions(before, { kind: 'sql-relation', typed: '' });
+    const zonesFile = join(dir, 'assets/raw/zones.sql');
+    writeFileSync(zonesFile, readFileSync(zonesFile, 'utf8').replace('kind: table\n', 'kind: table\ndescription: Zones, as saved just now.\n'));
+    const after = await index.updateFiles([zonesFile], []);
+    assert.notEqual(after, before);
+    const now = assetCompletions(after, { kind: 'sql-relation', typed: '' });
+    assert.deepEqual(now.map((c) => c.insert).sort(), old.map((c) => c.insert).sort());
+    const zones = now.find((c) => c.insert === 'raw.zones');
+    assert.equal(zones?.description, 'Zones, as saved just now.');
+    assert.notEqual(zones, old.find((c) => c.insert === 'raw.zones'));
+    const trips = now.find((c) => c.insert === 'raw.taxi_trips');
+    assert.equal(trips, old.find((c) => c.insert === 'raw.taxi_trips'), 'an unchanged asset keeps its item');
+    assert.equal(trips?.node, after.nodes.get('raw/taxi_trips'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { discoverWorkspace } from '../../src/core/discovery/workspaceIndex';
 import { assetHoverMarkdown, columnHoverMarkdown } from '../../src/core/editorModel/assetHoverText';
-import { readAssetColumns } from '../../src/core/data/assetColumns';
+import { readAssetColumns, readAssetsColumns } from '../../src/core/data/assetColumns';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
 
 const fixtures = resolve(__dirname, '../fixtures');
@@ -84,4 +84,32 @@ test('hover on an output column says where its value comes from', () => {
   const computed = columnHoverMarkdown('a', { name: 'revenue', kind: 'transformation', sources: [{ asset: 'x', column: 'fare' }, { asset: 'y', column: 'tip' }] });
   assert.match(computed, /computed from `x`\.`fare`, `y`\.`tip`/);
   assert.match(columnHoverMarkdown('a', { name: 'trips', kind: 'transformation', sources: [] }), /computed from no upstream column/);
+});
+
+test('columns of several assets on one connection: each its own answer, a missing relation or database named', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hover-columns-many-'));
+  try {
+    const g = await discoverWorkspace(join(fixtures, 'sql'));
+    const daily = g.nodes.get('analytics/daily_trips')!;
+    const revenue = g.nodes.get('analytics/zone_revenue')!;
+    const file = join(dir, 'dev.duckdb');
+    const target = { name: 'dev', type: 'duckdb', path: file, schema: 'main', threads: 1, env: {} } as unknown as TargetConfig;
+    const none = await readAssetsColumns([daily, revenue], target, { projectRoot: dir });
+    for (const id of ['analytics/daily_trips', 'analytics/zone_revenue']) {
+      const r = none.get(id);
+      assert.ok(r && !r.ok && r.message.includes(`${id} on target 'dev'`) && r.message.includes('does not exist yet'), JSON.stringify(r));
+    }
+    const db = await DuckDBInstance.create(file);
+    const conn = await db.connect();
+    await conn.run('create schema analytics; create table analytics.daily_trips (pickup_date date, trips bigint)');
+    conn.closeSync();
+    db.closeSync();
+    const read = await readAssetsColumns([daily, revenue], target, { projectRoot: dir });
+    assert.deepEqual(read.get('analytics/daily_trips'), { ok: true, columns: [{ name: 'pickup_date', type: 'DATE' }, { name: 'trips', type: 'BIGINT' }] });
+    const missing = read.get('analytics/zone_revenue');
+    assert.ok(missing && !missing.ok);
+    assert.match(missing.message, /^analytics\/zone_revenue on target 'dev': .*zone_revenue/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

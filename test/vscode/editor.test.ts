@@ -4,16 +4,17 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { AssetStudioSession } from '../../src/extension/session';
+import type { AssetStudioTestApi } from '../../src/extension/testApi';
 import type { FinishedRun } from '../../src/extension/assetRuns';
 import { countRows } from '../support/duckdbFileRead';
 
 const EXTENSION_ID = 'asset-studio.asset-studio';
 
-async function session(): Promise<AssetStudioSession> {
-  const ext = vscode.extensions.getExtension<AssetStudioSession>(EXTENSION_ID);
+async function session(): Promise<AssetStudioTestApi> {
+  const ext = vscode.extensions.getExtension<AssetStudioTestApi | undefined>(EXTENSION_ID);
   assert.ok(ext, 'the extension is installed');
   const s = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(s, 'the extension returns its test API in test mode');
   await s.graphs.ready;
   return s;
 }
@@ -56,7 +57,7 @@ function diagnosticsOf(file: string): vscode.Diagnostic[] {
 
 suite('editor: CodeLens, runs, problems, targets', function () {
   let root: string;
-  let s: AssetStudioSession;
+  let s: AssetStudioTestApi;
 
   suiteSetup(async function () {
     const found = exampleRoot();

@@ -2,25 +2,25 @@
 // has a handler, and its DuckDB engine loaded in this extension host.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
-import type { AssetStudioSession } from '../../src/extension/session';
+import type { AssetStudioTestApi } from '../../src/extension/testApi';
 
 const EXTENSION_ID = 'asset-studio.asset-studio';
 
-async function activeExtension(): Promise<vscode.Extension<AssetStudioSession>> {
-  const ext = vscode.extensions.getExtension<AssetStudioSession>(EXTENSION_ID);
+async function activeExtension(): Promise<vscode.Extension<AssetStudioTestApi | undefined>> {
+  const ext = vscode.extensions.getExtension<AssetStudioTestApi | undefined>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is not installed in this editor`);
   await ext.activate();
   return ext;
 }
 
 suite('Asset Studio in VS Code', () => {
-  test('activates and returns its session', async () => {
+  test('activates and returns its test API (only in test mode)', async () => {
     const ext = await activeExtension();
     assert.equal(ext.isActive, true);
-    assert.ok(ext.exports.log, 'the session exposes its log channel');
+    assert.ok(ext.exports, 'in test mode the extension returns its test API');
+    assert.deepEqual(Object.keys(ext.exports).sort(), ['assetsView', 'graphs', 'logFile', 'targets']);
   });
 
   test('registers a handler for every contributed command', async () => {
@@ -38,8 +38,7 @@ suite('Asset Studio in VS Code', () => {
   test('loads DuckDB in the extension host', async function () {
     this.timeout(60_000);
     const ext = await activeExtension();
-    // The log channel's file: <context.logUri>/Asset Studio.log.
-    const logFile = join(ext.exports.context.logUri.fsPath, 'Asset Studio.log');
+    const logFile = ext.exports?.logFile ?? '';
     let log = '';
     for (let i = 0; i < 200 && !/DuckDB v?\d+\.\d+\.\d+ ready|DuckDB could not be loaded/.test(log); i++) {
       await sleep(250);

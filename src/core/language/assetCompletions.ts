@@ -82,6 +82,29 @@ function completion(insert: string, node: AssetNode): AssetCompletion {
   return { insert, node, detail: detailOf(node), ...(node.definition.description ? { description: node.definition.description } : {}) };
 }
 
+/**
+ * Each node's item per site kind. Nodes are immutable and a graph patched after a save keeps its
+ * unchanged nodes, so the next graph's list reuses all but the changed ones' items.
+ */
+const perNode = new WeakMap<AssetNode, Map<CompletionSite['kind'], AssetCompletion>>();
+
+function nodeCompletion(kind: CompletionSite['kind'], node: AssetNode, insertOf: (node: AssetNode) => string): AssetCompletion {
+  let byKind = perNode.get(node);
+  if (!byKind) perNode.set(node, (byKind = new Map()));
+  let c = byKind.get(kind);
+  if (!c) byKind.set(kind, (c = completion(insertOf(node), node)));
+  return c;
+}
+
+/** Each item's insert in lower case, kept with the item for the same reason. */
+const lowered = new WeakMap<AssetCompletion, string>();
+
+function lowerOf(c: AssetCompletion): string {
+  let l = lowered.get(c);
+  if (l === undefined) lowered.set(c, (l = c.insert.toLowerCase()));
+  return l;
+}
+
 /** How SQL names an asset: a SQL asset's relation, else its key's parts joined by dots. */
 function relationName(node: AssetNode): string {
   const r = node.definition.sql?.relation;
@@ -114,7 +137,7 @@ export function narrowCompletions(items: readonly AssetCompletion[], typed: stri
   const t = typed.toLowerCase();
   const narrow = t !== '' && items.length > limit;
   let lower = narrow ? loweredLists.get(items) : undefined;
-  if (narrow && !lower) loweredLists.set(items, (lower = items.map((c) => c.insert.toLowerCase())));
+  if (narrow && !lower) loweredLists.set(items, (lower = items.map(lowerOf)));
   const out: AssetCompletion[] = [];
   for (let i = 0; i < items.length; i++) {
     const c = items[i]!;
@@ -131,17 +154,30 @@ export function completionsAt(graph: AssetGraph, site: CompletionSite, ownFile: 
   return narrowCompletions(assetCompletions(graph, site), site.typed, limit, ownFile);
 }
 
+/** The site kinds whose list depends on the graph's nodes alone (dbt sources also read its edges). */
+export const NODE_COMPLETION_KINDS = ['sql-relation', 'depends', 'dagster-deps', 'dbt-ref'] as const;
+
+/**
+ * Builds one of a graph's completion lists before a completion asks (the editor calls it when a
+ * new graph arrives, one kind at a time), so the first completion after a save answers from the cache.
+ */
+export function warmCompletions(graph: AssetGraph, kind: (typeof NODE_COMPLETION_KINDS)[number]): void {
+  const items = assetCompletions(graph, { kind, typed: '' });
+  if (!loweredLists.has(items)) loweredLists.set(items, items.map(lowerOf));
+}
+
 function candidates(graph: AssetGraph, site: CompletionSite): AssetCompletion[] {
-  const defined = [...graph.nodes.values()].filter((n) => n.definition.source !== 'external');
+  const defined: AssetNode[] = [];
+  for (const n of graph.nodes.values()) if (n.definition.source !== 'external') defined.push(n);
   switch (site.kind) {
     case 'sql-relation':
-      return defined.filter((n) => n.definition.source !== 'dbt' || n.definition.dbt?.resourceType !== 'source').map((n) => completion(relationName(n), n));
+      return defined.filter((n) => n.definition.source !== 'dbt' || n.definition.dbt?.resourceType !== 'source').map((n) => nodeCompletion(site.kind, n, relationName));
     case 'depends':
-      return defined.map((n) => completion(n.definition.key.join('.'), n));
+      return defined.map((n) => nodeCompletion(site.kind, n, (x) => x.definition.key.join('.')));
     case 'dagster-deps':
-      return defined.map((n) => completion(keyToString(n.definition.key), n));
+      return defined.map((n) => nodeCompletion(site.kind, n, (x) => keyToString(x.definition.key)));
     case 'dbt-ref':
-      return defined.filter((n) => n.definition.dbt && n.definition.dbt.resourceType !== 'source').map((n) => completion(n.definition.dbt!.selector, n));
+      return defined.filter((n) => n.definition.dbt && n.definition.dbt.resourceType !== 'source').map((n) => nodeCompletion(site.kind, n, (x) => x.definition.dbt!.selector));
     case 'dbt-source-name':
     case 'dbt-source-table':
       return dbtSources(graph, site.kind === 'dbt-source-table' ? site.source : undefined);
