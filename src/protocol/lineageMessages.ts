@@ -55,6 +55,8 @@ export interface LineageSnapshot {
   readonly target?: string;
   readonly nodes: readonly LineageNode[];
   readonly edges: readonly LineageEdge[];
+  /** The graph is drawn before the target's states are read; true until they are (nodes say 'never' meanwhile). */
+  readonly statesPending?: boolean;
 }
 
 export type LineageCheckStatus = 'passed' | 'failed' | 'warned' | 'not run';
@@ -124,6 +126,8 @@ export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage | Details
 // webview → extension: the webview listens and can receive messages now
 export interface ReadyMessage {
   readonly type: 'ready';
+  /** Milliseconds since the page began loading (the opening time's breakdown in the log). */
+  readonly pageMs?: number;
 }
 
 // webview → extension: open the definition of an asset at its line
@@ -172,6 +176,8 @@ export interface RenderedMessage {
   readonly drawMs: number;
   readonly totalMs: number;
   readonly inWorker: boolean;
+  /** Milliseconds since the page began loading when it was painted. */
+  readonly pageMs?: number;
 }
 
 export type WebviewToExtensionMessage =

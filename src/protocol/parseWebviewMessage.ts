@@ -26,7 +26,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;
   switch (value.type) {
     case 'ready':
-      return { type: 'ready' };
+      return isCount(value.pageMs) ? { type: 'ready', pageMs: value.pageMs as number } : { type: 'ready' };
     case 'openDefinition':
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
     case 'details':
@@ -44,7 +44,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       }
       return { type: 'exportSvg', svg: value.svg };
     case 'rendered': {
-      const { nodes, edges, layoutMs, drawMs, totalMs, inWorker } = value;
+      const { nodes, edges, layoutMs, drawMs, totalMs, inWorker, pageMs } = value;
       if (![nodes, edges, layoutMs, drawMs, totalMs].every(isCount) || typeof inWorker !== 'boolean') return undefined;
       return {
         type: 'rendered',
@@ -54,6 +54,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         drawMs: drawMs as number,
         totalMs: totalMs as number,
         inWorker,
+        ...(isCount(pageMs) ? { pageMs: pageMs as number } : {}),
       };
     }
     default:
