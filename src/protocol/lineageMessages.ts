@@ -128,6 +128,8 @@ export interface ReadyMessage {
   readonly type: 'ready';
   /** Milliseconds since the page began loading (the opening time's breakdown in the log). */
   readonly pageMs?: number;
+  /** When the page began loading, ms since the epoch (the same clock as the extension host's Date.now()). */
+  readonly pageStartedAt?: number;
 }
 
 // webview → extension: open the definition of an asset at its line

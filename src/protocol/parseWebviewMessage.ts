@@ -26,7 +26,11 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;
   switch (value.type) {
     case 'ready':
-      return isCount(value.pageMs) ? { type: 'ready', pageMs: value.pageMs as number } : { type: 'ready' };
+      return {
+        type: 'ready',
+        ...(isCount(value.pageMs) ? { pageMs: value.pageMs as number } : {}),
+        ...(isCount(value.pageStartedAt) ? { pageStartedAt: value.pageStartedAt as number } : {}),
+      };
     case 'openDefinition':
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
     case 'details':

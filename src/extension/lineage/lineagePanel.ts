@@ -220,6 +220,7 @@ export class LineagePanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        if (this.opening && message.pageStartedAt !== undefined) this.opening.markAt('page began loading', message.pageStartedAt);
         this.opening?.mark(`page ready${message.pageMs !== undefined ? ` (its script ran ${Math.round(message.pageMs)} ms after it began loading)` : ''}`);
         if (!this.awaitingGraph) this.sendFirst();
         return;
