@@ -12,7 +12,7 @@ import type { CheckResult } from './checkQueries';
 import { combineChecks, compileCheck, parseSamples } from './checkQueries';
 import type { AssetRunResult, EngineEvent, PartitionRunResult, RunResult } from './engineEvents';
 import type { TargetConnection } from './targetConnection';
-import { openTarget } from './targetConnection';
+import { openTarget, TargetConnectionError } from './targetConnection';
 import { checkFailureText } from './checkFailureText';
 import { withTypoHint } from '../graph/relationTypos';
 import { quoteIdent, quoteLiteral, quoteRelation } from './sqlIdentifiers';
@@ -190,7 +190,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       try {
         return await runOneUnguarded(planned);
       } catch (err) {
-        // Reopening the file after a Dagster/dbt run can fail (another process took it): that asset fails, the run goes on.
+        // Reopening the target after a Dagster/dbt run can fail (another process took the file, the network is gone):
+        // that asset could not run — nothing of its own failed — and the run goes on.
+        if (err instanceof TargetConnectionError) {
+          return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: `${planned.id} could not run: ${err.message}`, checks: [] };
+        }
         return { key: planned.id, status: 'failed', rows: null, durationMs: 0, error: messageOf(err), checks: [] };
       }
     };
