@@ -38,6 +38,7 @@ export class LineageCommand implements vscode.Disposable {
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
       previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
+      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget', key),
       runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
       details: (key) => this.details(key),
       log,

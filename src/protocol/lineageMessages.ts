@@ -151,6 +151,12 @@ export interface PreviewDataMessage {
   readonly key: string;
 }
 
+// webview → extension: compare an asset between the current target and another (assetStudio.compareWithTarget)
+export interface CompareMessage {
+  readonly type: 'compare';
+  readonly key: string;
+}
+
 // webview → extension: the user selected a node; answer with its details
 export interface DetailsRequestMessage {
   readonly type: 'details';
@@ -186,6 +192,7 @@ export type WebviewToExtensionMessage =
   | ReadyMessage
   | OpenDefinitionMessage
   | MaterializeMessage
+  | CompareMessage
   | PreviewDataMessage
   | DetailsRequestMessage
   | RunChecksMessage

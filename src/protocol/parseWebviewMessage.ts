@@ -42,6 +42,8 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       return { type: 'materialize', key: value.key, mode: value.mode as MaterializeMode };
     case 'previewData':
       return isKey(value.key) ? { type: 'previewData', key: value.key } : undefined;
+    case 'compare':
+      return isKey(value.key) ? { type: 'compare', key: value.key } : undefined;
     case 'exportSvg':
       if (typeof value.svg !== 'string' || value.svg.length > maxSvgLength || !value.svg.trimStart().startsWith('<svg')) {
         return undefined;

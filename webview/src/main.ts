@@ -678,6 +678,7 @@ const menuActions: readonly { label: string; icon: string; run: (key: string) =>
   { label: 'Open Definition', icon: 'go-to-file', run: (key) => post({ type: 'openDefinition', key }) },
   { label: 'Show Neighbourhood', icon: 'type-hierarchy', run: (key) => focusOn(key) },
   { label: 'Preview Data', icon: 'table', run: (key) => post({ type: 'previewData', key }) },
+  { label: 'Compare with Target…', icon: 'diff', run: (key) => post({ type: 'compare', key }) },
   { label: 'Materialize', icon: 'play', run: (key) => materialize(key, 'asset') },
   { label: 'Materialize with Upstream', icon: 'run-above', run: (key) => materialize(key, 'upstream') },
   { label: 'Materialize with Downstream', icon: 'run-below', run: (key) => materialize(key, 'downstream') },
@@ -809,6 +810,8 @@ function showDetails(d: LineageAssetDetails): void {
     materialize: (key) => materialize(key, 'asset'),
     runChecks: (key) => post({ type: 'runChecks', key }),
     openDefinition: (key) => post({ type: 'openDefinition', key }),
+    previewData: (key) => post({ type: 'previewData', key }),
+    compare: (key) => post({ type: 'compare', key }),
   });
   detailsPane.hidden = false;
 }

@@ -23,6 +23,8 @@ export interface LineagePanelDeps {
   materialize(key: string, mode: MaterializeMode): void;
   /** Opens the data panel on the asset's rows. */
   previewData?(key: string): void;
+  /** Compares the asset between the current target and one the user picks. */
+  compare?(key: string): void;
   runChecks(key: string): void;
   /** What the details pane shows of a selected asset on the current target. */
   details(key: string): Promise<LineageAssetDetails | undefined>;
@@ -236,6 +238,9 @@ export class LineagePanel implements vscode.Disposable {
         return;
       case 'previewData':
         if (this.knows(message.key)) this.deps.previewData?.(message.key);
+        return;
+      case 'compare':
+        if (this.knows(message.key)) this.deps.compare?.(message.key);
         return;
       case 'runChecks':
         if (this.knows(message.key)) this.deps.runChecks(message.key);
