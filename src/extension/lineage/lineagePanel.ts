@@ -173,7 +173,8 @@ export class LineagePanel implements vscode.Disposable {
   }
 
   private sendSnapshot(): void {
-    if (this.awaitingGraph) return;
+    // Before the page is ready it would be dropped; 'ready' sends the first one.
+    if (this.awaitingGraph || !this.ready) return;
     try {
       this.snapshot = this.deps.getSnapshot();
       this.opening?.mark(`snapshot of ${this.snapshot.nodes.length} assets sent${this.snapshot.statesPending ? ' (states not read yet)' : ''}`);
