@@ -102,4 +102,7 @@ test('the lineage panel of a 500-asset project: time from the command to the fir
   await eventually(() => assert.ok((editor.extensionLog().match(new RegExp(`Discovered ${ASSETS} assets`, 'g')) ?? []).length >= 2), 180_000);
   await editor.page.waitForTimeout(15_000);
   await openAndMeasure(t, 'first open in a settled window', 2);
+  // As most users open it: from an asset's file, on the neighbourhood of that asset.
+  await editor.openFile('assets/g3/a243.sql');
+  await openAndMeasure(t, 'from an asset file, its neighbourhood', 3);
 });
