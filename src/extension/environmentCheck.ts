@@ -33,6 +33,8 @@ export class EnvironmentCheck implements vscode.Disposable {
   /** Messages already notified while they last: a re-check after each target switch says nothing new. */
   private readonly announced = new Set<string>();
   private ticket = 0;
+  /** `toolsNeeded()` when the last check started. */
+  private checkedFor: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -56,7 +58,12 @@ export class EnvironmentCheck implements vscode.Disposable {
     void graphs.discovered.then(schedule);
     this.store.add(targets.onDidChange(schedule));
     this.store.add(token.onDidChange(schedule));
-    this.store.add(graphs.onDidChangeGraph(schedule));
+    // A save changes the graph: only a change of which tools it needs is worth starting the interpreter again.
+    this.store.add(
+      graphs.onDidChangeGraph(() => {
+        if (this.toolsNeeded() !== this.checkedFor) schedule();
+      }),
+    );
     this.store.add(onDidChangePythonInterpreter(schedule));
     this.store.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -72,8 +79,20 @@ export class EnvironmentCheck implements vscode.Disposable {
     this.timer = setTimeout(() => void this.check(), 300);
   }
 
+  /** Which folders have Dagster or dbt assets, as a string to compare. */
+  private toolsNeeded(): string {
+    return this.graphs
+      .roots()
+      .map((root) => {
+        const sources = new Set([...(this.graphs.graphOf(root)?.nodes.values() ?? [])].map((n) => n.definition.source));
+        return `${root}:${sources.has('dagster') ? 'dagster' : ''},${sources.has('dbt') ? 'dbt' : ''}`;
+      })
+      .join('\n');
+  }
+
   private async check(): Promise<void> {
     const ticket = ++this.ticket;
+    this.checkedFor = this.toolsNeeded();
     const found: FoundProblem[] = [];
     for (const root of this.graphs.roots()) {
       try {
