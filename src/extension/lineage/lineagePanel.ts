@@ -153,11 +153,11 @@ export class LineagePanel implements vscode.Disposable {
     if (this.ready) this.sendFirst();
   }
 
-  /** The first snapshot and where to look. */
+  /** Where to look, then the first snapshot: told the focus first, the page lays out only that neighbourhood. */
   private sendFirst(): void {
-    this.sendSnapshot();
     if (this.focusKey) this.post({ type: 'focus', key: this.focusKey });
     else this.followActiveEditor();
+    this.sendSnapshot();
   }
 
   /** Shows the neighbourhood of `key`. */
