@@ -46,6 +46,9 @@ export class AssetGraphService implements vscode.Disposable {
   private readyResolve!: () => void;
   /** Resolves once every folder has been read the first time. */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private discoveredResolve!: () => void;
+  /** Resolves once every folder's graph is known, before the targets' states are read (DuckDB can be slow). */
+  readonly discovered = new Promise<void>((resolve) => (this.discoveredResolve = resolve));
 
   constructor(
     private readonly core: CoreAccess,
@@ -81,7 +84,12 @@ export class AssetGraphService implements vscode.Disposable {
   /** Opens every folder's index; called after activation returns so the editor is never held up. */
   async start(): Promise<void> {
     const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    await Promise.all(roots.map((r) => this.openFolder(r)));
+    let left = roots.length;
+    const oneDiscovered = (): void => {
+      if (--left <= 0) this.discoveredResolve();
+    };
+    await Promise.all(roots.map((r) => this.openFolder(r, false, oneDiscovered)));
+    this.discoveredResolve();
     this.readyResolve();
   }
 
@@ -93,7 +101,7 @@ export class AssetGraphService implements vscode.Disposable {
     await Promise.all(roots.map((r) => this.openFolder(r, true)));
   }
 
-  private async openFolder(root: string, fresh = false): Promise<void> {
+  private async openFolder(root: string, fresh = false, discovered?: () => void): Promise<void> {
     if (this.folders.has(root)) return;
     const folder: FolderIndex = { root, changed: new Set(), deleted: new Set(), updating: Promise.resolve() };
     this.folders.set(root, folder);
@@ -116,6 +124,7 @@ export class AssetGraphService implements vscode.Disposable {
       for (const line of index.graph.unseen) this.log.info(`Not read statically: ${line}`);
     }
     this.graphChanged.fire();
+    discovered?.();
     if (!statesRead) await this.refreshStates(root);
   }
 
@@ -211,6 +220,12 @@ export class AssetGraphService implements vscode.Disposable {
 
   graphs(): { root: string; graph: AssetGraph }[] {
     return [...this.folders.values()].flatMap((f) => (f.index ? [{ root: f.root, graph: f.index.graph }] : []));
+  }
+
+  /** Whether the current target's state of a folder has been read (or found unreadable) at least once. */
+  statesKnown(root: string): boolean {
+    const target = this.targets.targetFor(root);
+    return target !== undefined && (this.folders.get(root)?.states.has(target.name) ?? false);
   }
 
   /** The state of every asset of a folder on the current target. */

@@ -200,6 +200,12 @@ export class AssetRuns implements vscode.Disposable {
         this.graphs.recordOutcomes(root, target.name, outcomes, checksOnly);
       } catch (err) {
         const message = redact(err instanceof Error ? err.message : String(err), token);
+        // The target could not be opened (unreachable, locked, not a database): nothing ran, so nothing failed.
+        if (err instanceof Error && err.name === 'TargetConnectionError') {
+          this.log.warn(`${what} could not run on '${target.name}': ${message}`);
+          void this.showCouldNotRun(`Asset Studio: ${what} could not run — ${message}`);
+          return undefined;
+        }
         this.log.error(`${what} on '${target.name}' failed: ${message}`);
         void this.showFailure(`Asset Studio: ${message}`);
         return undefined;
@@ -234,6 +240,11 @@ export class AssetRuns implements vscode.Disposable {
     if (on) keys.add(key);
     else keys.delete(key);
     this.runningChanged.fire();
+  }
+
+  private async showCouldNotRun(text: string): Promise<void> {
+    const showLog = 'Show Log';
+    if ((await vscode.window.showWarningMessage(text, showLog)) === showLog) this.log.show();
   }
 
   private async showFailure(text: string): Promise<void> {

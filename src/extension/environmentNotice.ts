@@ -29,11 +29,22 @@ export class EnvironmentNotice implements vscode.Disposable {
 
   /** A MotherDuck target with no token from its token_env or secret storage: says so now and returns false. */
   async checkTarget(target: TargetConfig): Promise<boolean> {
-    if (target.type !== 'motherduck') return true;
+    const problem = await this.tokenProblem(target);
+    if (problem) this.show(problem);
+    return problem === undefined;
+  }
+
+  /** What is missing for a MotherDuck target: its token (from token_env or secret storage). */
+  async tokenProblem(target: TargetConfig): Promise<EnvironmentProblem | undefined> {
+    if (target.type !== 'motherduck') return undefined;
     const choice = motherDuckTokenFor(target, { saved: await this.token.get() });
-    if (choice.source !== 'none') return true;
-    this.show({ kind: 'token', message: choice.hint ?? `Target '${target.name}' has no MotherDuck token.` });
-    return false;
+    if (choice.source !== 'none') return undefined;
+    return { kind: 'token', message: choice.hint ?? `Target '${target.name}' has no MotherDuck token.` };
+  }
+
+  /** Says a problem found before any run (a missing tool or interpreter), with what fixes it. */
+  report(problem: EnvironmentProblem, python: string | undefined, cwd: string): void {
+    this.show(problem, python, cwd);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { AssetRuns } from './assetRuns';
 import type { AssetNavigation } from './assetNavigation';
 import { DisposableStore } from './disposables';
 import { LineagePanel, materializeCommands } from './lineage/lineagePanel';
+import { OpeningTimeline } from './lineage/openingTimeline';
 import type { LineagePanelDeps } from './lineage/lineagePanel';
 import type { TargetSelection } from './targetSelection';
 
@@ -17,6 +18,7 @@ export class LineageCommand implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly changed = this.store.add(new vscode.EventEmitter<void>());
   private readonly deps: LineagePanelDeps;
+  private discovered = false;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -26,6 +28,7 @@ export class LineageCommand implements vscode.Disposable {
     navigation: AssetNavigation,
     log: vscode.LogOutputChannel,
   ) {
+    void graphs.discovered.then(() => (this.discovered = true));
     for (const event of [graphs.onDidChangeGraph, graphs.onDidChangeStates, targets.onDidChange, runs.onDidChangeRunning]) {
       this.store.add(event(() => this.changed.fire()));
     }
@@ -35,6 +38,7 @@ export class LineageCommand implements vscode.Disposable {
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
       previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
+      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget', key),
       runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
       details: (key) => this.details(key),
       log,
@@ -44,15 +48,24 @@ export class LineageCommand implements vscode.Disposable {
     this.store.add(
       vscode.window.registerWebviewPanelSerializer(LineagePanel.viewType, {
         deserializeWebviewPanel: async (panel) => {
-          await this.graphs.ready;
+          await this.graphs.discovered;
           LineagePanel.revive(context, this.deps, panel);
         },
       }),
     );
     this.store.add(
       vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: AssetArgument) => {
-        await this.graphs.ready;
-        LineagePanel.show(context, this.deps, this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
+        const timeline = new OpeningTimeline();
+        // The page boots while discovery ends; the graph is drawn before the targets' states are read.
+        const panel = LineagePanel.show(context, this.deps, typeof arg === 'string' ? arg : undefined, {
+          timeline,
+          awaitingGraph: !this.discovered,
+        });
+        if (!this.discovered) {
+          await this.graphs.discovered;
+          timeline.mark('graph discovered');
+        }
+        panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
       }),
     );
   }
@@ -88,7 +101,8 @@ export class LineageCommand implements vscode.Disposable {
         ...(state.partitions !== undefined ? { partitions: state.partitions } : {}),
       };
     };
-    return buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);
+    const snapshot = buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);
+    return this.graphs.statesKnown(root) ? snapshot : { ...snapshot, statesPending: true };
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@ interface PythonExtensionApi {
     resolveEnvironment(env: { readonly id: string; readonly path: string } | string): Promise<
       { readonly executable: { readonly uri?: vscode.Uri } } | undefined
     >;
+    readonly onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
   };
 }
 
@@ -33,4 +34,23 @@ export async function pythonInterpreterFor(folder: vscode.Uri, log: vscode.LogOu
     }
   }
   return readSettings(folder).pythonPath;
+}
+
+/** Calls `listener` when the Python extension's chosen interpreter changes (nothing without that extension). */
+export function onDidChangePythonInterpreter(listener: () => void): vscode.Disposable {
+  const extension = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
+  if (!extension) return new vscode.Disposable(() => undefined);
+  let subscription: vscode.Disposable | undefined;
+  let disposed = false;
+  void Promise.resolve(extension.isActive ? extension.exports : extension.activate()).then(
+    (api) => {
+      const event = api.environments?.onDidChangeActiveEnvironmentPath;
+      if (event && !disposed) subscription = event(() => listener());
+    },
+    () => undefined,
+  );
+  return new vscode.Disposable(() => {
+    disposed = true;
+    subscription?.dispose();
+  });
 }

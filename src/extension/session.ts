@@ -18,6 +18,7 @@ import { CompiledSqlView } from './compiledSqlView';
 import { CompareView } from './compareView';
 import { DataPanelCommands } from './data/dataPanelCommands';
 import { EnvironmentNotice } from './environmentNotice';
+import { EnvironmentCheck } from './environmentCheck';
 import { AssetLanguageFeatures } from './assetLanguageFeatures';
 
 /**
@@ -70,6 +71,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
     const environment = this.store.add(new EnvironmentNotice(token, this.log));
     this.targets.checkTarget = (target) => environment.checkTarget(target);
+    this.store.add(new EnvironmentCheck(this.graphs, this.targets, token, environment, this.log));
     const runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, runs, this.targets));

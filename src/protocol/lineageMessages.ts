@@ -55,6 +55,8 @@ export interface LineageSnapshot {
   readonly target?: string;
   readonly nodes: readonly LineageNode[];
   readonly edges: readonly LineageEdge[];
+  /** The graph is drawn before the target's states are read; true until they are (nodes say 'never' meanwhile). */
+  readonly statesPending?: boolean;
 }
 
 export type LineageCheckStatus = 'passed' | 'failed' | 'warned' | 'not run';
@@ -124,6 +126,10 @@ export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage | Details
 // webview → extension: the webview listens and can receive messages now
 export interface ReadyMessage {
   readonly type: 'ready';
+  /** Milliseconds since the page began loading (the opening time's breakdown in the log). */
+  readonly pageMs?: number;
+  /** When the page began loading, ms since the epoch (the same clock as the extension host's Date.now()). */
+  readonly pageStartedAt?: number;
 }
 
 // webview → extension: open the definition of an asset at its line
@@ -142,6 +148,12 @@ export interface MaterializeMessage {
 // webview → extension: open the data panel on an asset's rows (assetStudio.previewData)
 export interface PreviewDataMessage {
   readonly type: 'previewData';
+  readonly key: string;
+}
+
+// webview → extension: compare an asset between the current target and another (assetStudio.compareWithTarget)
+export interface CompareMessage {
+  readonly type: 'compare';
   readonly key: string;
 }
 
@@ -172,12 +184,15 @@ export interface RenderedMessage {
   readonly drawMs: number;
   readonly totalMs: number;
   readonly inWorker: boolean;
+  /** Milliseconds since the page began loading when it was painted. */
+  readonly pageMs?: number;
 }
 
 export type WebviewToExtensionMessage =
   | ReadyMessage
   | OpenDefinitionMessage
   | MaterializeMessage
+  | CompareMessage
   | PreviewDataMessage
   | DetailsRequestMessage
   | RunChecksMessage

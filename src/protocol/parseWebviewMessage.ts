@@ -26,7 +26,11 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;
   switch (value.type) {
     case 'ready':
-      return { type: 'ready' };
+      return {
+        type: 'ready',
+        ...(isCount(value.pageMs) ? { pageMs: value.pageMs as number } : {}),
+        ...(isCount(value.pageStartedAt) ? { pageStartedAt: value.pageStartedAt as number } : {}),
+      };
     case 'openDefinition':
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
     case 'details':
@@ -38,13 +42,15 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       return { type: 'materialize', key: value.key, mode: value.mode as MaterializeMode };
     case 'previewData':
       return isKey(value.key) ? { type: 'previewData', key: value.key } : undefined;
+    case 'compare':
+      return isKey(value.key) ? { type: 'compare', key: value.key } : undefined;
     case 'exportSvg':
       if (typeof value.svg !== 'string' || value.svg.length > maxSvgLength || !value.svg.trimStart().startsWith('<svg')) {
         return undefined;
       }
       return { type: 'exportSvg', svg: value.svg };
     case 'rendered': {
-      const { nodes, edges, layoutMs, drawMs, totalMs, inWorker } = value;
+      const { nodes, edges, layoutMs, drawMs, totalMs, inWorker, pageMs } = value;
       if (![nodes, edges, layoutMs, drawMs, totalMs].every(isCount) || typeof inWorker !== 'boolean') return undefined;
       return {
         type: 'rendered',
@@ -54,6 +60,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         drawMs: drawMs as number,
         totalMs: totalMs as number,
         inWorker,
+        ...(isCount(pageMs) ? { pageMs: pageMs as number } : {}),
       };
     }
     default:

@@ -33,6 +33,11 @@ test('a Dagster asset gets the lenses above its decorator, and Materialize runs 
   editors.push(editor);
   const lenses = await lensesAbove(editor, 'taxi/ingest.py');
   for (const expected of ['▶ Materialize', '+ upstream', 'Lineage']) assert.ok(lenses.includes(expected), `lenses: ${lenses.join(' | ')}`);
+  // Said before any run (checked when the window opened): a notification with its actions, and the status bar.
+  const early = await editor.waitForNotification(/Dagster is not installed|Python interpreter '[^']+' was not found/, 120_000);
+  assert.match(early, /Select Interpreter/, early);
+  assert.match(await editor.statusBarText('assetStudio.environment', 60_000), /^(Dagster|Python interpreter) missing$/);
+  await editor.screenshot('delegated-dagster-before-run');
   const toast = await materializeAndReadFailure(editor, /Dagster is not installed|Python interpreter '[^']+' was not found/);
   assert.match(toast, /Select Interpreter/, toast);
   assert.match(toast, /pip install dagster/, toast);

@@ -184,15 +184,27 @@ test('a click shows the asset\'s details in the panel: checks with their results
     assert.match(text, /Upstream \(1\)\s+raw\/taxi_trips/);
     assert.match(text, /Last runs on dev\s+success · 60 rows/);
   }, 30_000);
-  for (const action of ['Materialize', 'Run Checks', 'Open Definition']) {
+  for (const action of ['Materialize', 'Run Checks', 'Open Definition', 'Preview', 'Compare…']) {
     assert.equal(await details.locator(`button[data-action="${action}"]`).count(), 1, action);
   }
   await editor.screenshot('lineage-details');
+  // Compare asks which target to compare dev with (Compare with Target… on this asset).
+  await details.locator('button[data-action="Compare…"]').click();
+  const picker = editor.page.locator('.quick-input-widget', { hasText: 'Compare dev with' });
+  await picker.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await picker.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*prod/ }).count(), 1, 'prod offered');
+  await editor.page.keyboard.press('Escape');
+  await picker.waitFor({ state: 'hidden' });
   // A neighbour's name selects it.
   await details.locator('button.details-link', { hasText: 'raw/taxi_trips' }).click();
   await eventually(async () => assert.match(await details.innerText(), /^raw\/taxi_trips/), 30_000);
   await details.locator('.details-close').click();
   await details.waitFor({ state: 'hidden' });
+  // The node's menu offers Compare with Target… too.
+  await panel.locator('g.node[data-key="analytics/daily_trips"]').click({ button: 'right' });
+  assert.equal(await panel.locator('#menu button[data-action="Compare with Target…"]').count(), 1, 'Compare on the node menu');
+  await editor.page.keyboard.press('Escape');
+  await panel.locator('#menu').waitFor({ state: 'hidden' });
 });
 
 test('an open panel comes back after the window reloads, with the graph drawn, and the start reads no unchanged file', { timeout: 300_000 }, async () => {

@@ -6,6 +6,7 @@ test('well-formed messages from the panel are accepted as typed', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'openDefinition', key: 'raw/trips' }), { type: 'openDefinition', key: 'raw/trips' });
   assert.deepEqual(parseWebviewMessage({ type: 'previewData', key: 'raw/trips' }), { type: 'previewData', key: 'raw/trips' });
+  assert.deepEqual(parseWebviewMessage({ type: 'compare', key: 'raw/trips', extra: 1 }), { type: 'compare', key: 'raw/trips' });
   for (const mode of ['asset', 'upstream', 'downstream'] as const) {
     assert.deepEqual(parseWebviewMessage({ type: 'materialize', key: 'raw/trips', mode }), { type: 'materialize', key: 'raw/trips', mode });
   }
@@ -34,6 +35,8 @@ test('malformed messages are rejected', () => {
     { type: 'openDefinition', key: '' },
     { type: 'previewData' },
     { type: 'previewData', key: 'a\0b' },
+    { type: 'compare' },
+    { type: 'compare', key: 7 },
     { type: 'openDefinition', key: '   ' },
     { type: 'openDefinition', key: 7 },
     { type: 'openDefinition', key: 'a\0b' },

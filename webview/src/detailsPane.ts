@@ -9,6 +9,8 @@ export interface DetailsActions {
   materialize(key: string): void;
   runChecks(key: string): void;
   openDefinition(key: string): void;
+  previewData(key: string): void;
+  compare(key: string): void;
 }
 
 /** An element with text (never markup: names and messages come from the user's files and databases). */
@@ -75,6 +77,9 @@ export function renderDetails(pane: HTMLElement, d: LineageAssetDetails, node: L
     buttons.append(actionButton('Materialize', 'play', () => actions.materialize(d.key)));
     if (d.checks.length > 0) buttons.append(actionButton('Run Checks', 'beaker', () => actions.runChecks(d.key)));
   }
+  // As the node's menu: Preview Data says itself when an asset has no relation to show.
+  buttons.append(actionButton('Preview', 'table', () => actions.previewData(d.key)));
+  if (d.source !== 'external') buttons.append(actionButton('Compare…', 'diff', () => actions.compare(d.key)));
   if (d.file) buttons.append(actionButton('Open Definition', 'go-to-file', () => actions.openDefinition(d.key)));
   pane.append(buttons);
 

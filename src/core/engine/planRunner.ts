@@ -8,7 +8,7 @@ import type { AssetRunner, AssetRunResult, EngineEvent, RunResult } from './engi
 import type { PlanContext } from './buildContext';
 import { messageOf } from './buildContext';
 import { ConnectionPool } from './connectionPool';
-import { openTarget } from './targetConnection';
+import { openTarget, TargetConnectionError } from './targetConnection';
 import { quoteIdent } from './sqlIdentifiers';
 import { STATE_DDL } from './stateStore';
 import { DbtRunSession } from './dbtInProcess';
@@ -101,7 +101,11 @@ export async function runPlan(plan: MaterializationPlan, graph: AssetGraph, targ
       try {
         return await runOneUnguarded(planned);
       } catch (err) {
-        // Reopening the file after a Dagster/dbt run can fail (another process took it): that asset fails, the run goes on.
+        // Reopening the target after a Dagster/dbt run can fail (another process took the file, the network is gone):
+        // that asset could not run — nothing of its own failed — and the run goes on.
+        if (err instanceof TargetConnectionError) {
+          return { key: planned.id, status: 'skipped', rows: null, durationMs: 0, error: `${planned.id} could not run: ${err.message}`, checks: [] };
+        }
         return { key: planned.id, status: 'failed', rows: null, durationMs: 0, error: messageOf(err), checks: [] };
       }
     };

@@ -63,7 +63,15 @@ export async function openTarget(target: TargetConfig, opts: OpenTargetOptions):
       }
       options['access_mode'] = 'READ_ONLY';
     } else {
-      mkdirSync(dirname(location), { recursive: true });
+      try {
+        mkdirSync(dirname(location), { recursive: true });
+      } catch (err) {
+        throw new TargetConnectionError(
+          `Target '${target.name}': cannot create the folder of ${location} (${err instanceof Error ? err.message : String(err)}). Check the target's path in asset-studio.yml.`,
+          target.name,
+          'unreachable',
+        );
+      }
     }
   }
   const shared = target.type === 'duckdb' ? await acquireShared(location, !!opts.readOnly, () => createBounded(target, location, options, secret, 0)) : undefined;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DisposableStore } from '../disposables';
 import { lineageHtml } from './lineageHtml';
 import { definitionColumn } from './definitionColumn';
+import type { OpeningTimeline } from './openingTimeline';
 import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
 import type {
   ExtensionToWebviewMessage,
@@ -22,6 +23,8 @@ export interface LineagePanelDeps {
   materialize(key: string, mode: MaterializeMode): void;
   /** Opens the data panel on the asset's rows. */
   previewData?(key: string): void;
+  /** Compares the asset between the current target and one the user picks. */
+  compare?(key: string): void;
   runChecks(key: string): void;
   /** What the details pane shows of a selected asset on the current target. */
   details(key: string): Promise<LineageAssetDetails | undefined>;
@@ -58,8 +61,21 @@ export class LineagePanel implements vscode.Disposable {
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   /** An asset the user opened from the panel: following the editor to it would move the graph they are looking at. */
   private openedFromPanel: string | undefined;
+  /** Opened before discovery ended: nothing to draw until `graphArrived`. */
+  private awaitingGraph = false;
+  /** Set from the command to the first paint, then logged once. */
+  private opening: OpeningTimeline | undefined;
 
-  static show(context: vscode.ExtensionContext, deps: LineagePanelDeps, focusKey?: string): LineagePanel {
+  /**
+   * Reveals the panel, or creates it. `opening` times a new panel's first paint;
+   * `awaitingGraph`: the graph is not discovered yet, the page boots meanwhile.
+   */
+  static show(
+    context: vscode.ExtensionContext,
+    deps: LineagePanelDeps,
+    focusKey?: string,
+    opening?: { readonly timeline: OpeningTimeline; readonly awaitingGraph: boolean },
+  ): LineagePanel {
     const existing = LineagePanel.current;
     if (existing) {
       existing.panel.reveal(undefined, false);
@@ -76,7 +92,13 @@ export class LineagePanel implements vscode.Disposable {
         retainContextWhenHidden: true,
       },
     );
-    return LineagePanel.adopt(context, deps, panel, focusKey);
+    const created = LineagePanel.adopt(context, deps, panel, focusKey);
+    if (opening) {
+      created.opening = opening.timeline;
+      created.awaitingGraph = opening.awaitingGraph;
+      opening.timeline.mark('panel created');
+    }
+    return created;
   }
 
   /** Takes over a panel VS Code restored after a window reload (the webview keeps its own view state). */
@@ -120,6 +142,24 @@ export class LineagePanel implements vscode.Disposable {
     }
   }
 
+  /** Discovery ended: draw the graph now (focused on `key` if given), without waiting for the targets' states. */
+  graphArrived(key: string | undefined): void {
+    if (!this.awaitingGraph) {
+      if (key) this.focus(key);
+      return;
+    }
+    this.awaitingGraph = false;
+    if (key) this.focusKey = key;
+    if (this.ready) this.sendFirst();
+  }
+
+  /** Where to look, then the first snapshot: told the focus first, the page lays out only that neighbourhood. */
+  private sendFirst(): void {
+    if (this.focusKey) this.post({ type: 'focus', key: this.focusKey });
+    else this.followActiveEditor();
+    this.sendSnapshot();
+  }
+
   /** Shows the neighbourhood of `key`. */
   focus(key: string): void {
     this.focusKey = key;
@@ -133,8 +173,11 @@ export class LineagePanel implements vscode.Disposable {
   }
 
   private sendSnapshot(): void {
+    // Before the page is ready it would be dropped; 'ready' sends the first one.
+    if (this.awaitingGraph || !this.ready) return;
     try {
       this.snapshot = this.deps.getSnapshot();
+      this.opening?.mark(`snapshot of ${this.snapshot.nodes.length} assets sent${this.snapshot.statesPending ? ' (states not read yet)' : ''}`);
     } catch (err) {
       this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -180,9 +223,9 @@ export class LineagePanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.sendSnapshot();
-        if (this.focusKey) this.post({ type: 'focus', key: this.focusKey });
-        else this.followActiveEditor();
+        if (this.opening && message.pageStartedAt !== undefined) this.opening.markAt('page began loading', message.pageStartedAt);
+        this.opening?.mark(`page ready${message.pageMs !== undefined ? ` (its script ran ${Math.round(message.pageMs)} ms after it began loading)` : ''}`);
+        if (!this.awaitingGraph) this.sendFirst();
         return;
       case 'openDefinition':
         if (this.knows(message.key)) {
@@ -197,6 +240,9 @@ export class LineagePanel implements vscode.Disposable {
       case 'previewData':
         if (this.knows(message.key)) this.deps.previewData?.(message.key);
         return;
+      case 'compare':
+        if (this.knows(message.key)) this.deps.compare?.(message.key);
+        return;
       case 'runChecks':
         if (this.knows(message.key)) this.deps.runChecks(message.key);
         else this.deps.log.warn(`Lineage: no asset ${message.key} to check`);
@@ -208,6 +254,14 @@ export class LineagePanel implements vscode.Disposable {
         void this.saveSvg(message.svg);
         return;
       case 'rendered':
+        if (this.opening && message.nodes > 0) {
+          this.opening.mark(
+            `first ${message.nodes} nodes painted (layout ${Math.round(message.layoutMs)} ms${message.inWorker ? ' in a worker' : ''}, ` +
+              `draw ${Math.round(message.drawMs)} ms, ${Math.round(message.totalMs)} ms from snapshot to paint)`,
+          );
+          this.deps.log.info(`Lineage ${this.opening.summary()}`);
+          this.opening = undefined;
+        }
         this.deps.log.debug(
           `Lineage: ${message.nodes} nodes, ${message.edges} edges laid out in ${Math.round(message.layoutMs)} ms` +
             `${message.inWorker ? ' (worker)' : ''}, drawn in ${Math.round(message.drawMs)} ms, ${Math.round(message.totalMs)} ms in all`,

@@ -23,7 +23,8 @@ function venvPython(venv: string): string | undefined {
   return candidates.find(isFile);
 }
 
-function onPath(name: string, envPath: string | undefined): string | undefined {
+/** An executable `name` in one of the folders of a PATH value. */
+export function onPath(name: string, envPath: string | undefined): string | undefined {
   const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
   for (const dir of (envPath ?? '').split(path.delimiter)) {
     if (!dir) continue;
