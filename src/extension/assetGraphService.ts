@@ -225,7 +225,7 @@ export class AssetGraphService implements vscode.Disposable {
   /** Whether the current target's state of a folder has been read (or found unreadable) at least once. */
   statesKnown(root: string): boolean {
     const target = this.targets.targetFor(root);
-    return target !== undefined && (this.folders.get(root)?.states.has(target.name) ?? false);
+    return target !== undefined && this.stateCache.known(root, target.name);
   }
 
   /** The state of every asset of a folder on the current target. */

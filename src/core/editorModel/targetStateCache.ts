@@ -39,6 +39,11 @@ export class TargetStateCache {
     return (targetName !== undefined && this.folders.get(root)?.byTarget.get(targetName)) || EMPTY_STATES;
   }
 
+  /** Whether a folder's states on a target have been read (or found unreadable) at least once. */
+  known(root: string, targetName: string): boolean {
+    return this.folders.get(root)?.byTarget.has(targetName) ?? false;
+  }
+
   /** Forgets a folder (closed, or read anew): a read of it still running is dropped. */
   forget(root: string): void {
     this.folders.delete(root);
