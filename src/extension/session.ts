@@ -76,7 +76,7 @@ export class AssetStudioSession implements vscode.Disposable {
     this.store.add(new CheckTestController(this.graphs, this.runs, this.targets));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
-    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log));
+    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, this.runs, navigation, this.log, token));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
     this.compare = this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
     this.store.add(new AssetLanguageFeatures(this.graphs, this.targets, token));
