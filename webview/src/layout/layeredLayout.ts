@@ -319,3 +319,32 @@ export function layoutLineage(input: LayoutInput): LayoutResult {
   const clean: LayoutInput = { ...input, edges: input.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
   return placeClusters(layoutClusterBoxes(clean), clean);
 }
+
+/**
+ * What each cluster's own layout depends on (its nodes with their sizes, its
+ * inner edges, direction and speed), by cluster id: a cluster whose signature
+ * did not change keeps its laid-out box, so expanding one node lays out only
+ * that node's cluster again.
+ */
+export function clusterSignatures(input: LayoutInput): Map<string, string> {
+  const clusterOf = new Map<string, string>();
+  const parts = new Map<string, string[]>();
+  const head = `${input.direction ?? 'lr'}\u0003${input.fast ? 'fast' : ''}`;
+  for (const n of input.nodes) {
+    const c = n.cluster ?? '';
+    clusterOf.set(n.id, c);
+    (parts.get(c) ?? parts.set(c, [head]).get(c)!).push(`${n.id}\u0001${n.width}x${n.height}`);
+  }
+  for (const e of input.edges) {
+    const c = clusterOf.get(e.from);
+    if (c !== undefined && c === clusterOf.get(e.to)) parts.get(c)!.push(`${e.from}\u0002${e.to}`);
+  }
+  return new Map([...parts].map(([c, p]) => [c, p.join('\u0000')]));
+}
+
+/** The part of `input` in the given clusters (nodes, and edges between two of them). */
+export function clustersOnly(input: LayoutInput, clusters: ReadonlySet<string>): LayoutInput {
+  const nodes = input.nodes.filter((n) => clusters.has(n.cluster ?? ''));
+  const ids = new Set(nodes.map((n) => n.id));
+  return { ...input, nodes, edges: input.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+}

@@ -155,3 +155,8 @@ export function panToOverviewPoint(frame: OverviewFrame, view: Size, t: ViewTran
 export function contentInView(view: Size, content: Size, t: ViewTransform): boolean {
   return t.x >= -0.5 && t.y >= -0.5 && t.x + content.width * t.k <= view.width + 0.5 && t.y + content.height * t.k <= view.height + 0.5;
 }
+
+/** The transform that puts graph point `after` where graph point `before` was on screen, at the same scale: a node that moved in a new layout stays under the pointer. */
+export function keepInPlace(t: ViewTransform, before: Point, after: Point): ViewTransform {
+  return { k: t.k, x: t.x + (before.x - after.x) * t.k, y: t.y + (before.y - after.y) * t.k };
+}
