@@ -35,6 +35,7 @@ import {
   chooseDirection,
   contentInView,
   fitTransform,
+  flowStart,
   keepInPlace,
   MAX_ZOOM,
   MIN_ZOOM,
@@ -330,7 +331,7 @@ function fit(animate: boolean): void {
   if (!layout) return;
   const anchor = options.focus ?? fitAnchor;
   fitAnchor = undefined;
-  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : undefined;
+  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : flowStart(layout.nodes, direction);
   const t = fitTransform(viewSize(), layout, { minScale: readableScale(editorFontPx()), ...(focus ? { focus } : {}) });
   applyTransform(t, animate);
 }
