@@ -125,9 +125,21 @@ async function expandOnce(page: Page): Promise<RenderedMessage> {
   await page.locator('#zoomReset').click();
   await page.waitForTimeout(500);
   const before = await page.evaluate(() => (globalThis as unknown as BenchPage).__posted.length);
-  const toggle = page.locator('g.node .col-toggle').first();
-  const key = await toggle.evaluate((el) => el.closest('g.node')!.getAttribute('data-key')!);
-  await toggle.click();
+  // A chevron inside the view (the DOM also holds nodes a little beyond it).
+  const found = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<BenchElement>; getElementById(id: string): BenchElement } }).document;
+    const area = doc.getElementById('graph').getBoundingClientRect();
+    for (const el of Array.from(doc.querySelectorAll('g.node .col-toggle'))) {
+      const r = el.getBoundingClientRect();
+      if (r.left > area.left && r.right < area.right && r.top > area.top && r.bottom < area.bottom) {
+        return { key: el.closest('g.node')!.getAttribute('data-key')!, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+    }
+    return undefined;
+  });
+  if (!found) throw new Error('no node in view to expand');
+  const { key } = found;
+  await page.mouse.click(found.x, found.y);
   await page.waitForFunction((n) => (globalThis as unknown as BenchPage).__posted.slice(n).some((m) => m.type === 'columns'), before);
   const columns = { key, columns: Array.from({ length: 12 }, (_, i) => ({ name: `column_${i}`, kind: i % 3 ? 'copy' : 'transformation', sources: [] })) };
   const asked = await page.evaluate(() => (globalThis as unknown as BenchPage).__posted.length);
@@ -138,6 +150,12 @@ async function expandOnce(page: Page): Promise<RenderedMessage> {
     { timeout: 60_000 },
   );
   return (await handle.jsonValue()) as RenderedMessage;
+}
+
+interface BenchElement {
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
+  closest(selector: string): BenchElement | null;
+  getAttribute(name: string): string | null;
 }
 
 interface FrameStats {
