@@ -31,6 +31,8 @@ import {
 import type { ColumnViewState, NodeColumns } from './model/columnView';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
 import { clusterSignatures, clustersOnly, layoutClusterBoxes, placeClusters } from './layout/layeredLayout';
+import { NodeIndex, roundedPath, routeAround, swapRect, swapXY } from './layout/edgeRoutes';
+import type { NodeBox, Pt } from './layout/edgeRoutes';
 import {
   chooseDirection,
   contentInView,
@@ -165,7 +167,7 @@ app.innerHTML = `
       <path d="M 0 0 L 10 5 L 0 10 z" class="col-arrow-head"></path>
     </marker>
   </defs>
-  <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g></g>
+  <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g><g class="edges-over"></g></g>
 </svg>
 <svg id="overview" class="overview" width="${OVERVIEW_W}" height="${OVERVIEW_H}" role="img" aria-label="Overview of the whole graph: click or drag to move the view" hidden>
   <path class="overview-nodes"></path><rect class="overview-view"></rect>
@@ -189,6 +191,8 @@ const svg = select<SVGSVGElement, unknown>(svgNode);
 const viewport = svg.select<SVGGElement>('g.viewport');
 const clusterLayer = viewport.select<SVGGElement>('g.clusters');
 const edgeLayer = viewport.select<SVGGElement>('g.edges');
+/** Edges no lane could route around the nodes in their way: drawn over the nodes, haloed, rather than hidden behind them. */
+const overLayer = viewport.select<SVGGElement>('g.edges-over');
 const nodeLayer = viewport.select<SVGGElement>('g.nodes');
 
 for (const sel of [upSelect, downSelect]) {
@@ -630,7 +634,7 @@ function clusterMarkup(v: LineageView, l: LayoutResult): string {
 type Rect = { x0: number; y0: number; x1: number; y1: number };
 
 /** Edges and nodes meeting `area` (all when undefined); far: no text, badges or arrowheads (the CSS hides them anyway). */
-function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined): string {
+function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined, over?: string[]): string {
   const parts: string[] = [];
   const marker = far ? '' : ' marker-end="url(#arrow)"';
   // Far out, edges all look alike (the CSS drops dashes and arrows): one path of many pieces paints far faster than thousands.
@@ -647,16 +651,71 @@ function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     const y0 = tb ? a.y + heightOf(a.id) / 2 : a.y - heightOf(a.id) / 2 + NODE_H / 2;
     const y1 = tb ? b.y - heightOf(b.id) / 2 : b.y - heightOf(b.id) / 2 + NODE_H / 2;
     if (area && (Math.max(x0, x1) < area.x0 || Math.min(x0, x1) > area.x1 || Math.max(y0, y1) < area.y0 || Math.min(y0, y1) > area.y1)) continue;
-    const d = (tb ? edgePathTB : edgePathLR)({ source: [x0, y0], target: [x1, y1] });
     if (far) {
-      merged.push(d ?? '');
+      merged.push((tb ? edgePathTB : edgePathLR)({ source: [x0, y0], target: [x1, y1] }) ?? '');
       continue;
     }
-    parts.push(`<path class="${e.className}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${marker} d="${d}"></path>`);
+    const r = edgeRoute(e.id, e.from, e.to, [x0, y0], [x1, y1]);
+    const path = `<path class="${e.className}${r.over ? ' over' : ''}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${marker} d="${r.d}"></path>`;
+    if (r.over) over?.push(`<path class="edge-halo" d="${r.d}"></path>${path}`);
+    else parts.push(path);
   }
   if (merged.length > 0) parts.push(`<path class="edge" d="${merged.join('')}"></path>`);
   if (!far) parts.push(columnLinkMarkup(pos));
   return parts.join('');
+}
+
+// ---- edge routes ------------------------------------------------------------
+
+/** Per layout: the node index and the path of each edge drawn so far (routing is done for edges as they come into view). */
+let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }> } | undefined;
+
+function routeIndex(): NonNullable<typeof routes> | undefined {
+  if (!layout) return undefined;
+  if (routes?.layout !== layout) {
+    const tb = direction === 'tb';
+    const boxes: NodeBox[] = layout.nodes.map((n) => {
+      const h = heightOf(n.id);
+      const box = { id: n.id, x0: n.x - NODE_W / 2, y0: n.y - h / 2, x1: n.x + NODE_W / 2, y1: n.y + h / 2 };
+      return tb ? swapRect(box) : box;
+    });
+    const clusters = layout.clusters.map((c) => {
+      const box = { id: c.id, x0: c.x, y0: c.y, x1: c.x + c.width, y1: c.y + c.height };
+      return tb ? swapRect(box) : box;
+    });
+    routes = { layout, index: new NodeIndex(boxes, clusters), paths: new Map() };
+  }
+  return routes;
+}
+
+/**
+ * The path of an edge: the usual curve when it passes no other node, else
+ * around them along a free lane (edgeRoutes.ts); when no lane is free it is
+ * drawn over the nodes (`over`), never hidden behind one.
+ */
+function edgeRoute(id: string, from: string, to: string, start: Pt, end: Pt): { d: string; over: boolean } {
+  const tb = direction === 'tb';
+  const curve = (): string => (tb ? edgePathTB : edgePathLR)({ source: [start[0], start[1]], target: [end[0], end[1]] }) ?? '';
+  const r = routeIndex();
+  if (!r) return { d: curve(), over: false };
+  const known = r.paths.get(id);
+  if (known) return known;
+  const [s, e] = tb ? [swapXY(start), swapXY(end)] : [start, end];
+  const found = routeAround(r.index, from, to, s, e);
+  const result =
+    found === undefined
+      ? { d: curve(), over: r.index.blocks(from, to, s, e) }
+      : { d: roundedPath(tb ? found.map(swapXY) : found), over: false };
+  r.paths.set(id, result);
+  return result;
+}
+
+/** A column link from a row's right side to a row's left side, around the nodes in between when it can. */
+function columnRoute(from: string, to: string, a: [number, number], b: [number, number]): string {
+  const r = routeIndex();
+  if (!r || direction === 'tb') return edgePathLR({ source: a, target: b }) ?? '';
+  const found = routeAround(r.index, from, to, a, b);
+  return found ? roundedPath(found) : edgePathLR({ source: a, target: b }) ?? '';
 }
 
 /** A row's centre on the node's right (`out`) or left side. */
@@ -674,7 +733,7 @@ function columnLinkMarkup(pos: Map<string, PlacedNode>): string {
       const a = rowAnchor(pos.get(l.from.asset)!, rowOf(l.from.asset, l.from.column)!, true);
       const b = rowAnchor(pos.get(l.to.asset)!, rowOf(l.to.asset, l.to.column)!, false);
       // A column computed from another of the same asset: loop out and back on the right.
-      const d = l.from.asset === l.to.asset ? `M${a[0]},${a[1]}C${a[0] + 40},${a[1]} ${a[0] + 40},${b[1]} ${a[0]},${b[1]}` : edgePathLR({ source: a, target: b });
+      const d = l.from.asset === l.to.asset ? `M${a[0]},${a[1]}C${a[0] + 40},${a[1]} ${a[0] + 40},${b[1]} ${a[0]},${b[1]}` : columnRoute(l.from.asset, l.to.asset, a, b);
       return `<path class="col-link ${l.kind}" marker-end="url(#colArrow)" d="${d}"><title>${esc(`${l.from.asset}.${l.from.column} → ${l.to.asset}.${l.to.column}: ${l.kind}`)}</title></path>`;
     })
     .join('');
@@ -760,8 +819,10 @@ function drawVisible(force: boolean): void {
   const area = r && { x0: r.x0 - (r.x1 - r.x0) / 2, y0: r.y0 - (r.y1 - r.y0) / 2, x1: r.x1 + (r.x1 - r.x0) / 2, y1: r.y1 + (r.y1 - r.y0) / 2 };
   d.far = far;
   d.covered = area;
-  edgeLayer.html(edgeMarkup(d.v, d.pos, far, area));
+  const over: string[] = [];
+  edgeLayer.html(edgeMarkup(d.v, d.pos, far, area, over));
   nodeLayer.html(nodeMarkup(d.v, d.pos, far, area));
+  overLayer.html(over.join(''));
 }
 
 let visibleCheckQueued = false;
@@ -1047,6 +1108,8 @@ const exportRules = `
 .cluster-label{fill:var(--vscode-descriptionForeground);font-size:12px}
 .edge{fill:none;stroke:var(--vscode-descriptionForeground);stroke-opacity:.6;stroke-width:1.2px}
 .edge.inferred{stroke-dasharray:5 4}
+.edge-halo{fill:none;stroke:var(--vscode-editor-background);stroke-width:5px;stroke-opacity:.9}
+.col-link{fill:none;stroke-width:2px}.col-link.copy{stroke:#89d185}.col-link.transformation{stroke:#d18616;stroke-dasharray:6 3}
 .arrow-head{fill:var(--vscode-descriptionForeground)}
 .node-box{fill:var(--vscode-editor-background);stroke:var(--vscode-panel-border)}
 .node.focused .node-box{stroke:var(--vscode-focusBorder);stroke-width:2px}
@@ -1071,11 +1134,13 @@ function exportSvg(): string {
   const w = Math.ceil(layout?.width ?? 0) + 40;
   const h = Math.ceil(layout?.height ?? 0) + 40;
   // Built from the data, not the DOM: big graphs have only what is in view in the DOM.
+  const exportOver: string[] = [];
   const all =
     view && layout
       ? `<g class="clusters">${clusterMarkup(view, layout)}</g>` +
-        `<g class="edges">${edgeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>` +
-        `<g class="nodes">${nodeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>`
+        `<g class="edges">${edgeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined, exportOver)}</g>` +
+        `<g class="nodes">${nodeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>` +
+        `<g class="edges-over">${exportOver.join('')}</g>`
       : '';
   const defs = svgNode.querySelector('defs')!.outerHTML;
   const background = style.getPropertyValue('--vscode-editor-background').trim() || '#ffffff';

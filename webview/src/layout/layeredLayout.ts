@@ -190,6 +190,12 @@ function packBoxes(
   return { offsets, width, height: y + rowHeight };
 }
 
+/** packBoxes turned a quarter: columns about three times as tall as wide, for a left to right layout. */
+function packInColumns(boxes: readonly { readonly width: number; readonly height: number }[], gap: number): { offsets: { x: number; y: number }[]; width: number; height: number } {
+  const turned = packBoxes(boxes.map((b) => ({ width: b.height, height: b.width })), gap, undefined, true);
+  return { offsets: turned.offsets.map((o) => ({ x: o.y, y: o.x })), width: turned.height, height: turned.width };
+}
+
 /** Lays out one set of nodes: each connected component by d3-dag, then packed. */
 function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean, topDown: boolean): Box {
   const comps = components(nodes, edges);
@@ -202,7 +208,8 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
     if (c !== undefined && c === compOf.get(e.to)) compEdges[c]!.push(e);
   }
   const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast, topDown));
-  const packed = packBoxes(boxes, nodeSep * 2, undefined, topDown);
+  // Top to bottom, pieces sit side by side; left to right, one above the other: never where an edge into the next would pass behind one.
+  const packed = topDown ? packBoxes(boxes, nodeSep * 2, undefined, true) : packInColumns(boxes, nodeSep * 2);
   const positions = new Map<string, { x: number; y: number }>();
   boxes.forEach((b, i) => {
     const o = packed.offsets[i]!;
