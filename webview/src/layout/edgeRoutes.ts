@@ -26,7 +26,13 @@ const CLEARANCE = 6;
 /** How far the edge runs straight out of its source before turning (and into its target after). */
 const STUB = 24;
 /** Lanes tried per edge before giving up and drawing the curve. */
-const MAX_TRIES = 40;
+const MAX_TRIES = 20;
+/**
+ * Edges longer than this (several screens) are not routed: the search along
+ * them costs tens of milliseconds each on big graphs, and they are seen in
+ * pieces anyway. Drawn over the nodes when blocked.
+ */
+export const MAX_ROUTED_SPAN = 4000;
 const CELL = 128;
 /** Space between two routed edges sharing a stretch. */
 const LANE_GAP = 6;
@@ -145,10 +151,11 @@ function pathBlocker(index: NodeIndex, points: readonly Pt[], skip: ReadonlySet<
  * How to draw the edge from `start` (its source's right side) to `end` (its
  * target's left side): undefined when the usual curve passes no other node;
  * else a path of straight pieces around them; undefined too when no lane was
- * found (the curve is drawn, as before).
+ * found or the edge is longer than MAX_ROUTED_SPAN (the curve is drawn).
  */
 export function routeAround(index: NodeIndex, from: string, to: string, start: Pt, end: Pt): Pt[] | undefined {
   const skip = new Set([from, to]);
+  if (Math.abs(end[0] - start[0]) + Math.abs(end[1] - start[1]) > MAX_ROUTED_SPAN) return undefined;
   if (!pathBlocker(index, curvePoints(start, end), skip, 0)) return undefined;
   // Lanes by how far they take the edge from the straight way; each node in the way offers the lanes just above and below it.
   const cost = (lane: number) => Math.abs(lane - start[1]) + Math.abs(lane - end[1]);
