@@ -667,6 +667,11 @@ function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
 
 // ---- edge routes ------------------------------------------------------------
 
+/** Routing in one draw stops at this time (performance.now()); what is left is routed in the next frames. */
+const ROUTE_BUDGET_MS = 25;
+let routeDeadline = Infinity;
+let routesPending = false;
+
 /** Per layout: the node index and the path of each edge drawn so far (routing is done for edges as they come into view). */
 let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }> } | undefined;
 
@@ -700,6 +705,11 @@ function edgeRoute(id: string, from: string, to: string, start: Pt, end: Pt): { 
   if (!r) return { d: curve(), over: false };
   const known = r.paths.get(id);
   if (known) return known;
+  // Out of this frame's time: the plain curve now, routed in a following frame.
+  if (performance.now() > routeDeadline) {
+    routesPending = true;
+    return { d: curve(), over: false };
+  }
   const [s, e] = tb ? [swapXY(start), swapXY(end)] : [start, end];
   const found = routeAround(r.index, from, to, s, e);
   const result =
@@ -820,9 +830,18 @@ function drawVisible(force: boolean): void {
   d.far = far;
   d.covered = area;
   const over: string[] = [];
+  routeDeadline = performance.now() + ROUTE_BUDGET_MS;
+  routesPending = false;
   edgeLayer.html(edgeMarkup(d.v, d.pos, far, area, over));
+  routeDeadline = Infinity;
   nodeLayer.html(nodeMarkup(d.v, d.pos, far, area));
   overLayer.html(over.join(''));
+  if (routesPending) {
+    routesPending = false;
+    requestAnimationFrame(() => {
+      if (drawn === d) drawVisible(true);
+    });
+  }
 }
 
 let visibleCheckQueued = false;
