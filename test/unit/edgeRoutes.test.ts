@@ -127,3 +127,15 @@ test('on a generated platform graph every edge is clear, routed clear, or marked
   assert.ok(routed > 0, 'some edges needed routing');
   assert.ok(over <= routed, `${over} left over the nodes, ${routed} routed`);
 });
+
+test('a link to a node below and to the left (a column link top to bottom) does not run back through either end', () => {
+  const boxes = [box('up', 300, 100, 200), box('down', 250, 400)];
+  const index = new NodeIndex(boxes);
+  // From a row on the upper node's right side to the lower node's left side.
+  const start: Pt = [400, 150];
+  const end: Pt = [150, 400];
+  assert.ok(crossed(curvePoints(start, end), boxes, []), 'the plain curve would cut through a node');
+  const route = routeAround(index, 'up', 'down', start, end);
+  assert.ok(route);
+  assert.equal(crossed(route.slice(1, -1), boxes, []), undefined);
+});

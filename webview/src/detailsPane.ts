@@ -9,6 +9,8 @@ export interface DetailsActions {
   materialize(key: string): void;
   runChecks(key: string): void;
   openDefinition(key: string): void;
+  /** Expands or collapses the node to its columns (column lineage). */
+  toggleColumns?(key: string): void;
 }
 
 /** An element with text (never markup: names and messages come from the user's files and databases). */
@@ -76,6 +78,8 @@ export function renderDetails(pane: HTMLElement, d: LineageAssetDetails, node: L
     if (d.checks.length > 0) buttons.append(actionButton('Run Checks', 'beaker', () => actions.runChecks(d.key)));
   }
   if (d.file) buttons.append(actionButton('Open Definition', 'go-to-file', () => actions.openDefinition(d.key)));
+  const toggleColumns = actions.toggleColumns;
+  if (toggleColumns) buttons.append(actionButton('Columns', 'symbol-field', () => toggleColumns(d.key)));
   pane.append(buttons);
 
   const checks = el('section', 'details-section');

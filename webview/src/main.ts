@@ -673,7 +673,7 @@ let routeDeadline = Infinity;
 let routesPending = false;
 
 /** Per layout: the node index and the path of each edge drawn so far (routing is done for edges as they come into view). */
-let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }> } | undefined;
+let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }>; rows?: NodeIndex } | undefined;
 
 function routeIndex(): NonNullable<typeof routes> | undefined {
   if (!layout) return undefined;
@@ -720,11 +720,12 @@ function edgeRoute(id: string, from: string, to: string, start: Pt, end: Pt): { 
   return result;
 }
 
-/** A column link from a row's right side to a row's left side, around the nodes in between when it can. */
+/** A column link from a row's right side to a row's left side (rows are horizontal in either direction), around the nodes in between when it can. */
 function columnRoute(from: string, to: string, a: [number, number], b: [number, number]): string {
   const r = routeIndex();
-  if (!r || direction === 'tb') return edgePathLR({ source: a, target: b }) ?? '';
-  const found = routeAround(r.index, from, to, a, b);
+  if (!r) return edgePathLR({ source: a, target: b }) ?? '';
+  r.rows ??= direction === 'tb' ? new NodeIndex(r.index.boxes.map(swapRect)) : r.index;
+  const found = routeAround(r.rows, from, to, a, b);
   return found ? roundedPath(found) : edgePathLR({ source: a, target: b }) ?? '';
 }
 
@@ -1065,6 +1066,7 @@ function showDetails(d: LineageAssetDetails): void {
     materialize: (key) => materialize(key, 'asset'),
     runChecks: (key) => post({ type: 'runChecks', key }),
     openDefinition: (key) => post({ type: 'openDefinition', key }),
+    toggleColumns,
   });
   detailsPane.hidden = false;
 }

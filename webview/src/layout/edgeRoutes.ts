@@ -139,9 +139,13 @@ export function curvePoints(start: Pt, end: Pt, steps = 12): Pt[] {
   return out;
 }
 
-function pathBlocker(index: NodeIndex, points: readonly Pt[], skip: ReadonlySet<string>, pad: number): NodeBox | undefined {
+const none: ReadonlySet<string> = new Set();
+
+/** The first node a path passes through; its two end nodes count only past its first and last pieces (a path must not run back through them). */
+function pathBlocker(index: NodeIndex, points: readonly Pt[], ends: ReadonlySet<string>, pad: number): NodeBox | undefined {
   for (let i = 1; i < points.length; i++) {
-    const hit = index.blocker(points[i - 1]!, points[i]!, skip, pad);
+    const piece = i === 1 || i === points.length - 1 ? ends : none;
+    const hit = index.blocker(points[i - 1]!, points[i]!, piece, pad);
     if (hit) return hit;
   }
   return undefined;
