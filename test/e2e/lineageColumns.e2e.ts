@@ -68,3 +68,54 @@ test('expand a node to its columns, select one: its upstream columns are highlig
     assert.equal((await rows('analytics/trips_by_borough')).size, 3);
   }, 30_000);
 });
+
+/** What the edge check reads in the page (this project has no DOM types). */
+interface SvgPath {
+  getAttribute(name: string): string | null;
+  getTotalLength(): number;
+  getPointAtLength(at: number): { matrixTransform(m: unknown): { x: number; y: number } };
+  getScreenCTM(): unknown;
+  closest(selector: string): SvgPath | null;
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
+  querySelectorAll(selector: string): ArrayLike<SvgPath>;
+}
+
+test('no edge is drawn behind a node it does not connect (read_parquet → taxi_trips goes around zones); a source lists the columns read from it', { timeout: 180_000 }, async () => {
+  const panel = editor.webview();
+  await panel.locator('#whole').click();
+  await panel.locator('#fit').click();
+  await panel.locator('g.node[data-key="raw/zones"]').waitFor();
+  const behind = await panel.locator('svg#graph').evaluate((svgEl) => {
+    const svg = svgEl as unknown as SvgPath;
+    const boxes = Array.from(svg.querySelectorAll('g.node')).map((n) => {
+      const r = n.querySelectorAll('.node-box')[0]!.getBoundingClientRect();
+      return { key: n.getAttribute('data-key'), r };
+    });
+    const found: string[] = [];
+    for (const p of Array.from(svg.querySelectorAll('g.edges path.edge'))) {
+      const ends = [p.getAttribute('data-from'), p.getAttribute('data-to')];
+      const m = p.getScreenCTM();
+      const length = p.getTotalLength();
+      for (let at = 0; at <= length; at += 3) {
+        const pt = p.getPointAtLength(at).matrixTransform(m);
+        const hit = boxes.find((b) => !ends.includes(b.key) && pt.x > b.r.left + 1 && pt.x < b.r.right - 1 && pt.y > b.r.top + 1 && pt.y < b.r.bottom - 1);
+        if (hit) {
+          found.push(`${ends.join(' → ')} behind ${hit.key}`);
+          break;
+        }
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(behind, []);
+  assert.equal(await panel.locator('g.edges path.edge[data-from^="read_parquet("][data-to="raw/taxi_trips"]').count(), 1);
+
+  const csv = panel.locator('g.node[data-key^="read_csv("]');
+  await csv.click({ button: 'right' });
+  await panel.locator('#menu button[data-action="Show or Hide Columns"]').click();
+  await eventually(async () => {
+    const names = await csv.locator('g.col-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-column')));
+    assert.ok(names.includes('borough') && names.includes('id'), `columns of the zones CSV: ${names.join(', ')}`);
+  }, 60_000);
+  await editor.screenshot('lineage-columns-source');
+});
