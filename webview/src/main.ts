@@ -279,11 +279,18 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
     scheduleVisibleCheck();
   })
   .on('start', () => {
+    gesture = true;
     if ((view?.nodes.length ?? 0) > MOVING_THRESHOLD) svgNode.classList.add('moving');
   })
   .on('end', () => {
     svgNode.classList.remove('moving');
+    gesture = false;
     saveState();
+    // Edges that came into view during the gesture are routed now.
+    if (routesDeferred && drawn) {
+      routesDeferred = false;
+      drawVisible(true);
+    }
   });
 svg.call(zoomBehaviour).on('dblclick.zoom', null);
 if (savedTransform) svg.call(zoomBehaviour.transform, savedTransform);
@@ -668,9 +675,12 @@ function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
 // ---- edge routes ------------------------------------------------------------
 
 /** Routing in one draw stops at this time (performance.now()); what is left is routed in the next frames. */
-const ROUTE_BUDGET_MS = 25;
+const ROUTE_BUDGET_MS = 12;
 let routeDeadline = Infinity;
 let routesPending = false;
+/** A pan or zoom is under way: edges coming into view are drawn as curves and routed when it ends, so frames stay short. */
+let gesture = false;
+let routesDeferred = false;
 
 /** Per layout: the node index and the path of each edge drawn so far (routing is done for edges as they come into view). */
 let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }>; rows?: NodeIndex } | undefined;
@@ -831,13 +841,16 @@ function drawVisible(force: boolean): void {
   d.far = far;
   d.covered = area;
   const over: string[] = [];
-  routeDeadline = performance.now() + ROUTE_BUDGET_MS;
+  routeDeadline = gesture ? -Infinity : performance.now() + ROUTE_BUDGET_MS;
   routesPending = false;
   edgeLayer.html(edgeMarkup(d.v, d.pos, far, area, over));
   routeDeadline = Infinity;
   nodeLayer.html(nodeMarkup(d.v, d.pos, far, area));
   overLayer.html(over.join(''));
-  if (routesPending) {
+  if (routesPending && gesture) {
+    routesPending = false;
+    routesDeferred = true;
+  } else if (routesPending) {
     routesPending = false;
     requestAnimationFrame(() => {
       if (drawn === d) drawVisible(true);
