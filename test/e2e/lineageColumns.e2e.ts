@@ -85,29 +85,32 @@ test('no edge is drawn behind a node it does not connect (read_parquet → taxi_
   await panel.locator('#whole').click();
   await panel.locator('#fit').click();
   await panel.locator('g.node[data-key="raw/zones"]').waitFor();
-  const behind = await panel.locator('svg#graph').evaluate((svgEl) => {
-    const svg = svgEl as unknown as SvgPath;
-    const boxes = Array.from(svg.querySelectorAll('g.node')).map((n) => {
-      const r = n.querySelectorAll('.node-box')[0]!.getBoundingClientRect();
-      return { key: n.getAttribute('data-key'), r };
-    });
-    const found: string[] = [];
-    for (const p of Array.from(svg.querySelectorAll('g.edges path.edge'))) {
-      const ends = [p.getAttribute('data-from'), p.getAttribute('data-to')];
-      const m = p.getScreenCTM();
-      const length = p.getTotalLength();
-      for (let at = 0; at <= length; at += 3) {
-        const pt = p.getPointAtLength(at).matrixTransform(m);
-        const hit = boxes.find((b) => !ends.includes(b.key) && pt.x > b.r.left + 1 && pt.x < b.r.right - 1 && pt.y > b.r.top + 1 && pt.y < b.r.bottom - 1);
-        if (hit) {
-          found.push(`${ends.join(' → ')} behind ${hit.key}`);
-          break;
+  // Edges are routed once the fit's animation ends: what counts is the picture it settles on.
+  await eventually(async () => {
+    const behind = await panel.locator('svg#graph').evaluate((svgEl) => {
+      const svg = svgEl as unknown as SvgPath;
+      const boxes = Array.from(svg.querySelectorAll('g.node')).map((n) => {
+        const r = n.querySelectorAll('.node-box')[0]!.getBoundingClientRect();
+        return { key: n.getAttribute('data-key'), r };
+      });
+      const found: string[] = [];
+      for (const p of Array.from(svg.querySelectorAll('g.edges path.edge'))) {
+        const ends = [p.getAttribute('data-from'), p.getAttribute('data-to')];
+        const m = p.getScreenCTM();
+        const length = p.getTotalLength();
+        for (let at = 0; at <= length; at += 3) {
+          const pt = p.getPointAtLength(at).matrixTransform(m);
+          const hit = boxes.find((b) => !ends.includes(b.key) && pt.x > b.r.left + 1 && pt.x < b.r.right - 1 && pt.y > b.r.top + 1 && pt.y < b.r.bottom - 1);
+          if (hit) {
+            found.push(`${ends.join(' → ')} behind ${hit.key}`);
+            break;
+          }
         }
       }
-    }
-    return found;
-  });
-  assert.deepEqual(behind, []);
+      return found;
+    });
+    assert.deepEqual(behind, []);
+  }, 30_000);
   assert.equal(await panel.locator('g.edges path.edge[data-from^="read_parquet("][data-to="raw/taxi_trips"]').count(), 1);
 
   const csv = panel.locator('g.node[data-key^="read_csv("]');
