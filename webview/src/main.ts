@@ -1144,6 +1144,9 @@ const exportRules = `
 .edge.inferred{stroke-dasharray:5 4}
 .edge-halo{fill:none;stroke:var(--vscode-editor-background);stroke-width:5px;stroke-opacity:.9}
 .col-link{fill:none;stroke-width:2px}.col-link.copy{stroke:#89d185}.col-link.transformation{stroke:#d18616;stroke-dasharray:6 3}
+.col-sep{stroke:var(--vscode-panel-border)}.col-bg{fill:transparent}.col-name{fill:var(--vscode-editor-foreground);font-size:12px}
+.col-via,.col-note{fill:var(--vscode-descriptionForeground);font-size:11px}.col-via{text-anchor:end}.col-toggle rect{fill:transparent}
+.col-row.role-selected .col-bg{fill:var(--vscode-focusBorder)}.col-row.via-copy .col-bg{fill:#89d185;fill-opacity:.25}.col-row.via-transformation .col-bg{fill:#d18616;fill-opacity:.25}
 .arrow-head{fill:var(--vscode-descriptionForeground)}
 .node-box{fill:var(--vscode-editor-background);stroke:var(--vscode-panel-border)}
 .node.focused .node-box{stroke:var(--vscode-focusBorder);stroke-width:2px}
