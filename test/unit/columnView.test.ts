@@ -141,3 +141,24 @@ test('the view keeps the traced assets whatever the depth and search', () => {
   assert.deepEqual(kept.nodes.map((n) => n.id), ['a', 'c', 'd']);
   assert.deepEqual(kept.edges.map((e) => e.id), ['c\u2192d']);
 });
+
+test('after a new snapshot, columns are asked for again (shown until the answers come), the selection traced again, vanished nodes forgotten', async () => {
+  const { afterSnapshot } = await import('../../webview/src/model/columnView');
+  let state = withColumns(toggleExpanded(emptyColumnView, 'trips').state, cols('trips', 'fare'));
+  state = withColumns(toggleExpanded(state, 'gone').state, cols('gone', 'x'));
+  state = traced(state, 'trips', 'fare', links, [cols('daily', 'revenue')]);
+  const next = afterSnapshot(state, new Set(['trips', 'daily', 'src', 'report', 'copy']));
+  assert.deepEqual(next.columns, ['trips']);
+  assert.deepEqual(next.retrace, { asset: 'trips', column: 'fare' });
+  assert.deepEqual([...next.state.columns.keys()].sort(), ['daily', 'trips'], 'shown until replaced; the vanished node\'s dropped');
+  assert.equal(next.state.trace?.links.length, links.length);
+  assert.deepEqual(next.state.selected, { asset: 'trips', column: 'fare' });
+  assert.equal(isExpanded(next.state, 'daily'), true, 'traced nodes stay open while the trace is asked again');
+  assert.equal(isExpanded(next.state, 'gone'), false);
+  // The selected column's asset was deleted: no selection, nothing traced.
+  const lost = afterSnapshot(state, new Set(['daily']));
+  assert.equal(lost.retrace, undefined);
+  assert.equal(lost.state.selected, undefined);
+  assert.deepEqual(lost.columns, []);
+  assert.equal(isExpanded(lost.state, 'daily'), false);
+});

@@ -15,6 +15,7 @@ import type {
 import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import { renderDetails } from './detailsPane';
 import {
+  afterSnapshot,
   clearSelection,
   columnLines,
   drawnColumnLinks,
@@ -1195,6 +1196,13 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   if (!message || typeof message !== 'object') return;
   if (message.type === 'snapshot') {
     snapshot = message.snapshot;
+    // Columns can change with the SQL, the target or a run: ask again for what is shown.
+    if (columnState.expanded.size > 0 || columnState.selected) {
+      const refreshed = afterSnapshot(columnState, new Set(snapshot.nodes.map((n) => n.id)));
+      columnState = refreshed.state;
+      for (const key of refreshed.columns) post({ type: 'columns', key });
+      if (refreshed.retrace) post({ type: 'columnTrace', key: refreshed.retrace.asset, column: refreshed.retrace.column });
+    }
     scheduleRender();
     // A run or a target switch changes what the pane says: ask again.
     if (selectedKey && snapshot.nodes.some((n) => n.id === selectedKey)) post({ type: 'details', key: selectedKey });

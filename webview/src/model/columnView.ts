@@ -182,3 +182,20 @@ export function tracedAssets(state: ColumnViewState): Set<string> {
   }
   return out;
 }
+
+/**
+ * A new snapshot (a run, a file change, a target switch) can change columns:
+ * each expanded node's columns and the selected column's trace are asked for
+ * again, and what was shown stays until the answers replace it (no flicker).
+ * Nodes no longer in the graph are forgotten, and so is a selection on one.
+ */
+export function afterSnapshot(state: ColumnViewState, nodeIds: ReadonlySet<string>): { state: ColumnViewState; columns: string[]; retrace?: LineageColumnRef } {
+  const expanded = new Set([...state.expanded].filter((k) => nodeIds.has(k)));
+  const columns = new Map([...state.columns].filter(([k]) => nodeIds.has(k)));
+  const kept: ColumnViewState = { expanded, traced: new Set(), columns };
+  if (state.selected && nodeIds.has(state.selected.asset)) {
+    const traced = new Set([...state.traced].filter((k) => nodeIds.has(k)));
+    return { state: { ...kept, traced, selected: state.selected, ...(state.trace ? { trace: state.trace } : {}) }, columns: [...expanded], retrace: state.selected };
+  }
+  return { state: kept, columns: [...expanded] };
+}
