@@ -4,10 +4,7 @@ import { isFolder } from './listCommand';
 import { loadWorkspace } from '../core/engine/materializeWorkspace';
 import { findAsset } from '../core/engine/materializationPlan';
 import { findTarget } from '../core/project/targets';
-import { readAssetColumns } from '../core/data/assetColumns';
-import { AssetColumnLineageReader } from '../core/lineage/assetColumnLineage';
-import { compiledSqlOf } from '../core/dbt/dbtCompiledSql';
-import { assetRelation } from '../core/data/assetRelation';
+import { columnLineageOnTarget } from '../core/lineage/targetColumnLineage';
 
 /**
  * `asset-studio lineage KEY [--column C] [--target T] [--json]`: for each
@@ -27,23 +24,7 @@ export async function runLineageCommand(args: CliArgs, root: string, io: CliIo):
   if (!node) return fail(`no asset '${key}' in the workspace (asset-studio list shows them)`);
   const target = findTarget(workspace.targets, flagString(args, 'target') ?? workspace.targets.defaultTarget);
   if (typeof target === 'string') return fail(target);
-  const reader = new AssetColumnLineageReader(
-    workspace.graph,
-    async (n) => {
-      const read = await readAssetColumns(n, target, { projectRoot: root, env: io.env });
-      return read.ok ? read.columns.map((c) => c.name) : undefined;
-    },
-    {
-      compiledSql: async (n) => {
-        const c = await compiledSqlOf(n, target, { projectRoot: root, env: io.env });
-        return c.ok ? { sql: c.sql } : { message: `${c.problem.file}:${c.problem.line}: ${c.problem.message}` };
-      },
-      relationOf: async (n) => {
-        const r = await assetRelation(n, target, io.env);
-        return r.ok ? r.relation : undefined;
-      },
-    },
-  );
+  const reader = columnLineageOnTarget(workspace.graph, target, { projectRoot: root, env: io.env });
   let lineage;
   try {
     lineage = await reader.lineageOf(node.id);

@@ -12,6 +12,8 @@ import { LineagePanel, materializeCommands } from './lineage/lineagePanel';
 import { OpeningTimeline } from './lineage/openingTimeline';
 import type { LineagePanelDeps } from './lineage/lineagePanel';
 import type { TargetSelection } from './targetSelection';
+import type { MotherDuckToken } from './motherDuckToken';
+import { PanelColumnLineage } from './lineage/panelColumnLineage';
 
 /** `assetStudio.showLineage [key]`: the lineage panel, fed from the graph service and the runs. */
 export class LineageCommand implements vscode.Disposable {
@@ -27,11 +29,19 @@ export class LineageCommand implements vscode.Disposable {
     runs: AssetRuns,
     navigation: AssetNavigation,
     log: vscode.LogOutputChannel,
+    token: MotherDuckToken,
   ) {
     void graphs.discovered.then(() => (this.discovered = true));
     for (const event of [graphs.onDidChangeGraph, graphs.onDidChangeStates, targets.onDidChange, runs.onDidChangeRunning]) {
       this.store.add(event(() => this.changed.fire()));
     }
+    const columns = new PanelColumnLineage({
+      current: () => this.graphs.graphs()[0],
+      targetFor: (root) => this.targets.targetFor(root),
+      token: () => token.get(),
+    });
+    // A run can change a table's columns; a new graph or target is read afresh anyway.
+    this.store.add(graphs.onDidChangeStates(() => columns.invalidate()));
     this.deps = {
       getSnapshot: () => this.snapshot(runs),
       onDidChange: this.changed.event,
@@ -41,6 +51,8 @@ export class LineageCommand implements vscode.Disposable {
       compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget', key),
       runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
       details: (key) => this.details(key),
+      columns: (key) => columns.columns(key),
+      traceColumn: (key, column) => columns.trace(key, column),
       log,
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };

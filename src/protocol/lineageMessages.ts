@@ -103,6 +103,38 @@ export interface LineageAssetDetails {
   readonly runsError?: string;
 }
 
+/** `copy`: the upstream value as it is (renamed at most); `transformation`: computed from it. */
+export type LineageColumnKind = 'copy' | 'transformation';
+
+/** One column of one asset; `asset` is a node id (an external source's too). */
+export interface LineageColumnRef {
+  readonly asset: string;
+  readonly column: string;
+}
+
+export interface LineageColumn {
+  readonly name: string;
+  /** Absent when no query of ours computes it (an external source, a Dagster asset): no lineage inside it. */
+  readonly kind?: LineageColumnKind;
+  /** The upstream columns it is computed from. */
+  readonly sources: readonly LineageColumnRef[];
+}
+
+/** An asset's output columns as the panel lists them when the node is expanded. */
+export interface LineageAssetColumns {
+  readonly key: string;
+  readonly columns: readonly LineageColumn[];
+  /** Why the list is empty or partial (not SQL, SQL that does not parse, a `*` over an unknown table). */
+  readonly note?: string;
+}
+
+/** `to` is computed from `from`; `kind` is how (the `to` column's kind). */
+export interface LineageColumnLink {
+  readonly from: LineageColumnRef;
+  readonly to: LineageColumnRef;
+  readonly kind: LineageColumnKind;
+}
+
 // extension → webview
 export interface SnapshotMessage {
   readonly type: 'snapshot';
@@ -121,7 +153,28 @@ export interface DetailsMessage {
   readonly details: LineageAssetDetails;
 }
 
-export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage | DetailsMessage;
+// extension → webview: an asset's output columns, answering a ColumnsRequestMessage
+export interface ColumnsMessage {
+  readonly type: 'columns';
+  readonly columns: LineageAssetColumns;
+}
+
+// extension → webview: every column upstream and downstream of one column, answering a ColumnTraceRequestMessage
+export interface ColumnTraceMessage {
+  readonly type: 'columnTrace';
+  readonly key: string;
+  readonly column: string;
+  /** Upstream links end (transitively) at the column, downstream links start from it. */
+  readonly links: readonly LineageColumnLink[];
+  /** The columns of every asset the links touch, so the panel can expand them without asking again. */
+  readonly assets: readonly LineageAssetColumns[];
+  /** The trace stopped at its size limit: more columns are involved than shown. */
+  readonly truncated?: boolean;
+  /** Why nothing could be traced (the asset's SQL does not parse, …). */
+  readonly error?: string;
+}
+
+export type ExtensionToWebviewMessage = SnapshotMessage | FocusMessage | DetailsMessage | ColumnsMessage | ColumnTraceMessage;
 
 // webview → extension: the webview listens and can receive messages now
 export interface ReadyMessage {
@@ -188,8 +241,23 @@ export interface RenderedMessage {
   readonly pageMs?: number;
 }
 
+// webview → extension: the user expanded a node; answer with its output columns (ColumnsMessage)
+export interface ColumnsRequestMessage {
+  readonly type: 'columns';
+  readonly key: string;
+}
+
+// webview → extension: the user selected a column; answer with its upstream and downstream columns (ColumnTraceMessage)
+export interface ColumnTraceRequestMessage {
+  readonly type: 'columnTrace';
+  readonly key: string;
+  readonly column: string;
+}
+
 export type WebviewToExtensionMessage =
   | ReadyMessage
+  | ColumnsRequestMessage
+  | ColumnTraceRequestMessage
   | OpenDefinitionMessage
   | MaterializeMessage
   | CompareMessage

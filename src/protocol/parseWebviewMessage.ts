@@ -1,6 +1,6 @@
 import type { MaterializeMode, WebviewToExtensionMessage } from './lineageMessages';
 
-/** Keys are short text; anything longer is not one of ours. */
+/** Keys and column names are short text; anything longer is not one of ours. */
 const maxKeyLength = 1024;
 /** An exported SVG of 5,000 nodes is a few MB; refuse anything absurd. */
 const maxSvgLength = 64 * 1024 * 1024;
@@ -35,6 +35,10 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
     case 'details':
       return isKey(value.key) ? { type: 'details', key: value.key } : undefined;
+    case 'columns':
+      return isKey(value.key) ? { type: 'columns', key: value.key } : undefined;
+    case 'columnTrace':
+      return isKey(value.key) && isKey(value.column) ? { type: 'columnTrace', key: value.key, column: value.column } : undefined;
     case 'runChecks':
       return isKey(value.key) ? { type: 'runChecks', key: value.key } : undefined;
     case 'materialize':

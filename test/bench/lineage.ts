@@ -115,6 +115,49 @@ async function renderOnce(page: Page, origin: string, count: number, seed: numbe
   return (await handle.jsonValue()) as RenderedMessage;
 }
 
+/**
+ * Expands a drawn node to its columns as a user would (its chevron), answers
+ * with twelve columns, and returns the render that follows: expanding lays
+ * out only the node's cluster again.
+ */
+async function expandOnce(page: Page): Promise<RenderedMessage> {
+  // At the readable size, where node text (and the chevron) is drawn.
+  await page.locator('#zoomReset').click();
+  await page.waitForTimeout(500);
+  const before = await page.evaluate(() => (globalThis as unknown as BenchPage).__posted.length);
+  // A chevron inside the view (the DOM also holds nodes a little beyond it).
+  const found = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<BenchElement>; getElementById(id: string): BenchElement } }).document;
+    const area = doc.getElementById('graph').getBoundingClientRect();
+    for (const el of Array.from(doc.querySelectorAll('g.node .col-toggle'))) {
+      const r = el.getBoundingClientRect();
+      if (r.left > area.left && r.right < area.right && r.top > area.top && r.bottom < area.bottom) {
+        return { key: el.closest('g.node')!.getAttribute('data-key')!, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+    }
+    return undefined;
+  });
+  if (!found) throw new Error('no node in view to expand');
+  const { key } = found;
+  await page.mouse.click(found.x, found.y);
+  await page.waitForFunction((n) => (globalThis as unknown as BenchPage).__posted.slice(n).some((m) => m.type === 'columns'), before);
+  const columns = { key, columns: Array.from({ length: 12 }, (_, i) => ({ name: `column_${i}`, kind: i % 3 ? 'copy' : 'transformation', sources: [] })) };
+  const asked = await page.evaluate(() => (globalThis as unknown as BenchPage).__posted.length);
+  await page.evaluate((c) => (globalThis as unknown as BenchPage).postMessage({ type: 'columns', columns: c }, '*'), columns);
+  const handle = await page.waitForFunction(
+    (n) => (globalThis as unknown as BenchPage).__posted.slice(n).find((m) => m.type === 'rendered'),
+    asked,
+    { timeout: 60_000 },
+  );
+  return (await handle.jsonValue()) as RenderedMessage;
+}
+
+interface BenchElement {
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
+  closest(selector: string): BenchElement | null;
+  getAttribute(name: string): string | null;
+}
+
 interface FrameStats {
   frames: number;
   medianMs: number;
@@ -170,6 +213,15 @@ async function main(): Promise<void> {
         const r = await renderOnce(page, server.origin, count, run);
         if (run === 1) await page.screenshot({ path: join(root, `test-results/lineage-bench-${count}.png`) });
         console.log(`${String(count).padStart(6)} ${String(r.edges).padStart(6)} ${String(run).padStart(4)} ${fmt(r.layoutMs).padStart(10)} ${fmt(r.drawMs).padStart(8)} ${fmt(r.totalMs).padStart(9)}  ${String(r.inWorker).padStart(6)} ${String(budget).padStart(10)}`);
+      }
+    }
+    console.log('\nexpanding a node to its 12 columns (its cluster laid out again, the rest kept)');
+    console.log('assets  run  layout_ms  draw_ms  total_ms');
+    for (const count of [500, 5000]) {
+      for (let run = 1; run <= 3; run++) {
+        await renderOnce(page, server.origin, count, run);
+        const r = await expandOnce(page);
+        console.log(`${String(count).padStart(6)} ${String(run).padStart(4)} ${fmt(r.layoutMs).padStart(10)} ${fmt(r.drawMs).padStart(8)} ${fmt(r.totalMs).padStart(9)}`);
       }
     }
     console.log('\npanning 5,000 assets (mouse drag, 2 s): frame times');

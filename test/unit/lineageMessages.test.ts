@@ -60,3 +60,18 @@ test('details requests and run-checks carry a key and nothing else', () => {
     assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
   }
 });
+
+test('column requests carry a key, and a column for a trace; anything else is refused', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'columns', key: 'raw/trips', column: 'x' }), { type: 'columns', key: 'raw/trips' });
+  assert.deepEqual(parseWebviewMessage({ type: 'columnTrace', key: 'raw/trips', column: 'fare' }), { type: 'columnTrace', key: 'raw/trips', column: 'fare' });
+  for (const bad of [
+    { type: 'columns' },
+    { type: 'columns', key: ' ' },
+    { type: 'columnTrace', key: 'raw/trips' },
+    { type: 'columnTrace', key: 'raw/trips', column: '' },
+    { type: 'columnTrace', key: 'raw/trips', column: 7 },
+    { type: 'columnTrace', key: 'raw/trips', column: 'x'.repeat(2000) },
+  ]) {
+    assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad).slice(0, 80));
+  }
+});

@@ -154,3 +154,30 @@ test('the overview holds the whole graph, shows where the view is, and a click t
   assert.ok(Math.abs(300 * moved.k + moved.y - view.height / 2) < 1e-6);
   assert.equal(contentInView({ width: 700, height: 800 }, { width: 300, height: 200 }, fitTransform({ width: 700, height: 800 }, { width: 300, height: 200 }, { minScale: 1 })), true);
 });
+
+test('a graph too big for the view opens on its first node in reading order, not on an empty corner', async () => {
+  const { flowStart } = await import('../../webview/src/model/lineageViewport');
+  const nodes = [
+    { id: 'late', x: 900, y: 10 },
+    { id: 'low', x: 116, y: 2017 },
+    { id: 'first', x: 116, y: 1702 },
+  ];
+  assert.equal(flowStart(nodes, 'lr')?.id, 'first');
+  assert.equal(flowStart(nodes, 'tb')?.id, 'late');
+  assert.equal(flowStart([], 'lr'), undefined);
+  const t = fitTransform({ width: 800, height: 600 }, { width: 15872, height: 4000 }, { minScale: 1, focus: flowStart(nodes, 'lr')! });
+  // The node is on screen: its centre maps inside the view.
+  const sx = 116 * t.k + t.x;
+  const sy = 1702 * t.k + t.y;
+  assert.ok(sx > 0 && sx < 800 && sy > 0 && sy < 600, `${sx},${sy}`);
+});
+
+test('a node that moves in a new layout stays where it was on screen', async () => {
+  const { keepInPlace } = await import('../../webview/src/model/lineageViewport');
+  const t = { k: 2, x: 10, y: -40 };
+  const before = { x: 100, y: 50 };
+  const after = { x: 160, y: 20 };
+  const kept = keepInPlace(t, before, after);
+  assert.equal(kept.k, 2);
+  assert.deepEqual([after.x * kept.k + kept.x, after.y * kept.k + kept.y], [before.x * t.k + t.x, before.y * t.k + t.y]);
+});

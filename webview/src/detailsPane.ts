@@ -11,6 +11,8 @@ export interface DetailsActions {
   openDefinition(key: string): void;
   previewData(key: string): void;
   compare(key: string): void;
+  /** Expands or collapses the node to its columns (column lineage). */
+  toggleColumns?(key: string): void;
 }
 
 /** An element with text (never markup: names and messages come from the user's files and databases). */
@@ -81,6 +83,8 @@ export function renderDetails(pane: HTMLElement, d: LineageAssetDetails, node: L
   buttons.append(actionButton('Preview', 'table', () => actions.previewData(d.key)));
   if (d.source !== 'external') buttons.append(actionButton('Compare…', 'diff', () => actions.compare(d.key)));
   if (d.file) buttons.append(actionButton('Open Definition', 'go-to-file', () => actions.openDefinition(d.key)));
+  const toggleColumns = actions.toggleColumns;
+  if (toggleColumns) buttons.append(actionButton('Columns', 'symbol-field', () => toggleColumns(d.key)));
   pane.append(buttons);
 
   const checks = el('section', 'details-section');

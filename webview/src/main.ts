@@ -7,18 +7,39 @@ import 'd3-transition';
 import type {
   ExtensionToWebviewMessage,
   LineageAssetDetails,
+  LineageColumnLink,
   LineageSnapshot,
   MaterializeMode,
   WebviewToExtensionMessage,
 } from '../../src/protocol/lineageMessages';
 import { buildLineageView, defaultViewOptions, statusColour } from './model/lineageViewModel';
 import { renderDetails } from './detailsPane';
+import {
+  afterSnapshot,
+  clearSelection,
+  columnLines,
+  drawnColumnLinks,
+  emptyColumnView,
+  highlightedColumns,
+  isExpanded,
+  nodeColumns,
+  selectColumn,
+  toggleExpanded,
+  tracedAssets,
+  withColumns,
+  withTrace,
+} from './model/columnView';
+import type { ColumnViewState, NodeColumns } from './model/columnView';
 import type { GroupBy, LineageView, LineageViewOptions } from './model/lineageViewModel';
-import { layoutLineage, placeClusters } from './layout/layeredLayout';
+import { clusterSignatures, clustersOnly, layoutClusterBoxes, placeClusters } from './layout/layeredLayout';
+import { NodeIndex, roundedPath, routeAround, swapRect, swapXY } from './layout/edgeRoutes';
+import type { NodeBox, Pt } from './layout/edgeRoutes';
 import {
   chooseDirection,
   contentInView,
   fitTransform,
+  flowStart,
+  keepInPlace,
   MAX_ZOOM,
   MIN_ZOOM,
   overviewFrame,
@@ -48,6 +69,9 @@ interface SavedState {
 
 const NODE_W = 200;
 const NODE_H = 44;
+/** One column row of an expanded node. */
+const ROW_H = 20;
+const ROWS_PAD = 6;
 /** Above this many nodes the layout runs in the worker so typing and panning stay responsive. */
 const WORKER_THRESHOLD = 300;
 /** Below this zoom, text is hidden: unreadable anyway, and far cheaper to repaint while panning. */
@@ -81,6 +105,10 @@ let renderSeq = 0;
 let directionPreference: DirectionPreference = saved?.direction ?? 'auto';
 /** The direction the current layout was made in. */
 let direction: LayoutDirection = 'lr';
+/** Expanded nodes, their columns and the selected column (webview/src/model/columnView.ts). */
+let columnState: ColumnViewState = emptyColumnView;
+/** After an expand or a trace: this node keeps its place on screen through the new layout. */
+let keepNode: { key: string; top: { x: number; y: number } } | undefined;
 
 function saveState(): void {
   const t = zoomTransform(svgNode);
@@ -126,6 +154,8 @@ app.innerHTML = `
   <span><span class="swatch status-running"></span>running</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge" d="M1 4 H25"></path></svg>dependency</span>
   <span><svg width="26" height="8" aria-hidden="true"><path class="edge inferred" d="M1 4 H25"></path></svg>inferred from a name</span>
+  <span><svg width="26" height="8" aria-hidden="true"><path class="col-link copy" d="M1 4 H25"></path></svg>column copied</span>
+  <span><svg width="26" height="8" aria-hidden="true"><path class="col-link transformation" d="M1 4 H25"></path></svg>column transformed</span>
 </div>
 <div class="status" id="status" role="status" aria-live="polite"></div>
 <div class="graph-area">
@@ -134,8 +164,11 @@ app.innerHTML = `
     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
       <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"></path>
     </marker>
+    <marker id="colArrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+      <path d="M 0 0 L 10 5 L 0 10 z" class="col-arrow-head"></path>
+    </marker>
   </defs>
-  <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g></g>
+  <g class="viewport"><g class="clusters"></g><g class="edges"></g><g class="nodes"></g><g class="edges-over"></g></g>
 </svg>
 <svg id="overview" class="overview" width="${OVERVIEW_W}" height="${OVERVIEW_H}" role="img" aria-label="Overview of the whole graph: click or drag to move the view" hidden>
   <path class="overview-nodes"></path><rect class="overview-view"></rect>
@@ -159,6 +192,8 @@ const svg = select<SVGSVGElement, unknown>(svgNode);
 const viewport = svg.select<SVGGElement>('g.viewport');
 const clusterLayer = viewport.select<SVGGElement>('g.clusters');
 const edgeLayer = viewport.select<SVGGElement>('g.edges');
+/** Edges no lane could route around the nodes in their way: drawn over the nodes, haloed, rather than hidden behind them. */
+const overLayer = viewport.select<SVGGElement>('g.edges-over');
 const nodeLayer = viewport.select<SVGGElement>('g.nodes');
 
 for (const sel of [upSelect, downSelect]) {
@@ -245,11 +280,18 @@ const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = d3zoom<SVGSVGElement
     scheduleVisibleCheck();
   })
   .on('start', () => {
+    gesture = true;
     if ((view?.nodes.length ?? 0) > MOVING_THRESHOLD) svgNode.classList.add('moving');
   })
   .on('end', () => {
     svgNode.classList.remove('moving');
+    gesture = false;
     saveState();
+    // Edges that came into view during the gesture are routed now.
+    if (routesDeferred && drawn) {
+      routesDeferred = false;
+      drawVisible(true);
+    }
   });
 svg.call(zoomBehaviour).on('dblclick.zoom', null);
 if (savedTransform) svg.call(zoomBehaviour.transform, savedTransform);
@@ -301,7 +343,7 @@ function fit(animate: boolean): void {
   if (!layout) return;
   const anchor = options.focus ?? fitAnchor;
   fitAnchor = undefined;
-  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : undefined;
+  const focus = anchor !== undefined ? layout.nodes.find((n) => n.id === anchor) : flowStart(layout.nodes, direction);
   const t = fitTransform(viewSize(), layout, { minScale: readableScale(editorFontPx()), ...(focus ? { focus } : {}) });
   applyTransform(t, animate);
 }
@@ -390,36 +432,111 @@ let lastLayout: { signature: string; result: LayoutResult } | undefined;
 /** What the layout depends on: a new snapshot that only changes states reuses the last layout. */
 function layoutSignature(input: LayoutInput): string {
   const parts: string[] = [input.direction ?? 'lr'];
-  for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}`);
+  for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}\u0001${n.height}`);
   for (const e of input.edges) parts.push(`${e.from}\u0002${e.to}`);
   return parts.join('\u0000');
 }
 
-async function computeLayout(input: LayoutInput): Promise<{ result: LayoutResult; inWorker: boolean }> {
+/** Laid-out clusters by signature (clusterSignatures), from the last layout: an expanded node lays out its own cluster only. */
+let boxCache = new Map<string, ClusterBox>();
+
+async function computeLayout(input: LayoutInput): Promise<{ result: LayoutResult; inWorker: boolean; laidOut: number }> {
   const signature = layoutSignature(input);
-  if (lastLayout?.signature === signature) return { result: lastLayout.result, inWorker: false };
-  let result: LayoutResult | undefined;
+  if (lastLayout?.signature === signature) return { result: lastLayout.result, inWorker: false, laidOut: 0 };
+  const signatures = clusterSignatures(input);
+  const missing = new Set([...signatures].filter(([, sig]) => !boxCache.has(sig)).map(([c]) => c));
+  const fresh = new Map<string, ClusterBox>();
   let inWorker = false;
-  // The first layout of the page: the page shows nothing else yet, and the workers are cold (their script
-  // still loading or compiling: 2x slower than the UI thread, which has the layout code compiled already),
-  // so the UI thread lays out a graph it does in a few hundred ms; bigger ones wait for the workers.
-  const cold = lastLayout === undefined && input.nodes.length <= COLD_UI_LAYOUT_LIMIT;
-  if (input.nodes.length > WORKER_THRESHOLD && !cold) {
-    const ws = await startWorkers();
-    if (ws) {
-      const parts = splitByCluster(input, ws.length);
-      const replies = await Promise.all(parts.map((part, i) => askWorker(ws[i]!, part)));
-      if (replies.every((r) => r.boxes)) {
-        // Placed in a worker too: its layout code is already compiled and warm, the UI thread's is not.
-        const placed = await askWorker(ws[0]!, input, replies.flatMap((r) => r.boxes!));
-        result = placed.result ?? placeClusters(replies.flatMap((r) => r.boxes!), input);
-        inWorker = true;
+  let laidOut = 0;
+  if (missing.size > 0) {
+    const todo = missing.size === signatures.size ? input : clustersOnly(input, missing);
+    laidOut = todo.nodes.length;
+    let boxes: ClusterBox[] | undefined;
+    // The first layout of the page: the page shows nothing else yet, and the workers are cold (their script
+    // still loading or compiling: 2x slower than the UI thread, which has the layout code compiled already),
+    // so the UI thread lays out a graph it does in a few hundred ms; bigger ones wait for the workers.
+    const cold = lastLayout === undefined && todo.nodes.length <= COLD_UI_LAYOUT_LIMIT;
+    if (todo.nodes.length > WORKER_THRESHOLD && !cold) {
+      const ws = await startWorkers();
+      if (ws) {
+        const parts = splitByCluster(todo, ws.length);
+        const replies = await Promise.all(parts.map((part, i) => askWorker(ws[i]!, part)));
+        if (replies.every((r) => r.boxes)) {
+          boxes = replies.flatMap((r) => r.boxes!);
+          inWorker = true;
+        }
       }
     }
+    boxes ??= layoutClusterBoxes(todo);
+    for (const b of boxes) fresh.set(b.id, b);
   }
-  result ??= layoutLineage(input);
+  const all = [...signatures].map(([c, sig]) => fresh.get(c) ?? boxCache.get(sig)!);
+  let result: LayoutResult | undefined;
+  // Placed in a worker too: its layout code is already compiled and warm, the UI thread's is not.
+  if (inWorker && workers) result = (await askWorker(workers[0]!, input, all)).result;
+  result ??= placeClusters(all, input);
+  boxCache = new Map([...signatures].map(([, sig], i) => [sig, all[i]!]));
   lastLayout = { signature, result };
-  return { result, inWorker };
+  return { result, inWorker, laidOut };
+}
+
+// ---- columns --------------------------------------------------------------
+
+/** Columns of the expanded nodes drawn now, and where each row is (`key\0column` → row). */
+let nodeCols = new Map<string, NodeColumns>();
+let rowIndex = new Map<string, number>();
+
+function heightFor(cols: NodeColumns | undefined): number {
+  return cols ? NODE_H + columnLines(cols) * ROW_H + ROWS_PAD : NODE_H;
+}
+function heightOf(key: string): number {
+  return heightFor(nodeCols.get(key));
+}
+function nodeTopLeft(p: PlacedNode): { x: number; y: number } {
+  return { x: p.x - NODE_W / 2, y: p.y - heightOf(p.id) / 2 };
+}
+
+/** Keeps `key` where it is on screen through the layout that follows. */
+function holdNode(key: string): void {
+  const p = layout?.nodes.find((n) => n.id === key);
+  if (p) keepNode = { key, top: nodeTopLeft(p) };
+}
+
+function toggleColumns(key: string): void {
+  const { state, request } = toggleExpanded(columnState, key);
+  columnState = state;
+  if (request) post({ type: 'columns', key });
+  holdNode(key);
+  scheduleRender();
+}
+
+function selectColumnRow(key: string, column: string): void {
+  const { state, request } = selectColumn(columnState, { asset: key, column });
+  columnState = state;
+  if (request) post({ type: 'columnTrace', key, column });
+  holdNode(key);
+  scheduleRender();
+}
+
+function clearColumnSelection(): boolean {
+  if (!columnState.selected) return false;
+  const key = columnState.selected.asset;
+  columnState = clearSelection(columnState);
+  holdNode(key);
+  scheduleRender();
+  return true;
+}
+
+function columnStatus(): string {
+  const sel = columnState.selected;
+  if (!sel) return '';
+  const t = columnState.trace;
+  if (!t) return ` · tracing ${sel.asset}.${sel.column}…`;
+  if (t.error) return ` · ${sel.asset}.${sel.column}: ${t.error}`;
+  const lit = [...highlightedColumns(columnState).values()];
+  const up = lit.filter((h) => h.role === 'upstream').length;
+  const down = lit.filter((h) => h.role === 'downstream').length;
+  return ` · column ${sel.column}: ${up} upstream, ${down} downstream${t.truncated ? ' (cut at the size limit)' : ''} · Esc clears`;
 }
 
 // ---- render ---------------------------------------------------------------
@@ -440,28 +557,38 @@ async function render(): Promise<void> {
   if (!snapshot) return;
   const seq = ++renderSeq;
   const started = performance.now();
-  const v = buildLineageView(snapshot, options);
+  const v = buildLineageView(snapshot, options, Date.now(), tracedAssets(columnState));
+  const lit = highlightedColumns(columnState);
+  const cols = new Map<string, NodeColumns>();
+  for (const n of v.nodes) if (isExpanded(columnState, n.id)) cols.set(n.id, nodeColumns(columnState, n.id, lit));
   const dir = chooseDirection(viewSize(), directionPreference);
   const input: LayoutInput = {
     direction: dir,
-    nodes: v.nodes.map((n) => ({ id: n.id, width: NODE_W, height: NODE_H, ...(n.cluster !== undefined ? { cluster: n.cluster } : {}) })),
+    nodes: v.nodes.map((n) => ({ id: n.id, width: NODE_W, height: heightFor(cols.get(n.id)), ...(n.cluster !== undefined ? { cluster: n.cluster } : {}) })),
     edges: v.edges.map((e) => ({ from: e.from, to: e.to })),
     ...(v.nodes.length > FAST_LAYOUT_THRESHOLD ? { fast: true } : {}),
   };
   const layoutStarted = performance.now();
-  const { result, inWorker } = await computeLayout(input);
+  const { result, inWorker, laidOut } = await computeLayout(input);
   const layoutMs = performance.now() - layoutStarted;
   if (seq !== renderSeq) return; // a newer snapshot or option superseded this one
   view = v;
   layout = result;
   direction = dir;
+  nodeCols = cols;
+  rowIndex = new Map();
+  for (const [key, c] of cols) c.rows.forEach((r, i) => rowIndex.set(`${key}\u0000${r.name.toLowerCase()}`, i));
   const drawStarted = performance.now();
   // Where the view will be first, so that only what is in it is drawn.
   drawn = undefined;
   if (pendingFit) {
     pendingFit = false;
     fit(false);
+  } else if (keepNode) {
+    const p = result.nodes.find((n) => n.id === keepNode!.key);
+    if (p) applyTransform(keepInPlace(zoomTransform(svgNode), keepNode.top, nodeTopLeft(p)), false);
   }
+  keepNode = undefined;
   updateDetail(zoomTransform(svgNode).k);
   draw(v, result);
   const drawMs = performance.now() - drawStarted;
@@ -469,10 +596,12 @@ async function render(): Promise<void> {
     `${v.nodes.length} of ${v.total} assets · ${v.edges.length} edges` +
     (snapshot.target ? ` · target ${snapshot.target}` : '') +
     (snapshot.statesPending ? ' · reading states…' : '') +
-    (v.focusMissing ? ' · the focused asset no longer exists: showing everything' : '');
+    (v.focusMissing ? ' · the focused asset no longer exists: showing everything' : '') +
+    columnStatus();
   // Two frames: the browser has painted what was drawn.
   await nextFrame();
   await nextFrame();
+  console.debug(`Lineage: laid out ${laidOut} of ${v.nodes.length} nodes again`);
   post({
     type: 'rendered',
     nodes: v.nodes.length,
@@ -521,7 +650,7 @@ function clusterMarkup(v: LineageView, l: LayoutResult): string {
 type Rect = { x0: number; y0: number; x1: number; y1: number };
 
 /** Edges and nodes meeting `area` (all when undefined); far: no text, badges or arrowheads (the CSS hides them anyway). */
-function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined): string {
+function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined, over?: string[]): string {
   const parts: string[] = [];
   const marker = far ? '' : ' marker-end="url(#arrow)"';
   // Far out, edges all look alike (the CSS drops dashes and arrows): one path of many pieces paints far faster than thousands.
@@ -531,21 +660,113 @@ function edgeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
     const b = pos.get(e.to);
     if (!a || !b) continue;
     // Out of the right side into the left one, or out of the bottom into the top.
+    // Expanded nodes are taller: lines meet their header, above the column rows.
     const tb = direction === 'tb';
     const x0 = tb ? a.x : a.x + NODE_W / 2;
     const x1 = tb ? b.x : b.x - NODE_W / 2;
-    const y0 = tb ? a.y + NODE_H / 2 : a.y;
-    const y1 = tb ? b.y - NODE_H / 2 : b.y;
+    const y0 = tb ? a.y + heightOf(a.id) / 2 : a.y - heightOf(a.id) / 2 + NODE_H / 2;
+    const y1 = tb ? b.y - heightOf(b.id) / 2 : b.y - heightOf(b.id) / 2 + NODE_H / 2;
     if (area && (Math.max(x0, x1) < area.x0 || Math.min(x0, x1) > area.x1 || Math.max(y0, y1) < area.y0 || Math.min(y0, y1) > area.y1)) continue;
-    const d = (tb ? edgePathTB : edgePathLR)({ source: [x0, y0], target: [x1, y1] });
     if (far) {
-      merged.push(d ?? '');
+      merged.push((tb ? edgePathTB : edgePathLR)({ source: [x0, y0], target: [x1, y1] }) ?? '');
       continue;
     }
-    parts.push(`<path class="${e.className}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${marker} d="${d}"></path>`);
+    const r = edgeRoute(e.id, e.from, e.to, [x0, y0], [x1, y1]);
+    const path = `<path class="${e.className}${r.over ? ' over' : ''}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${marker} d="${r.d}"></path>`;
+    if (r.over) over?.push(`<path class="edge-halo" d="${r.d}"></path>${path}`);
+    else parts.push(path);
   }
   if (merged.length > 0) parts.push(`<path class="edge" d="${merged.join('')}"></path>`);
+  if (!far) parts.push(columnLinkMarkup(pos));
   return parts.join('');
+}
+
+// ---- edge routes ------------------------------------------------------------
+
+/** Routing in one draw stops at this time (performance.now()); what is left is routed in the next frames. */
+const ROUTE_BUDGET_MS = 12;
+let routeDeadline = Infinity;
+let routesPending = false;
+/** A pan or zoom is under way: edges coming into view are drawn as curves and routed when it ends, so frames stay short. */
+let gesture = false;
+let routesDeferred = false;
+
+/** Per layout: the node index and the path of each edge drawn so far (routing is done for edges as they come into view). */
+let routes: { layout: LayoutResult; index: NodeIndex; paths: Map<string, { d: string; over: boolean }>; rows?: NodeIndex } | undefined;
+
+function routeIndex(): NonNullable<typeof routes> | undefined {
+  if (!layout) return undefined;
+  if (routes?.layout !== layout) {
+    const tb = direction === 'tb';
+    const boxes: NodeBox[] = layout.nodes.map((n) => {
+      const h = heightOf(n.id);
+      const box = { id: n.id, x0: n.x - NODE_W / 2, y0: n.y - h / 2, x1: n.x + NODE_W / 2, y1: n.y + h / 2 };
+      return tb ? swapRect(box) : box;
+    });
+    const clusters = layout.clusters.map((c) => {
+      const box = { id: c.id, x0: c.x, y0: c.y, x1: c.x + c.width, y1: c.y + c.height };
+      return tb ? swapRect(box) : box;
+    });
+    routes = { layout, index: new NodeIndex(boxes, clusters), paths: new Map() };
+  }
+  return routes;
+}
+
+/**
+ * The path of an edge: the usual curve when it passes no other node, else
+ * around them along a free lane (edgeRoutes.ts); when no lane is free it is
+ * drawn over the nodes (`over`), never hidden behind one.
+ */
+function edgeRoute(id: string, from: string, to: string, start: Pt, end: Pt): { d: string; over: boolean } {
+  const tb = direction === 'tb';
+  const curve = (): string => (tb ? edgePathTB : edgePathLR)({ source: [start[0], start[1]], target: [end[0], end[1]] }) ?? '';
+  const r = routeIndex();
+  if (!r) return { d: curve(), over: false };
+  const known = r.paths.get(id);
+  if (known) return known;
+  // Out of this frame's time: the plain curve now, routed in a following frame.
+  if (performance.now() > routeDeadline) {
+    routesPending = true;
+    return { d: curve(), over: false };
+  }
+  const [s, e] = tb ? [swapXY(start), swapXY(end)] : [start, end];
+  const found = routeAround(r.index, from, to, s, e);
+  const result =
+    found === undefined
+      ? { d: curve(), over: r.index.blocks(from, to, s, e) }
+      : { d: roundedPath(tb ? found.map(swapXY) : found), over: false };
+  r.paths.set(id, result);
+  return result;
+}
+
+/** A column link from a row's right side to a row's left side (rows are horizontal in either direction), around the nodes in between when it can. */
+function columnRoute(from: string, to: string, a: [number, number], b: [number, number]): string {
+  const r = routeIndex();
+  if (!r) return edgePathLR({ source: a, target: b }) ?? '';
+  r.rows ??= direction === 'tb' ? new NodeIndex(r.index.boxes.map(swapRect)) : r.index;
+  const found = routeAround(r.rows, from, to, a, b);
+  return found ? roundedPath(found) : edgePathLR({ source: a, target: b }) ?? '';
+}
+
+/** A row's centre on the node's right (`out`) or left side. */
+function rowAnchor(p: PlacedNode, row: number, out: boolean): [number, number] {
+  const top = p.y - heightOf(p.id) / 2;
+  return [out ? p.x + NODE_W / 2 : p.x - NODE_W / 2, top + NODE_H + row * ROW_H + ROW_H / 2];
+}
+
+/** The selected column's links between rows that are drawn: green copies, orange dashed transformations. */
+function columnLinkMarkup(pos: Map<string, PlacedNode>): string {
+  const rowOf = (asset: string, column: string) => rowIndex.get(`${asset}\u0000${column.toLowerCase()}`);
+  const links: LineageColumnLink[] = drawnColumnLinks(columnState, (asset, column) => pos.has(asset) && rowOf(asset, column) !== undefined);
+  return links
+    .map((l) => {
+      const a = rowAnchor(pos.get(l.from.asset)!, rowOf(l.from.asset, l.from.column)!, true);
+      const b = rowAnchor(pos.get(l.to.asset)!, rowOf(l.to.asset, l.to.column)!, false);
+      // A column computed from another of the same asset: loop out and back on the right.
+      const d = l.from.asset === l.to.asset ? `M${a[0]},${a[1]}C${a[0] + 40},${a[1]} ${a[0] + 40},${b[1]} ${a[0]},${b[1]}` : columnRoute(l.from.asset, l.to.asset, a, b);
+      return `<path class="col-link ${l.kind}" marker-end="url(#colArrow)" d="${d}"><title>${esc(`${l.from.asset}.${l.from.column} → ${l.to.asset}.${l.to.column}: ${l.kind}`)}</title></path>`;
+    })
+    .join('');
 }
 
 function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, area: Rect | undefined): string {
@@ -553,11 +774,13 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
   for (const n of v.nodes) {
     const p = pos.get(n.id);
     if (!p) continue;
-    if (area && (p.x + NODE_W / 2 < area.x0 || p.x - NODE_W / 2 > area.x1 || p.y + NODE_H / 2 < area.y0 || p.y - NODE_H / 2 > area.y1)) continue;
+    const h = heightOf(n.id);
+    if (area && (p.x + NODE_W / 2 < area.x0 || p.x - NODE_W / 2 > area.x1 || p.y + h / 2 < area.y0 || p.y - h / 2 > area.y1)) continue;
+    const cols = nodeCols.get(n.id);
     const head =
-      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}${n.id === selectedKey ? ' selected' : ''}" tabindex="0" role="button" ` +
-      `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - NODE_H / 2})">` +
-      `<rect class="node-box" width="${NODE_W}" height="${NODE_H}" rx="4"></rect>`;
+      `<g class="node ${n.statusClass} source-${n.source}${n.focused ? ' focused' : ''}${n.id === selectedKey ? ' selected' : ''}${cols ? ' expanded' : ''}" tabindex="0" role="button" ` +
+      `data-key="${esc(n.id)}" aria-label="${esc(n.title)}" transform="translate(${p.x - NODE_W / 2},${p.y - h / 2})">` +
+      `<rect class="node-box" width="${NODE_W}" height="${h}" rx="4"></rect>`;
     if (far) {
       parts.push(`${head}</g>`);
       continue;
@@ -570,9 +793,37 @@ function nodeMarkup(v: LineageView, pos: Map<string, PlacedNode>, far: boolean, 
       `${head}<rect class="state-bar" width="5" height="${NODE_H}" rx="2"></rect>` +
         `<text class="icon" x="14" y="20">${ICON_CHARS[n.icon] ?? ''}</text>` +
         `<text class="label" x="34" y="19">${esc(truncate(n.label, 24))}</text>` +
-        `<text class="sub" x="34" y="35">${esc(truncate(sub, 32))}</text>${badge}</g>`,
+        `<text class="sub" x="34" y="35">${esc(truncate(sub, 28))}</text>${badge}` +
+        `<g class="col-toggle" role="button" aria-label="${cols ? 'Hide' : 'Show'} columns of ${esc(n.label)}" transform="translate(${NODE_W - 24},24)">` +
+        `<rect width="20" height="18" rx="3"></rect><text class="icon" x="3" y="14">${cols ? '\ueab4' : '\ueab6'}</text><title>${cols ? 'Hide' : 'Show'} columns</title></g>` +
+        (cols ? rowsMarkup(cols) : '') +
+        `</g>`,
     );
   }
+  return parts.join('');
+}
+
+const viaText = { copy: 'copy', transformation: 'transf.' } as const;
+
+/** An expanded node's column rows under its header; highlighted rows say how they relate to the selected column. */
+function rowsMarkup(cols: NodeColumns): string {
+  const parts = [`<line class="col-sep" x1="6" x2="${NODE_W - 6}" y1="${NODE_H}" y2="${NODE_H}"></line>`];
+  cols.rows.forEach((r, i) => {
+    const y = NODE_H + i * ROW_H;
+    const cls = `col-row${r.role ? ` role-${r.role}` : ''}${r.via ? ` via-${r.via}` : ''}`;
+    const arrow = r.role === 'upstream' ? '↑ ' : r.role === 'downstream' ? '↓ ' : '';
+    const right = r.role === 'selected' ? 'selected' : r.via ? `${arrow}${viaText[r.via]}` : r.kind === 'transformation' ? 'ƒ' : '';
+    const label = `${r.name}${r.kind ? ` (${r.kind})` : ''}${r.role && r.role !== 'selected' ? `, ${r.role} of the selected column, ${r.via}` : ''}`;
+    parts.push(
+      `<g class="${cls}" data-column="${esc(r.name)}" role="button" aria-label="${esc(label)}" transform="translate(0,${y})">` +
+        `<rect class="col-bg" x="2" width="${NODE_W - 4}" height="${ROW_H}" rx="2"></rect>` +
+        `<text class="col-name" x="12" y="14">${esc(truncate(r.name, 22))}</text>` +
+        (right ? `<text class="col-via" x="${NODE_W - 8}" y="14">${esc(right)}</text>` : '') +
+        `</g>`,
+    );
+  });
+  const more = cols.message ?? (cols.hidden > 0 ? `+${cols.hidden} more columns` : undefined);
+  if (more) parts.push(`<text class="col-note" x="12" y="${NODE_H + cols.rows.length * ROW_H + 14}">${esc(truncate(more, 30))}<title>${esc(more)}</title></text>`);
   return parts.join('');
 }
 
@@ -598,8 +849,22 @@ function drawVisible(force: boolean): void {
   const area = r && { x0: r.x0 - (r.x1 - r.x0) / 2, y0: r.y0 - (r.y1 - r.y0) / 2, x1: r.x1 + (r.x1 - r.x0) / 2, y1: r.y1 + (r.y1 - r.y0) / 2 };
   d.far = far;
   d.covered = area;
-  edgeLayer.html(edgeMarkup(d.v, d.pos, far, area));
+  const over: string[] = [];
+  routeDeadline = gesture ? -Infinity : performance.now() + ROUTE_BUDGET_MS;
+  routesPending = false;
+  edgeLayer.html(edgeMarkup(d.v, d.pos, far, area, over));
+  routeDeadline = Infinity;
   nodeLayer.html(nodeMarkup(d.v, d.pos, far, area));
+  overLayer.html(over.join(''));
+  if (routesPending && gesture) {
+    routesPending = false;
+    routesDeferred = true;
+  } else if (routesPending) {
+    routesPending = false;
+    requestAnimationFrame(() => {
+      if (drawn === d) drawVisible(true);
+    });
+  }
 }
 
 let visibleCheckQueued = false;
@@ -647,6 +912,16 @@ function keyOf(target: EventTarget | null): string | undefined {
 nodeLayer.on('click', (event: MouseEvent) => {
   const key = keyOf(event.target);
   if (!key) return;
+  const target = event.target as Element;
+  if (target.closest('.col-toggle')) {
+    toggleColumns(key);
+    return;
+  }
+  const row = target.closest('.col-row');
+  if (row) {
+    selectColumnRow(key, row.getAttribute('data-column') ?? '');
+    return;
+  }
   // Opens the definition beside the panel and shows the asset's details here.
   post({ type: 'openDefinition', key });
   selectNode(key);
@@ -661,6 +936,9 @@ nodeLayer.on('keydown', (event: KeyboardEvent) => {
   } else if (event.key === ' ') {
     event.preventDefault();
     selectNode(key);
+  } else if (event.key === 'c' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    toggleColumns(key);
   } else if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
     event.preventDefault();
     const r = (event.target as Element).getBoundingClientRect();
@@ -677,6 +955,7 @@ nodeLayer.on('contextmenu', (event: MouseEvent) => {
 const menuActions: readonly { label: string; icon: string; run: (key: string) => void }[] = [
   { label: 'Open Definition', icon: 'go-to-file', run: (key) => post({ type: 'openDefinition', key }) },
   { label: 'Show Neighbourhood', icon: 'type-hierarchy', run: (key) => focusOn(key) },
+  { label: 'Show or Hide Columns', icon: 'symbol-field', run: (key) => toggleColumns(key) },
   { label: 'Preview Data', icon: 'table', run: (key) => post({ type: 'previewData', key }) },
   { label: 'Compare with Target…', icon: 'diff', run: (key) => post({ type: 'compare', key }) },
   { label: 'Materialize', icon: 'play', run: (key) => materialize(key, 'asset') },
@@ -739,11 +1018,11 @@ const overviewView = overview.querySelector('rect')!;
 function drawOverview(l: LayoutResult): void {
   const f = overviewFrame({ width: OVERVIEW_W, height: OVERVIEW_H }, l);
   const w = Math.max(1, NODE_W * f.scale);
-  const h = Math.max(1, NODE_H * f.scale);
   const parts: string[] = [];
   for (const n of l.nodes) {
+    const h = Math.max(1, heightOf(n.id) * f.scale);
     const x = f.x + (n.x - NODE_W / 2) * f.scale;
-    const y = f.y + (n.y - NODE_H / 2) * f.scale;
+    const y = f.y + (n.y - heightOf(n.id) / 2) * f.scale;
     parts.push(`M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`);
   }
   overviewNodes.setAttribute('d', parts.join(''));
@@ -812,12 +1091,19 @@ function showDetails(d: LineageAssetDetails): void {
     openDefinition: (key) => post({ type: 'openDefinition', key }),
     previewData: (key) => post({ type: 'previewData', key }),
     compare: (key) => post({ type: 'compare', key }),
+    toggleColumns,
   });
   detailsPane.hidden = false;
 }
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && !detailsPane.hidden && menu.hidden) closeDetails();
+  if (event.key !== 'Escape' || !menu.hidden) return;
+  // The highlighted column goes first, then the details pane.
+  if (!clearColumnSelection() && !detailsPane.hidden) closeDetails();
+});
+// A click on empty space (not after a drag: d3-zoom swallows that click) clears the highlighted column.
+svg.on('click.columns', (event: MouseEvent) => {
+  if (!(event.target as Element).closest('g.node')) clearColumnSelection();
 });
 
 function focusOn(key: string): void {
@@ -868,6 +1154,11 @@ const exportRules = `
 .cluster-label{fill:var(--vscode-descriptionForeground);font-size:12px}
 .edge{fill:none;stroke:var(--vscode-descriptionForeground);stroke-opacity:.6;stroke-width:1.2px}
 .edge.inferred{stroke-dasharray:5 4}
+.edge-halo{fill:none;stroke:var(--vscode-editor-background);stroke-width:5px;stroke-opacity:.9}
+.col-link{fill:none;stroke-width:2px}.col-link.copy{stroke:#89d185}.col-link.transformation{stroke:#d18616;stroke-dasharray:6 3}
+.col-sep{stroke:var(--vscode-panel-border)}.col-bg{fill:transparent}.col-name{fill:var(--vscode-editor-foreground);font-size:12px}
+.col-via,.col-note{fill:var(--vscode-descriptionForeground);font-size:11px}.col-via{text-anchor:end}.col-toggle rect{fill:transparent}
+.col-row.role-selected .col-bg{fill:var(--vscode-focusBorder)}.col-row.via-copy .col-bg{fill:#89d185;fill-opacity:.25}.col-row.via-transformation .col-bg{fill:#d18616;fill-opacity:.25}
 .arrow-head{fill:var(--vscode-descriptionForeground)}
 .node-box{fill:var(--vscode-editor-background);stroke:var(--vscode-panel-border)}
 .node.focused .node-box{stroke:var(--vscode-focusBorder);stroke-width:2px}
@@ -892,11 +1183,13 @@ function exportSvg(): string {
   const w = Math.ceil(layout?.width ?? 0) + 40;
   const h = Math.ceil(layout?.height ?? 0) + 40;
   // Built from the data, not the DOM: big graphs have only what is in view in the DOM.
+  const exportOver: string[] = [];
   const all =
     view && layout
       ? `<g class="clusters">${clusterMarkup(view, layout)}</g>` +
-        `<g class="edges">${edgeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>` +
-        `<g class="nodes">${nodeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>`
+        `<g class="edges">${edgeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined, exportOver)}</g>` +
+        `<g class="nodes">${nodeMarkup(view, new Map(layout.nodes.map((n) => [n.id, n])), false, undefined)}</g>` +
+        `<g class="edges-over">${exportOver.join('')}</g>`
       : '';
   const defs = svgNode.querySelector('defs')!.outerHTML;
   const background = style.getPropertyValue('--vscode-editor-background').trim() || '#ffffff';
@@ -914,12 +1207,32 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   if (!message || typeof message !== 'object') return;
   if (message.type === 'snapshot') {
     snapshot = message.snapshot;
+    // Columns can change with the SQL, the target or a run: ask again for what is shown.
+    if (columnState.expanded.size > 0 || columnState.selected) {
+      const refreshed = afterSnapshot(columnState, new Set(snapshot.nodes.map((n) => n.id)));
+      columnState = refreshed.state;
+      for (const key of refreshed.columns) post({ type: 'columns', key });
+      if (refreshed.retrace) post({ type: 'columnTrace', key: refreshed.retrace.asset, column: refreshed.retrace.column });
+    }
     scheduleRender();
     // A run or a target switch changes what the pane says: ask again.
     if (selectedKey && snapshot.nodes.some((n) => n.id === selectedKey)) post({ type: 'details', key: selectedKey });
     else if (selectedKey) closeDetails();
   } else if (message.type === 'details') {
     showDetails(message.details);
+  } else if (message.type === 'columns') {
+    columnState = withColumns(columnState, message.columns);
+    if (isExpanded(columnState, message.columns.key)) {
+      holdNode(message.columns.key);
+      scheduleRender();
+    }
+  } else if (message.type === 'columnTrace') {
+    const next = withTrace(columnState, message);
+    if (next !== columnState) {
+      columnState = next;
+      holdNode(message.key);
+      scheduleRender();
+    }
   } else if (message.type === 'focus') {
     if (message.key !== options.focus) focusOn(message.key);
   }
@@ -940,6 +1253,9 @@ void startWorkers();
   },
   get direction(): LayoutDirection {
     return direction;
+  },
+  get columns(): ColumnViewState {
+    return columnState;
   },
   get transform(): ViewTransform {
     const t = zoomTransform(svgNode);

@@ -77,6 +77,12 @@ export class AssetColumnLineageReader {
     return out;
   }
 
+  /** An asset's column names: the target's catalog, else its own column lineage; undefined when neither says. */
+  columnNamesOf(id: string): Promise<readonly string[] | undefined> {
+    const node = this.graph.nodes.get(id);
+    return node ? this.columnsOf(node) : Promise.resolve(undefined);
+  }
+
   private async read(id: string): Promise<AssetColumnLineage> {
     const node = this.graph.nodes.get(id);
     if (!node) throw new Error(`No asset '${id}' in the workspace.`);

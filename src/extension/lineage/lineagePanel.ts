@@ -7,7 +7,9 @@ import type { OpeningTimeline } from './openingTimeline';
 import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
 import type {
   ExtensionToWebviewMessage,
+  LineageAssetColumns,
   LineageAssetDetails,
+  LineageColumnLink,
   LineageSnapshot,
   MaterializeMode,
   WebviewToExtensionMessage,
@@ -28,6 +30,13 @@ export interface LineagePanelDeps {
   runChecks(key: string): void;
   /** What the details pane shows of a selected asset on the current target. */
   details(key: string): Promise<LineageAssetDetails | undefined>;
+  /** An asset's output columns, when a node is expanded. */
+  columns(key: string): Promise<LineageAssetColumns>;
+  /** A column's upstream and downstream columns across the graph, with the columns of each asset involved. */
+  traceColumn(
+    key: string,
+    column: string,
+  ): Promise<{ readonly links: readonly LineageColumnLink[]; readonly assets: readonly LineageAssetColumns[]; readonly truncated: boolean } | { readonly error: string }>;
   readonly log: vscode.LogOutputChannel;
   /** The asset defined at a place in a document, to follow the active editor; absent: the panel does not follow. */
   keyAt?(uri: vscode.Uri, line: number): string | undefined;
@@ -250,6 +259,12 @@ export class LineagePanel implements vscode.Disposable {
       case 'details':
         if (this.knows(message.key)) void this.sendDetails(message.key);
         return;
+      case 'columns':
+        if (this.knows(message.key)) void this.sendColumns(message.key);
+        return;
+      case 'columnTrace':
+        if (this.knows(message.key)) void this.sendTrace(message.key, message.column);
+        return;
       case 'exportSvg':
         void this.saveSvg(message.svg);
         return;
@@ -277,6 +292,32 @@ export class LineagePanel implements vscode.Disposable {
     } catch (err) {
       this.deps.log.warn(`Lineage: no details for ${key}: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  private async sendColumns(key: string): Promise<void> {
+    try {
+      this.post({ type: 'columns', columns: await this.deps.columns(key) });
+    } catch (err) {
+      const note = err instanceof Error ? err.message : String(err);
+      this.deps.log.warn(`Lineage: no columns for ${key}: ${note}`);
+      this.post({ type: 'columns', columns: { key, columns: [], note } });
+    }
+  }
+
+  private async sendTrace(key: string, column: string): Promise<void> {
+    let error: string;
+    try {
+      const trace = await this.deps.traceColumn(key, column);
+      if (!('error' in trace)) {
+        this.post({ type: 'columnTrace', key, column, links: trace.links, assets: trace.assets, ...(trace.truncated ? { truncated: true } : {}) });
+        return;
+      }
+      error = trace.error;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    this.deps.log.warn(`Lineage: could not trace ${key}.${column}: ${error}`);
+    this.post({ type: 'columnTrace', key, column, links: [], assets: [], error });
   }
 
   /** An editor group other than the panel's, preferring one that already has the file. */

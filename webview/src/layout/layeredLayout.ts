@@ -190,6 +190,12 @@ function packBoxes(
   return { offsets, width, height: y + rowHeight };
 }
 
+/** packBoxes turned a quarter: columns about three times as tall as wide, for a left to right layout. */
+function packInColumns(boxes: readonly { readonly width: number; readonly height: number }[], gap: number): { offsets: { x: number; y: number }[]; width: number; height: number } {
+  const turned = packBoxes(boxes.map((b) => ({ width: b.height, height: b.width })), gap, undefined, true);
+  return { offsets: turned.offsets.map((o) => ({ x: o.y, y: o.x })), width: turned.height, height: turned.width };
+}
+
 /** Lays out one set of nodes: each connected component by d3-dag, then packed. */
 function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: string; to: string }[], fast: boolean, topDown: boolean): Box {
   const comps = components(nodes, edges);
@@ -202,7 +208,8 @@ function layoutFlat(nodes: readonly LayoutNodeInput[], edges: readonly { from: s
     if (c !== undefined && c === compOf.get(e.to)) compEdges[c]!.push(e);
   }
   const boxes = comps.map((c, i) => layeredBox(c, compEdges[i]!, fast, topDown));
-  const packed = packBoxes(boxes, nodeSep * 2, undefined, topDown);
+  // Top to bottom, pieces sit side by side; left to right, one above the other: never where an edge into the next would pass behind one.
+  const packed = topDown ? packBoxes(boxes, nodeSep * 2, undefined, true) : packInColumns(boxes, nodeSep * 2);
   const positions = new Map<string, { x: number; y: number }>();
   boxes.forEach((b, i) => {
     const o = packed.offsets[i]!;
@@ -318,4 +325,33 @@ export function layoutLineage(input: LayoutInput): LayoutResult {
   const ids = new Set(input.nodes.map((n) => n.id));
   const clean: LayoutInput = { ...input, edges: input.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
   return placeClusters(layoutClusterBoxes(clean), clean);
+}
+
+/**
+ * What each cluster's own layout depends on (its nodes with their sizes, its
+ * inner edges, direction and speed), by cluster id: a cluster whose signature
+ * did not change keeps its laid-out box, so expanding one node lays out only
+ * that node's cluster again.
+ */
+export function clusterSignatures(input: LayoutInput): Map<string, string> {
+  const clusterOf = new Map<string, string>();
+  const parts = new Map<string, string[]>();
+  const head = `${input.direction ?? 'lr'}\u0003${input.fast ? 'fast' : ''}`;
+  for (const n of input.nodes) {
+    const c = n.cluster ?? '';
+    clusterOf.set(n.id, c);
+    (parts.get(c) ?? parts.set(c, [head]).get(c)!).push(`${n.id}\u0001${n.width}x${n.height}`);
+  }
+  for (const e of input.edges) {
+    const c = clusterOf.get(e.from);
+    if (c !== undefined && c === clusterOf.get(e.to)) parts.get(c)!.push(`${e.from}\u0002${e.to}`);
+  }
+  return new Map([...parts].map(([c, p]) => [c, p.join('\u0000')]));
+}
+
+/** The part of `input` in the given clusters (nodes, and edges between two of them). */
+export function clustersOnly(input: LayoutInput, clusters: ReadonlySet<string>): LayoutInput {
+  const nodes = input.nodes.filter((n) => clusters.has(n.cluster ?? ''));
+  const ids = new Set(nodes.map((n) => n.id));
+  return { ...input, nodes, edges: input.edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
 }

@@ -245,7 +245,13 @@ function describe(node: LineageNode, status: NodeStatus, badge: CheckBadge | und
   return parts.join(' · ');
 }
 
-export function buildLineageView(snapshot: LineageSnapshot, options: LineageViewOptions, nowMs: number = Date.now()): LineageView {
+/** `keep`: nodes shown whatever the depth or search (the assets a selected column's lineage runs through). */
+export function buildLineageView(
+  snapshot: LineageSnapshot,
+  options: LineageViewOptions,
+  nowMs: number = Date.now(),
+  keep: ReadonlySet<string> = new Set(),
+): LineageView {
   const ids = new Set(snapshot.nodes.map((n) => n.id));
   const focusMissing = options.focus !== undefined && !ids.has(options.focus);
   const focus = focusMissing ? undefined : options.focus;
@@ -255,9 +261,9 @@ export function buildLineageView(snapshot: LineageSnapshot, options: LineageView
   const kept = new Set<string>();
   const clusterSizes = new Map<string, number>();
   for (const n of snapshot.nodes) {
-    if (around && !around.has(n.id)) continue;
+    if (around && !around.has(n.id) && !keep.has(n.id)) continue;
     // The focus stays visible whatever the search, so the user keeps their bearings.
-    if (n.id !== focus && !matchesSearch(n, options.search)) continue;
+    if (n.id !== focus && !keep.has(n.id) && !matchesSearch(n, options.search)) continue;
     kept.add(n.id);
     const status = nodeStatus(n);
     const badge = checkBadge(n);

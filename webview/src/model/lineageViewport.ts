@@ -155,3 +155,23 @@ export function panToOverviewPoint(frame: OverviewFrame, view: Size, t: ViewTran
 export function contentInView(view: Size, content: Size, t: ViewTransform): boolean {
   return t.x >= -0.5 && t.y >= -0.5 && t.x + content.width * t.k <= view.width + 0.5 && t.y + content.height * t.k <= view.height + 0.5;
 }
+
+/** The transform that puts graph point `after` where graph point `before` was on screen, at the same scale: a node that moved in a new layout stays under the pointer. */
+export function keepInPlace(t: ViewTransform, before: Point, after: Point): ViewTransform {
+  return { k: t.k, x: t.x + (before.x - after.x) * t.k, y: t.y + (before.y - after.y) * t.k };
+}
+
+/**
+ * Where a graph too big for the view opens when no asset is focused: the
+ * first node in reading order (leftmost, then topmost; topmost first top to
+ * bottom). The layout's corner itself can be empty space between clusters.
+ */
+export function flowStart<P extends Point>(nodes: readonly P[], direction: LayoutDirection): P | undefined {
+  let best: P | undefined;
+  for (const n of nodes) {
+    const [a, b] = direction === 'tb' ? [n.y, n.x] : [n.x, n.y];
+    const [ba, bb] = best ? (direction === 'tb' ? [best.y, best.x] : [best.x, best.y]) : [Infinity, Infinity];
+    if (a < ba - 0.5 || (Math.abs(a - ba) <= 0.5 && b < bb)) best = n;
+  }
+  return best;
+}
