@@ -1,6 +1,6 @@
 // Data panel reads: a 10,000,000-row, 20-column table in a DuckDB file —
 // the first page with its row count (a fresh read-only open, as the panel does),
-// pages at random offsets while scrolling, a sorted first page, a filter, a profile.
+// pages at random offsets while scrolling, sorted and filtered pages at any depth, a profile.
 // The file is built once under the OS temp folder and reused by later runs.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,12 +84,29 @@ async function main(): Promise<void> {
   const sorted: number[] = [];
   for (let i = 0; i < 3; i++) sorted.push((await timed(() => read({ sort: [{ column: 'n3', descending: true }] }, 0, true)))[0]);
   console.log(`sorted by a column, first page + count: ${stats(sorted)}`);
-  const sortedDeep = (await timed(() => read({ sort: [{ column: 'n3', descending: true }] }, 1_000_000)))[0];
-  console.log(`sorted, a page at row 1,000,000: ${sortedDeep.toFixed(0)} ms`);
+  // The row order is computed after the first sorted page (in the session's queue): the next read waits for it.
+  const [orderMs] = await timed(() => read({ sort: [{ column: 'n3', descending: true }] }, PAGE));
+  console.log(`sorted, the view's row order computed (rowid per row, once per sort) + the next page: ${orderMs.toFixed(0)} ms`);
+  for (const column of ['n3', 's2', 'd1']) {
+    const sortedView: DataView = { sort: [{ column, descending: column === 'n3' }] };
+    await read(sortedView, 0, true);
+    await read(sortedView, PAGE);
+    const deep: number[] = [];
+    for (let i = 0; i < 20; i++) deep.push((await timed(() => read(sortedView, Math.floor(rand() * (ROWS - PAGE)))))[0]);
+    const walk: number[] = [];
+    for (let i = 0; i < 20; i++) walk.push((await timed(() => read(sortedView, 1_000_000 + i * PAGE)))[0]);
+    console.log(`sorted by ${column}: a page at a random depth: ${stats(deep)}; consecutive pages from row 1,000,000: ${stats(walk)}`);
+  }
+  const offsetDeep = (await timed(() => session.page({ source: { kind: 'query', sql: 'SELECT * FROM main.wide' }, view: { sort: [{ column: 'n3', descending: true }] }, offset: 1_000_000, limit: PAGE })))[0];
+  console.log(`for comparison, ORDER BY … LIMIT … OFFSET 1,000,000 (how a query's sorted view is still paged): ${offsetDeep.toFixed(0)} ms`);
 
-  const filtered: number[] = [];
-  for (let i = 0; i < 3; i++) filtered.push((await timed(() => read({ filters: [{ column: 's2', op: '=', value: 'text 123' }] }, 0, true)))[0]);
-  console.log(`filtered (text =), first page + count: ${stats(filtered)}`);
+  const filterView: DataView = { filters: [{ column: 's2', op: 'contains', value: '12' }] };
+  const [filteredMs] = await timed(() => read(filterView, 0, true));
+  console.log(`filtered (text contains), first page + count: ${filteredMs.toFixed(0)} ms`);
+  await read(filterView, PAGE);
+  const filteredDeep: number[] = [];
+  for (let i = 0; i < 20; i++) filteredDeep.push((await timed(() => read(filterView, Math.floor(rand() * 490_000))))[0]);
+  console.log(`filtered, a page at a random depth: ${stats(filteredDeep)}`);
 
   const [profileMs, profile] = await timed(() => session.profile(source, {}));
   await session.close();
