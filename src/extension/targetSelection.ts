@@ -85,6 +85,11 @@ export class TargetSelection implements vscode.Disposable {
     return resolved.targets.find((t) => t.name === name) ?? resolved.targets.find((t) => t.name === resolved.defaultTarget);
   }
 
+  /** The targets one folder configures (its asset-studio.yml or dbt profile), as that folder resolves them. */
+  targetsOf(root: string): readonly TargetConfig[] {
+    return this.byRoot.get(root)?.targets ?? [];
+  }
+
   /** Every target by name, first folder first. */
   allTargets(): TargetConfig[] {
     const seen = new Map<string, TargetConfig>();

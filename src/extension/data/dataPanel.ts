@@ -144,7 +144,8 @@ export class DataPanel implements vscode.Disposable {
     }
     const showing: Showing = { generation, source, target, startedAt, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
     this.showing = showing;
-    const targets = this.deps.targets.allTargets().map((t) => t.name);
+    // The asset's folder's targets only: another folder's 'prod' may be another file altogether.
+    const targets = this.deps.targets.targetsOf(source.root).map((t) => t.name);
     try {
       const token = await this.deps.token.get();
       const [{ DataReadSession }, resolved] = await Promise.all([import('../../core/data/dataReadSession'), this.resolve(source, target)]);
@@ -170,7 +171,7 @@ export class DataPanel implements vscode.Disposable {
   }
 
   private targetOf(root: string): TargetConfig | undefined {
-    const chosen = this.chosenTarget ? this.deps.targets.allTargets().find((t) => t.name === this.chosenTarget) : undefined;
+    const chosen = this.chosenTarget ? this.deps.targets.targetsOf(root).find((t) => t.name === this.chosenTarget) : undefined;
     return chosen ?? this.deps.targets.targetFor(root);
   }
 
