@@ -1,6 +1,7 @@
 // The data panel: a virtual grid over pages the extension reads from DuckDB,
 // and a profile tab. Talks to the extension only through src/protocol.
 import type {
+  CompareMessage,
   ColumnProfileInfo,
   DataCell,
   DataColumnInfo,
@@ -14,6 +15,7 @@ import type {
 } from '../../../src/protocol/dataMessages';
 import { cellCopyText, cellDisplay, nextSort, PAGE_ROWS, PageCache, pagesFor, rowsAsTsv, scrollMap } from './dataGridModel';
 import type { ScrollMap } from './dataGridModel';
+import { renderCompare } from './compareView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -88,10 +90,13 @@ const detailClose = el('button', 'icon');
 detailClose.title = 'Close';
 detailClose.append(codicon('close'));
 detail.append(detailClose, detailText);
-app.append(toolbar, queryBar, sqlBar, filterBar, statusEl, gridScroll, profileView, detail);
+const compareHost = el('div', 'compare-host');
+app.append(toolbar, queryBar, sqlBar, filterBar, statusEl, gridScroll, profileView, detail, compareHost);
 
 // ---- state ----
 let show: ShowSourceMessage | undefined;
+/** The compare shown in place of the grid, if any. */
+let comparing: CompareMessage | undefined;
 let view: DataViewSpec = { sort: [], filters: [] };
 let tab: 'data' | 'profile' = ((vscode.getState() as DataPanelSavedState | undefined)?.tab as 'data' | 'profile') ?? 'data';
 let columns: readonly DataColumnInfo[] = [];
@@ -118,7 +123,7 @@ let pageSqlText = '';
 let profileSqlText = '';
 
 function saveState(): void {
-  const state: DataPanelSavedState = { ...(show ? { source: show.source, target: show.target } : {}), view, tab };
+  const state: DataPanelSavedState = comparing ? { compare: comparing.spec } : { ...(show ? { source: show.source, target: show.target } : {}), view, tab };
   vscode.setState(state);
 }
 
@@ -524,7 +529,17 @@ queryInput.addEventListener('keydown', (e) => {
 window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMessage>) => {
   const m = event.data;
   switch (m.type) {
+    case 'compare':
+      comparing = m;
+      show = undefined;
+      app.classList.add('comparing');
+      compareHost.replaceChildren(renderCompare(m, post, locale));
+      saveState();
+      return;
     case 'show': {
+      comparing = undefined;
+      app.classList.remove('comparing');
+      compareHost.replaceChildren();
       const sameSource = show && JSON.stringify(show.source) === JSON.stringify(m.source);
       show = m;
       view = m.view;
