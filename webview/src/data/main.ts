@@ -303,8 +303,10 @@ function render(): void {
   // neighbour never delays what the user is looking at (reads run one at a time).
   const visible = pagesFor(first, last, total);
   const around = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
-  const wanted = visible.every((p) => cache.has(p)) ? around : visible;
-  for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
+  // The pages on screen are asked at once, however many reads are out: the request also tells the
+  // extension where the screen is now, so reads queued for where it was are skipped, not waited for.
+  const ask = visible.every((p) => cache.has(p)) ? cache.toAsk(around, MAX_IN_FLIGHT) : cache.toAsk(visible);
+  for (const p of ask) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);
   const hi = Math.max(selRow, anchorRow);
