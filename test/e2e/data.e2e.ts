@@ -132,7 +132,10 @@ test('Export writes the view to the CSV file picked in the save dialog', { timeo
   // The editor's own save dialog (a path box in the browser): type the file and accept.
   const input = editor.page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 60_000 });
+  // The dialog proposes the asset's name beside the workspace; it fills the box a moment after it shows.
+  await eventually(async () => assert.match(await input.inputValue(), /raw_zones\.csv$/), 30_000);
   await input.fill(out);
+  await eventually(async () => assert.equal(await input.inputValue(), out), 10_000);
   await editor.page.keyboard.press('Enter');
   await editor.waitForNotification(/exported 20 rows to .*zones-export\.csv/, 60_000);
   assert.ok(existsSync(out));
