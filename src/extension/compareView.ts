@@ -6,6 +6,7 @@ import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
 import type { TargetSelection } from './targetSelection';
 import { describeTargetLocation } from './targetSelection';
+import type { DataCompareSpec } from '../protocol/dataMessages';
 
 const SCHEME = 'asset-studio-compare';
 
@@ -20,9 +21,9 @@ interface CompareSpec {
 
 /**
  * **Asset Studio: Compare with Target…** (an asset, current target against the
- * one picked) and **Preview Promotion…** (every asset, or an asset and what is
- * downstream of it): the result as a read-only Markdown document beside the
- * editor. Both targets are only read.
+ * one picked: a diff drawn in the data panel) and **Preview Promotion…** (every
+ * asset, or an asset and what is downstream of it: a read-only Markdown
+ * document beside the editor). Both targets are only read.
  */
 export class CompareView implements vscode.Disposable, vscode.TextDocumentContentProvider {
   private readonly store = new DisposableStore();
@@ -45,24 +46,29 @@ export class CompareView implements vscode.Disposable, vscode.TextDocumentConten
     private readonly targets: TargetSelection,
     private readonly token: MotherDuckToken,
     private readonly log: vscode.LogOutputChannel,
+    /** Draws one asset's compare in the data panel. */
+    private readonly showInPanel: (spec: DataCompareSpec) => unknown,
   ) {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(SCHEME, this));
     this.store.add(vscode.commands.registerCommand('assetStudio.compareWithTarget', (arg?: AssetArgument, toName?: string) => this.compare(arg, toName)));
     this.store.add(vscode.commands.registerCommand('assetStudio.previewPromotion', (arg?: AssetArgument) => this.preview(arg)));
   }
 
-  /** Compares the asset of the argument (else the active editor's) between the current target and `toName` (the Compare lens) or a picked one. */
-  async compare(arg?: AssetArgument, toName?: string): Promise<vscode.TextDocument | undefined> {
+  /** Compares the asset of the argument (else the active editor's) between the current target and `toName` (the Compare lens) or a picked one, in the data panel. */
+  async compare(arg?: AssetArgument, toName?: string): Promise<DataCompareSpec | undefined> {
     await this.graphs.ready;
     const found = this.graphs.assetFor(arg);
     if (!found) {
       void vscode.window.showInformationMessage('Asset Studio: Compare with Target works on an asset: open its definition, or pick it in the Assets view.');
       return undefined;
     }
-    const named = typeof toName === 'string' ? this.targets.allTargets().find((t) => t.name === toName && t.name !== this.targets.currentName()) : undefined;
-    const to = named ?? (await this.otherTarget());
+    // The asset's folder's targets: another folder's 'prod' may be another file altogether.
+    const named = typeof toName === 'string' ? this.targets.targetsOf(found.root).find((t) => t.name === toName && t.name !== this.targets.currentName()) : undefined;
+    const to = named ?? (await this.otherTarget(found.root));
     if (!to) return undefined;
-    return this.open({ root: found.root, from: this.targets.currentName(), to: to.name, asset: found.node.id });
+    const spec: DataCompareSpec = { root: found.root, from: this.targets.currentName(), to: to.name, asset: found.node.id };
+    this.showInPanel(spec);
+    return spec;
   }
 
   /** The promotion preview of the current target onto a picked one: the asset and its downstream, or everything. */
@@ -76,9 +82,9 @@ export class CompareView implements vscode.Disposable, vscode.TextDocumentConten
     return this.open({ root, from: this.targets.currentName(), to: to.name, selections: [found ? `${found.node.id}+` : '*'] });
   }
 
-  private async otherTarget(): Promise<TargetConfig | undefined> {
+  private async otherTarget(root?: string): Promise<TargetConfig | undefined> {
     const current = this.targets.currentName();
-    const others = this.targets.allTargets().filter((t) => t.name !== current);
+    const others = (root ? this.targets.targetsOf(root) : this.targets.allTargets()).filter((t) => t.name !== current);
     if (others.length === 0) {
       void vscode.window.showInformationMessage(`Asset Studio: '${current}' is the only target: add another to asset-studio.yml (or profiles.yml) to compare.`);
       return undefined;

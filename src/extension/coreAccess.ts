@@ -5,7 +5,7 @@ import type { AssetRunOutcome, AssetStateView } from '../core/editorModel/assetR
 import type { DbtRunnerChoice } from '../core/engine/dbtRunnerChoice';
 import type { CompiledSql } from '../core/dbt/dbtCompiledSql';
 import type { RecentRun } from '../core/engine/recentRuns';
-import type { CompareReportRequest } from '../core/diff/compareReport';
+import type { CompareReport, CompareReportRequest } from '../core/diff/compareReport';
 
 /**
  * The core as the extension uses it: discovery, targets, state and runs.
@@ -69,7 +69,7 @@ export interface CoreAccess {
   /** A dbt model's SQL as it runs on the target (Show Compiled SQL); reads the target only to answer is_incremental(). */
   compileSql(root: string, node: AssetNode, target: TargetConfig, token: string | undefined): Promise<CompiledSql>;
   /** Both targets read-only; the result as Markdown, or what went wrong naming the target and relation. */
-  compare(request: CompareRequest): Promise<{ readonly ok: boolean; readonly markdown: string }>;
+  compare(request: CompareRequest): Promise<CompareReport>;
 }
 
 /**

@@ -77,7 +77,7 @@ export class HeldAgainstTarget implements vscode.Disposable {
     if (name) {
       const token = await this.token.get();
       for (const { root, graph } of this.graphs.graphs()) {
-        const other = this.targets.namedTargetFor(root, name);
+        const other = this.targets.targetsOf(root).find((t) => t.name === name);
         if (!other) continue;
         try {
           const there: Map<string, AssetStateView> = await this.core.readStates(root, graph, other, token);

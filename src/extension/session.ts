@@ -17,6 +17,7 @@ import { LineageCommand } from './lineageCommand';
 import { CompiledSqlView } from './compiledSqlView';
 import { CompareView } from './compareView';
 import { DataPanelCommands } from './data/dataPanelCommands';
+import { DataPanel } from './data/dataPanel';
 import { EnvironmentNotice } from './environmentNotice';
 import { EnvironmentCheck } from './environmentCheck';
 import { AssetLanguageFeatures } from './assetLanguageFeatures';
@@ -80,9 +81,10 @@ export class AssetStudioSession implements vscode.Disposable {
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
-    this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log));
+    const dataDeps = { core: this.core, graphs: this.graphs, targets: this.targets, token, log: this.log };
+    this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log, (spec) => DataPanel.showCompare(this.context, dataDeps, spec)));
     this.store.add(new AssetLanguageFeatures(this.graphs, this.targets, token));
-    this.store.add(new DataPanelCommands(this.context, { graphs: this.graphs, targets: this.targets, token, log: this.log }));
+    this.store.add(new DataPanelCommands(this.context, dataDeps));
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();

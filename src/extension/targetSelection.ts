@@ -85,9 +85,9 @@ export class TargetSelection implements vscode.Disposable {
     return resolved.targets.find((t) => t.name === name) ?? resolved.targets.find((t) => t.name === resolved.defaultTarget);
   }
 
-  /** A target by name as one folder configures it. */
-  namedTargetFor(root: string, name: string): TargetConfig | undefined {
-    return this.byRoot.get(root)?.targets.find((t) => t.name === name);
+  /** The targets one folder configures (its asset-studio.yml or dbt profile), as that folder resolves them. */
+  targetsOf(root: string): readonly TargetConfig[] {
+    return this.byRoot.get(root)?.targets ?? [];
   }
 
   /** Every target by name, first folder first. */

@@ -8,7 +8,7 @@
 /** Rows in a page the grid asks for; the extension reads the first page of a show ahead at this size. */
 export const DATA_PAGE_ROWS = 200;
 
-/** A cell: SQL NULL is `null`, never ''; STRUCT an object, LIST an array, MAP `[{key, value}]`, JSON parsed; wide numbers exact text. */
+/** A cell: SQL NULL is `null`, never ''; STRUCT an object, LIST an array, MAP `[{key, value}]`, JSON objects/arrays parsed (scalars their JSON text); wide numbers exact text. */
 export type DataCell = null | boolean | number | string | readonly DataCell[] | { readonly [field: string]: DataCell };
 
 export type DataColumnKind = 'number' | 'boolean' | 'temporal' | 'text' | 'nested' | 'json' | 'other';
@@ -68,6 +68,51 @@ export interface ColumnProfileInfo {
   readonly histogram?: readonly HistogramBinInfo[];
 }
 
+/** Compare with Target…: one asset, read on two targets of its folder. `from` is promoted onto `to`. */
+export interface DataCompareSpec {
+  readonly root: string;
+  readonly asset: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface DataCompareSample {
+  readonly change: 'changed' | 'only_in_from' | 'only_in_to';
+  /** The key's values; null in a keyless compare. */
+  readonly key: { readonly [column: string]: DataCell } | null;
+  /** A changed row: only the changed columns, new values on `from`, old on `to`. A row on one side: the whole row. */
+  readonly from: { readonly [column: string]: DataCell } | null;
+  readonly to: { readonly [column: string]: DataCell } | null;
+}
+
+/** What differs between the asset's relation on the two targets (the core's RelationDiff, values as cells). */
+export interface DataCompareResult {
+  readonly from: string;
+  readonly to: string;
+  readonly relation: string;
+  /** Columns rows are matched on; empty: a keyless compare (EXCEPT ALL counts). */
+  readonly key: readonly string[];
+  readonly schema: {
+    readonly added: readonly { readonly name: string; readonly type: string }[];
+    readonly removed: readonly { readonly name: string; readonly type: string }[];
+    readonly retyped: readonly { readonly name: string; readonly from: string; readonly to: string }[];
+  };
+  readonly rows: { readonly from: number; readonly to: number; readonly onlyInFrom: number; readonly onlyInTo: number; readonly changed: number | null };
+  readonly changedColumns: { readonly [column: string]: number };
+  readonly samples: readonly DataCompareSample[];
+}
+
+// extension → webview: a compare, drawn as a diff in place of the grid: first with neither result nor error (running), then with one of them
+export interface CompareMessage {
+  readonly type: 'compare';
+  readonly generation: number;
+  readonly spec: DataCompareSpec;
+  readonly result?: DataCompareResult;
+  /** Why it could not be made: the target, the relation, what to do. */
+  readonly error?: string;
+  readonly elapsedMs?: number;
+}
+
 // extension → webview: show a source (new, or the same on another target); the panel drops its pages and asks again
 export interface ShowSourceMessage {
   readonly type: 'show';
@@ -119,7 +164,7 @@ export interface ReadErrorMessage {
   readonly skipped?: boolean;
 }
 
-export type DataExtensionToWebviewMessage = ShowSourceMessage | PageMessage | ProfileMessage | ReadErrorMessage;
+export type DataExtensionToWebviewMessage = ShowSourceMessage | PageMessage | ProfileMessage | ReadErrorMessage | CompareMessage;
 
 // webview → extension: the panel listens now (sent again after a reload)
 export interface DataReadyMessage {
@@ -180,11 +225,36 @@ export interface DrawnMessage {
   readonly rows: number;
 }
 
-export type DataWebviewToExtensionMessage = DataReadyMessage | RequestPageMessage | RequestProfileMessage | SelectTargetMessage | CopyMessage | RunQueryMessage | ExportMessage | DrawnMessage;
+// webview → extension: compare the shown asset again (the targets may have changed since)
+export interface CompareAgainMessage {
+  readonly type: 'compareAgain';
+  readonly generation: number;
+}
+
+// webview → extension: preview the asset's rows on one side of the compare
+export interface PreviewSideMessage {
+  readonly type: 'previewSide';
+  readonly generation: number;
+  readonly target: string;
+}
+
+export type DataWebviewToExtensionMessage =
+  | DataReadyMessage
+  | RequestPageMessage
+  | RequestProfileMessage
+  | SelectTargetMessage
+  | CopyMessage
+  | RunQueryMessage
+  | ExportMessage
+  | DrawnMessage
+  | CompareAgainMessage
+  | PreviewSideMessage;
 
 /** What the webview keeps with vscode.setState, and VS Code hands back to the extension after a window reload. */
 export interface DataPanelSavedState {
   readonly source?: DataPanelSource;
+  /** Set while the panel shows a compare (compared again after a reload). */
+  readonly compare?: DataCompareSpec;
   readonly target?: string;
   readonly view?: DataViewSpec;
   readonly tab?: 'data' | 'profile';

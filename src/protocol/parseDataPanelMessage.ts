@@ -1,4 +1,4 @@
-import type { DataFilter, DataFilterOp, DataPanelSavedState, DataPanelSource, DataSortKey, DataViewSpec, DataWebviewToExtensionMessage } from './dataMessages';
+import type { DataCompareSpec, DataFilter, DataFilterOp, DataPanelSavedState, DataPanelSource, DataSortKey, DataViewSpec, DataWebviewToExtensionMessage } from './dataMessages';
 
 const OPS: readonly DataFilterOp[] = ['=', '!=', '<', '<=', '>', '>=', 'contains', 'is null', 'is not null'];
 /** A page is at most this many rows: the panel asks for what is on screen, not the table. */
@@ -50,6 +50,11 @@ function parseSource(v: unknown): DataPanelSource | undefined {
   return undefined;
 }
 
+function parseCompareSpec(v: unknown): DataCompareSpec | undefined {
+  if (!isRecord(v) || !isName(v.root) || !isName(v.asset) || !isName(v.from) || !isName(v.to)) return undefined;
+  return { root: v.root, asset: v.asset, from: v.from, to: v.to };
+}
+
 /**
  * The webview is untrusted input: returns the typed message, or undefined
  * for anything malformed (unknown type, missing or ill-typed field).
@@ -83,6 +88,10 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       if (!view || !isWhole(value.generation) || (value.format !== 'csv' && value.format !== 'parquet')) return undefined;
       return { type: 'export', generation: value.generation, view, format: value.format };
     }
+    case 'compareAgain':
+      return isWhole(value.generation) ? { type: 'compareAgain', generation: value.generation } : undefined;
+    case 'previewSide':
+      return isWhole(value.generation) && isName(value.target) ? { type: 'previewSide', generation: value.generation, target: value.target } : undefined;
     default:
       return undefined;
   }
@@ -93,8 +102,10 @@ export function parseSavedState(value: unknown): DataPanelSavedState {
   if (!isRecord(value)) return {};
   const source = parseSource(value.source);
   const view = parseViewSpec(value.view);
+  const compare = parseCompareSpec(value.compare);
   return {
     ...(source ? { source } : {}),
+    ...(compare ? { compare } : {}),
     ...(isName(value.target) ? { target: value.target } : {}),
     ...(view ? { view } : {}),
     ...(value.tab === 'profile' || value.tab === 'data' ? { tab: value.tab } : {}),

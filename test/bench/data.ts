@@ -1,6 +1,6 @@
 // Data panel reads: a 10,000,000-row, 20-column table in a DuckDB file —
 // the first page with its row count (a fresh read-only open, as the panel does),
-// pages at random offsets while scrolling, a sorted first page, a filter, a profile.
+// pages at random offsets while scrolling, sorted and filtered pages at any depth, a profile.
 // The file is built once under the OS temp folder and reused by later runs.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,15 +81,39 @@ async function main(): Promise<void> {
   for (let i = 0; i < 20; i++) near.push((await timed(() => read({}, 5_000_000 + i * PAGE)))[0]);
   console.log(`consecutive pages around row 5,000,000: ${stats(near)}`);
 
-  const sorted: number[] = [];
-  for (let i = 0; i < 3; i++) sorted.push((await timed(() => read({ sort: [{ column: 'n3', descending: true }] }, 0, true)))[0]);
-  console.log(`sorted by a column, first page + count: ${stats(sorted)}`);
-  const sortedDeep = (await timed(() => read({ sort: [{ column: 'n3', descending: true }] }, 1_000_000)))[0];
-  console.log(`sorted, a page at row 1,000,000: ${sortedDeep.toFixed(0)} ms`);
+  // A new sort, as the panel reads it: its first page (DuckDB's top-N), then a page deep down, which waits for
+  // the view's row order (computed right after the first page) and reads one chunk through it.
+  const sortView: DataView = { sort: [{ column: 'n3', descending: true }] };
+  const sortedFirst: number[] = [];
+  const sortedThenDeep: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const fresh = new DataReadSession(target, opts);
+    sortedFirst.push((await timed(() => fresh.page({ source, view: sortView, offset: 0, limit: PAGE, count: true })))[0]);
+    sortedThenDeep.push((await timed(() => fresh.page({ source, view: sortView, offset: 1_000_000, limit: PAGE })))[0]);
+    await fresh.close();
+  }
+  console.log(`sorted by a column (new sort), first page + count: ${stats(sortedFirst)}`);
+  console.log(`then a page at row 1,000,000 (waits for the row order, then reads a chunk): ${stats(sortedThenDeep)}`);
+  for (const column of ['n3', 's2', 'd1']) {
+    const sortedView: DataView = { sort: [{ column, descending: column === 'n3' }] };
+    await read(sortedView, 0, true);
+    await read(sortedView, 3_000_000);
+    const deep: number[] = [];
+    for (let i = 0; i < 20; i++) deep.push((await timed(() => read(sortedView, Math.floor(rand() * (ROWS - PAGE)))))[0]);
+    const walk: number[] = [];
+    for (let i = 0; i < 40; i++) walk.push((await timed(() => read(sortedView, 1_000_000 + i * PAGE)))[0]);
+    console.log(`sorted by ${column}: a page at a random depth (one 600-row chunk read): ${stats(deep)}; 40 consecutive pages from row 1,000,000 (scrolling): ${stats(walk)}`);
+  }
+  const offsetDeep = (await timed(() => session.page({ source: { kind: 'query', sql: 'SELECT * FROM main.wide' }, view: { sort: [{ column: 'n3', descending: true }] }, offset: 1_000_000, limit: PAGE })))[0];
+  console.log(`for comparison, ORDER BY … LIMIT … OFFSET 1,000,000 (how a query's sorted view is still paged): ${offsetDeep.toFixed(0)} ms`);
 
-  const filtered: number[] = [];
-  for (let i = 0; i < 3; i++) filtered.push((await timed(() => read({ filters: [{ column: 's2', op: '=', value: 'text 123' }] }, 0, true)))[0]);
-  console.log(`filtered (text =), first page + count: ${stats(filtered)}`);
+  const filterView: DataView = { filters: [{ column: 's2', op: 'contains', value: '12' }] };
+  const [filteredMs] = await timed(() => read(filterView, 0, true));
+  console.log(`filtered (text contains), first page + count: ${filteredMs.toFixed(0)} ms`);
+  await read(filterView, PAGE);
+  const filteredDeep: number[] = [];
+  for (let i = 0; i < 20; i++) filteredDeep.push((await timed(() => read(filterView, Math.floor(rand() * 490_000))))[0]);
+  console.log(`filtered, a page at a random depth: ${stats(filteredDeep)}`);
 
   const [profileMs, profile] = await timed(() => session.profile(source, {}));
   await session.close();

@@ -1,8 +1,9 @@
 // The data panel in a real VS Code (code-server) with the packaged extension:
 // Materialize, then the Preview lens shows the rows; sort by a header; the
-// Profile tab; Run Query on a scratch .sql file; the protected target read with no prompt.
+// Profile tab; Run Query on a scratch .sql file; the protected target read with no prompt;
+// Ctrl+C copies cells and rows; Export writes a CSV file; the panel comes back after a reload.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, startEditor, type Editor } from './harness/editor';
@@ -103,4 +104,53 @@ test('the protected target is read with no prompt (reads never write)', { timeou
   assert.equal(await editor.page.locator('.monaco-dialog-box').count(), 0, 'no confirmation dialog');
   assert.match(await editor.statusBarText(), /dev/, 'the workspace target is unchanged');
   await editor.screenshot('data-prod');
+});
+
+test('Ctrl+C copies the selected cell, and Shift-selected rows as TSV with a header', { timeout: 180_000 }, async () => {
+  await editor.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(editor.page.url()).origin });
+  const panel = editor.webview();
+  const firstRow = panel.locator('.grid-rows .row').first();
+  await firstRow.locator('.cell.text', { hasText: 'Manhattan' }).first().waitFor({ timeout: 60_000 });
+  const zone = (await firstRow.locator('.cell').nth(3).innerText()).trim();
+  await firstRow.locator('.cell').nth(3).click();
+  await editor.page.keyboard.press('Control+c');
+  await eventually(async () => assert.equal(await editor.page.evaluate<string>('navigator.clipboard.readText()'), zone), 30_000);
+  await editor.page.keyboard.press('Shift+ArrowDown');
+  await editor.page.keyboard.press('Control+c');
+  await eventually(async () => {
+    const lines = (await editor.page.evaluate<string>('navigator.clipboard.readText()')).split('\n');
+    assert.deepEqual(lines[0]!.split('\t'), ['id', 'borough', 'zone']);
+    assert.equal(lines.length, 3);
+    assert.equal(lines[1]!.split('\t')[2], zone);
+  }, 30_000);
+});
+
+test('Export writes the view to the CSV file picked in the save dialog', { timeout: 180_000 }, async () => {
+  const out = join(editor.workspaceDir, 'zones-export.csv');
+  await editor.clearNotifications();
+  await editor.webview().locator('button.export', { hasText: 'CSV' }).click();
+  // The editor's own save dialog (a path box in the browser): type the file and accept.
+  const input = editor.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  // The dialog proposes the asset's name beside the workspace; it fills the box a moment after it shows.
+  await eventually(async () => assert.match(await input.inputValue(), /raw_zones\.csv$/), 30_000);
+  await input.fill(out);
+  await eventually(async () => assert.equal(await input.inputValue(), out), 10_000);
+  await editor.page.keyboard.press('Enter');
+  await editor.waitForNotification(/exported 20 rows to .*zones-export\.csv/, 60_000);
+  assert.ok(existsSync(out));
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'id,borough,zone');
+  assert.equal(lines.length, 21);
+});
+
+test('after a window reload the panel comes back showing the same asset and target', { timeout: 300_000 }, async () => {
+  await editor.runCommand('Developer: Reload Window');
+  await editor.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
+  await editor.page.locator('.tab', { hasText: 'Data: raw/zones' }).first().click({ timeout: 120_000 });
+  const panel = editor.webview();
+  await panel.locator('.grid-rows .row .cell.text', { hasText: 'Manhattan' }).first().waitFor({ timeout: 120_000 });
+  assert.equal(await panel.locator('.toolbar select').inputValue(), 'prod', 'the target chosen in the panel is kept');
+  assert.match(await panel.locator('.count').innerText(), /^20 rows/);
+  await editor.screenshot('data-after-reload');
 });

@@ -1,6 +1,6 @@
 // Dev ⇄ prod as a workflow in a real VS Code: prod is built, dev has nothing; the target
 // picker defers dev to prod, ▶ Materialize builds one changed asset on dev against prod's
-// upstream (prod untouched), and Compare with Target… shows the rows it changed.
+// upstream (prod untouched), and Compare with Target… draws the rows it changed in the data panel.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -66,24 +66,26 @@ test('defer dev to prod, materialize one changed asset, compare it with prod row
   await prodRow.waitFor({ timeout: 60_000 });
   await prodRow.click();
 
-  const report = editor.page.locator('.editor-instance .monaco-editor[data-uri^="asset-studio-compare:"]').first();
-  await report.waitFor({ timeout: 120_000 });
-  await eventually(async () => {
-    // The editor wraps long lines: read the text with its whitespace collapsed.
-    const text = (await report.locator('.view-lines').innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /# analytics\/daily_trips: dev → prod/);
-    assert.match(text, /rows matched on `pickup_date`/);
-    assert.match(text, new RegExp(`Changed rows \\(same key, another value\\): \\*\\*${expected}\\*\\*`));
-    assert.match(text, new RegExp(`\\| \`revenue\` \\| ${expected} \\|`));
-  }, 120_000);
+  // The diff is drawn in the data panel: counts, the changed column, samples old → new.
+  const panel = editor.webview();
+  const diffShown = async () => {
+    assert.match(await panel.locator('.compare-head .title').innerText(), /analytics\/daily_trips: dev → prod/);
+    assert.match(await panel.locator('.compare').innerText(), /rows matched on pickup_date/);
+    assert.match(await panel.locator('.compare-headline').innerText(), new RegExp(`${expected} rows? changed`));
+    const revenue = panel.locator('.compare-columns tr', { hasText: 'revenue' }).first();
+    assert.equal((await revenue.locator('td.number').innerText()).replace(/[^0-9]/g, ''), String(expected));
+    assert.ok((await panel.locator('.compare-sample.diff-changed').count()) > 0, 'changed rows sampled');
+    assert.match(await panel.locator('.compare-sample.diff-changed').first().innerText(), /revenue: .+ → .+/);
+  };
+  await eventually(diffShown, 180_000);
   await editor.screenshot('dev-prod-compare');
   assert.equal(digest(prodFile), prodBefore, 'the compare wrote nothing');
 
   // While deferring, the asset built on dev has a Compare lens: it compares with prod without asking.
-  await editor.runCommand('View: Close All Editors');
+  await panel.locator('button', { hasText: 'Rows on dev' }).click();
+  await panel.locator('.grid-rows .row').first().waitFor({ timeout: 120_000 });
   await editor.openFile(DAILY);
   await (await editor.waitForCodeLens(/^Compare$/, 60_000)).click();
-  await report.waitFor({ timeout: 120_000 });
-  await eventually(async () => assert.match((await report.locator('.view-lines').innerText()).replace(/\s+/g, ' '), new RegExp(`\\*\\*${expected}\\*\\*`)), 120_000);
+  await eventually(diffShown, 180_000);
   assert.equal(await editor.page.locator('.quick-input-widget .quick-input-list').isVisible(), false, 'no target was asked for');
 });

@@ -47,7 +47,7 @@ test('a page: offset and limit in table order, the column types, the view counte
         [HOSTILE_COL, 'VARCHAR', 'text'],
         ['bucket', 'INTEGER', 'number'],
         ['day', 'DATE', 'temporal'],
-        ['rec', 'STRUCT("a" BIGINT, "tags" VARCHAR[])', 'nested'],
+        ['rec', 'STRUCT(a BIGINT, tags VARCHAR[])', 'nested'],
         ['m', 'MAP(VARCHAR, BIGINT)', 'nested'],
         ['doc', 'JSON', 'json'],
         ['big', 'BIGINT', 'number'],
@@ -220,6 +220,38 @@ test('profile of a view larger than the sample size: a system sample, said so, w
     const whole = await readProfile(target, { projectRoot: dir }, { kind: 'relation', relation: '"main"."big"' }, {});
     assert.equal(whole.sample, undefined);
     assert.equal(whole.columns[0]!.count, 300_000);
+  } finally {
+    cleanup();
+  }
+});
+
+test('JSON at any depth: inside a STRUCT, LIST or MAP parsed and typed JSON; a JSON null, string or number stays JSON text, apart from SQL NULL', async () => {
+  const { dir, cleanup } = tempDir('data-json-');
+  try {
+    const target = duckTarget(dir);
+    await queryFile(
+      target.path!,
+      `CREATE TABLE j AS SELECT * FROM (VALUES
+         (1, {'post': '{"text": "hi", "tags": ["a"]}'::JSON, 'n': 1}, ['{"x": 1}'::JSON, 'null'::JSON, NULL], MAP {'k': '[1, 2]'::JSON}, 'null'::JSON),
+         (2, {'post': NULL::JSON, 'n': 2}, [], MAP {'k': '"text"'::JSON}, NULL::JSON),
+         (3, {'post': '42'::JSON, 'n': 3}, NULL, NULL, '"null"'::JSON)
+       ) v(id, rec, docs, m, doc)`,
+    );
+    const page = await readPage(target, { projectRoot: dir }, { source: { kind: 'relation', relation: '"main"."j"' }, view: { sort: [{ column: 'id' }] }, offset: 0, limit: 10 });
+    assert.deepEqual(
+      page.columns.map((c) => [c.name, c.type, c.kind]),
+      [
+        ['id', 'INTEGER', 'number'],
+        ['rec', 'STRUCT(post JSON, n INTEGER)', 'nested'],
+        ['docs', 'JSON[]', 'nested'],
+        ['m', 'MAP(VARCHAR, JSON)', 'nested'],
+        ['doc', 'JSON', 'json'],
+      ],
+    );
+    const [one, two, three] = page.rows;
+    assert.deepEqual(one, [1, { post: { text: 'hi', tags: ['a'] }, n: 1 }, [{ x: 1 }, 'null', null], [{ key: 'k', value: [1, 2] }], 'null']);
+    assert.deepEqual(two, [2, { post: null, n: 2 }, [], [{ key: 'k', value: '"text"' }], null], 'SQL NULL is null, JSON null is the text null');
+    assert.deepEqual(three, [3, { post: '42', n: 3 }, null, null, '"null"'], 'a JSON string "null" is not a JSON null');
   } finally {
     cleanup();
   }

@@ -9,6 +9,7 @@ import { readProfileOn } from './dataProfile';
 import type { DataSource, DataView } from './dataView';
 import type { DataExport, ExportFormat } from './dataExport';
 import { exportViewOn } from './dataExport';
+import { ViewRowOrders } from './viewRowOrder';
 
 /** A page read skipped because it was no longer wanted when its turn came. */
 export class SkippedRead extends Error {
@@ -36,6 +37,8 @@ export class DataReadSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Row orders of sorted/filtered views of a local file, made on first use. */
+  private rowOrders: ViewRowOrders | undefined;
 
   constructor(
     readonly target: TargetConfig,
@@ -53,6 +56,19 @@ export class DataReadSession {
   page(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
     return this.use(async (conn) => {
       if (stillWanted && !stillWanted()) throw new SkippedRead();
+      if (this.db?.target.type === 'duckdb' && ViewRowOrders.applies(request)) {
+        const orders = (this.rowOrders ??= new ViewRowOrders(this.db.location));
+        if (!orders.isUnsupported(request)) {
+          if (request.offset === 0 && !orders.has(request)) {
+            // The first page of a new sort: DuckDB's top-N is quicker than the whole order; the order is computed right after.
+            const first = await readPageOn(conn, request);
+            this.use((later) => orders.prepare(later, request)).catch(() => undefined);
+            return first;
+          }
+          const ordered = await orders.page(conn, request);
+          if (ordered) return ordered;
+        }
+      }
       const relation = positionalRelation(request);
       if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
       return readPageOn(conn, request, { byRowid: relation !== undefined && this.contiguous.get(relation) === true });
@@ -77,29 +93,32 @@ export class DataReadSession {
     if (this.closed) return Promise.reject(new Error('the data panel was closed'));
     const next = this.queue.then(async () => {
       clearTimeout(this.idleTimer);
-      if (this.db && performance.now() - this.openedAt > this.timing.maxHoldMs) this.release();
+      if (this.db && performance.now() - this.openedAt > this.timing.maxHoldMs) await this.release();
       if (!this.db) {
         this.db = await openTarget(this.target, { projectRoot: this.opts.projectRoot, token: this.opts.token, env: this.opts.env, readOnly: true });
         this.openedAt = performance.now();
         try {
           this.conn = await this.db.connect();
         } catch (err) {
-          this.release();
+          await this.release();
           throw err;
         }
       }
       try {
         return await fn(this.conn!);
       } finally {
-        this.idleTimer = setTimeout(() => void this.queue.then(() => this.release()), this.timing.idleMs);
+        this.idleTimer = setTimeout(() => {
+          this.queue = this.queue.then(() => this.release()).catch(() => undefined);
+        }, this.timing.idleMs);
       }
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private release(): void {
+  private async release(): Promise<void> {
     clearTimeout(this.idleTimer);
+    if (this.conn && this.rowOrders) await this.rowOrders.detach(this.conn).catch(() => undefined);
     this.conn?.closeSync();
     this.conn = undefined;
     this.db?.close();
@@ -113,6 +132,9 @@ export class DataReadSession {
   close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
-    return this.queue.then(() => this.release());
+    return this.queue.then(async () => {
+      await this.release();
+      this.rowOrders?.dispose();
+    });
   }
 }

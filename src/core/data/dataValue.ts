@@ -1,10 +1,11 @@
 import { DuckDBTypeId, JsonDuckDBValueConverter } from '@duckdb/node-api';
-import type { DuckDBType, DuckDBValue, DuckDBValueConverter, Json } from '@duckdb/node-api';
+import type { DuckDBArrayType, DuckDBListType, DuckDBMapType, DuckDBStructType, DuckDBType, DuckDBUnionType, DuckDBValue, DuckDBValueConverter, Json } from '@duckdb/node-api';
 
 /**
  * A cell as the grid, the CLI's JSON and the webview receive it: JSON-safe.
  * SQL NULL is `null` (never ''), STRUCT is an object, LIST/ARRAY an array,
- * MAP an array of `{key, value}` (keys need not be text), JSON values parsed.
+ * MAP an array of `{key, value}` (keys need not be text), JSON objects and
+ * arrays parsed (a JSON scalar stays its JSON text: `null`, `"a"`, `42`).
  * Whole numbers are numbers while JavaScript holds them exactly; beyond 2^53
  * they, and every DECIMAL, stay exact as text (the column type says they are numbers).
  */
@@ -17,8 +18,10 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** The JSON converter of @duckdb/node-api, with values of type JSON parsed into nested values. */
 export const dataValueConverter: DuckDBValueConverter<DataValue> = (value: DuckDBValue, type: DuckDBType, converter: DuckDBValueConverter<DataValue>) => {
   if (value !== null && type.alias === 'JSON' && typeof value === 'string') {
+    // Objects and arrays are parsed, to be read nested; a scalar stays JSON text, so JSON `null` ('null') is not SQL NULL (null).
     try {
-      return JSON.parse(value) as DataValue;
+      const parsed = JSON.parse(value) as DataValue;
+      return parsed !== null && typeof parsed === 'object' ? parsed : value;
     } catch {
       return value; // DuckDB validated it as JSON; a parse failure here is not worth losing the text for
     }
@@ -54,7 +57,38 @@ export interface DataColumn {
   readonly kind: ColumnKind;
 }
 
+/**
+ * A type as DuckDB's DESCRIBE writes it, aliases kept at every depth
+ * (`STRUCT(a JSON, b INTEGER)`): the client's own `toString` drops the
+ * alias of a child type.
+ */
+export function typeText(type: DuckDBType): string {
+  if (type.alias) return type.alias;
+  switch (type.typeId) {
+    case DuckDBTypeId.STRUCT: {
+      const t = type as DuckDBStructType;
+      return `STRUCT(${t.entryNames.map((n, i) => `${fieldName(n)} ${typeText(t.entryTypes[i]!)}`).join(', ')})`;
+    }
+    case DuckDBTypeId.UNION: {
+      const t = type as DuckDBUnionType;
+      return `UNION(${t.memberTags.map((n, i) => `${fieldName(n)} ${typeText(t.memberTypes[i]!)}`).join(', ')})`;
+    }
+    case DuckDBTypeId.LIST:
+      return `${typeText((type as DuckDBListType).valueType)}[]`;
+    case DuckDBTypeId.ARRAY:
+      return `${typeText((type as DuckDBArrayType).valueType)}[${(type as DuckDBArrayType).length}]`;
+    case DuckDBTypeId.MAP:
+      return `MAP(${typeText((type as DuckDBMapType).keyType)}, ${typeText((type as DuckDBMapType).valueType)})`;
+    default:
+      return type.toString();
+  }
+}
+
+function fieldName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
 export function dataColumn(name: string, type: DuckDBType): DataColumn {
-  const text = type.alias ?? type.toString();
+  const text = typeText(type);
   return { name, type: text, kind: columnKind(text) };
 }

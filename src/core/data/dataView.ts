@@ -46,7 +46,7 @@ export function stripTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
 
-function whereClause(filters: readonly ColumnFilter[] | undefined, params: string[]): string {
+export function whereClause(filters: readonly ColumnFilter[] | undefined, params: string[]): string {
   if (!filters || filters.length === 0) return '';
   const parts = filters.map((f) => {
     const col = quoteIdent(f.column);
@@ -61,7 +61,7 @@ function whereClause(filters: readonly ColumnFilter[] | undefined, params: strin
   return ` WHERE ${parts.join(' AND ')}`;
 }
 
-function orderClause(sort: readonly SortKey[] | undefined): string {
+export function orderClause(sort: readonly SortKey[] | undefined): string {
   if (!sort || sort.length === 0) return '';
   return ` ORDER BY ${sort.map((s) => `${quoteIdent(s.column)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
 }

@@ -12,8 +12,12 @@ import { DATA_PAGE_ROWS } from '../../protocol/dataMessages';
 import type { AssetGraphService } from '../assetGraphService';
 import type { TargetSelection } from '../targetSelection';
 import type { MotherDuckToken } from '../motherDuckToken';
+import type { CoreAccess } from '../coreAccess';
+import type { DataCompareSpec } from '../../protocol/dataMessages';
+import { compareResultOf } from './compareResult';
 
 export interface DataPanelDeps {
+  readonly core: Pick<CoreAccess, 'compare'>;
   readonly graphs: AssetGraphService;
   readonly targets: TargetSelection;
   readonly token: MotherDuckToken;
@@ -69,6 +73,8 @@ export class DataPanel implements vscode.Disposable {
   private replay: DataExtensionToWebviewMessage[] = [];
   /** The first row on screen in the grid, as its latest page request said. */
   private screenRow = 0;
+  /** The compare shown, when the panel shows one instead of rows. */
+  private comparing: { readonly generation: number; readonly spec: DataCompareSpec } | undefined;
 
   static show(context: vscode.ExtensionContext, deps: DataPanelDeps, source: DataPanelSource): DataPanel {
     let panel = DataPanel.current;
@@ -83,13 +89,27 @@ export class DataPanel implements vscode.Disposable {
   }
 
   /** Takes over a panel VS Code restored after a window reload, showing what it showed. */
-  static revive(context: vscode.ExtensionContext, deps: DataPanelDeps, webviewPanel: vscode.WebviewPanel, saved: { source?: DataPanelSource; target?: string; view?: DataViewSpec }): DataPanel {
+  static revive(context: vscode.ExtensionContext, deps: DataPanelDeps, webviewPanel: vscode.WebviewPanel, saved: { source?: DataPanelSource; compare?: DataCompareSpec; target?: string; view?: DataViewSpec }): DataPanel {
     DataPanel.current?.panel.dispose();
     webviewPanel.webview.options = webviewOptions(context);
     const panel = DataPanel.adopt(context, deps, webviewPanel);
     panel.chosenTarget = saved.target;
     if (saved.view) panel.view = saved.view;
-    if (saved.source) void panel.showSource(saved.source, false);
+    if (saved.compare) void panel.compare(saved.compare);
+    else if (saved.source) void panel.showSource(saved.source, false);
+    return panel;
+  }
+
+  /** Compare with Target…: the asset on two targets, drawn as a diff in the panel. */
+  static showCompare(context: vscode.ExtensionContext, deps: DataPanelDeps, spec: DataCompareSpec): DataPanel {
+    let panel = DataPanel.current;
+    if (panel) {
+      panel.panel.reveal(undefined, true);
+    } else {
+      const webviewPanel = vscode.window.createWebviewPanel(DataPanel.viewType, 'Asset Data', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(context), retainContextWhenHidden: true });
+      panel = DataPanel.adopt(context, deps, webviewPanel);
+    }
+    void panel.compare(spec);
     return panel;
   }
 
@@ -132,6 +152,7 @@ export class DataPanel implements vscode.Disposable {
   async showSource(source: DataPanelSource, resetView: boolean): Promise<void> {
     const startedAt = performance.now();
     const generation = ++this.generation;
+    this.comparing = undefined;
     if (resetView && !sameSource(source, this.showing?.source)) this.view = { sort: [], filters: [] };
     void this.showing?.read?.session.close();
     const target = this.targetOf(source.root);
@@ -144,7 +165,8 @@ export class DataPanel implements vscode.Disposable {
     }
     const showing: Showing = { generation, source, target, startedAt, ...(source.kind === 'asset' ? { finishedAt: this.finishedAt(source) } : {}) };
     this.showing = showing;
-    const targets = this.deps.targets.allTargets().map((t) => t.name);
+    // The asset's folder's targets only: another folder's 'prod' may be another file altogether.
+    const targets = this.deps.targets.targetsOf(source.root).map((t) => t.name);
     try {
       const token = await this.deps.token.get();
       const [{ DataReadSession }, resolved] = await Promise.all([import('../../core/data/dataReadSession'), this.resolve(source, target)]);
@@ -165,12 +187,47 @@ export class DataPanel implements vscode.Disposable {
     }
   }
 
+  /** Runs the compare (both targets read-only, nothing written) and draws it; the grid's reads stop meanwhile. */
+  async compare(spec: DataCompareSpec): Promise<void> {
+    const generation = ++this.generation;
+    void this.showing?.read?.session.close();
+    this.showing = undefined;
+    this.comparing = { generation, spec };
+    this.panel.title = `Compare: ${spec.asset}`;
+    this.post({ type: 'compare', generation, spec });
+    const started = performance.now();
+    const targets = this.deps.targets.targetsOf(spec.root);
+    const from = targets.find((t) => t.name === spec.from);
+    const to = targets.find((t) => t.name === spec.to);
+    await this.deps.graphs.ready;
+    const graph = this.deps.graphs.graphOf(spec.root);
+    const done = (m: { result?: ReturnType<typeof compareResultOf>; error?: string }) => {
+      if (this.comparing?.generation === generation && generation === this.generation) this.post({ type: 'compare', generation, spec, ...m, elapsedMs: performance.now() - started });
+    };
+    if (!graph || !from || !to) {
+      done({ error: `The folder or one of the targets ('${spec.from}', '${spec.to}') is gone from ${spec.root}.` });
+      return;
+    }
+    try {
+      const report = await this.deps.core.compare({ root: spec.root, graph, from, to, asset: spec.asset, token: await this.deps.token.get() });
+      if (report.diff) {
+        done({ result: compareResultOf(report.diff) });
+        this.deps.log.info(`Compare ${spec.asset} ${spec.from} → ${spec.to}: ${report.diff.rows.changed ?? '?'} changed, ${report.diff.rows.onlyInFrom} only in ${spec.from}, ${report.diff.rows.onlyInTo} only in ${spec.to} (${Math.round(performance.now() - started)} ms)`);
+      } else {
+        done({ error: report.problem ?? 'The compare could not be made.' });
+        this.deps.log.warn(`Compare ${spec.asset} ${spec.from} → ${spec.to}: ${report.problem ?? ''}`);
+      }
+    } catch (err) {
+      done({ error: messageOf(err) });
+    }
+  }
+
   private finishedAt(source: DataPanelSource & { kind: 'asset' }): number | undefined {
     return this.deps.graphs.states(source.root).get(source.key)?.finishedAt;
   }
 
   private targetOf(root: string): TargetConfig | undefined {
-    const chosen = this.chosenTarget ? this.deps.targets.allTargets().find((t) => t.name === this.chosenTarget) : undefined;
+    const chosen = this.chosenTarget ? this.deps.targets.targetsOf(root).find((t) => t.name === this.chosenTarget) : undefined;
     return chosen ?? this.deps.targets.targetFor(root);
   }
 
@@ -195,7 +252,7 @@ export class DataPanel implements vscode.Disposable {
   }
 
   private post(message: DataExtensionToWebviewMessage): void {
-    if (message.type === 'show') this.replay = [message];
+    if (message.type === 'show' || message.type === 'compare') this.replay = [message];
     else if (message.type === 'error' && message.requestId === undefined) this.replay = [...this.replay.filter((m) => m.type === 'show' && m.generation === message.generation), message];
     // Before the handshake the webview would drop it; the last show is sent again on 'ready'.
     if (this.ready) void this.panel.webview.postMessage(message);
@@ -236,6 +293,15 @@ export class DataPanel implements vscode.Disposable {
       }
       case 'export':
         void this.exportView(message.generation, message.view, message.format);
+        return;
+      case 'compareAgain':
+        if (this.comparing && this.comparing.generation === message.generation) void this.compare(this.comparing.spec);
+        return;
+      case 'previewSide':
+        if (this.comparing && this.comparing.generation === message.generation) {
+          this.chosenTarget = message.target;
+          void this.showSource({ kind: 'asset', key: this.comparing.spec.asset, root: this.comparing.spec.root }, true);
+        }
         return;
       case 'runQuery': {
         const root = this.showing?.source.root ?? this.deps.graphs.roots()[0];

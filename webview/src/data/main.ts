@@ -1,6 +1,7 @@
 // The data panel: a virtual grid over pages the extension reads from DuckDB,
 // and a profile tab. Talks to the extension only through src/protocol.
 import type {
+  CompareMessage,
   ColumnProfileInfo,
   DataCell,
   DataColumnInfo,
@@ -14,6 +15,7 @@ import type {
 } from '../../../src/protocol/dataMessages';
 import { cellCopyText, cellDisplay, nextSort, PAGE_ROWS, PageCache, pagesFor, rowsAsTsv, scrollMap } from './dataGridModel';
 import type { ScrollMap } from './dataGridModel';
+import { renderCompare } from './compareView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -88,10 +90,13 @@ const detailClose = el('button', 'icon');
 detailClose.title = 'Close';
 detailClose.append(codicon('close'));
 detail.append(detailClose, detailText);
-app.append(toolbar, queryBar, sqlBar, filterBar, statusEl, gridScroll, profileView, detail);
+const compareHost = el('div', 'compare-host');
+app.append(toolbar, queryBar, sqlBar, filterBar, statusEl, gridScroll, profileView, detail, compareHost);
 
 // ---- state ----
 let show: ShowSourceMessage | undefined;
+/** The compare shown in place of the grid, if any. */
+let comparing: CompareMessage | undefined;
 let view: DataViewSpec = { sort: [], filters: [] };
 let tab: 'data' | 'profile' = ((vscode.getState() as DataPanelSavedState | undefined)?.tab as 'data' | 'profile') ?? 'data';
 let columns: readonly DataColumnInfo[] = [];
@@ -118,7 +123,7 @@ let pageSqlText = '';
 let profileSqlText = '';
 
 function saveState(): void {
-  const state: DataPanelSavedState = { ...(show ? { source: show.source, target: show.target } : {}), view, tab };
+  const state: DataPanelSavedState = comparing ? { compare: comparing.spec } : { ...(show ? { source: show.source, target: show.target } : {}), view, tab };
   vscode.setState(state);
 }
 
@@ -298,8 +303,10 @@ function render(): void {
   // neighbour never delays what the user is looking at (reads run one at a time).
   const visible = pagesFor(first, last, total);
   const around = pagesFor(Math.max(0, first - PAGE_ROWS), last + PAGE_ROWS, total).sort((a, b) => Math.abs(a - onScreen) - Math.abs(b - onScreen));
-  const wanted = visible.every((p) => cache.has(p)) ? around : visible;
-  for (const p of cache.toAsk(wanted, MAX_IN_FLIGHT)) requestPage(p, false);
+  // The pages on screen are asked at once, however many reads are out: the request also tells the
+  // extension where the screen is now, so reads queued for where it was are skipped, not waited for.
+  const ask = visible.every((p) => cache.has(p)) ? cache.toAsk(around, MAX_IN_FLIGHT) : cache.toAsk(visible);
+  for (const p of ask) requestPage(p, false);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);
   const hi = Math.max(selRow, anchorRow);
@@ -524,7 +531,17 @@ queryInput.addEventListener('keydown', (e) => {
 window.addEventListener('message', (event: MessageEvent<DataExtensionToWebviewMessage>) => {
   const m = event.data;
   switch (m.type) {
+    case 'compare':
+      comparing = m;
+      show = undefined;
+      app.classList.add('comparing');
+      compareHost.replaceChildren(renderCompare(m, post, locale));
+      saveState();
+      return;
     case 'show': {
+      comparing = undefined;
+      app.classList.remove('comparing');
+      compareHost.replaceChildren();
       const sameSource = show && JSON.stringify(show.source) === JSON.stringify(m.source);
       show = m;
       view = m.view;
