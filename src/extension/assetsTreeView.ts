@@ -3,8 +3,7 @@ import type { AssetNode } from '../core/graph/assetGraph';
 import type { AssetStateView } from '../core/editorModel/assetRunOutcome';
 import { isMaterializable } from '../core/editorModel/assetLensModel';
 import { checkSummaryText, couldNotRun, stateText, stateTooltip } from '../core/editorModel/assetLensText';
-import type { AssetDrift } from '../core/engine/targetDrift';
-import { driftText } from '../core/engine/targetDrift';
+import { driftMark, driftText } from '../core/engine/targetDrift';
 import type { AssetGraphService } from './assetGraphService';
 import type { HeldAgainstTarget } from './heldAgainstTarget';
 import { DisposableStore } from './disposables';
@@ -37,22 +36,6 @@ function stateIcon(node: AssetNode, state: AssetStateView | undefined): vscode.T
         : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     default:
       return new vscode.ThemeIcon('circle-large-outline');
-  }
-}
-
-/** A few characters for the side bar; the tooltip has the sentence. */
-function driftMark(kind: AssetDrift['kind'], other: string): string | undefined {
-  switch (kind) {
-    case 'same':
-      return `= ${other}`;
-    case 'differs':
-      return `≠ ${other}`;
-    case 'only-here':
-      return `not on ${other}`;
-    case 'only-there':
-      return `only on ${other}`;
-    case 'neither':
-      return undefined;
   }
 }
 
@@ -129,7 +112,7 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
     const drift = other && isMaterializable(node) ? this.heldAgainst.driftOf(entry.root, entry.key) : undefined;
     const against = drift && other ? driftText(drift, other) : undefined;
     // Short enough for a side bar: what matters first (checks, then state); the source is in the hover.
-    item.description = [checks, isMaterializable(node) ? stateText(state, Date.now()) : 'source', drift && other ? driftMark(drift.kind, other) : undefined]
+    item.description = [checks, isMaterializable(node) ? stateText(state, Date.now()) : 'source', drift && other ? driftMark(drift, other) : undefined]
       .filter((s) => s !== undefined)
       .join(' · ');
     const unread = other ? this.heldAgainst.errorFor(entry.root) : undefined;

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import type { AssetDrift } from '../core/engine/targetDrift';
+import { driftMark, driftText } from '../core/engine/targetDrift';
+import type { HeldAgainstTarget } from './heldAgainstTarget';
 import type { LineageAssetStatus } from '../core/lineage/lineageSnapshot';
 import { buildLineageSnapshot } from '../core/lineage/lineageSnapshot';
 import type { LineageAssetDetails, LineageSnapshot } from '../protocol/lineageMessages';
@@ -30,9 +33,10 @@ export class LineageCommand implements vscode.Disposable {
     navigation: AssetNavigation,
     log: vscode.LogOutputChannel,
     token: MotherDuckToken,
+    private readonly heldAgainst: HeldAgainstTarget,
   ) {
     void graphs.discovered.then(() => (this.discovered = true));
-    for (const event of [graphs.onDidChangeGraph, graphs.onDidChangeStates, targets.onDidChange, runs.onDidChangeRunning]) {
+    for (const event of [graphs.onDidChangeGraph, graphs.onDidChangeStates, targets.onDidChange, runs.onDidChangeRunning, heldAgainst.onDidChange]) {
       this.store.add(event(() => this.changed.fire()));
     }
     const columns = new PanelColumnLineage({
@@ -96,10 +100,12 @@ export class LineageCommand implements vscode.Disposable {
     if (!first) return { nodes: [], edges: [] };
     const { root, graph } = first;
     const states = this.graphs.states(root);
+    const other = this.heldAgainst.name();
     const statusOf = (key: string): LineageAssetStatus | undefined => {
       if (runs.isBuilding(root, key)) return { state: 'running' };
       const state = states.get(key);
       if (!state) return undefined;
+      const drift = other ? this.heldAgainst.driftOf(root, key) : undefined;
       const names = new Set(graph.nodes.get(key)?.checks.map((c) => c.name) ?? []);
       const results = [...(state.checks?.values() ?? [])].filter((c) => names.has(c.name));
       return {
@@ -111,6 +117,7 @@ export class LineageCommand implements vscode.Disposable {
         ...(state.rows !== undefined ? { rows: state.rows } : {}),
         ...(state.rowsAdded !== undefined ? { rowsAdded: state.rowsAdded } : {}),
         ...(state.partitions !== undefined ? { partitions: state.partitions } : {}),
+        ...(drift && other ? { against: againstOf(drift, other) } : {}),
       };
     };
     const snapshot = buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);
@@ -120,4 +127,10 @@ export class LineageCommand implements vscode.Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/** How an asset stands against the held target, as a lineage node carries it. */
+function againstOf(drift: AssetDrift, other: string): NonNullable<LineageAssetStatus['against']> {
+  const mark = driftMark(drift, other);
+  return { target: other, drift: drift.kind, text: driftText(drift, other), ...(mark ? { mark } : {}) };
 }

@@ -79,7 +79,7 @@ export class AssetStudioSession implements vscode.Disposable {
     const heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
-    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token));
+    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token, heldAgainst));
     this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
     const dataDeps = { core: this.core, graphs: this.graphs, targets: this.targets, token, log: this.log };
     this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log, (spec) => DataPanel.showCompare(this.context, dataDeps, spec)));

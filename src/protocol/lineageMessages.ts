@@ -18,6 +18,9 @@ export interface LineageCheckSummary {
   readonly total: number;
 }
 
+/** How an asset on the current target stands against the target it is held against (same as DriftKind in the core). */
+export type LineageDrift = 'same' | 'differs' | 'only-here' | 'only-there' | 'neither';
+
 export interface LineageNode {
   /** Key string (`raw/taxi_trips`). */
   readonly id: string;
@@ -41,6 +44,11 @@ export interface LineageNode {
   readonly rowsAdded?: number;
   /** Partitioned assets: partitions materialized with the current definition, of those to date. */
   readonly partitions?: { readonly done: number; readonly total: number };
+  /**
+   * With a target held against (Assets view: Hold Against Target…): how this asset stands against it,
+   * the sentence saying so, and a few characters for the node (absent when both hold the same).
+   */
+  readonly against?: { readonly target: string; readonly drift: LineageDrift; readonly text: string; readonly mark?: string };
 }
 
 export interface LineageEdge {

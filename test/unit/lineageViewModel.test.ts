@@ -174,6 +174,25 @@ test('a node’s second line says state, the table’s rows (not what the last r
   assert.equal(by.get('raw/new')!.detail, 'never run');
 });
 
+test('held against another target, a node says where it stands on its second line and in full in its title', () => {
+  const now = Date.parse('2026-12-03T10:00:00Z');
+  const view = buildLineageView(
+    {
+      nodes: [
+        node('a/behind', { state: 'fresh', rows: 3, lastRun: '2026-12-03T09:57:00Z', against: { target: 'prod', drift: 'differs', text: 'prod is behind (built from an older definition)', mark: '≠ prod' } }),
+        node('a/same', { state: 'fresh', rows: 3, lastRun: '2026-12-03T09:57:00Z', against: { target: 'prod', drift: 'same', text: 'same as prod' } }),
+      ],
+      edges: [],
+    },
+    defaultViewOptions,
+    now,
+  );
+  const by = new Map(view.nodes.map((n) => [n.id, n]));
+  assert.equal(by.get('a/behind')!.detail, 'fresh · 3 rows · 3m ago · ≠ prod');
+  assert.match(by.get('a/behind')!.title, /against prod: prod is behind/);
+  assert.equal(by.get('a/same')!.detail, 'fresh · 3 rows · 3m ago');
+});
+
 test('compact counts and ages stay short', () => {
   assert.deepEqual([0, 1, 999, 1000, 11_500, 265_000, 2_345_678, 7e9].map(compactCount), ['0', '1', '999', '1k', '11.5k', '265k', '2.3M', '7B']);
   const now = Date.parse('2026-12-03T10:00:00Z');

@@ -43,6 +43,20 @@ export function targetDrift(
   return out;
 }
 
+/** A few characters for a tree row or a lineage node; nothing when both sides agree or neither has it. */
+export function driftMark(d: AssetDrift, otherTarget: string): string | undefined {
+  switch (d.kind) {
+    case 'differs':
+      return `≠ ${otherTarget}`;
+    case 'only-here':
+      return `not on ${otherTarget}`;
+    case 'only-there':
+      return `only on ${otherTarget}`;
+    default:
+      return undefined;
+  }
+}
+
 /** A few words for a list or a tree: how the asset stands on `otherTarget`. */
 export function driftText(d: AssetDrift, otherTarget: string): string {
   switch (d.kind) {

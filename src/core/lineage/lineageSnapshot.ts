@@ -16,6 +16,7 @@ export interface LineageAssetStatus {
   readonly rows?: number;
   readonly rowsAdded?: number;
   readonly partitions?: { readonly done: number; readonly total: number };
+  readonly against?: LineageNode['against'];
 }
 
 /**
@@ -50,6 +51,7 @@ export function buildLineageSnapshot(
       ...(status?.rows !== undefined ? { rows: status.rows } : {}),
       ...(status?.rowsAdded !== undefined ? { rowsAdded: status.rowsAdded } : {}),
       ...(status?.partitions !== undefined ? { partitions: status.partitions } : {}),
+      ...(status?.against !== undefined ? { against: status.against } : {}),
     });
   }
   // An edge to a key with no node cannot be drawn; such misses are Problems, not lineage.
