@@ -64,8 +64,12 @@ export class HeldAgainstTarget implements vscode.Disposable {
         .map((t) => ({ label: t.name, description: t.type === 'motherduck' ? `md:${t.database ?? ''}` : (t.path ?? ''), name: t.name as string | undefined })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: `Hold '${current}' against another target (read only)`, placeHolder: 'Which target holds what was built from which definition' });
-    if (!picked) return;
-    await this.workspaceState.update(STATE_KEY, picked.name);
+    if (picked) await this.hold(picked.name);
+  }
+
+  /** Holds the current target against `name` (undefined: none), and reads it before returning. */
+  async hold(name: string | undefined): Promise<void> {
+    await this.workspaceState.update(STATE_KEY, name);
     await this.refresh();
   }
 

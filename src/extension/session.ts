@@ -33,6 +33,7 @@ export class AssetStudioSession implements vscode.Disposable {
   graphs!: AssetGraphService;
   targets!: TargetSelection;
   assetsView!: AssetsTreeView;
+  heldAgainst!: HeldAgainstTarget;
 
   private constructor(
     readonly context: vscode.ExtensionContext,
@@ -76,7 +77,7 @@ export class AssetStudioSession implements vscode.Disposable {
     const runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, runs, this.targets));
-    const heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log));
+    const heldAgainst = (this.heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log)));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token, heldAgainst));

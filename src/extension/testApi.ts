@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { AssetGraphService } from './assetGraphService';
 import type { AssetsTreeView } from './assetsTreeView';
+import type { HeldAgainstTarget } from './heldAgainstTarget';
 import type { AssetStudioSession } from './session';
 import type { TargetSelection } from './targetSelection';
 
@@ -15,6 +16,7 @@ export interface AssetStudioTestApi {
   /** `ask` is replaced by tests to answer the protected-target question. */
   readonly targets: Pick<TargetSelection, 'currentName' | 'select' | 'targetFor' | 'ask'>;
   readonly assetsView: Pick<AssetsTreeView, 'getChildren' | 'getTreeItem'>;
+  readonly heldAgainst: Pick<HeldAgainstTarget, 'hold'>;
   /** The file the log channel writes to. */
   readonly logFile: string;
 }
@@ -25,6 +27,7 @@ export function testApiFor(session: AssetStudioSession, context: vscode.Extensio
     graphs: session.graphs,
     targets: session.targets,
     assetsView: session.assetsView,
+    heldAgainst: session.heldAgainst,
     logFile: join(context.logUri.fsPath, 'Asset Studio.log'),
   };
 }

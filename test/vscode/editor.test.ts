@@ -268,6 +268,22 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     }
   });
 
+  test('held against prod, the Assets view marks an asset prod lacks, and nothing on one both hold alike', async function () {
+    this.timeout(120_000);
+    // raw/zones is on dev and prod, from the same definition (the test before); raw/taxi_trips only on dev.
+    const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/taxi_trips');
+    assert.equal(run?.outcomes[0]?.status, 'success', run?.outcomes[0]?.error);
+    try {
+      await s.heldAgainst.hold('prod');
+      const item = (key: string) => s.assetsView.getTreeItem({ kind: 'asset', root, key });
+      assert.match(String(item('raw/taxi_trips').description), / · not on prod$/);
+      assert.doesNotMatch(String(item('raw/zones').description), /prod/);
+      assert.match((item('raw/zones').tooltip as vscode.MarkdownString).value, /Against 'prod': same as prod\./);
+    } finally {
+      await s.heldAgainst.hold(undefined);
+    }
+  });
+
   test('the Assets view lists assets by group', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.assetStudio');
     const groups = s.assetsView.getChildren();

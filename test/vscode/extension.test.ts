@@ -20,7 +20,7 @@ suite('Asset Studio in VS Code', () => {
     const ext = await activeExtension();
     assert.equal(ext.isActive, true);
     assert.ok(ext.exports, 'in test mode the extension returns its test API');
-    assert.deepEqual(Object.keys(ext.exports).sort(), ['assetsView', 'graphs', 'logFile', 'targets']);
+    assert.deepEqual(Object.keys(ext.exports).sort(), ['assetsView', 'graphs', 'heldAgainst', 'logFile', 'targets']);
   });
 
   test('registers a handler for every contributed command', async () => {
