@@ -26,7 +26,7 @@ export class LineageCommand implements vscode.Disposable {
   private discovered = false;
 
   constructor(
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
     runs: AssetRuns,
@@ -69,21 +69,21 @@ export class LineageCommand implements vscode.Disposable {
         },
       }),
     );
-    this.store.add(
-      vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: AssetArgument) => {
-        const timeline = new OpeningTimeline();
-        // The page boots while discovery ends; the graph is drawn before the targets' states are read.
-        const panel = LineagePanel.show(context, this.deps, typeof arg === 'string' ? arg : undefined, {
-          timeline,
-          awaitingGraph: !this.discovered,
-        });
-        if (!this.discovered) {
-          await this.graphs.discovered;
-          timeline.mark('graph discovered');
-        }
-        panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
-      }),
-    );
+  }
+
+  /** `assetStudio.showLineage [key]`. */
+  async show(arg?: AssetArgument): Promise<void> {
+    const timeline = new OpeningTimeline();
+    // The page boots while discovery ends; the graph is drawn before the targets' states are read.
+    const panel = LineagePanel.show(this.context, this.deps, typeof arg === 'string' ? arg : undefined, {
+      timeline,
+      awaitingGraph: !this.discovered,
+    });
+    if (!this.discovered) {
+      await this.graphs.discovered;
+      timeline.mark('graph discovered');
+    }
+    panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
   }
 
   /** The details pane of one asset of the first folder (the one the panel draws). */
