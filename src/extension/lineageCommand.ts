@@ -17,6 +17,7 @@ import type { LineagePanelDeps } from './lineage/lineagePanel';
 import type { TargetSelection } from './targetSelection';
 import type { MotherDuckToken } from './motherDuckToken';
 import { PanelColumnLineage } from './lineage/panelColumnLineage';
+import type { CommandId } from './commands';
 
 /** `assetStudio.showLineage [key]`: the lineage panel, fed from the graph service and the runs. */
 export class LineageCommand implements vscode.Disposable {
@@ -51,9 +52,9 @@ export class LineageCommand implements vscode.Disposable {
       onDidChange: this.changed.event,
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
-      previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
-      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget', key),
-      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
+      previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData' satisfies CommandId, key),
+      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget' satisfies CommandId, key),
+      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks' satisfies CommandId, key),
       details: (key) => this.details(key),
       columns: (key) => columns.columns(key),
       traceColumn: (key, column) => columns.trace(key, column),
