@@ -13,6 +13,7 @@ import type { AssetGraphService } from './assetGraphService';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
 import type { TargetSelection } from './targetSelection';
+import type { CommandId } from './commands';
 
 /** Files that can name assets: SQL assets and dbt models, dbt YAML, Dagster Python. */
 const SELECTOR: vscode.DocumentSelector = [
@@ -139,7 +140,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const markdown = new vscode.MarkdownString(
       assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
     );
-    markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] };
+    markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] satisfies CommandId[] };
     return new vscode.Hover(markdown, toRange(ref.range));
   }
 
@@ -157,7 +158,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
       const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
       if (!column) return undefined;
       const markdown = new vscode.MarkdownString(columnHoverMarkdown(node.id, column));
-      markdown.isTrusted = { enabledCommands: ['assetStudio.showLineage'] };
+      markdown.isTrusted = { enabledCommands: ['assetStudio.showLineage'] satisfies CommandId[] };
       return new vscode.Hover(markdown, word);
     } catch {
       // SQL that does not parse has no column lineage; its syntax error is already a problem at its line.

@@ -7,14 +7,13 @@ export class AssetNavigation implements vscode.Disposable {
   private readonly store = new DisposableStore();
 
   constructor(private readonly graphs: AssetGraphService) {
-    this.store.add(vscode.commands.registerCommand('assetStudio.openDefinition', (arg?: string | { key: string }) => this.open(arg)));
-    this.store.add(
-      vscode.commands.registerCommand('assetStudio.refresh', async () => {
-        await this.graphs.rediscover();
-      }),
-    );
     this.store.add(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
     this.store.add(graphs.onDidChangeGraph(() => this.updateContext()));
+  }
+
+  /** `assetStudio.refresh`: discovers every folder again. */
+  async refresh(): Promise<void> {
+    await this.graphs.rediscover();
   }
 
   /** Opens the file of an asset at its definition line; `column` picks a group, or places it beside the one given by a function of the file's URI. */

@@ -52,13 +52,6 @@ export class AssetRuns implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly environment: EnvironmentNotice,
   ) {
-    const register = (id: string, scope: RunScope, checksOnly: boolean): void => {
-      this.store.add(vscode.commands.registerCommand(id, (arg?: AssetArgument) => this.runCommand(arg, scope, checksOnly)));
-    };
-    register('assetStudio.materialize', 'asset', false);
-    register('assetStudio.materializeWithUpstream', 'upstream', false);
-    register('assetStudio.materializeWithDownstream', 'downstream', false);
-    register('assetStudio.runChecks', 'asset', true);
     // Trust is checked on every run, so granting it takes effect at once; say so where runs are logged.
     this.store.add(
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('Workspace trusted: materializing and running Dagster/dbt are enabled.')),
@@ -78,7 +71,8 @@ export class AssetRuns implements vscode.Disposable {
     return undefined;
   }
 
-  private async runCommand(arg: AssetArgument, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
+  /** The materialize and run-checks commands: refused in an untrusted workspace, else runs the asset of `arg`. */
+  async runCommand(arg: AssetArgument, scope: RunScope, checksOnly: boolean): Promise<FinishedRun | undefined> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
       const answer = await vscode.window.showWarningMessage(

@@ -8,6 +8,7 @@ import type { AssetGraphService } from './assetGraphService';
 import type { HeldAgainstTarget } from './heldAgainstTarget';
 import { DisposableStore } from './disposables';
 import type { TargetSelection } from './targetSelection';
+import type { CommandId } from './commands';
 
 export type AssetsViewEntry =
   | { readonly kind: 'group'; readonly root: string; readonly group: string }
@@ -131,7 +132,7 @@ export class AssetsTreeView implements vscode.TreeDataProvider<AssetsViewEntry>,
     const loc = node.definition.location;
     if (loc.file) {
       item.resourceUri = vscode.Uri.file(loc.file);
-      item.command = { title: 'Open Definition', command: 'assetStudio.openDefinition', arguments: [entry.key] };
+      item.command = { title: 'Open Definition', command: 'assetStudio.openDefinition' satisfies CommandId, arguments: [entry.key] };
     }
     return item;
   }

@@ -6,6 +6,7 @@ import type { AssetGraphService } from './assetGraphService';
 import type { AssetRuns, FinishedRun } from './assetRuns';
 import type { TargetSelection } from './targetSelection';
 import { DisposableStore } from './disposables';
+import type { CommandId } from './commands';
 
 
 function location(file: string, line: number): { uri: vscode.Uri; range: vscode.Range } {
@@ -33,7 +34,7 @@ export class CheckTestController implements vscode.Disposable {
   ) {
     this.controller.createRunProfile('Run Checks', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
     this.controller.refreshHandler = async () => {
-      await vscode.commands.executeCommand('assetStudio.refresh');
+      await vscode.commands.executeCommand('assetStudio.refresh' satisfies CommandId);
     };
     this.store.add(graphs.onDidChangeGraph(() => this.rebuild()));
     if (targets) {

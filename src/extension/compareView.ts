@@ -50,8 +50,6 @@ export class CompareView implements vscode.Disposable, vscode.TextDocumentConten
     private readonly showInPanel: (spec: DataCompareSpec) => unknown,
   ) {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(SCHEME, this));
-    this.store.add(vscode.commands.registerCommand('assetStudio.compareWithTarget', (arg?: AssetArgument, toName?: string) => this.compare(arg, toName)));
-    this.store.add(vscode.commands.registerCommand('assetStudio.previewPromotion', (arg?: AssetArgument) => this.preview(arg)));
   }
 
   /** Compares the asset of the argument (else the active editor's) between the current target and `toName` (the Compare lens) or a picked one, in the data panel. */

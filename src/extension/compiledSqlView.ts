@@ -29,7 +29,6 @@ export class CompiledSqlView implements vscode.Disposable, vscode.TextDocumentCo
     private readonly token: MotherDuckToken,
   ) {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(SCHEME, this));
-    this.store.add(vscode.commands.registerCommand('assetStudio.showCompiledSql', (arg?: AssetArgument) => this.show(arg)));
     this.store.add(vscode.workspace.onDidSaveTextDocument(() => this.refreshAll()));
     this.store.add(targets.onDidChange(() => this.refreshAll()));
     this.store.add(
@@ -39,7 +38,8 @@ export class CompiledSqlView implements vscode.Disposable, vscode.TextDocumentCo
     );
   }
 
-  private async show(arg: AssetArgument): Promise<void> {
+  /** `assetStudio.showCompiledSql`. */
+  async show(arg: AssetArgument): Promise<void> {
     await this.graphs.ready;
     const found = this.graphs.assetFor(arg);
     if (!found || found.node.definition.dbt?.resourceType !== 'model') {

@@ -3,6 +3,7 @@ import type { EnvironmentProblem } from '../core/engine/delegated/environmentPro
 import { findToolProblems } from '../core/engine/delegated/toolEnvironment';
 import { loadProjectFile } from '../core/project/projectFile';
 import type { AssetGraphService } from './assetGraphService';
+import type { CommandId } from './commands';
 import { readSettings } from './config';
 import { DisposableStore } from './disposables';
 import type { EnvironmentNotice } from './environmentNotice';
@@ -10,7 +11,7 @@ import type { MotherDuckToken } from './motherDuckToken';
 import { onDidChangePythonInterpreter, pythonInterpreterFor } from './pythonInterpreter';
 import type { TargetSelection } from './targetSelection';
 
-const SHOW_PROBLEMS = 'assetStudio.showEnvironmentProblems';
+const SHOW_PROBLEMS: CommandId = 'assetStudio.showEnvironmentProblems';
 
 interface FoundProblem {
   readonly problem: EnvironmentProblem;
@@ -48,12 +49,6 @@ export class EnvironmentCheck implements vscode.Disposable {
     this.item.name = 'Asset Studio Environment';
     this.item.command = SHOW_PROBLEMS;
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-    this.store.add(
-      vscode.commands.registerCommand(SHOW_PROBLEMS, () => {
-        if (this.found.length === 0) void vscode.window.showInformationMessage('Asset Studio: nothing missing for this project’s runs.');
-        for (const f of this.found) this.notice.report(f.problem, f.python, f.root);
-      }),
-    );
     const schedule = (): void => this.schedule();
     void graphs.discovered.then(schedule);
     this.store.add(targets.onDidChange(schedule));
@@ -71,6 +66,12 @@ export class EnvironmentCheck implements vscode.Disposable {
       }),
     );
     this.store.add({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /** `assetStudio.showEnvironmentProblems` (the status item's command): says again what each folder's runs lack. */
+  showProblems(): void {
+    if (this.found.length === 0) void vscode.window.showInformationMessage('Asset Studio: nothing missing for this project’s runs.');
+    for (const f of this.found) this.notice.report(f.problem, f.python, f.root);
   }
 
   /** Bursts (a target switch re-reads graphs and states) become one check. */

@@ -6,6 +6,7 @@ import { motherDuckTokenFor } from '../core/project/motherDuckToken';
 import type { TargetConfig } from '../core/project/targetConfig';
 import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
+import type { CommandId } from './commands';
 
 const SELECT_INTERPRETER = 'Select Interpreter';
 const OPEN_TERMINAL = 'Open Terminal';
@@ -70,7 +71,7 @@ export class EnvironmentNotice implements vscode.Disposable {
         : [SELECT_INTERPRETER, ...(problem.pipPackages ? [OPEN_TERMINAL] : []), SHOW_LOG];
     void vscode.window.showErrorMessage(`Asset Studio: ${problem.message}`, ...actions).then(async (choice) => {
       this.showing.delete(problem.message);
-      if (choice === SET_TOKEN) await vscode.commands.executeCommand('assetStudio.setMotherDuckToken');
+      if (choice === SET_TOKEN) await vscode.commands.executeCommand('assetStudio.setMotherDuckToken' satisfies CommandId);
       else if (choice === SELECT_INTERPRETER) await selectInterpreter();
       else if (choice === OPEN_TERMINAL && problem.pipPackages) this.openInstallTerminal(problem.pipPackages, python, cwd);
       else if (choice === SHOW_LOG) this.log.show();

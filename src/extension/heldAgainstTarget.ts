@@ -31,7 +31,6 @@ export class HeldAgainstTarget implements vscode.Disposable {
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.store.add(vscode.commands.registerCommand('assetStudio.holdAgainstTarget', () => this.choose()));
     const reread = () => void this.refresh();
     this.store.add(graphs.onDidChangeStates(reread));
     this.store.add(graphs.onDidChangeGraph(reread));
@@ -53,7 +52,8 @@ export class HeldAgainstTarget implements vscode.Disposable {
     return this.name() ? this.errors.get(root) : undefined;
   }
 
-  private async choose(): Promise<void> {
+  /** `assetStudio.holdAgainstTarget`. */
+  async choose(): Promise<void> {
     const current = this.targets.currentName();
     const none = { label: 'None', description: 'show the current target alone', name: undefined as string | undefined };
     const items = [

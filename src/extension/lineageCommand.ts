@@ -17,6 +17,7 @@ import type { LineagePanelDeps } from './lineage/lineagePanel';
 import type { TargetSelection } from './targetSelection';
 import type { MotherDuckToken } from './motherDuckToken';
 import { PanelColumnLineage } from './lineage/panelColumnLineage';
+import type { CommandId } from './commands';
 
 /** `assetStudio.showLineage [key]`: the lineage panel, fed from the graph service and the runs. */
 export class LineageCommand implements vscode.Disposable {
@@ -26,7 +27,7 @@ export class LineageCommand implements vscode.Disposable {
   private discovered = false;
 
   constructor(
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
     runs: AssetRuns,
@@ -51,9 +52,9 @@ export class LineageCommand implements vscode.Disposable {
       onDidChange: this.changed.event,
       openDefinition: (key, column) => void navigation.open(key, column),
       materialize: (key, mode) => void vscode.commands.executeCommand(materializeCommands[mode], key),
-      previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData', key),
-      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget', key),
-      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks', key),
+      previewData: (key) => void vscode.commands.executeCommand('assetStudio.previewData' satisfies CommandId, key),
+      compare: (key) => void vscode.commands.executeCommand('assetStudio.compareWithTarget' satisfies CommandId, key),
+      runChecks: (key) => void vscode.commands.executeCommand('assetStudio.runChecks' satisfies CommandId, key),
       details: (key) => this.details(key),
       columns: (key) => columns.columns(key),
       traceColumn: (key, column) => columns.trace(key, column),
@@ -69,21 +70,21 @@ export class LineageCommand implements vscode.Disposable {
         },
       }),
     );
-    this.store.add(
-      vscode.commands.registerCommand('assetStudio.showLineage', async (arg?: AssetArgument) => {
-        const timeline = new OpeningTimeline();
-        // The page boots while discovery ends; the graph is drawn before the targets' states are read.
-        const panel = LineagePanel.show(context, this.deps, typeof arg === 'string' ? arg : undefined, {
-          timeline,
-          awaitingGraph: !this.discovered,
-        });
-        if (!this.discovered) {
-          await this.graphs.discovered;
-          timeline.mark('graph discovered');
-        }
-        panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
-      }),
-    );
+  }
+
+  /** `assetStudio.showLineage [key]`. */
+  async show(arg?: AssetArgument): Promise<void> {
+    const timeline = new OpeningTimeline();
+    // The page boots while discovery ends; the graph is drawn before the targets' states are read.
+    const panel = LineagePanel.show(this.context, this.deps, typeof arg === 'string' ? arg : undefined, {
+      timeline,
+      awaitingGraph: !this.discovered,
+    });
+    if (!this.discovered) {
+      await this.graphs.discovered;
+      timeline.mark('graph discovered');
+    }
+    panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
   }
 
   /** The details pane of one asset of the first folder (the one the panel draws). */

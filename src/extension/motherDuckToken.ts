@@ -15,8 +15,6 @@ export class MotherDuckToken implements vscode.Disposable {
         if (e.key === SECRET_KEY) this.changed.fire();
       }),
     );
-    this.store.add(vscode.commands.registerCommand('assetStudio.setMotherDuckToken', () => this.promptAndStore()));
-    this.store.add(vscode.commands.registerCommand('assetStudio.clearMotherDuckToken', () => this.clear()));
   }
 
   async get(): Promise<string | undefined> {
@@ -24,7 +22,8 @@ export class MotherDuckToken implements vscode.Disposable {
     return value && value.length > 0 ? value : undefined;
   }
 
-  private async promptAndStore(): Promise<void> {
+  /** `assetStudio.setMotherDuckToken`. */
+  async promptAndStore(): Promise<void> {
     const value = await vscode.window.showInputBox({
       title: 'Set MotherDuck Token',
       prompt: 'Paste a MotherDuck access token. It is kept in VS Code secret storage, never in settings or logs.',
@@ -37,7 +36,8 @@ export class MotherDuckToken implements vscode.Disposable {
     void vscode.window.showInformationMessage('Asset Studio: MotherDuck token saved in secret storage.');
   }
 
-  private async clear(): Promise<void> {
+  /** `assetStudio.clearMotherDuckToken`. */
+  async clear(): Promise<void> {
     const had = (await this.get()) !== undefined;
     await this.secrets.delete(SECRET_KEY);
     void vscode.window.showInformationMessage(

@@ -21,10 +21,13 @@ import { DataPanel } from './data/dataPanel';
 import { EnvironmentNotice } from './environmentNotice';
 import { EnvironmentCheck } from './environmentCheck';
 import { AssetLanguageFeatures } from './assetLanguageFeatures';
+import type { Command, CommandFeatures } from './commands';
+import { commands } from './commands';
 
 /**
  * The one object that owns everything the extension registers. Features are
- * created here, in order, and disposed in reverse when the extension stops.
+ * created here, in order, and disposed in reverse when the extension stops;
+ * their commands are wired in commands.ts and registered here, in one loop.
  */
 export class AssetStudioSession implements vscode.Disposable {
   private readonly store = new DisposableStore();
@@ -66,31 +69,49 @@ export class AssetStudioSession implements vscode.Disposable {
 
   private registerFeatures(): void {
     const statusItem = this.store.add(new TargetStatusItem());
-    this.store.add(vscode.commands.registerCommand('assetStudio.showLog', () => this.log.show()));
     const token = this.store.add(new MotherDuckToken(this.context.secrets));
     this.targets = this.store.add(new TargetSelection(this.core, this.context.workspaceState, statusItem, this.log));
     this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
     this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
     const environment = this.store.add(new EnvironmentNotice(token, this.log));
     this.targets.checkTarget = (target) => environment.checkTarget(target);
-    this.store.add(new EnvironmentCheck(this.graphs, this.targets, token, environment, this.log));
+    const environmentCheck = this.store.add(new EnvironmentCheck(this.graphs, this.targets, token, environment, this.log));
     const runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, runs, this.targets));
     const heldAgainst = (this.heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log)));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
-    this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token, heldAgainst));
-    this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
+    const lineage = this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token, heldAgainst));
+    const compiledSql = this.store.add(new CompiledSqlView(this.core, this.graphs, this.targets, token));
     const dataDeps = { core: this.core, graphs: this.graphs, targets: this.targets, token, log: this.log };
-    this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log, (spec) => DataPanel.showCompare(this.context, dataDeps, spec)));
+    const compare = this.store.add(new CompareView(this.core, this.graphs, this.targets, token, this.log, (spec) => DataPanel.showCompare(this.context, dataDeps, spec)));
     this.store.add(new AssetLanguageFeatures(this.graphs, this.targets, token));
-    this.store.add(new DataPanelCommands(this.context, dataDeps));
+    const data = this.store.add(new DataPanelCommands(this.context, dataDeps));
+    this.registerCommands({
+      log: this.log,
+      runs,
+      heldAgainst,
+      targets: this.targets,
+      token,
+      lineage,
+      navigation,
+      environment: environmentCheck,
+      compiledSql,
+      compare,
+      data,
+    });
     // Heavy work after activation returns, so the editor is never held up.
     setTimeout(() => {
       void this.checkEngine();
       void this.graphs.start();
     }, 0);
+  }
+
+  private registerCommands(features: CommandFeatures): void {
+    for (const [id, command] of Object.entries<Command>(commands)) {
+      this.store.add(vscode.commands.registerCommand(id, (...args: never[]) => command(features, ...args)));
+    }
   }
 
   private async checkEngine(): Promise<void> {

@@ -39,9 +39,7 @@ export class TargetSelection implements vscode.Disposable {
     private readonly workspaceState: vscode.Memento,
     private readonly statusItem: TargetStatusItem,
     private readonly log: vscode.LogOutputChannel,
-  ) {
-    this.store.add(vscode.commands.registerCommand('assetStudio.selectTarget', () => this.pick()));
-  }
+  ) {}
 
   /** Re-reads asset-studio.yml and profiles.yml of a folder; true (and an onDidChange) only when what they say changed. */
   async reload(root: string, graph: AssetGraph): Promise<boolean> {
@@ -155,7 +153,8 @@ export class TargetSelection implements vscode.Disposable {
     );
   }
 
-  private async pick(): Promise<void> {
+  /** `assetStudio.selectTarget`. */
+  async pick(): Promise<void> {
     const current = this.currentName();
     type Item = vscode.QuickPickItem & { readonly target?: TargetConfig; readonly defer?: string | null };
     const items: Item[] = this.allTargets().map((t) => ({

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CommandId } from './commands';
 
 /** The status bar item naming the current target; prod is coloured as a warning. */
 export class TargetStatusItem implements vscode.Disposable {
@@ -16,7 +17,7 @@ export class TargetStatusItem implements vscode.Disposable {
       ? `Asset Studio target: ${targetName} (protected — every run asks first)`
       : `Asset Studio target: ${targetName}`;
     this.item.backgroundColor = isProtected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = 'assetStudio.selectTarget';
+    this.item.command = 'assetStudio.selectTarget' satisfies CommandId;
     this.item.show();
   }
 

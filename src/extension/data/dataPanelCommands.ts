@@ -13,7 +13,10 @@ import type { DataPanelDeps } from './dataPanel';
 export class DataPanelCommands implements vscode.Disposable {
   private readonly store = new DisposableStore();
 
-  constructor(context: vscode.ExtensionContext, private readonly deps: DataPanelDeps) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: DataPanelDeps,
+  ) {
     this.store.add(
       vscode.window.registerWebviewPanelSerializer(DataPanel.viewType, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -22,21 +25,21 @@ export class DataPanelCommands implements vscode.Disposable {
         },
       }),
     );
-    this.store.add(vscode.commands.registerCommand('assetStudio.previewData', (arg?: AssetArgument) => this.preview(context, arg)));
-    this.store.add(vscode.commands.registerCommand('assetStudio.runQuery', (uri?: vscode.Uri) => this.runQuery(context, uri)));
   }
 
-  private async preview(context: vscode.ExtensionContext, arg: AssetArgument): Promise<void> {
+  /** `assetStudio.previewData`. */
+  async preview(arg: AssetArgument): Promise<void> {
     await this.deps.graphs.ready;
     const found = this.deps.graphs.assetFor(arg);
     if (!found) {
       void vscode.window.showInformationMessage('Asset Studio: Preview Data shows an asset\'s rows: open its definition, or pick it in the Assets view.');
       return;
     }
-    DataPanel.show(context, this.deps, { kind: 'asset', key: found.node.id, root: found.root });
+    DataPanel.show(this.context, this.deps, { kind: 'asset', key: found.node.id, root: found.root });
   }
 
-  private async runQuery(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<void> {
+  /** `assetStudio.runQuery`: the selection of `uri`'s document when it is the active editor's, else the whole document. */
+  async runQuery(uri: vscode.Uri | undefined): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const document = uri && uri.toString() !== editor?.document.uri.toString() ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!document) {
@@ -51,7 +54,7 @@ export class DataPanelCommands implements vscode.Disposable {
     }
     await this.deps.graphs.ready;
     const thisKey = this.deps.graphs.assetsIn(document.uri.fsPath)[0]?.node.id;
-    DataPanel.show(context, this.deps, { kind: 'query', sql: selection, root: folder.uri.fsPath, ...(thisKey ? { thisKey } : {}) });
+    DataPanel.show(this.context, this.deps, { kind: 'query', sql: selection, root: folder.uri.fsPath, ...(thisKey ? { thisKey } : {}) });
   }
 
   dispose(): void {

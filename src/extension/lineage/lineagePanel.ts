@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { DisposableStore } from '../disposables';
+import type { CommandId } from '../commands';
 import { lineageHtml } from './lineageHtml';
 import { definitionColumn } from './definitionColumn';
 import type { OpeningTimeline } from './openingTimeline';
@@ -43,7 +44,7 @@ export interface LineagePanelDeps {
 }
 
 /** The commands behind the panel's materialize actions, for `deps.materialize`. */
-export const materializeCommands: Readonly<Record<MaterializeMode, string>> = {
+export const materializeCommands: Readonly<Record<MaterializeMode, CommandId>> = {
   asset: 'assetStudio.materialize',
   upstream: 'assetStudio.materializeWithUpstream',
   downstream: 'assetStudio.materializeWithDownstream',
