@@ -3,12 +3,15 @@
 // again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
 // or foreign cache file is an empty cache, and the true cold start does all the work.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
+
+/** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
+const MAGIC = Buffer.from('asset-studio discovery cache\n');
 
 /**
  * A file modified this close to when it was stamped may change again within the same mtime tick
@@ -31,6 +34,27 @@ export function fileStamp(file: string): string | undefined {
     return s.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * True when `file` is missing or starts as a discovery cache: the command line takes any path
+ * (`--cache FILE`) and must not overwrite a file that is something else.
+ */
+export function isDiscoveryCacheFile(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(MAGIC);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -64,7 +88,9 @@ export class DiscoveryCache {
    */
   static load(file: string, fingerprint: string): DiscoveryCache {
     try {
-      const data = deserialize(readFileSync(file)) as CacheFileContents;
+      const bytes = readFileSync(file);
+      if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) return DiscoveryCache.empty(file, fingerprint);
+      const data = deserialize(bytes.subarray(MAGIC.length)) as CacheFileContents;
       if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return DiscoveryCache.empty(file, fingerprint);
       return new DiscoveryCache(file, fingerprint, {
         sql: new Map(data.entries.sql),
@@ -104,7 +130,8 @@ export class DiscoveryCache {
 
   /** Keeps a value that carries what it was made from: no stamp, its user checks it. */
   setChecked(kind: CacheKind, path: string, value: unknown): void {
-    this.fresh[kind].set(path, { stamp: '', value });
+    const old = this.old[kind].get(path);
+    this.fresh[kind].set(path, old !== undefined && old.value === value ? old : { stamp: '', value });
   }
 
   /**
@@ -121,8 +148,12 @@ export class DiscoveryCache {
     this.fresh[kind].set(path, { stamp, value });
   }
 
-  /** Writes what this start saw (entries of files gone since are dropped). Never throws: false when it could not. */
+  /**
+   * Writes what this start saw (entries of files gone since are dropped), unless it is what the file
+   * already holds. Never throws: false when it could not.
+   */
   save(): boolean {
+    if (this.unchanged()) return true;
     try {
       // A read made after startedAt of a file last modified well before it read what the file has
       // at this stamp: a write after the read would have moved the mtime past startedAt.
@@ -141,11 +172,20 @@ export class DiscoveryCache {
       };
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, serialize(contents));
+      writeFileSync(tmp, Buffer.concat([MAGIC, serialize(contents)]));
       renameSync(tmp, this.file);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** True when every entry kept is one the file gave (a start that changed nothing). */
+  private unchanged(): boolean {
+    for (const kind of ['sql', 'python', 'dbtYaml'] as const) {
+      if (this.unstamped[kind].size > 0 || this.fresh[kind].size !== this.old[kind].size) return false;
+      for (const [path, entry] of this.fresh[kind]) if (this.old[kind].get(path) !== entry) return false;
+    }
+    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size > 0;
   }
 }
