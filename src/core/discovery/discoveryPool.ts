@@ -83,6 +83,17 @@ export class DiscoveryPool {
     return read;
   }
 
+  /** Starts every worker now, before any task: they boot while the caller prepares the tasks. */
+  prestart(): void {
+    const kinds: (DiscoveryKind | undefined)[] =
+      this.size === 1 ? [undefined] : Array.from({ length: this.size }, (_, i) => (i % 2 === 0 ? 'python' : 'yaml'));
+    for (const kind of kinds) {
+      if (this.closed || this.spawned >= this.size) return;
+      const worker = this.start(kind);
+      if (worker) this.idle.push(worker);
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.done.reject(new Error('discovery pool closed'));

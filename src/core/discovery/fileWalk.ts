@@ -41,9 +41,10 @@ export function isDiscoveryFile(name: string): boolean {
  * entering them. Unreadable folders are skipped: discovery never throws.
  * Symbolic links are followed when they stay inside the root (after the plain
  * walk, so a folder reached both ways is read once, by its own path); a link
- * that leaves the root is reported, a loop is walked once.
+ * that leaves the root is reported, a loop is walked once. `onFound` hears how many files the walk
+ * has found so far, as it goes.
  */
-export async function walkWorkspace(root: string, excluded: PathFilter): Promise<WalkResult> {
+export async function walkWorkspace(root: string, excluded: PathFilter, onFound?: (filesSoFar: number) => void): Promise<WalkResult> {
   const files: string[] = [];
   const dbtProjects: string[] = [];
   const problems: Problem[] = [];
@@ -71,6 +72,7 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
         seenFiles?.add(join(realDir, e.name));
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
         else files.push(full);
+        onFound?.(files.length);
       } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
         links.push(full);
       }

@@ -275,7 +275,17 @@ export class WorkspaceIndex {
     this.pythonSkipped.clear();
     this.dbt.clear();
 
-    const walked = await walkWorkspace(this.root, this.excluded);
+    this.stamps.clear();
+    const cache = this.cacheFile
+      ? this.freshCache
+        ? DiscoveryCache.empty(this.cacheFile, this.cacheFingerprint())
+        : DiscoveryCache.load(this.cacheFile, this.cacheFingerprint())
+      : undefined;
+    // Without cached reads, a walk that finds enough files to read starts the workers as it goes:
+    // they boot (~0.1 s) while it walks on, instead of after it. A pool starts no worker until then.
+    const pool = this.workers ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    const prestart = pool && !(cache && !cache.empty) ? (found: number) => found === WORKER_THRESHOLD && pool.prestart() : undefined;
+    const walked = await walkWorkspace(this.root, this.excluded, prestart);
     this.walkProblems = walked.problems;
     for (const dir of walked.dbtProjects) this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
     const sqlFiles: string[] = [];
@@ -285,19 +295,14 @@ export class WorkspaceIndex {
       if (f.endsWith('.sql')) sqlFiles.push(f);
       else if (f.endsWith('.py')) pyFiles.push(f);
     }
-    this.stamps.clear();
-    const cache = this.cacheFile
-      ? this.freshCache
-        ? DiscoveryCache.empty(this.cacheFile, this.cacheFingerprint())
-        : DiscoveryCache.load(this.cacheFile, this.cacheFingerprint())
-      : undefined;
     // A first start (nothing cached) stats nothing before reading: the cache stamps its reads when saved.
     const uncached = (kind: CacheKind, files: readonly string[]) => (cache && !cache.empty ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
     rememberDbtSchemaFiles(dbtParses);
-    // A pool starts no worker until a task comes: Python files the cache has need none.
-    const pool = this.workers && sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    const enough = sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD;
+    if (pool && !enough) void pool.close();
+    const readers = enough ? pool : undefined;
     // Cached Python reads stand only for the default reader, once it has loaded (as it would read
     // them); the SQL headers do not wait for it.
     let filesRead = sqlToRead.length;
@@ -305,15 +310,15 @@ export class WorkspaceIndex {
       if (cache && this.pythonLoading) await this.pythonLoading;
       const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
       const toRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
-      await this.readPython(toRead, pool, pythonCache);
+      await this.readPython(toRead, readers, pythonCache);
       if (this.pythonReader) filesRead += toRead.length;
     };
     try {
       // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
       // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph. With
       // its YAML parses in the cache, it is read here: they are most of its work.
-      const dbtPool = dbtParses.length > 0 ? undefined : pool;
-      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, dbtPool)), this.readSql(sqlToRead, pool, cache), readPython()]);
+      const dbtPool = dbtParses.length > 0 ? undefined : readers;
+      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, dbtPool)), this.readSql(sqlToRead, readers, cache), readPython()]);
     } finally {
       void pool?.close();
     }

@@ -40,7 +40,10 @@ export type SqlParseResult =
 let connections: Promise<{ readonly conns: DuckDBConnection[]; readonly duckdb: typeof import('@duckdb/node-api') }> | undefined;
 
 function parserConnections(): Promise<{ readonly conns: DuckDBConnection[]; readonly duckdb: typeof import('@duckdb/node-api') }> {
-  connections ??= import('@duckdb/node-api').then(async (duckdb) => {
+  connections ??= Promise.resolve().then(async () => {
+    // require, not import(): a bundle keeps an import() of an external module for Node's ESM
+    // loader, which resolves it apart from require's paths (NODE_PATH) and loads more.
+    const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
     const db = await duckdb.DuckDBInstance.create(':memory:', { threads: '1' });
     const conns = await Promise.all(Array.from({ length: Math.max(1, Math.min(4, cpus().length)) }, () => db.connect()));
     return { conns, duckdb };
