@@ -41,10 +41,10 @@ export function isDiscoveryFile(name: string): boolean {
  * entering them. Unreadable folders are skipped: discovery never throws.
  * Symbolic links are followed when they stay inside the root (after the plain
  * walk, so a folder reached both ways is read once, by its own path); a link
- * that leaves the root is reported, a loop is walked once. `onFound` hears how many files the walk
- * has found so far, as it goes.
+ * that leaves the root is reported, a loop is walked once. `onFound` hears of each file the plain
+ * walk finds, as it goes.
  */
-export async function walkWorkspace(root: string, excluded: PathFilter, onFound?: (filesSoFar: number) => void): Promise<WalkResult> {
+export async function walkWorkspace(root: string, excluded: PathFilter, onFound?: (file: string) => void): Promise<WalkResult> {
   const files: string[] = [];
   const dbtProjects: string[] = [];
   const problems: Problem[] = [];
@@ -72,7 +72,7 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
         seenFiles?.add(join(realDir, e.name));
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
         else files.push(full);
-        onFound?.(files.length);
+        onFound?.(full);
       } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
         links.push(full);
       }

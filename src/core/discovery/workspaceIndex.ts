@@ -27,8 +27,8 @@ export interface WorkspaceIndexOptions {
   /** Reads Dagster definitions; default: the tree-sitter reader. `null` turns Python off. */
   readonly python?: PythonWorkspaceReader | null;
   /**
-   * Read and parse SQL and Python files of a cold start in worker threads (default true).
-   * Workspaces under WORKER_THRESHOLD files are read in-thread anyway: a pool costs more than it saves.
+   * Parse the Python files of a cold start in worker threads (default true).
+   * Workspaces under WORKER_THRESHOLD Python files are read in-thread anyway: a pool costs more than it saves.
    */
   readonly workers?: boolean;
   /** A built worker script (dist/discovery-worker.js) to use instead of the one found beside this code. */
@@ -43,7 +43,7 @@ export interface WorkspaceIndexOptions {
   readonly freshCache?: boolean;
 }
 
-/** Below this many SQL and Python files, starting workers costs more than it saves. */
+/** Below this many Python files, starting workers costs more than it saves. */
 export const WORKER_THRESHOLD = 200;
 
 /** Files per worker task: small enough to balance the workers, big enough to amortise messages. */
@@ -283,8 +283,9 @@ export class WorkspaceIndex {
       : undefined;
     // Without cached reads, a walk that finds enough files to read starts the workers as it goes:
     // they boot (~0.1 s) while it walks on, instead of after it. A pool starts no worker until then.
-    const pool = this.workers ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
-    const prestart = pool && !(cache && !cache.empty) ? (found: number) => found === WORKER_THRESHOLD && pool.prestart() : undefined;
+    const pool = this.workers && this.pythonInWorkers ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    let pythonFound = 0;
+    const prestart = pool && !(cache && !cache.empty) ? (file: string) => file.endsWith('.py') && ++pythonFound === WORKER_THRESHOLD && pool.prestart() : undefined;
     const walked = await walkWorkspace(this.root, this.excluded, prestart);
     this.walkProblems = walked.problems;
     for (const dir of walked.dbtProjects) this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
@@ -300,7 +301,8 @@ export class WorkspaceIndex {
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
     rememberDbtSchemaFiles(dbtParses);
-    const enough = sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD;
+    // With a cache the pool starts workers only for the files it lacks, when a task comes.
+    const enough = pyFiles.length >= WORKER_THRESHOLD;
     if (pool && !enough) void pool.close();
     const readers = enough ? pool : undefined;
     // Cached Python reads stand only for the default reader, once it has loaded (as it would read
@@ -314,11 +316,9 @@ export class WorkspaceIndex {
       if (this.pythonReader) filesRead += toRead.length;
     };
     try {
-      // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
-      // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph. With
-      // its YAML parses in the cache, it is read here: they are most of its work.
-      const dbtPool = dbtParses.length > 0 ? undefined : readers;
-      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, dbtPool)), this.readSql(sqlToRead, readers, cache), readPython()]);
+      // Python goes to the workers first; this thread reads the SQL headers (DuckDB parses them as
+      // they come) and the dbt projects meanwhile, in slices that yield to its event loop.
+      await Promise.all([readPython(), this.readSql(sqlToRead, cache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
     } finally {
       void pool?.close();
     }
@@ -372,14 +372,14 @@ export class WorkspaceIndex {
     return match ? files.filter((f) => match(toRelative(this.root, f))) : files;
   }
 
-  private async readSql(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
+  private async readSql(files: readonly string[], cache?: DiscoveryCache): Promise<void> {
     const match = this.assetMatch;
     const candidates = this.sqlCandidates(files);
     if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.sql.delete(f);
     const context = this.sqlContext;
     // DuckDB parses each chunk as it arrives, one batch at a time (its connections are shared).
     let parsing: Promise<void> = Promise.resolve();
-    const reads = await readChunks(candidates, pool && ((chunk) => pool.readSql(chunk, context)), (file) => readSqlSourceFile(file, context), (chunkReads) => {
+    const reads = await readChunks(candidates, undefined, (file) => readSqlSourceFile(file, context), (chunkReads) => {
       const headers = chunkReads.flatMap((r) => ('read' in r && 'header' in r.read ? [r.read] : []));
       if (headers.length > 0) parsing = parsing.then(() => completeSqlHeaders(headers));
     });
@@ -471,13 +471,9 @@ export class WorkspaceIndex {
     await this.readDbt(dir);
   }
 
-  private async readDbt(dir: string, pool?: DiscoveryPool): Promise<void> {
+  private async readDbt(dir: string): Promise<void> {
     try {
-      // A worker that fails leaves the project to this thread. The worker's YAML parses are kept
-      // here, so that a save of one YAML file parses that file alone, as after a read here.
-      const read = await pool?.readDbt(dir).catch(() => undefined);
-      if (read) rememberDbtSchemaFiles(read.parsed);
-      this.dbt.set(dir, read ? read.project : await discoverDbtProject(dir));
+      this.dbt.set(dir, await discoverDbtProject(dir));
     } catch (err) {
       const file = join(dir, 'dbt_project.yml');
       this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });
