@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DiscoveryCache, fileStamp } from '../../src/core/discovery/discoveryCache';
+import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
+import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { cli } from './cliRun';
 
 const fixtures = resolve(__dirname, '../fixtures');

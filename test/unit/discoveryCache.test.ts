@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utime
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parsedDbtSchemaFiles, rememberDbtSchemaFiles, discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
-import { DiscoveryCache, fileStamp } from '../../src/core/discovery/discoveryCache';
+import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
+import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
 
 const fixtures = resolve(__dirname, '../fixtures');

@@ -1,14 +1,15 @@
 // What a cold start read from each SQL and Python file, kept on disk for the next start: a file
-// whose path, size and modification time are unchanged is not read, parsed or sent to DuckDB
+// whose path and stamp (size, modification time, inode) are unchanged is not read, parsed or sent to DuckDB
 // again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
 // or foreign cache file is an empty cache, and the true cold start does all the work.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { fileStamp, stampedMtime } from './fileStamp';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 /** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
 const MAGIC = Buffer.from('asset-studio discovery cache\n');
@@ -26,16 +27,6 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
 
 /** SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are checked by it. */
 export type CacheKind = 'sql' | 'python' | 'dbtYaml';
-
-/** Size and modification time of a file, or undefined when it cannot be stat'ed. */
-export function fileStamp(file: string): string | undefined {
-  try {
-    const s = statSync(file);
-    return s.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * True when `file` is missing or starts as a discovery cache: the command line takes any path
@@ -143,7 +134,7 @@ export class DiscoveryCache {
       this.unstamped[kind].set(path, value);
       return;
     }
-    const mtime = Number(stamp.slice(stamp.indexOf(':') + 1));
+    const mtime = stampedMtime(stamp);
     if (!(Date.now() - mtime > RACY_MS)) return;
     this.fresh[kind].set(path, { stamp, value });
   }
@@ -160,7 +151,7 @@ export class DiscoveryCache {
       for (const kind of ['sql', 'python'] as const) {
         for (const [path, value] of this.unstamped[kind]) {
           const stamp = fileStamp(path);
-          const mtime = stamp === undefined ? NaN : Number(stamp.slice(stamp.indexOf(':') + 1));
+          const mtime = stamp === undefined ? NaN : stampedMtime(stamp);
           if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, { stamp: stamp!, value });
         }
         this.unstamped[kind].clear();

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Problem } from '../problem';
-
-/** Files bigger than this are not definitions (a data dump named .sql): skipped with a problem. */
-export const MAX_DISCOVERY_FILE_BYTES = 1024 * 1024;
 
 export interface WalkResult {
   /** Absolute paths of the files discovery reads, sorted. */
@@ -111,60 +107,6 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
   files.sort();
   dbtProjects.sort();
   return { files, dbtProjects, problems };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Reads a source file as text, or says why it was skipped (missing, too big, binary, not UTF-8). */
-export async function readSourceText(file: string): Promise<{ text?: string; problem?: Problem; missing?: boolean }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
-    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
-  }
-  return decodeSourceText(file, buf);
-}
-
-/**
- * The same, synchronously: for thousands of small files one blocking read each is several times
- * cheaper than the open/stat/read/close round trips of the async API (callers read in slices).
- */
-export function readSourceTextSync(file: string): { text?: string; problem?: Problem; missing?: boolean } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
-    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
-  }
-  return decodeSourceText(file, buf);
-}
-
-export function decodeSourceText(file: string, buf: Buffer): { text?: string; problem?: Problem } {
-  if (buf.length > MAX_DISCOVERY_FILE_BYTES) {
-    return {
-      problem: skipped(
-        file,
-        'warning',
-        'discovery.file-too-large',
-        `Skipped: ${(buf.length / 1024 / 1024).toFixed(1)} MB is more than the 1 MB a definition file may have.`,
-      ),
-    };
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    return { problem: skipped(file, 'warning', 'discovery.binary-file', 'Skipped: this is a binary file, not SQL or Python text.') };
-  }
-  try {
-    let text = utf8.decode(buf);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
-  } catch {
-    return { problem: skipped(file, 'warning', 'discovery.not-utf8', 'Skipped: this file is not UTF-8 text; save it as UTF-8 to have it read.') };
-  }
 }
 
 function skipped(file: string, severity: Problem['severity'], code: string, message: string): Problem {

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
 import type { AssetKey } from '../../assetKey';
 import { keyToString, parseKey } from '../../assetKey';
 import type { Problem } from '../../problem';
-import { readDbtFileText } from './dbtFileText';
+import { fileStamp } from '../fileStamp';
+import { MAX_DBT_FILE_BYTES, readSourceText } from '../sourceText';
+import type { SourceText } from '../sourceText';
 import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjectFile';
 import type { DbtProjectSettings } from './dbtProjectFile';
 import { readDbtSchemaFile } from './dbtSchemaFile';
@@ -33,7 +34,7 @@ export interface DbtProjectDiscovery {
 export interface DbtProjectSource {
   readonly settings: DbtProjectSettings;
   readonly listing: DbtFileListing;
-  readonly texts: ReadonlyMap<string, ReturnType<typeof readDbtFileText>>;
+  readonly texts: ReadonlyMap<string, SourceText>;
   /** What the assembly decided across files, for re-assembling one saved model alone. */
   assembled?: DbtAssembly;
 }
@@ -90,28 +91,19 @@ export async function listDbtFiles(root: string, exts: readonly string[]): Promi
 const MAX_CACHED_FILES = 50_000;
 
 /** Texts read before, by path, with the stat they were read at: an unchanged file is not read again. */
-const readTexts = new Map<string, { stamp: string; result: ReturnType<typeof readDbtFileText> }>();
-
-function stampOf(file: string): string | undefined {
-  try {
-    const st = statSync(file, { bigint: true });
-    return `${st.mtimeNs}:${st.ctimeNs}:${st.size}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
-}
+const readTexts = new Map<string, { stamp: string; result: SourceText }>();
 
 /** Reads files in batches, letting the event loop run between batches (the editor stays responsive). */
-async function readAll(files: readonly string[]): Promise<Map<string, ReturnType<typeof readDbtFileText>>> {
-  const results = new Map<string, ReturnType<typeof readDbtFileText>>();
+async function readAll(files: readonly string[]): Promise<Map<string, SourceText>> {
+  const results = new Map<string, SourceText>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const stamp = stampOf(file);
+    const stamp = fileStamp(file);
     const hit = readTexts.get(file);
     if (stamp !== undefined && hit && hit.stamp === stamp) {
       results.set(file, hit.result);
     } else {
-      const result = readDbtFileText(file);
+      const result = readSourceText(file, MAX_DBT_FILE_BYTES);
       results.set(file, result);
       if (stamp !== undefined) {
         if (readTexts.size >= MAX_CACHED_FILES) readTexts.clear();
@@ -344,9 +336,9 @@ interface ModelRead {
 }
 
 /** A model as its file alone makes it, by the read result of its text (kept while the text is unchanged). */
-const modelMemo = new WeakMap<ReturnType<typeof readDbtFileText>, ModelRead>();
+const modelMemo = new WeakMap<SourceText, ModelRead>();
 
-function modelOf(projectDir: string, file: string, root: string, read: ReturnType<typeof readDbtFileText>, settings: DbtProjectSettings): ModelRead {
+function modelOf(projectDir: string, file: string, root: string, read: SourceText, settings: DbtProjectSettings): ModelRead {
   const hit = modelMemo.get(read);
   if (hit && hit.settings === settings && hit.root === root) return hit;
   const name = path.basename(file, path.extname(file));
@@ -449,9 +441,11 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
   const discoveries: FileDiscovery[] = [];
   const problems: Problem[] = [];
   try {
-    const read = readDbtFileText(projectFile);
+    const read = readSourceText(projectFile, MAX_DBT_FILE_BYTES);
     if (read.text === undefined) {
-      problems.push(read.problem!);
+      problems.push(
+        read.problem ?? { file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.missing', message: `No ${DBT_PROJECT_FILE} in ${projectDir}: this is not a dbt project.` },
+      );
       return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
     }
     const settings = parseDbtProjectFile(projectFile, read.text);
@@ -500,10 +494,10 @@ export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly s
   const texts = new Map(source.texts);
   for (const file of changed) {
     if (!texts.has(file)) return undefined;
-    const read = readDbtFileText(file);
-    if (read.problem?.code === 'dbt.file.unreadable') return undefined; // gone or unreadable: list the project again
+    const read = readSourceText(file, MAX_DBT_FILE_BYTES);
+    if (read.missing || read.problem?.code === 'discovery.unreadable') return undefined; // gone or unreadable: list the project again
     texts.set(file, read);
-    const stamp = stampOf(file);
+    const stamp = fileStamp(file);
     if (stamp !== undefined) readTexts.set(file, { stamp, result: read });
   }
   const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
