@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import { fileStamp, stampedMtime } from './fileStamp';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 
 /** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
 const MAGIC = Buffer.from('asset-studio discovery cache\n');
@@ -25,8 +25,18 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
   return join(cacheDir, `discovery-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.cache`);
 }
 
-/** SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are checked by it. */
-export type CacheKind = 'sql' | 'python' | 'dbtYaml';
+/**
+ * SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are
+ * checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
+ * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
+ */
+export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'pyproject';
+
+const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'pyproject'];
+
+function byKind<V>(): Record<CacheKind, Map<string, V>> {
+  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), pyproject: new Map() };
+}
 
 /**
  * True when `file` is missing or starts as a discovery cache: the command line takes any path
@@ -61,9 +71,9 @@ interface CacheFileContents {
 }
 
 export class DiscoveryCache {
-  private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  private readonly fresh = byKind<Entry>();
   /** Reads made after `startedAt` without a stamp: stamped when the cache is saved (see save). */
-  private readonly unstamped: Record<CacheKind, Map<string, unknown>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  private readonly unstamped = byKind<unknown>();
   private readonly startedAt = Date.now();
   hits = 0;
 
@@ -83,11 +93,9 @@ export class DiscoveryCache {
       if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) return DiscoveryCache.empty(file, fingerprint);
       const data = deserialize(bytes.subarray(MAGIC.length)) as CacheFileContents;
       if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return DiscoveryCache.empty(file, fingerprint);
-      return new DiscoveryCache(file, fingerprint, {
-        sql: new Map(data.entries.sql),
-        python: new Map(data.entries.python),
-        dbtYaml: new Map(data.entries.dbtYaml),
-      });
+      const old = byKind<Entry>();
+      for (const kind of KINDS) for (const [path, entry] of data.entries[kind]) old[kind].set(path, entry);
+      return new DiscoveryCache(file, fingerprint, old);
     } catch {
       return DiscoveryCache.empty(file, fingerprint);
     }
@@ -95,7 +103,7 @@ export class DiscoveryCache {
 
   /** A cache that knows nothing yet and will be saved to `file`. */
   static empty(file: string, fingerprint: string): DiscoveryCache {
-    return new DiscoveryCache(file, fingerprint, { sql: new Map(), python: new Map(), dbtYaml: new Map() });
+    return new DiscoveryCache(file, fingerprint, byKind<Entry>());
   }
 
   /** True when the cache holds no stamped entry: every lookup would miss (a first start). */
@@ -159,7 +167,7 @@ export class DiscoveryCache {
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
         fingerprint: this.fingerprint,
-        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml] },
+        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml], pyproject: [...this.fresh.pyproject] },
       };
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
@@ -173,7 +181,7 @@ export class DiscoveryCache {
 
   /** True when every entry kept is one the file gave (a start that changed nothing). */
   private unchanged(): boolean {
-    for (const kind of ['sql', 'python', 'dbtYaml'] as const) {
+    for (const kind of KINDS) {
       if (this.unstamped[kind].size > 0 || this.fresh[kind].size !== this.old[kind].size) return false;
       for (const [path, entry] of this.fresh[kind]) if (this.old[kind].get(path) !== entry) return false;
     }

@@ -8,6 +8,8 @@ export interface WalkResult {
   readonly files: string[];
   /** Folders holding a dbt_project.yml (absolute). */
   readonly dbtProjects: string[];
+  /** pyproject.toml files (absolute, sorted): they name the module Dagster loads the Python files below them from. */
+  readonly pyprojects: string[];
   /** Symbolic links that lead out of the project, at the link. */
   readonly problems: Problem[];
 }
@@ -27,10 +29,12 @@ export function toRelative(root: string, file: string): string {
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
-/** True for the files discovery reads: SQL, Python, dbt project files. */
+/** True for the files discovery reads: SQL, Python, dbt project files, pyproject.toml. */
 export function isDiscoveryFile(name: string): boolean {
-  return name.endsWith('.sql') || name.endsWith('.py') || name === 'dbt_project.yml';
+  return name.endsWith('.sql') || name.endsWith('.py') || name === 'dbt_project.yml' || name === PYPROJECT_FILE;
 }
+
+export const PYPROJECT_FILE = 'pyproject.toml';
 
 /**
  * Lists the files discovery reads under `root`, pruning excluded folders before
@@ -43,6 +47,7 @@ export function isDiscoveryFile(name: string): boolean {
 export async function walkWorkspace(root: string, excluded: PathFilter, onFound?: (file: string) => void): Promise<WalkResult> {
   const files: string[] = [];
   const dbtProjects: string[] = [];
+  const pyprojects: string[] = [];
   const problems: Problem[] = [];
   const links: string[] = [];
   const realRoot = await realpath(root).catch(() => root);
@@ -67,6 +72,7 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
         if (excluded(toRelative(root, full))) continue;
         seenFiles?.add(join(realDir, e.name));
         if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
+        else if (e.name === PYPROJECT_FILE) pyprojects.push(full);
         else files.push(full);
         onFound?.(full);
       } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
@@ -91,11 +97,12 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
       return;
     }
     // The plain walk crossed no link: a file's real path is its path under the real root.
-    seenFiles ??= new Set([...files, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
+    seenFiles ??= new Set([...files, ...pyprojects, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
     if (isDir) await visit(link, real);
     else if (!seenFiles.has(real)) {
       seenFiles.add(real);
       if (basename(link) === 'dbt_project.yml') dbtProjects.push(dirname(link));
+      else if (basename(link) === PYPROJECT_FILE) pyprojects.push(link);
       else files.push(link);
     }
   };
@@ -106,7 +113,8 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
   }
   files.sort();
   dbtProjects.sort();
-  return { files, dbtProjects, problems };
+  pyprojects.sort();
+  return { files, dbtProjects, pyprojects, problems };
 }
 
 function skipped(file: string, severity: Problem['severity'], code: string, message: string): Problem {

@@ -17,7 +17,8 @@ import type { CacheKind } from './discoveryCache';
 import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
 import type { PythonFileRead } from './discoveryFileReads';
 import { DiscoveryPool } from './discoveryPool';
-import { excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
+import { PYPROJECT_FILE, excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
+import { clearDagsterModuleCache } from './python/dagsterModule';
 import type { PathFilter } from './fileWalk';
 import { completeSqlHeaders } from './sql/sqlAssetReader';
 import type { SqlReadContext } from './sql/sqlHeaderRead';
@@ -148,6 +149,8 @@ export class WorkspaceIndex {
       await this.reloadAll();
       return this.current;
     }
+    /** Folders whose pyproject.toml changed: the Python files below them name another module. */
+    const pyprojectDirs: string[] = [];
     const dbtDirty = new Set<string>();
     /** Per dbt project, the files saved in it, unless it must be read anew (dbt_project.yml, a file added or deleted). */
     const dbtSaved = new Map<string, string[] | undefined>();
@@ -159,6 +162,10 @@ export class WorkspaceIndex {
       if (!this.isInside(file)) continue;
       const rel = toRelative(this.root, file);
       if (this.excludedFile(rel)) continue;
+      if (basename(file) === PYPROJECT_FILE) {
+        pyprojectDirs.push(dirname(file));
+        continue;
+      }
       if (basename(file) === 'dbt_project.yml') {
         const dir = dirname(file);
         if (gone.has(file)) this.dbt.delete(dir);
@@ -186,6 +193,14 @@ export class WorkspaceIndex {
           this.pythonSkipped.delete(file);
         } else pyToRead.push(file);
       }
+    }
+    if (pyprojectDirs.length > 0 && this.pythonReader) {
+      clearDagsterModuleCache();
+      const below = (f: string) => pyprojectDirs.some((dir) => f.startsWith(dir + sep));
+      for (const f of new Set([...this.python.keys(), ...this.pythonSkipped.keys()])) {
+        if (below(f) && !pyToRead.includes(f) && !gone.has(f)) pyToRead.push(f);
+      }
+      pythonTouched = true;
     }
     // Saved files a dbt project already had: the project is re-read from the files kept, and the
     // graph can be patched like for a SQL file (for YAML, see dbtChangedFiles).
@@ -275,6 +290,8 @@ export class WorkspaceIndex {
     this.python.clear();
     this.pythonSkipped.clear();
     this.dbt.clear();
+    // A full read reads every pyproject.toml again too.
+    clearDagsterModuleCache();
 
     this.stamps.clear();
     const cache = this.cacheFile
@@ -300,6 +317,12 @@ export class WorkspaceIndex {
     // A first start (nothing cached) stats nothing before reading: the cache stamps its reads when saved.
     const uncached = (kind: CacheKind, files: readonly string[]) => (cache && !cache.empty ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
+    // A Python read names the module of its pyproject.toml: one edited, added or removed since the
+    // cache was written makes every cached Python read stale.
+    const pyprojects = walked.pyprojects.map((f) => [f, fileStamp(f) ?? ''] as const);
+    const kept = new Map(cache?.checkedEntries('pyproject') as [string, string][] | undefined);
+    const pyprojectsKept = kept.size === pyprojects.length && pyprojects.every(([f, stamp]) => kept.get(f) === stamp);
+    for (const [f, stamp] of pyprojects) cache?.setChecked('pyproject', f, stamp);
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
     rememberDbtSchemaFiles(dbtParses);
     // With a cache the pool starts workers only for the files it lacks, when a task comes.
@@ -312,7 +335,7 @@ export class WorkspaceIndex {
     const readPython = async (): Promise<void> => {
       if (cache && this.pythonLoading) await this.pythonLoading;
       const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
-      const toRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
+      const toRead = pythonCache && pyprojectsKept ? uncached('python', pyFiles) : pyFiles;
       await this.readPython(toRead, readers, pythonCache);
       if (this.pythonReader) filesRead += toRead.length;
     };
