@@ -54,33 +54,21 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
   // Real paths of the folders walked, and (once a link is followed) of the files, to read what a link reaches only once.
   const seenDirs = new Set<string>();
   let seenFiles: Set<string> | undefined;
-  const visit = async (dir: string, realDir: string): Promise<void> => {
-    if (seenDirs.has(realDir)) return;
-    seenDirs.add(realDir);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const full = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!excluded(toRelative(root, full), true)) subdirs.push(e.name);
-      } else if (e.isFile() && isDiscoveryFile(e.name)) {
-        if (excluded(toRelative(root, full))) continue;
-        seenFiles?.add(join(realDir, e.name));
-        if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
-        else if (e.name === PYPROJECT_FILE) pyprojects.push(full);
-        else files.push(full);
-        onFound?.(full);
-      } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
-        links.push(full);
-      }
-    }
-    await Promise.all(subdirs.map((name) => visit(join(dir, name), join(realDir, name))));
+  const visitor: TreeVisitor = {
+    folder: (full) => !excluded(toRelative(root, full), true),
+    file: (full, name, realDir) => {
+      if (!isDiscoveryFile(name) || excluded(toRelative(root, full))) return;
+      seenFiles?.add(join(realDir, name));
+      if (name === 'dbt_project.yml') dbtProjects.push(dirname(full));
+      else if (name === PYPROJECT_FILE) pyprojects.push(full);
+      else files.push(full);
+      onFound?.(full);
+    },
+    link: (full) => {
+      if (!excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) links.push(full);
+    },
   };
+  const visit = (dir: string, realDir: string) => walkTree(dir, visitor, { realDir, seenDirs });
   const followLink = async (link: string): Promise<void> => {
     let real: string;
     let isDir: boolean;
@@ -119,4 +107,39 @@ export async function walkWorkspace(root: string, excluded: PathFilter, onFound?
 
 function skipped(file: string, severity: Problem['severity'], code: string, message: string): Problem {
   return { file, line: 1, column: 1, severity, code, message };
+}
+
+/** What a walk does with each entry; folders it refuses are not walked. */
+export interface TreeVisitor {
+  folder(path: string, name: string): boolean;
+  /** `realDir`: the real path of the folder holding it, when the walk tracks real paths. */
+  file(path: string, name: string, realDir: string): void;
+  /** Symbolic links (not followed by the walk); skipped without this. */
+  link?(path: string, name: string): void;
+}
+
+/**
+ * Walks the folders under `dir`, concurrently; an unreadable or missing folder is skipped. With
+ * `real`, a folder whose real path was walked already (a link loop) is walked once.
+ */
+export async function walkTree(dir: string, visitor: TreeVisitor, real?: { readonly realDir: string; readonly seenDirs: Set<string> }): Promise<void> {
+  if (real) {
+    if (real.seenDirs.has(real.realDir)) return;
+    real.seenDirs.add(real.realDir);
+  }
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const subdirs: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (visitor.folder(full, e.name)) subdirs.push(e.name);
+    } else if (e.isFile()) visitor.file(full, e.name, real?.realDir ?? dir);
+    else if (e.isSymbolicLink()) visitor.link?.(full, e.name);
+  }
+  await Promise.all(subdirs.map((name) => walkTree(join(dir, name), visitor, real && { realDir: join(real.realDir, name), seenDirs: real.seenDirs })));
 }

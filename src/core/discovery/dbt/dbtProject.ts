@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
 import type { AssetKey } from '../../assetKey';
 import { keyToString, parseKey } from '../../assetKey';
 import type { Problem } from '../../problem';
 import { fileStamp } from '../fileStamp';
+import { walkTree } from '../fileWalk';
 import { MAX_DBT_FILE_BYTES, readSourceText } from '../sourceText';
 import type { SourceText } from '../sourceText';
 import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjectFile';
@@ -64,27 +64,16 @@ function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** Files under `root` with one of `exts`, sorted; dbt's own output and package folders skipped. */
+/** Files under `root` with one of `exts`, sorted; dbt's own output, package and hidden folders skipped. */
 export async function listDbtFiles(root: string, exts: readonly string[]): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // a declared path that does not exist is normal (no seeds/, no snapshots/)
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) subdirs.push(full);
-      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
-    }
-    await Promise.all(subdirs.map(walk));
-  };
-  await walk(root);
+  await walkTree(root, {
+    // A declared path that does not exist is normal (no seeds/, no snapshots/): the walk skips it.
+    folder: (_, name) => !name.startsWith('.') && !SKIPPED_DIRS.has(name),
+    file: (full, name) => {
+      if (!name.startsWith('.') && exts.some((x) => name.toLowerCase().endsWith(x))) out.push(full);
+    },
+  });
   return out.sort();
 }
 
