@@ -1,40 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
 import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { cli } from './cliRun';
+import { HOUR_AGO, agedFixtures, sameSizeAndTime } from './cachedWorkspace';
 
-const fixtures = resolve(__dirname, '../fixtures');
-const HOUR_AGO = new Date(Date.now() - 3600_000);
 const SQL = 'sql/assets/analytics/daily_trips.sql';
 
-/** SQL, Dagster and dbt fixtures in one workspace, every file dated an hour ago (older than the cache's racy window). */
 function workspace(): { dir: string; root: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cli-cache-'));
   const root = join(dir, 'ws');
-  for (const name of ['sql', 'dagster', 'dbt']) cpSync(join(fixtures, name), join(root, name), { recursive: true });
-  const age = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) age(p);
-      else utimesSync(p, HOUR_AGO, HOUR_AGO);
-    }
-  };
-  age(root);
+  agedFixtures(root, ['sql', 'dagster', 'dbt']);
   return { dir, root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Rewrites a file with text of the same length and gives it back its modification time: only a cache can miss the edit. */
-function sameSizeAndTime(file: string, edit: (text: string) => string): void {
-  const before = statSync(file);
-  const text = readFileSync(file, 'utf8');
-  const next = edit(text);
-  assert.equal(Buffer.byteLength(next), Buffer.byteLength(text));
-  writeFileSync(file, next);
-  utimesSync(file, before.atime, before.mtime);
 }
 
 const keys = (stdout: string) => (JSON.parse(stdout) as { assets: { key: string }[] }).assets.map((a) => a.key);

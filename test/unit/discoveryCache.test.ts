@@ -1,39 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parsedDbtSchemaFiles, rememberDbtSchemaFiles, discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
 import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+import { HOUR_AGO, agedFixtures, sameSizeAndTime } from './cachedWorkspace';
 
 const fixtures = resolve(__dirname, '../fixtures');
-const HOUR_AGO = new Date(Date.now() - 3600_000);
 
 /** SQL, Dagster and dbt fixtures in one workspace, every file dated an hour ago (older than the racy window). */
 function workspace(): { root: string; cacheFile: string } {
   const root = mkdtempSync(join(tmpdir(), 'asset-studio-cache-'));
-  for (const name of ['sql', 'dagster', 'dbt', 'bad']) cpSync(join(fixtures, name), join(root, name), { recursive: true });
-  const age = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) age(p);
-      else utimesSync(p, HOUR_AGO, HOUR_AGO);
-    }
-  };
-  age(root);
+  agedFixtures(root, ['sql', 'dagster', 'dbt', 'bad']);
   return { root, cacheFile: join(mkdtempSync(join(tmpdir(), 'asset-studio-cache-file-')), 'discovery.cache') };
-}
-
-/** Rewrites a file with text of the same length, then gives it back the modification time it had. */
-function sameSizeAndTime(file: string, edit: (text: string) => string): void {
-  const before = statSync(file);
-  const text = readFileSync(file, 'utf8');
-  const next = edit(text);
-  assert.equal(Buffer.byteLength(next), Buffer.byteLength(text));
-  writeFileSync(file, next);
-  utimesSync(file, before.atime, before.mtime);
 }
 
 const SQL = 'sql/assets/analytics/daily_trips.sql';
