@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { toRelative } from '../core/discovery/fileWalk';
 import type { AssetGraph } from '../core/graph/assetGraph';
 import type { Problem } from '../core/problem';
 
@@ -31,14 +31,7 @@ export interface ListedProblem {
 }
 
 export function relativePath(root: string, file: string): string {
-  // A file under the root (nearly every one) by slicing: path.relative resolves both paths, and a
-  // listing of 10,000 files calls this for each.
-  if (sep === '/' && file.length > root.length + 1 && file.startsWith(root) && file[root.length] === '/' && !file.includes('/.', root.length)) {
-    return file.slice(root.length + 1);
-  }
-  const rel = relative(root, file);
-  const shown = rel === '' ? '.' : rel;
-  return sep === '/' ? shown : shown.split(sep).join('/');
+  return toRelative(root, file) || '.';
 }
 
 export function listAssets(graph: AssetGraph): ListedAsset[] {

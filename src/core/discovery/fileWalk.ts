@@ -25,6 +25,10 @@ export function excludeMatcher(globs: readonly string[]): PathFilter {
 }
 
 export function toRelative(root: string, file: string): string {
+  // Paths the walk joined under the root, by slicing: path.relative resolves both, for every entry.
+  if (sep === '/' && file.length > root.length + 1 && file.startsWith(root) && file[root.length] === '/' && !file.includes('/.', root.length)) {
+    return file.slice(root.length + 1);
+  }
   const rel = relative(root, file);
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
