@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parsedDbtSchemaFiles, rememberDbtSchemaFiles, discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
+import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
+import { DbtReadState } from '../../src/core/discovery/dbt/dbtReadState';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
 import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
@@ -144,13 +145,14 @@ test('a dbt YAML parse kept from an earlier start is used only while the file ha
     };
     const a = resolve(projectOf('a'));
     const b = resolve(projectOf('b'));
-    await discoverDbtProject(a);
-    const [file, parsed] = parsedDbtSchemaFiles(a).find(([, p]) => p.result.sources.length > 0 || p.result.patches.length > 0)!;
+    const state = new DbtReadState();
+    await discoverDbtProject(a, state);
+    const [file, parsed] = state.parsedSchemaFiles(a).find(([, p]) => p.result.sources.length > 0 || p.result.patches.length > 0)!;
     const twin = join(b, file.slice(a.length));
     // What an earlier start kept for the twin file, marked so that its use shows.
     const marker = { file: twin, line: 1, column: 1, severity: 'warning' as const, code: 'test.from-cache', message: 'kept' };
-    rememberDbtSchemaFiles([[twin, { text: parsed.text, ctx: parsed.ctx.replace(a, b), result: { ...parsed.result, file: twin, problems: [marker] } }]]);
-    const codes = async () => (await discoverDbtProject(b)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
+    state.rememberSchemaFiles([[twin, { text: parsed.text, ctx: parsed.ctx.replace(a, b), result: { ...parsed.result, file: twin, problems: [marker] } }]]);
+    const codes = async () => (await discoverDbtProject(b, state)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
     assert.ok((await codes()).includes('test.from-cache'));
     writeFileSync(twin, `${parsed.text}\n# edited\n`);
     assert.ok(!(await codes()).includes('test.from-cache'));

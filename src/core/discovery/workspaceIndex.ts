@@ -9,8 +9,10 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { dbtFilesPatchedBy, discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles } from './dbt/dbtProject';
-import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
+import { dbtFilesPatchedBy, discoverDbtProject, rereadDbtFiles } from './dbt/dbtProject';
+import type { DbtProjectDiscovery } from './dbt/dbtProject';
+import { DbtReadState } from './dbt/dbtReadState';
+import type { ParsedDbtSchemaFile } from './dbt/dbtReadState';
 import { DiscoveryCache } from './discoveryCache';
 import { fileStamp } from './fileStamp';
 import type { CacheKind } from './discoveryCache';
@@ -73,6 +75,8 @@ export class WorkspaceIndex {
   /** The other Python files' results while one file is saved again and again (see resolveOne). */
   private pythonOthers: { readonly file: string; readonly others: unknown[] } | undefined;
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
+  /** What dbt discovery keeps between reads of this workspace's projects (texts, YAML parses). */
+  private readonly dbtState = new DbtReadState();
   private current!: ResolvedAssetGraph;
   private queue: Promise<unknown> = Promise.resolve();
   /** The default Python reader while it loads (open() does not wait for it before walking). */
@@ -324,7 +328,7 @@ export class WorkspaceIndex {
     const pyprojectsKept = kept.size === pyprojects.length && pyprojects.every(([f, stamp]) => kept.get(f) === stamp);
     for (const [f, stamp] of pyprojects) cache?.setChecked('pyproject', f, stamp);
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
-    rememberDbtSchemaFiles(dbtParses);
+    this.dbtState.rememberSchemaFiles(dbtParses);
     // With a cache the pool starts workers only for the files it lacks, when a task comes.
     const enough = pyFiles.length >= WORKER_THRESHOLD;
     if (pool && !enough) void pool.close();
@@ -354,7 +358,7 @@ export class WorkspaceIndex {
       this.stamps.clear();
       for (const dir of walked.dbtProjects) {
         const read = new Set(this.dbt.get(dir)?.files);
-        for (const [file, parsed] of parsedDbtSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
+        for (const [file, parsed] of this.dbtState.parsedSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
       }
     }
     this.resolvePython();
@@ -483,7 +487,7 @@ export class WorkspaceIndex {
     const previous = this.dbt.get(dir);
     if (saved && previous) {
       try {
-        const next = rereadDbtFiles(previous, saved);
+        const next = rereadDbtFiles(previous, saved, this.dbtState);
         if (next) {
           this.dbt.set(dir, next);
           return;
@@ -497,7 +501,7 @@ export class WorkspaceIndex {
 
   private async readDbt(dir: string): Promise<void> {
     try {
-      this.dbt.set(dir, await discoverDbtProject(dir));
+      this.dbt.set(dir, await discoverDbtProject(dir, this.dbtState));
     } catch (err) {
       const file = join(dir, 'dbt_project.yml');
       this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });

@@ -1,20 +1,18 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
+import type { AssetDefinition, CheckDefinition, FileDiscovery } from '../../asset';
 import type { AssetKey } from '../../assetKey';
-import { keyToString, parseKey } from '../../assetKey';
+import { keyToString } from '../../assetKey';
 import type { Problem } from '../../problem';
-import { fileStamp } from '../fileStamp';
 import { walkTree } from '../fileWalk';
 import { MAX_DBT_FILE_BYTES, readSourceText } from '../sourceText';
 import type { SourceText } from '../sourceText';
-import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjectFile';
+import { hashText, modelOf, readCalls } from './dbtModelRead';
+import { DBT_PROJECT_FILE, parseDbtProjectFile } from './dbtProjectFile';
 import type { DbtProjectSettings } from './dbtProjectFile';
-import { readDbtSchemaFile } from './dbtSchemaFile';
+import { DbtReadState } from './dbtReadState';
 import type { DbtNodePatch, DbtSchemaFile } from './dbtSchemaFile';
-import { findJinjaCalls, findSnapshotBlocks } from './jinjaCalls';
+import { findSnapshotBlocks } from './jinjaCalls';
 import { LineIndex } from '../textPosition';
-import type { JinjaCall, JinjaLiteral } from './jinjaCalls';
 
 export interface DbtProjectDiscovery {
   /** Absolute folder holding dbt_project.yml. */
@@ -60,10 +58,6 @@ interface DbtFileListing {
 /** Folders inside a dbt project that never hold its sources. */
 const SKIPPED_DIRS = new Set(['target', 'dbt_packages', 'dbt_modules', 'node_modules', 'logs', '__pycache__']);
 
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
 /** Files under `root` with one of `exts`, sorted; dbt's own output, package and hidden folders skipped. */
 export async function listDbtFiles(root: string, exts: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -75,96 +69,6 @@ export async function listDbtFiles(root: string, exts: readonly string[]): Promi
     },
   });
   return out.sort();
-}
-
-const MAX_CACHED_FILES = 50_000;
-
-/** Texts read before, by path, with the stat they were read at: an unchanged file is not read again. */
-const readTexts = new Map<string, { stamp: string; result: SourceText }>();
-
-/** Reads files in batches, letting the event loop run between batches (the editor stays responsive). */
-async function readAll(files: readonly string[]): Promise<Map<string, SourceText>> {
-  const results = new Map<string, SourceText>();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    const stamp = fileStamp(file);
-    const hit = readTexts.get(file);
-    if (stamp !== undefined && hit && hit.stamp === stamp) {
-      results.set(file, hit.result);
-    } else {
-      const result = readSourceText(file, MAX_DBT_FILE_BYTES);
-      results.set(file, result);
-      if (stamp !== undefined) {
-        if (readTexts.size >= MAX_CACHED_FILES) readTexts.clear();
-        readTexts.set(file, { stamp, result });
-      }
-    }
-    if (i % 256 === 255) await new Promise<void>((r) => setImmediate(r));
-  }
-  return results;
-}
-
-/**
- * Parsed files by path, reused while their text is unchanged: a change to one
- * file re-reads the project, but only that file is parsed again (YAML parsing
- * is the expensive part).
- */
-const parsedSchemaFiles = new Map<string, ParsedDbtSchemaFile>();
-const parsedCalls = new Map<string, { text: string; calls: JinjaCall[] }>();
-
-/** A parsed properties YAML file with the text and project it was parsed for (valid while they are the same). */
-export interface ParsedDbtSchemaFile {
-  readonly text: string;
-  readonly ctx: string;
-  readonly result: DbtSchemaFile;
-}
-
-/** The properties YAML files parsed so far under `projectDir`, by path (for the discovery cache). */
-export function parsedDbtSchemaFiles(projectDir: string): [string, ParsedDbtSchemaFile][] {
-  const inside = path.resolve(projectDir) + path.sep;
-  return [...parsedSchemaFiles].filter(([file]) => file.startsWith(inside));
-}
-
-/**
- * Parses kept from an earlier start (the discovery cache): each is used only while its file still
- * has that text, as if this process had parsed it. Parses this process made win.
- */
-export function rememberDbtSchemaFiles(entries: readonly [string, ParsedDbtSchemaFile][]): void {
-  for (const [file, parsed] of entries) {
-    if (parsedSchemaFiles.has(file) || parsedSchemaFiles.size >= MAX_CACHED_FILES) continue;
-    parsedSchemaFiles.set(file, parsed);
-  }
-}
-
-function cachedSchemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
-  const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
-  const hit = parsedSchemaFiles.get(file);
-  if (hit && hit.text === text && hit.ctx === ctxKey) return hit.result;
-  const result = readDbtSchemaFile(file, text, ctx);
-  if (parsedSchemaFiles.size >= MAX_CACHED_FILES) parsedSchemaFiles.clear();
-  parsedSchemaFiles.set(file, { text, ctx: ctxKey, result });
-  return result;
-}
-
-function cachedCalls(file: string, text: string, lines?: LineIndex): JinjaCall[] {
-  const hit = parsedCalls.get(file);
-  if (hit && hit.text === text) return hit.calls;
-  const calls = findJinjaCalls(text, lines);
-  if (parsedCalls.size >= MAX_CACHED_FILES) parsedCalls.clear();
-  parsedCalls.set(file, { text, calls });
-  return calls;
-}
-
-/** A whole file's dependencies/config and its hash, reused while the text is unchanged (treated as immutable). */
-const fileFacts = new Map<string, { text: string; read: ReadCalls; hash: string }>();
-
-function cachedFacts(file: string, text: string): { read: ReadCalls; hash: string } {
-  const hit = fileFacts.get(file);
-  if (hit && hit.text === text) return hit;
-  const facts = { text, read: readCalls(file, cachedCalls(file, text)), hash: hashText(text) };
-  if (fileFacts.size >= MAX_CACHED_FILES) fileFacts.clear();
-  fileFacts.set(file, facts);
-  return facts;
 }
 
 /** A node with one YAML patch applied (description, materialized, meta.dagster.*). */
@@ -213,7 +117,7 @@ function patchedOnce(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
  * made again with the patches and keys the last assembly decided; every other file is unchanged.
  * Undefined when that does not hold.
  */
-function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
+function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[], state: DbtReadState): FileDiscovery[] | undefined {
   const assembled = source.assembled;
   if (!assembled) return undefined;
   const modelRoots = source.settings.modelPaths.map((p) => path.resolve(project.projectDir, p));
@@ -227,8 +131,8 @@ function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource
     const before = source.texts.get(file);
     const after = next.texts.get(file);
     if (i === -1 || before?.text === undefined || after?.text === undefined) return undefined;
-    const old = modelOf(project.projectDir, file, modelRoots[i]!, before, source.settings);
-    const model = modelOf(project.projectDir, file, modelRoots[i]!, after, source.settings);
+    const old = modelOf(project.projectDir, file, modelRoots[i]!, before, source.settings, state);
+    const model = modelOf(project.projectDir, file, modelRoots[i]!, after, source.settings, state);
     if (!old.enabled || !model.enabled || keyToString(old.asset.key) !== keyToString(model.asset.key)) return undefined;
     const name = `model:${model.asset.dbt!.selector}`;
     const entry = assembled.patches.get(name);
@@ -254,7 +158,7 @@ function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource
  * are made again; every other file is unchanged. Undefined — assemble it all — when a saved file
  * has sources, patches a seed or snapshot, or sets a key (meta.dagster.asset_key) or `enabled`.
  */
-function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
+function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[], state: DbtReadState): FileDiscovery[] | undefined {
   const assembled = source.assembled;
   const { fileOfName, disabled, keyOfName } = assembled ?? {};
   if (!assembled || !fileOfName || !disabled || !keyOfName) return undefined;
@@ -270,8 +174,8 @@ function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, 
     const before = source.texts.get(file)?.text;
     const after = next.texts.get(file)?.text;
     if (!order.has(file) || before === undefined || after === undefined) return undefined;
-    const old = cachedSchemaFile(file, before, ctx);
-    const now = cachedSchemaFile(file, after, ctx);
+    const old = state.schemaFile(file, before, ctx);
+    const now = state.schemaFile(file, after, ctx);
     for (const y of [old, now]) {
       if (y.sources.length > 0) return undefined;
       for (const p of y.patches) {
@@ -295,7 +199,7 @@ function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, 
     if ([...snapshotSql, ...seedCsv, ...testSql].some((files) => files.includes(file))) return undefined;
     const read = next.texts.get(file);
     if (read?.text === undefined || saved.has(file)) return undefined;
-    const model = modelOf(project.projectDir, file, modelRoots[i]!, read, source.settings);
+    const model = modelOf(project.projectDir, file, modelRoots[i]!, read, source.settings, state);
     if (!model.enabled) return undefined;
     // This node's patches from the other YAML files and the saved ones, in the assembly's order.
     const selector = name.slice('model:'.length);
@@ -315,103 +219,6 @@ function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, 
   return project.discoveries.map((d) => replaced.get(d.file) ?? d);
 }
 
-interface ModelRead {
-  readonly settings: DbtProjectSettings;
-  readonly root: string;
-  readonly asset: AssetDefinition;
-  readonly enabled: boolean;
-  readonly problems: Problem[];
-  readonly unseen: string[];
-}
-
-/** A model as its file alone makes it, by the read result of its text (kept while the text is unchanged). */
-const modelMemo = new WeakMap<SourceText, ModelRead>();
-
-function modelOf(projectDir: string, file: string, root: string, read: SourceText, settings: DbtProjectSettings): ModelRead {
-  const hit = modelMemo.get(read);
-  if (hit && hit.settings === settings && hit.root === root) return hit;
-  const name = path.basename(file, path.extname(file));
-  const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
-  const fromProject = folderConfig(settings.modelsConfig, [settings.name, ...folders, name]);
-  const { read: r, hash } = cachedFacts(file, read.text!);
-  const materialized = r.materialized ?? fromProject.materialized ?? 'view';
-  const asset: AssetDefinition = {
-    key: r.metaKey ?? [name],
-    source: 'dbt',
-    location: { file, line: 1, column: 1 },
-    group: r.group ?? (folders.length > 0 ? folders[folders.length - 1] : settings.name),
-    kind: materialized,
-    deps: r.deps,
-    checks: [],
-    definitionHash: hash,
-    dbt: { projectDir, projectName: settings.name, resourceType: 'model', selector: name, materialized },
-  };
-  const model = { settings, root, asset, enabled: r.enabled ?? fromProject.enabled ?? true, problems: r.problems, unseen: r.unseen };
-  modelMemo.set(read, model);
-  return model;
-}
-
-function str(v: JinjaLiteral | undefined): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-interface ReadCalls {
-  deps: DependencyRef[];
-  materialized?: string;
-  enabled?: boolean;
-  group?: string;
-  metaKey?: AssetKey;
-  problems: Problem[];
-  unseen: string[];
-}
-
-/** Turns the ref/source/config calls of one model into dependencies and config. */
-function readCalls(file: string, calls: readonly JinjaCall[], from = 0, to = Number.MAX_SAFE_INTEGER): ReadCalls {
-  const r: ReadCalls = { deps: [], problems: [], unseen: [] };
-  for (const c of calls) {
-    if (c.line < from || c.line > to) continue;
-    const location = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn };
-    const where = `${path.basename(file)}:${c.line}`;
-    if (c.unclosed) {
-      r.problems.push({ ...location, severity: 'error', code: 'dbt.jinja.unclosed', message: `${c.name}( is not closed: end the call with ')' before '}}', e.g. {{ ${c.name}('…') }}. dbt cannot render this model.` });
-      continue;
-    }
-    if (c.name === 'ref') {
-      // ref('m'), ref('pkg', 'm'), ref('m', v=2): the model is the last positional argument.
-      const name = str(c.args[c.args.length - 1]);
-      if (c.args.length < 1 || c.args.length > 2 || !name || (c.args.length === 2 && !str(c.args[0]))) {
-        if (c.dynamic) r.unseen.push(`dynamic ref(...) at ${where}`);
-        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.ref.invalid', message: "ref() takes a model name: {{ ref('model') }} or {{ ref('package', 'model') }}" });
-        continue;
-      }
-      r.deps.push({ key: [name], origin: 'dbt-ref', location });
-    } else if (c.name === 'source') {
-      const s = str(c.args[0]);
-      const t = str(c.args[1]);
-      if (c.args.length !== 2 || !s || !t) {
-        if (c.dynamic) r.unseen.push(`dynamic source(...) at ${where}`);
-        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.source.invalid', message: "source() takes a source and a table: {{ source('raw', 'taxi_trips') }}" });
-        continue;
-      }
-      r.deps.push({ key: [s, t], origin: 'dbt-source', location });
-    } else if (c.name === 'config') {
-      const m = c.kwargs.materialized;
-      if (typeof m === 'string') r.materialized = m;
-      if (typeof c.kwargs.enabled === 'boolean') r.enabled = c.kwargs.enabled;
-      const meta = c.kwargs.meta as Record<string, JinjaLiteral> | undefined;
-      const dagster = meta && typeof meta === 'object' ? (meta.dagster as Record<string, JinjaLiteral> | undefined) : undefined;
-      if (dagster && typeof dagster === 'object') {
-        const k = dagster.asset_key;
-        if (typeof k === 'string') r.metaKey = parseKey(k);
-        else if (Array.isArray(k) && k.length > 0 && k.every((p) => typeof p === 'string')) r.metaKey = k as string[];
-        if (typeof dagster.group === 'string') r.group = dagster.group;
-      }
-      if (typeof c.kwargs.group === 'string' && !r.group) r.group = c.kwargs.group;
-    }
-  }
-  return r;
-}
-
 interface NodeDraft {
   asset: AssetDefinition;
   fileIndex: number;
@@ -423,7 +230,7 @@ interface NodeDraft {
  * ref/source dependencies, snapshots, seeds, sources and tests from the
  * properties YAML. Never throws: problems are data.
  */
-export async function discoverDbtProject(projectDir: string): Promise<DbtProjectDiscovery> {
+export async function discoverDbtProject(projectDir: string, state: DbtReadState = new DbtReadState()): Promise<DbtProjectDiscovery> {
   projectDir = path.resolve(projectDir);
   const projectFile = path.join(projectDir, DBT_PROJECT_FILE);
   const files: string[] = [projectFile];
@@ -440,7 +247,7 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
     const settings = parseDbtProjectFile(projectFile, read.text);
     // Project-level problems are only in `problems` (callers add them once, at dbt_project.yml).
     problems.push(...settings.problems);
-    const source = await readProject(projectDir, settings, files, discoveries);
+    const source = await readProject(projectDir, settings, files, discoveries, state);
     return { projectDir, projectName: settings.name, discoveries, files, problems, source };
   } catch (err) {
     problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
@@ -477,31 +284,29 @@ export function dbtFilesPatchedBy(before: DbtProjectDiscovery, after: DbtProject
  * project again from the texts kept (no listing, no other file read). Undefined when that is not
  * enough — a file the project did not have, dbt_project.yml, or no kept source: re-read it all.
  */
-export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly string[]): DbtProjectDiscovery | undefined {
+export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly string[], state: DbtReadState): DbtProjectDiscovery | undefined {
   const source = project.source;
   if (!source) return undefined;
   const texts = new Map(source.texts);
   for (const file of changed) {
     if (!texts.has(file)) return undefined;
-    const read = readSourceText(file, MAX_DBT_FILE_BYTES);
+    const read = state.read(file);
     if (read.missing || read.problem?.code === 'discovery.unreadable') return undefined; // gone or unreadable: list the project again
     texts.set(file, read);
-    const stamp = fileStamp(file);
-    if (stamp !== undefined) readTexts.set(file, { stamp, result: read });
   }
   const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
   try {
-    const models = reassembleModels(project, source, next, changed) ?? reassembleYaml(project, source, next, changed);
+    const models = reassembleModels(project, source, next, changed, state) ?? reassembleYaml(project, source, next, changed, state);
     if (models) return { ...project, discoveries: models, source: next };
     const discoveries: FileDiscovery[] = [];
-    assembleProject(project.projectDir, next, discoveries);
+    assembleProject(project.projectDir, next, discoveries, state);
     return { ...project, discoveries, source: next };
   } catch {
     return undefined;
   }
 }
 
-async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<DbtProjectSource> {
+async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[], state: DbtReadState): Promise<DbtProjectSource> {
   const abs = (p: string) => path.resolve(projectDir, p);
   const modelRoots = settings.modelPaths.map(abs);
   const snapshotRoots = settings.snapshotPaths.map(abs);
@@ -520,15 +325,15 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   const yamlFiles = [...new Set([...modelYaml.flat(), ...snapshotYaml.flat(), ...seedYaml.flat()])].sort();
   // Seeds only need their name and a hash: read them too (dbt seeds are small by design).
   const toRead = [...new Set([...modelSql.flat(), ...snapshotSql.flat(), ...seedCsv.flat(), ...yamlFiles, ...testSql.flat()])];
-  const texts = await readAll(toRead);
+  const texts = await state.readAll(toRead);
   files.push(...toRead);
   const source: DbtProjectSource = { settings, listing: { modelSql, snapshotSql, seedCsv, yamlFiles, testSql }, texts };
-  assembleProject(projectDir, source, discoveries);
+  assembleProject(projectDir, source, discoveries, state);
   return source;
 }
 
 /** Builds the project's discoveries from its texts (parsed files come from the caches above). */
-function assembleProject(projectDir: string, source: DbtProjectSource, discoveries: FileDiscovery[]): void {
+function assembleProject(projectDir: string, source: DbtProjectSource, discoveries: FileDiscovery[], state: DbtReadState): void {
   const { settings, texts } = source;
   const { modelSql, snapshotSql, seedCsv, yamlFiles, testSql } = source.listing;
   const projectName = settings.name;
@@ -566,7 +371,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   modelRoots.forEach((root, i) => {
     for (const file of modelSql[i]) {
       if (skipped(file)) continue;
-      const model = modelOf(projectDir, file, root, texts.get(file)!, settings);
+      const model = modelOf(projectDir, file, root, texts.get(file)!, settings, state);
       pushDraft(file, model.asset, model.enabled, model.problems, model.unseen);
     }
   });
@@ -577,7 +382,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
       if (skipped(file)) continue;
       const text = texts.get(file)!.text!;
       const lines = new LineIndex(text);
-      const calls = cachedCalls(file, text, lines);
+      const calls = state.jinjaCalls(file, text, lines);
       const blocks = findSnapshotBlocks(text);
       if (blocks.length === 0) perFile.push({ file, problems: [], unseen: [] });
       blocks.forEach((b, n) => {
@@ -612,7 +417,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
       kind: 'seed',
       deps: [],
       checks: [],
-      definitionHash: cachedFacts(file, texts.get(file)!.text!).hash,
+      definitionHash: state.facts(file, texts.get(file)!.text!).hash,
       dbt: dbtInfo('seed', name, 'seed'),
     };
     pushDraft(file, asset, true, [], []);
@@ -622,7 +427,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   const schemaFiles: DbtSchemaFile[] = [];
   for (const file of yamlFiles) {
     if (skipped(file)) continue;
-    schemaFiles.push(cachedSchemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
+    schemaFiles.push(state.schemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
   }
 
   // Apply YAML patches to the nodes they name (description, materialized, meta.dagster.*, enabled).
@@ -674,7 +479,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   for (const file of testSql.flat()) {
     if (skipped(file)) continue;
     const text = texts.get(file)!.text!;
-    const r = cachedFacts(file, text).read;
+    const r = state.facts(file, text).read;
     const targets = new Map<string, AssetKey>();
     for (const dep of r.deps) {
       const k = dep.origin === 'dbt-ref' ? rekey(dep.key) : dep.key;
