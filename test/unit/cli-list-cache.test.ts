@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
@@ -28,7 +28,9 @@ test('list --cache FILE writes the cache, lists the same as without it, and the 
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, plain.stdout);
     assert.ok(existsSync(join(dir, 'discovery.cache')), 'the relative path is under the current folder');
+    const written = statSync(join(dir, 'discovery.cache')).mtimeMs;
     assert.equal((await cli(['list', '--json', '--cache', 'discovery.cache', '--root', root], dir)).stdout, plain.stdout);
+    assert.equal(statSync(join(dir, 'discovery.cache')).mtimeMs, written, 'a run that changed nothing does not rewrite the cache');
     // An edit the stamp cannot see shows that the next run took the file's read from the cache.
     sameSizeAndTime(join(root, SQL), (t) => t.replace('daily_trips', 'daily_tripz'));
     const cached = await cli(['list', '--json', '--cache', 'discovery.cache', '--root', root], dir);
@@ -95,6 +97,10 @@ test('--cache naming a file that is not a discovery cache is an error, and the f
     assert.match(env.stderr, /ASSET_STUDIO_CACHE: .*notes\.txt is not a discovery cache/);
     assert.equal(readFileSync(notes, 'utf8'), 'my notes\n');
     assert.equal((await cli(['list', '--cache'], dir)).code, 2, '--cache needs a value');
+    // A cache that cannot be written (its folder would be a file) leaves the listing as it is.
+    const unwritable = await cli(['list', '--json', '--cache', join(notes, 'c'), '--root', root], dir);
+    assert.equal(unwritable.code, 0);
+    assert.equal(unwritable.stdout, (await cli(['list', '--json', '--root', root], dir)).stdout);
   } finally {
     cleanup();
   }

@@ -47,7 +47,9 @@ export function isDiscoveryCacheFile(file: string): boolean {
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+    // Nothing there to overwrite (a missing file, or a path through a file, where a save fails).
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
   }
   try {
     const head = Buffer.alloc(MAGIC.length);
