@@ -34,7 +34,8 @@ export class DiscoveryPool {
 
   private constructor(
     private readonly spawn: () => Worker,
-    private readonly size: number,
+    /** How many workers it starts at most. */
+    readonly size: number,
   ) {}
 
   /**

@@ -51,8 +51,8 @@ export interface WorkspaceIndexOptions {
 /** Below this many Python files, starting workers costs more than it saves. */
 export const WORKER_THRESHOLD = 200;
 
-/** Files per worker task: small enough to balance the workers, big enough to amortise messages. */
-const TASK_FILES = 250;
+/** Files per worker task: small enough to balance the threads at the end, big enough to amortise messages. */
+const TASK_FILES = 128;
 
 /** Files read between two yields to the event loop, so a cold start never blocks it for long. */
 const READ_SLICE = 256;
@@ -337,17 +337,18 @@ export class WorkspaceIndex {
     // Cached Python reads stand only for the default reader, once it has loaded (as it would read
     // them); the SQL headers do not wait for it.
     let filesRead = sqlToRead.length;
-    const readPython = async (): Promise<void> => {
+    const readPython = async (helpAfter: Promise<unknown>): Promise<void> => {
       if (cache && this.pythonLoading) await this.pythonLoading;
       const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
       const toRead = pythonCache && pyprojectsKept ? uncached('python', pyFiles) : pyFiles;
-      await this.readPython(toRead, readers, pythonCache);
+      await this.readPython(toRead, readers, pythonCache, helpAfter);
       if (this.pythonReader) filesRead += toRead.length;
     };
     try {
       // Python goes to the workers first; this thread reads the SQL headers (DuckDB parses them as
       // they come) and the dbt projects meanwhile, in slices that yield to its event loop.
-      await Promise.all([readPython(), this.readSql(sqlToRead, cache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+      const ownWork = Promise.all([this.readSql(sqlToRead, cache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+      await Promise.all([readPython(ownWork), ownWork]);
     } finally {
       void pool?.close();
     }
@@ -425,13 +426,14 @@ export class WorkspaceIndex {
     }
   }
 
-  private async readPython(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
+  /** With a pool, this thread also reads the chunks still waiting once `helpAfter` settles (its own work done). */
+  private async readPython(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache, helpAfter?: Promise<unknown>): Promise<void> {
     if (this.pythonLoading) await this.pythonLoading;
     const reader = this.pythonReader;
     if (!reader) return;
     if (files.some((f) => f !== this.pythonOthers?.file)) this.pythonOthers = undefined;
-    const inWorker = pool && this.pythonInWorkers ? (chunk: readonly string[]) => pool.readPython(chunk) : undefined;
-    const reads = await readChunks(files, inWorker, (file) => readPythonSourceFile(reader, file));
+    const workers = pool && this.pythonInWorkers ? { pool, helpAfter } : undefined;
+    const reads = await readChunks(files, workers, (file) => readPythonSourceFile(reader, file));
     for (const r of reads) {
       if (!('missing' in r)) cache?.set('python', r.file, this.stamps.get(r.file), r);
       this.keepPythonRead(r);
@@ -540,40 +542,47 @@ export async function discoverWorkspace(root: string, options: WorkspaceIndexOpt
 }
 
 /**
- * Reads files in chunks, in the pool's workers when there is one (a chunk whose worker fails is
- * read here instead), else in this thread with a yield to the event loop between slices.
- * Results come back in the order of `files`, whichever way they were read.
+ * Reads files in chunks, in this thread with a yield to the event loop between slices; with
+ * workers, each worker takes the next waiting chunk as it finishes one, and so does this thread
+ * once `helpAfter` settles (on a quiet 2-core machine it would otherwise wait ~1 s for the last
+ * Python chunks), so that all end together. A chunk whose worker fails is read here. Results come
+ * back in the order of `files`, whichever way they were read.
  */
 async function readChunks<R>(
   files: readonly string[],
-  inWorker: ((chunk: readonly string[]) => Promise<R[]>) | undefined,
+  workers: { readonly pool: { readonly size: number; readPython(chunk: readonly string[]): Promise<R[]> }; readonly helpAfter?: Promise<unknown> } | undefined,
   inThread: (file: string) => R,
   onChunk?: (reads: readonly R[]) => void,
 ): Promise<R[]> {
-  const size = inWorker ? TASK_FILES : READ_SLICE;
+  const size = workers ? TASK_FILES : READ_SLICE;
   const chunks: (readonly string[])[] = [];
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
   const readHere = async (chunk: readonly string[], first: boolean): Promise<R[]> => {
     if (!first) await new Promise<void>((r) => setImmediate(r));
     return chunk.map(inThread);
   };
-  let out: R[][];
-  if (inWorker) {
-    out = await Promise.all(
-      chunks.map(async (chunk) => {
-        const reads = await inWorker(chunk).catch(() => readHere(chunk, false));
-        onChunk?.(reads);
-        return reads;
-      }),
-    );
-  } else {
-    out = [];
+  const out: R[][] = [];
+  if (!workers) {
     for (const chunk of chunks) {
       const reads = await readHere(chunk, out.length === 0);
       onChunk?.(reads);
       out.push(reads);
     }
+    return out.flat();
   }
+  let next = 0;
+  const take = async (read: (chunk: readonly string[]) => Promise<R[]>): Promise<void> => {
+    for (let i = next++; i < chunks.length; i = next++) {
+      out[i] = await read(chunks[i]!);
+      onChunk?.(out[i]!);
+    }
+  };
+  const inWorker = (chunk: readonly string[]) => workers.pool.readPython(chunk).catch(() => readHere(chunk, false));
+  const here = async (): Promise<void> => {
+    await workers.helpAfter?.catch(() => undefined);
+    await take((chunk) => readHere(chunk, false));
+  };
+  await Promise.all([...Array.from({ length: workers.pool.size }, () => take(inWorker)), ...(workers.helpAfter ? [here()] : [])]);
   return out.flat();
 }
 
