@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { toRelative } from '../core/discovery/fileWalk';
 import type { AssetGraph } from '../core/graph/assetGraph';
 import type { Problem } from '../core/problem';
 
@@ -31,9 +31,7 @@ export interface ListedProblem {
 }
 
 export function relativePath(root: string, file: string): string {
-  const rel = relative(root, file);
-  const shown = rel === '' ? '.' : rel;
-  return sep === '/' ? shown : shown.split(sep).join('/');
+  return toRelative(root, file) || '.';
 }
 
 export function listAssets(graph: AssetGraph): ListedAsset[] {

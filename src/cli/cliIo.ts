@@ -16,7 +16,7 @@ export interface CliArgs {
   readonly repeated?: ReadonlyMap<string, readonly string[]>;
 }
 
-export const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'python', 'vars', 'key', 'defer', 'limit', 'sort', 'where', 'column', 'against']);
+export const VALUE_FLAGS = new Set(['root', 'target', 'confirm', 'partition', 'from', 'to', 'dbt-runner', 'python', 'vars', 'key', 'defer', 'limit', 'sort', 'where', 'column', 'cache', 'against']);
 /** Flags whose repeated values read as one comma-joined value (`--key a --key b` is `a,b`). */
 const COMMA_JOINED_FLAGS = new Set(['key']);
 

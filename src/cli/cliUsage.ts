@@ -12,9 +12,10 @@ const VARS = `  --vars YAML           dbt vars over the project's vars:, e.g. --
 const DEFER = `  --defer T             read upstream relations the target lacks from target T, read-only`;
 
 export const COMMAND_USAGE: Readonly<Record<string, string>> = {
-  list: `asset-studio list [--json] [--root DIR]
+  list: `asset-studio list [--json] [--cache FILE] [--root DIR]
   Every asset of the workspace (SQL, Dagster, dbt) with its dependencies and checks, and every problem.
 ${JSON_FLAG}
+  --cache FILE          keep what discovery read in FILE and reuse it next time (default: $ASSET_STUDIO_CACHE)
 ${COMMON}`,
   validate: `asset-studio validate [--json] [--root DIR]
   The definition and target problems; exits 1 on any error.
@@ -99,7 +100,7 @@ const PREVIEW = ['target', 'limit', 'sort', 'where', 'json', 'root'];
 
 /** The flags each command takes: any other is a mistake to say, never to ignore (`--targte prod`). */
 export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  list: ['json', 'root'],
+  list: ['json', 'cache', 'root'],
   validate: ['json', 'root'],
   materialize: RUN,
   check: ['target', 'confirm', 'dbt-runner', 'vars', 'defer', 'python', 'json', 'root'],

@@ -1,19 +1,27 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CliArgs, CliIo } from './cliIo';
-import { loadWorkspace } from '../core/engine/materializeWorkspace';
+import type { AssetGraph } from '../core/graph/assetGraph';
+import type { Problem } from '../core/problem';
 import { counted, formatProblem, listAssets, listOps, listProblems } from './assetListing';
+import { discoveryCacheOf, listWorkspace } from './listWorkspace';
 
-/** `asset-studio list [--json] [--root DIR]`: every asset of the one graph, and the definition problems. */
+/** `asset-studio list [--json] [--cache FILE] [--root DIR]`: every asset of the one graph, and the definition problems. */
 export async function runListCommand(args: CliArgs, root: string, io: CliIo): Promise<number> {
   if (!isFolder(root)) {
     io.stderr.write(`asset-studio list: ${root} is not a folder; pass the workspace with --root DIR\n`);
     return 2;
   }
-  // The same load as validate and materialize, so every command reports one set of problems.
-  const { graph, problems } = await loadWorkspace(root, io.env);
+  // The same problems as validate and materialize report, so every command reports one set.
+  const { graph, problems, cacheSaved } = await listWorkspace(root, io, discoveryCacheOf(args, io));
+  printList(args, root, io, graph, problems);
+  await cacheSaved;
+  return 0;
+}
+
+function printList(args: CliArgs, root: string, io: CliIo, graph: AssetGraph, problems: readonly Problem[]): void {
   if (args.flags.has('json')) {
     io.stdout.write(`${JSON.stringify({ assets: listAssets(graph), problems: listProblems(root, problems), ops: listOps(graph) }, null, 2)}\n`);
-    return 0;
+    return;
   }
   const assets = listAssets(graph);
   const rows = assets.map((a) => [
@@ -40,7 +48,6 @@ export async function runListCommand(args: CliArgs, root: string, io: CliIo): Pr
     io.stdout.write('\n(inferred): a dependency matched by the last part of its key alone, not by its exact key or a link; check it is the one meant\n');
   }
   io.stdout.write(`\n${counted(assets.length - external, 'asset')}, ${external} external, ${counted(errors, 'error')}, ${counted(warnings, 'warning')}\n`);
-  return 0;
 }
 
 export function isFolder(path: string): boolean {

@@ -66,7 +66,8 @@ export class AssetGraphService implements vscode.Disposable {
       changed: () => this.statesChanged.fire(),
       warn: (message) => this.log.warn(message),
     });
-    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher('**/*.{sql,py,yml,yaml}'));
+    // pyproject.toml names the module Dagster loads the Python files below it from.
+    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher('**/{*.sql,*.py,*.yml,*.yaml,pyproject.toml}'));
     this.store.add(watcher.onDidCreate((uri) => this.queue(uri, false)));
     this.store.add(watcher.onDidChange((uri) => this.queue(uri, false)));
     this.store.add(watcher.onDidDelete((uri) => this.queue(uri, true)));

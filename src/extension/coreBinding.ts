@@ -8,7 +8,7 @@ import type { CoreAccess, RunEventView } from './coreAccess';
 import { discoveryCacheFileFor } from '../core/discovery/discoveryCache';
 import { WorkspaceIndex } from '../core/discovery/workspaceIndex';
 import { loadProjectFile } from '../core/project/projectFile';
-import { targetsOf } from '../core/engine/materializeWorkspace';
+import { targetsOf } from '../core/project/workspaceTargets';
 import { readAssetStates } from '../core/engine/assetStates';
 import { readRecentRuns } from '../core/engine/recentRuns';
 import { probeDuckDb } from '../core/engine/duckdbProbe';

@@ -197,8 +197,8 @@ test('bad input: every problem at its line, nothing thrown, good files still rea
   has('odd.yml', 16, 'dbt.schema.invalid');
   has('src.yml', 4, 'dbt.schema.invalid');
   has('dynamic.sql', 2, 'dbt.source.invalid');
-  has('binary.sql', 1, 'dbt.file.binary');
-  has('latin1.sql', 1, 'dbt.file.encoding');
+  has('binary.sql', 1, 'discovery.binary-file');
+  has('latin1.sql', 1, 'discovery.not-utf8');
   assert.ok(!problems.some(([f]) => f === 'empty.yml'));
   const a = assets(d);
   assert.deepEqual([...a.keys()].sort(), ['dynamic', 'good']);
@@ -212,7 +212,7 @@ test('a folder without dbt_project.yml gives a problem, not an exception', async
   const d = await discoverDbtProject(dir);
   assert.equal(d.discoveries.length, 0);
   assert.equal(d.problems.length, 1);
-  assert.equal(d.problems[0].code, 'dbt.file.unreadable');
+  assert.equal(d.problems[0].code, 'dbt.project.missing');
   const bad = tempProject({ 'dbt_project.yml': '- just\n- a list\n' });
   const b = await discoverDbtProject(bad);
   assert.equal(b.projectName, path.basename(bad));

@@ -1,38 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parsedDbtSchemaFiles, rememberDbtSchemaFiles, discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
-import { DiscoveryCache, fileStamp } from '../../src/core/discovery/discoveryCache';
+import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
+import { DbtReadState } from '../../src/core/discovery/dbt/dbtReadState';
+import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
+import { fileStamp } from '../../src/core/discovery/fileStamp';
 import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+import { HOUR_AGO, agedFixtures, sameSizeAndTime } from './cachedWorkspace';
 
 const fixtures = resolve(__dirname, '../fixtures');
-const HOUR_AGO = new Date(Date.now() - 3600_000);
 
 /** SQL, Dagster and dbt fixtures in one workspace, every file dated an hour ago (older than the racy window). */
 function workspace(): { root: string; cacheFile: string } {
   const root = mkdtempSync(join(tmpdir(), 'asset-studio-cache-'));
-  for (const name of ['sql', 'dagster', 'dbt', 'bad']) cpSync(join(fixtures, name), join(root, name), { recursive: true });
-  const age = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) age(p);
-      else utimesSync(p, HOUR_AGO, HOUR_AGO);
-    }
-  };
-  age(root);
+  agedFixtures(root, ['sql', 'dagster', 'dbt', 'bad']);
   return { root, cacheFile: join(mkdtempSync(join(tmpdir(), 'asset-studio-cache-file-')), 'discovery.cache') };
-}
-
-/** Rewrites a file with text of the same length, then gives it back the modification time it had. */
-function sameSizeAndTime(file: string, edit: (text: string) => string): void {
-  const before = statSync(file);
-  const text = readFileSync(file, 'utf8');
-  const next = edit(text);
-  assert.equal(Buffer.byteLength(next), Buffer.byteLength(text));
-  writeFileSync(file, next);
-  utimesSync(file, before.atime, before.mtime);
 }
 
 const SQL = 'sql/assets/analytics/daily_trips.sql';
@@ -161,13 +145,14 @@ test('a dbt YAML parse kept from an earlier start is used only while the file ha
     };
     const a = resolve(projectOf('a'));
     const b = resolve(projectOf('b'));
-    await discoverDbtProject(a);
-    const [file, parsed] = parsedDbtSchemaFiles(a).find(([, p]) => p.result.sources.length > 0 || p.result.patches.length > 0)!;
+    const state = new DbtReadState();
+    await discoverDbtProject(a, state);
+    const [file, parsed] = state.parsedSchemaFiles(a).find(([, p]) => p.result.sources.length > 0 || p.result.patches.length > 0)!;
     const twin = join(b, file.slice(a.length));
     // What an earlier start kept for the twin file, marked so that its use shows.
     const marker = { file: twin, line: 1, column: 1, severity: 'warning' as const, code: 'test.from-cache', message: 'kept' };
-    rememberDbtSchemaFiles([[twin, { text: parsed.text, ctx: parsed.ctx.replace(a, b), result: { ...parsed.result, file: twin, problems: [marker] } }]]);
-    const codes = async () => (await discoverDbtProject(b)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
+    state.rememberSchemaFiles([[twin, { text: parsed.text, ctx: parsed.ctx.replace(a, b), result: { ...parsed.result, file: twin, problems: [marker] } }]]);
+    const codes = async () => (await discoverDbtProject(b, state)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
     assert.ok((await codes()).includes('test.from-cache'));
     writeFileSync(twin, `${parsed.text}\n# edited\n`);
     assert.ok(!(await codes()).includes('test.from-cache'));

@@ -3,15 +3,14 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { discoverDbtProject, parsedDbtSchemaFiles } from '../../src/core/discovery/dbt/dbtProject';
-import { readPythonSourceFile, readSqlSourceFile } from '../../src/core/discovery/discoveryFileReads';
+import { readPythonSourceFile } from '../../src/core/discovery/discoveryFileReads';
 import { DiscoveryPool } from '../../src/core/discovery/discoveryPool';
 import { loadPythonWorkspaceReader } from '../../src/core/discovery/pythonWorkspaceReader';
 import { WORKER_THRESHOLD, WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
 
 const fixtures = resolve(__dirname, '../fixtures');
 
-/** The fixtures (good and bad) plus enough generated SQL and Python files to start the worker pool. */
+/** The fixtures (good and bad) plus enough generated Python files to start the worker pool, and as many SQL files. */
 function workspace(): { root: string; sql: string[]; py: string[] } {
   const root = mkdtempSync(join(tmpdir(), 'asset-studio-workers-'));
   for (const name of ['sql', 'dagster', 'dbt', 'bad']) cpSync(join(fixtures, name), join(root, name), { recursive: true });
@@ -29,7 +28,7 @@ function workspace(): { root: string; sql: string[]; py: string[] } {
     writeFileSync(f, i % 13 === 0 ? '-- not an asset\nselect 1\n' : header);
     sql.push(f);
   }
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < WORKER_THRESHOLD; i++) {
     const f = join(root, 'gen', 'pkg', `m${i}.py`);
     writeFileSync(
       f,
@@ -46,17 +45,23 @@ function workspace(): { root: string; sql: string[]; py: string[] } {
   return { root, sql, py };
 }
 
-test('the worker pool reads files exactly as the main thread does', async () => {
-  const { root, sql, py } = workspace();
-  const pool = DiscoveryPool.open(2);
-  assert.ok(pool, 'the worker script is found when running from TypeScript');
+test('the worker pool reads Python files exactly as the main thread does, with one worker or two', async () => {
+  const { root, py } = workspace();
+  const reader = (await loadPythonWorkspaceReader()).reader!;
+  const chunks = <T>(list: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(list.length / n) }, (_, i) => list.slice(i * n, (i + 1) * n));
   try {
-    const context = { root, assetRoots: [join(root, 'gen')] };
-    const reader = (await loadPythonWorkspaceReader()).reader!;
-    assert.deepEqual(await pool.readSql(sql, context), sql.map((f) => readSqlSourceFile(f, context)));
-    assert.deepEqual(await pool.readPython(py), py.map((f) => readPythonSourceFile(reader, f)));
+    for (const size of [1, 2]) {
+      const pool = DiscoveryPool.open(size);
+      assert.ok(pool, 'the worker script is found when running from TypeScript');
+      try {
+        if (size === 2) pool.prestart();
+        const reads = await Promise.all(chunks(py, 7).map((c) => pool.readPython(c)));
+        assert.deepEqual(reads.flat(), py.map((f) => readPythonSourceFile(reader, f)));
+      } finally {
+        await pool.close();
+      }
+    }
   } finally {
-    await pool.close();
     rmSync(root, { recursive: true, force: true });
   }
 });
@@ -82,55 +87,22 @@ test('a workspace discovered with and without workers gives the same graph and d
   }
 });
 
-test('a pool split by kind reads mixed SQL, Python and dbt tasks as the main thread does, with one worker or two', async () => {
-  const { root, sql, py } = workspace();
-  const context = { root, assetRoots: [join(root, 'gen')] };
-  const reader = (await loadPythonWorkspaceReader()).reader!;
-  const chunks = <T>(list: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(list.length / n) }, (_, i) => list.slice(i * n, (i + 1) * n));
-  try {
-    for (const size of [1, 2]) {
-      const pool = DiscoveryPool.open(size)!;
-      try {
-        const reads = await Promise.all([
-          ...chunks(py, 7).map((c) => pool.readPython(c)),
-          ...chunks(sql, 20).map((c) => pool.readSql(c, context)),
-        ]);
-        assert.deepEqual(reads.flat(), [...py.map((f) => readPythonSourceFile(reader, f)), ...sql.map((f) => readSqlSourceFile(f, context))]);
-        // A dbt project in a worker: the same project, and the YAML parses the main thread keeps.
-        const dbt = resolve(root, 'dbt', 'nyc_taxi_dbt');
-        const inWorker = await pool.readDbt(dbt);
-        assert.deepEqual(inWorker.project, await discoverDbtProject(dbt));
-        const here = new Map(parsedDbtSchemaFiles(dbt));
-        assert.ok(inWorker.parsed.length >= 3);
-        for (const [file, parsed] of inWorker.parsed) assert.deepEqual(parsed, here.get(file));
-      } finally {
-        await pool.close();
-      }
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
-test('when the workers of one kind die, every task still settles (the other kind takes over, then the callers)', async () => {
+test('when the workers die, every task still settles: rejected, for the caller to read it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'asset-studio-workers-'));
   try {
-    // A worker that answers SQL tasks with nothing and dies on a Python task.
+    // A worker that answers its first task with nothing and dies on the next.
     const script = join(dir, 'worker.js');
     writeFileSync(
       script,
       `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (t) => { if (t.kind === 'python') process.exit(3); parentPort.postMessage({ id: t.id, reads: [] }); });`,
+let n = 0;
+parentPort.on('message', (t) => { if (n++ > 0) process.exit(3); parentPort.postMessage({ id: t.id, reads: [] }); });`,
     );
     const pool = DiscoveryPool.open(2, script)!;
-    const tasks = [
-      ...Array.from({ length: 6 }, () => pool.readPython(['a.py'])),
-      ...Array.from({ length: 6 }, () => pool.readSql(['a.sql'], { root: dir })),
-    ];
-    const settled = await Promise.allSettled(tasks);
+    const settled = await Promise.allSettled(Array.from({ length: 8 }, () => pool.readPython(['a.py'])));
     await pool.close();
-    assert.ok(settled.slice(0, 6).every((s) => s.status === 'rejected'), 'the Python tasks fail over to the caller');
-    assert.ok(settled.slice(6).some((s) => s.status === 'fulfilled'), 'the SQL worker answered before it took a Python task');
+    assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 2, 'each worker answered its first task');
+    assert.ok(settled.filter((s) => s.status === 'rejected').length === 6, 'the rest fail over to the caller');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,14 +1,18 @@
 // What a cold start read from each SQL and Python file, kept on disk for the next start: a file
-// whose path, size and modification time are unchanged is not read, parsed or sent to DuckDB
+// whose path and stamp (size, modification time, inode) are unchanged is not read, parsed or sent to DuckDB
 // again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
 // or foreign cache file is an empty cache, and the true cold start does all the work.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { fileStamp, stampedMtime } from './fileStamp';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 7;
+
+/** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
+const MAGIC = Buffer.from('asset-studio discovery cache\n');
 
 /**
  * A file modified this close to when it was stamped may change again within the same mtime tick
@@ -21,16 +25,39 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
   return join(cacheDir, `discovery-${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}.cache`);
 }
 
-/** SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are checked by it. */
-export type CacheKind = 'sql' | 'python' | 'dbtYaml';
+/**
+ * SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are
+ * checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
+ * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
+ */
+export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'pyproject';
 
-/** Size and modification time of a file, or undefined when it cannot be stat'ed. */
-export function fileStamp(file: string): string | undefined {
+const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'pyproject'];
+
+function byKind<V>(): Record<CacheKind, Map<string, V>> {
+  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), pyproject: new Map() };
+}
+
+/**
+ * True when `file` is missing or starts as a discovery cache: the command line takes any path
+ * (`--cache FILE`) and must not overwrite a file that is something else.
+ */
+export function isDiscoveryCacheFile(file: string): boolean {
+  let fd: number;
   try {
-    const s = statSync(file);
-    return s.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
+    fd = openSync(file, 'r');
+  } catch (err) {
+    // Nothing there to overwrite (a missing file, or a path through a file, where a save fails).
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(MAGIC);
   } catch {
-    return undefined;
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -46,9 +73,9 @@ interface CacheFileContents {
 }
 
 export class DiscoveryCache {
-  private readonly fresh: Record<CacheKind, Map<string, Entry>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  private readonly fresh = byKind<Entry>();
   /** Reads made after `startedAt` without a stamp: stamped when the cache is saved (see save). */
-  private readonly unstamped: Record<CacheKind, Map<string, unknown>> = { sql: new Map(), python: new Map(), dbtYaml: new Map() };
+  private readonly unstamped = byKind<unknown>();
   private readonly startedAt = Date.now();
   hits = 0;
 
@@ -64,13 +91,13 @@ export class DiscoveryCache {
    */
   static load(file: string, fingerprint: string): DiscoveryCache {
     try {
-      const data = deserialize(readFileSync(file)) as CacheFileContents;
+      const bytes = readFileSync(file);
+      if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) return DiscoveryCache.empty(file, fingerprint);
+      const data = deserialize(bytes.subarray(MAGIC.length)) as CacheFileContents;
       if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return DiscoveryCache.empty(file, fingerprint);
-      return new DiscoveryCache(file, fingerprint, {
-        sql: new Map(data.entries.sql),
-        python: new Map(data.entries.python),
-        dbtYaml: new Map(data.entries.dbtYaml),
-      });
+      const old = byKind<Entry>();
+      for (const kind of KINDS) for (const [path, entry] of data.entries[kind]) old[kind].set(path, entry);
+      return new DiscoveryCache(file, fingerprint, old);
     } catch {
       return DiscoveryCache.empty(file, fingerprint);
     }
@@ -78,7 +105,7 @@ export class DiscoveryCache {
 
   /** A cache that knows nothing yet and will be saved to `file`. */
   static empty(file: string, fingerprint: string): DiscoveryCache {
-    return new DiscoveryCache(file, fingerprint, { sql: new Map(), python: new Map(), dbtYaml: new Map() });
+    return new DiscoveryCache(file, fingerprint, byKind<Entry>());
   }
 
   /** True when the cache holds no stamped entry: every lookup would miss (a first start). */
@@ -104,7 +131,8 @@ export class DiscoveryCache {
 
   /** Keeps a value that carries what it was made from: no stamp, its user checks it. */
   setChecked(kind: CacheKind, path: string, value: unknown): void {
-    this.fresh[kind].set(path, { stamp: '', value });
+    const old = this.old[kind].get(path);
+    this.fresh[kind].set(path, old !== undefined && old.value === value ? old : { stamp: '', value });
   }
 
   /**
@@ -116,20 +144,24 @@ export class DiscoveryCache {
       this.unstamped[kind].set(path, value);
       return;
     }
-    const mtime = Number(stamp.slice(stamp.indexOf(':') + 1));
+    const mtime = stampedMtime(stamp);
     if (!(Date.now() - mtime > RACY_MS)) return;
     this.fresh[kind].set(path, { stamp, value });
   }
 
-  /** Writes what this start saw (entries of files gone since are dropped). Never throws: false when it could not. */
+  /**
+   * Writes what this start saw (entries of files gone since are dropped), unless it is what the file
+   * already holds. Never throws: false when it could not.
+   */
   save(): boolean {
+    if (this.unchanged()) return true;
     try {
       // A read made after startedAt of a file last modified well before it read what the file has
       // at this stamp: a write after the read would have moved the mtime past startedAt.
       for (const kind of ['sql', 'python'] as const) {
         for (const [path, value] of this.unstamped[kind]) {
           const stamp = fileStamp(path);
-          const mtime = stamp === undefined ? NaN : Number(stamp.slice(stamp.indexOf(':') + 1));
+          const mtime = stamp === undefined ? NaN : stampedMtime(stamp);
           if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, { stamp: stamp!, value });
         }
         this.unstamped[kind].clear();
@@ -137,15 +169,24 @@ export class DiscoveryCache {
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
         fingerprint: this.fingerprint,
-        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml] },
+        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml], pyproject: [...this.fresh.pyproject] },
       };
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, serialize(contents));
+      writeFileSync(tmp, Buffer.concat([MAGIC, serialize(contents)]));
       renameSync(tmp, this.file);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** True when every entry kept is one the file gave (a start that changed nothing). */
+  private unchanged(): boolean {
+    for (const kind of KINDS) {
+      if (this.unstamped[kind].size > 0 || this.fresh[kind].size !== this.old[kind].size) return false;
+      for (const [path, entry] of this.fresh[kind]) if (this.old[kind].get(path) !== entry) return false;
+    }
+    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size > 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { FileDiscovery } from '../asset';
 import type { Problem } from '../problem';
-import { readSourceTextSync } from './fileWalk';
+import { readSourceText } from './sourceText';
 import type { PythonWorkspaceReader } from './pythonWorkspaceReader';
 import { readSqlHeader } from './sql/sqlHeaderRead';
 import type { SqlHeaderResult, SqlReadContext } from './sql/sqlHeaderRead';
@@ -19,14 +19,14 @@ export type PythonFileRead =
   | { readonly file: string; readonly result: unknown };
 
 export function readSqlSourceFile(file: string, context: SqlReadContext): SqlFileRead {
-  const source = readSourceTextSync(file);
+  const source = readSourceText(file);
   if (source.missing) return { file, missing: true };
   if (source.problem) return { file, read: { file, assets: [], problems: [source.problem] } };
   return { file, read: readSqlHeader(file, source.text!, context) };
 }
 
 export function readPythonSourceFile(reader: PythonWorkspaceReader, file: string): PythonFileRead {
-  const source = readSourceTextSync(file);
+  const source = readSourceText(file);
   if (source.missing) return { file, missing: true };
   if (source.problem) return { file, skipped: { file, assets: [], problems: [source.problem] } };
   try {

@@ -1,9 +1,7 @@
-// Worker thread entry (bundled to dist/discovery-worker.js): reads and parses a chunk of SQL or
-// Python files, or a dbt project, off the main thread, with the same functions the main thread
-// uses without workers.
+// Worker thread entry (bundled to dist/discovery-worker.js): parses a chunk of Python files off the
+// main thread, with the function the main thread uses without workers.
 import { parentPort } from 'node:worker_threads';
-import { discoverDbtProject, parsedDbtSchemaFiles } from './dbt/dbtProject';
-import { readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
+import { readPythonSourceFile } from './discoveryFileReads';
 import type { DiscoveryTask, DiscoveryTaskReply } from './discoveryPool';
 import { loadPythonWorkspaceReader } from './pythonWorkspaceReader';
 import type { PythonWorkspaceReader } from './pythonWorkspaceReader';
@@ -19,17 +17,14 @@ function pythonReader(): Promise<PythonWorkspaceReader> {
 }
 
 async function run(task: DiscoveryTask): Promise<DiscoveryTaskReply> {
-  if (task.kind === 'sql') return { id: task.id, reads: task.files.map((f) => readSqlSourceFile(f, task.context)) };
-  if (task.kind === 'dbt') {
-    const project = await discoverDbtProject(task.projectDir);
-    return { id: task.id, reads: [{ project, parsed: parsedDbtSchemaFiles(task.projectDir) }] };
-  }
   const reader = await pythonReader();
   return { id: task.id, reads: task.files.map((f) => readPythonSourceFile(reader, f)) };
 }
 
 const port = parentPort;
 if (port) {
+  // The grammar loads (and its WebAssembly compiles) while the first task is still on its way.
+  void pythonReader().catch(() => undefined);
   port.on('message', (task: DiscoveryTask) => {
     run(task)
       .then((reply) => port.postMessage(reply))

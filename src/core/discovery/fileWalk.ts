@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Problem } from '../problem';
-
-/** Files bigger than this are not definitions (a data dump named .sql): skipped with a problem. */
-export const MAX_DISCOVERY_FILE_BYTES = 1024 * 1024;
 
 export interface WalkResult {
   /** Absolute paths of the files discovery reads, sorted. */
   readonly files: string[];
   /** Folders holding a dbt_project.yml (absolute). */
   readonly dbtProjects: string[];
+  /** pyproject.toml files (absolute, sorted): they name the module Dagster loads the Python files below them from. */
+  readonly pyprojects: string[];
   /** Symbolic links that lead out of the project, at the link. */
   readonly problems: Problem[];
 }
@@ -27,56 +25,54 @@ export function excludeMatcher(globs: readonly string[]): PathFilter {
 }
 
 export function toRelative(root: string, file: string): string {
+  // Paths the walk joined under the root, by slicing: path.relative resolves both, for every entry.
+  if (sep === '/' && file.length > root.length + 1 && file.startsWith(root) && file[root.length] === '/' && !file.includes('/.', root.length)) {
+    return file.slice(root.length + 1);
+  }
   const rel = relative(root, file);
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
-/** True for the files discovery reads: SQL, Python, dbt project files. */
+/** True for the files discovery reads: SQL, Python, dbt project files, pyproject.toml. */
 export function isDiscoveryFile(name: string): boolean {
-  return name.endsWith('.sql') || name.endsWith('.py') || name === 'dbt_project.yml';
+  return name.endsWith('.sql') || name.endsWith('.py') || name === 'dbt_project.yml' || name === PYPROJECT_FILE;
 }
+
+export const PYPROJECT_FILE = 'pyproject.toml';
 
 /**
  * Lists the files discovery reads under `root`, pruning excluded folders before
  * entering them. Unreadable folders are skipped: discovery never throws.
  * Symbolic links are followed when they stay inside the root (after the plain
  * walk, so a folder reached both ways is read once, by its own path); a link
- * that leaves the root is reported, a loop is walked once.
+ * that leaves the root is reported, a loop is walked once. `onFound` hears of each file the plain
+ * walk finds, as it goes.
  */
-export async function walkWorkspace(root: string, excluded: PathFilter): Promise<WalkResult> {
+export async function walkWorkspace(root: string, excluded: PathFilter, onFound?: (file: string) => void): Promise<WalkResult> {
   const files: string[] = [];
   const dbtProjects: string[] = [];
+  const pyprojects: string[] = [];
   const problems: Problem[] = [];
   const links: string[] = [];
   const realRoot = await realpath(root).catch(() => root);
   // Real paths of the folders walked, and (once a link is followed) of the files, to read what a link reaches only once.
   const seenDirs = new Set<string>();
   let seenFiles: Set<string> | undefined;
-  const visit = async (dir: string, realDir: string): Promise<void> => {
-    if (seenDirs.has(realDir)) return;
-    seenDirs.add(realDir);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const full = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!excluded(toRelative(root, full), true)) subdirs.push(e.name);
-      } else if (e.isFile() && isDiscoveryFile(e.name)) {
-        if (excluded(toRelative(root, full))) continue;
-        seenFiles?.add(join(realDir, e.name));
-        if (e.name === 'dbt_project.yml') dbtProjects.push(dir);
-        else files.push(full);
-      } else if (e.isSymbolicLink() && !excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) {
-        links.push(full);
-      }
-    }
-    await Promise.all(subdirs.map((name) => visit(join(dir, name), join(realDir, name))));
+  const visitor: TreeVisitor = {
+    folder: (full) => !excluded(toRelative(root, full), true),
+    file: (full, name, realDir) => {
+      if (!isDiscoveryFile(name) || excluded(toRelative(root, full))) return;
+      seenFiles?.add(join(realDir, name));
+      if (name === 'dbt_project.yml') dbtProjects.push(dirname(full));
+      else if (name === PYPROJECT_FILE) pyprojects.push(full);
+      else files.push(full);
+      onFound?.(full);
+    },
+    link: (full) => {
+      if (!excluded(toRelative(root, full), true) && !excluded(toRelative(root, full))) links.push(full);
+    },
   };
+  const visit = (dir: string, realDir: string) => walkTree(dir, visitor, { realDir, seenDirs });
   const followLink = async (link: string): Promise<void> => {
     let real: string;
     let isDir: boolean;
@@ -93,11 +89,12 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
       return;
     }
     // The plain walk crossed no link: a file's real path is its path under the real root.
-    seenFiles ??= new Set([...files, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
+    seenFiles ??= new Set([...files, ...pyprojects, ...dbtProjects.map((d) => join(d, 'dbt_project.yml'))].map((f) => join(realRoot, relative(root, f))));
     if (isDir) await visit(link, real);
     else if (!seenFiles.has(real)) {
       seenFiles.add(real);
       if (basename(link) === 'dbt_project.yml') dbtProjects.push(dirname(link));
+      else if (basename(link) === PYPROJECT_FILE) pyprojects.push(link);
       else files.push(link);
     }
   };
@@ -108,63 +105,45 @@ export async function walkWorkspace(root: string, excluded: PathFilter): Promise
   }
   files.sort();
   dbtProjects.sort();
-  return { files, dbtProjects, problems };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Reads a source file as text, or says why it was skipped (missing, too big, binary, not UTF-8). */
-export async function readSourceText(file: string): Promise<{ text?: string; problem?: Problem; missing?: boolean }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
-    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
-  }
-  return decodeSourceText(file, buf);
-}
-
-/**
- * The same, synchronously: for thousands of small files one blocking read each is several times
- * cheaper than the open/stat/read/close round trips of the async API (callers read in slices).
- */
-export function readSourceTextSync(file: string): { text?: string; problem?: Problem; missing?: boolean } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { missing: true };
-    return { problem: skipped(file, 'error', 'discovery.unreadable', `Cannot read this file (${code ?? String(err)}); it was skipped.`) };
-  }
-  return decodeSourceText(file, buf);
-}
-
-export function decodeSourceText(file: string, buf: Buffer): { text?: string; problem?: Problem } {
-  if (buf.length > MAX_DISCOVERY_FILE_BYTES) {
-    return {
-      problem: skipped(
-        file,
-        'warning',
-        'discovery.file-too-large',
-        `Skipped: ${(buf.length / 1024 / 1024).toFixed(1)} MB is more than the 1 MB a definition file may have.`,
-      ),
-    };
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    return { problem: skipped(file, 'warning', 'discovery.binary-file', 'Skipped: this is a binary file, not SQL or Python text.') };
-  }
-  try {
-    let text = utf8.decode(buf);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
-  } catch {
-    return { problem: skipped(file, 'warning', 'discovery.not-utf8', 'Skipped: this file is not UTF-8 text; save it as UTF-8 to have it read.') };
-  }
+  pyprojects.sort();
+  return { files, dbtProjects, pyprojects, problems };
 }
 
 function skipped(file: string, severity: Problem['severity'], code: string, message: string): Problem {
   return { file, line: 1, column: 1, severity, code, message };
+}
+
+/** What a walk does with each entry; folders it refuses are not walked. */
+export interface TreeVisitor {
+  folder(path: string, name: string): boolean;
+  /** `realDir`: the real path of the folder holding it, when the walk tracks real paths. */
+  file(path: string, name: string, realDir: string): void;
+  /** Symbolic links (not followed by the walk); skipped without this. */
+  link?(path: string, name: string): void;
+}
+
+/**
+ * Walks the folders under `dir`, concurrently; an unreadable or missing folder is skipped. With
+ * `real`, a folder whose real path was walked already (a link loop) is walked once.
+ */
+export async function walkTree(dir: string, visitor: TreeVisitor, real?: { readonly realDir: string; readonly seenDirs: Set<string> }): Promise<void> {
+  if (real) {
+    if (real.seenDirs.has(real.realDir)) return;
+    real.seenDirs.add(real.realDir);
+  }
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const subdirs: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (visitor.folder(full, e.name)) subdirs.push(e.name);
+    } else if (e.isFile()) visitor.file(full, e.name, real?.realDir ?? dir);
+    else if (e.isSymbolicLink()) visitor.link?.(full, e.name);
+  }
+  await Promise.all(subdirs.map((name) => walkTree(join(dir, name), visitor, real && { realDir: join(real.realDir, name), seenDirs: real.seenDirs })));
 }

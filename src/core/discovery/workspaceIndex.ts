@@ -9,14 +9,19 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
-import { dbtFilesPatchedBy, discoverDbtProject, parsedDbtSchemaFiles, rememberDbtSchemaFiles, rereadDbtFiles } from './dbt/dbtProject';
-import type { DbtProjectDiscovery, ParsedDbtSchemaFile } from './dbt/dbtProject';
-import { DiscoveryCache, fileStamp } from './discoveryCache';
+import { dbtFilesPatchedBy, rereadDbtFiles } from './dbt/dbtIncremental';
+import { discoverDbtProject } from './dbt/dbtProject';
+import type { DbtProjectDiscovery } from './dbt/dbtProject';
+import { DbtReadState } from './dbt/dbtReadState';
+import type { ParsedDbtSchemaFile } from './dbt/dbtReadState';
+import { DiscoveryCache } from './discoveryCache';
+import { fileStamp } from './fileStamp';
 import type { CacheKind } from './discoveryCache';
 import { crashProblem, readPythonSourceFile, readSqlSourceFile } from './discoveryFileReads';
 import type { PythonFileRead } from './discoveryFileReads';
 import { DiscoveryPool } from './discoveryPool';
-import { excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
+import { PYPROJECT_FILE, excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
+import { clearDagsterModuleCache } from './python/dagsterModule';
 import type { PathFilter } from './fileWalk';
 import { completeSqlHeaders } from './sql/sqlAssetReader';
 import type { SqlReadContext } from './sql/sqlHeaderRead';
@@ -27,8 +32,8 @@ export interface WorkspaceIndexOptions {
   /** Reads Dagster definitions; default: the tree-sitter reader. `null` turns Python off. */
   readonly python?: PythonWorkspaceReader | null;
   /**
-   * Read and parse SQL and Python files of a cold start in worker threads (default true).
-   * Workspaces under WORKER_THRESHOLD files are read in-thread anyway: a pool costs more than it saves.
+   * Parse the Python files of a cold start in worker threads (default true).
+   * Workspaces under WORKER_THRESHOLD Python files are read in-thread anyway: a pool costs more than it saves.
    */
   readonly workers?: boolean;
   /** A built worker script (dist/discovery-worker.js) to use instead of the one found beside this code. */
@@ -43,11 +48,11 @@ export interface WorkspaceIndexOptions {
   readonly freshCache?: boolean;
 }
 
-/** Below this many SQL and Python files, starting workers costs more than it saves. */
+/** Below this many Python files, starting workers costs more than it saves. */
 export const WORKER_THRESHOLD = 200;
 
-/** Files per worker task: small enough to balance the workers, big enough to amortise messages. */
-const TASK_FILES = 250;
+/** Files per worker task: small enough to balance the threads at the end, big enough to amortise messages. */
+const TASK_FILES = 128;
 
 /** Files read between two yields to the event loop, so a cold start never blocks it for long. */
 const READ_SLICE = 256;
@@ -71,6 +76,8 @@ export class WorkspaceIndex {
   /** The other Python files' results while one file is saved again and again (see resolveOne). */
   private pythonOthers: { readonly file: string; readonly others: unknown[] } | undefined;
   private readonly dbt = new Map<string, DbtProjectDiscovery>();
+  /** What dbt discovery keeps between reads of this workspace's projects (texts, YAML parses). */
+  private readonly dbtState = new DbtReadState();
   private current!: ResolvedAssetGraph;
   private queue: Promise<unknown> = Promise.resolve();
   /** The default Python reader while it loads (open() does not wait for it before walking). */
@@ -147,6 +154,8 @@ export class WorkspaceIndex {
       await this.reloadAll();
       return this.current;
     }
+    /** Folders whose pyproject.toml changed: the Python files below them name another module. */
+    const pyprojectDirs: string[] = [];
     const dbtDirty = new Set<string>();
     /** Per dbt project, the files saved in it, unless it must be read anew (dbt_project.yml, a file added or deleted). */
     const dbtSaved = new Map<string, string[] | undefined>();
@@ -158,6 +167,10 @@ export class WorkspaceIndex {
       if (!this.isInside(file)) continue;
       const rel = toRelative(this.root, file);
       if (this.excludedFile(rel)) continue;
+      if (basename(file) === PYPROJECT_FILE) {
+        pyprojectDirs.push(dirname(file));
+        continue;
+      }
       if (basename(file) === 'dbt_project.yml') {
         const dir = dirname(file);
         if (gone.has(file)) this.dbt.delete(dir);
@@ -185,6 +198,14 @@ export class WorkspaceIndex {
           this.pythonSkipped.delete(file);
         } else pyToRead.push(file);
       }
+    }
+    if (pyprojectDirs.length > 0 && this.pythonReader) {
+      clearDagsterModuleCache();
+      const below = (f: string) => pyprojectDirs.some((dir) => f.startsWith(dir + sep));
+      for (const f of new Set([...this.python.keys(), ...this.pythonSkipped.keys()])) {
+        if (below(f) && !pyToRead.includes(f) && !gone.has(f)) pyToRead.push(f);
+      }
+      pythonTouched = true;
     }
     // Saved files a dbt project already had: the project is re-read from the files kept, and the
     // graph can be patched like for a SQL file (for YAML, see dbtChangedFiles).
@@ -274,8 +295,21 @@ export class WorkspaceIndex {
     this.python.clear();
     this.pythonSkipped.clear();
     this.dbt.clear();
+    // A full read reads every pyproject.toml again too.
+    clearDagsterModuleCache();
 
-    const walked = await walkWorkspace(this.root, this.excluded);
+    this.stamps.clear();
+    const cache = this.cacheFile
+      ? this.freshCache
+        ? DiscoveryCache.empty(this.cacheFile, this.cacheFingerprint())
+        : DiscoveryCache.load(this.cacheFile, this.cacheFingerprint())
+      : undefined;
+    // Without cached reads, a walk that finds enough files to read starts the workers as it goes:
+    // they boot (~0.1 s) while it walks on, instead of after it. A pool starts no worker until then.
+    const pool = this.workers && this.pythonInWorkers ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    let pythonFound = 0;
+    const prestart = pool && !(cache && !cache.empty) ? (file: string) => file.endsWith('.py') && ++pythonFound === WORKER_THRESHOLD && pool.prestart() : undefined;
+    const walked = await walkWorkspace(this.root, this.excluded, prestart);
     this.walkProblems = walked.problems;
     for (const dir of walked.dbtProjects) this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
     const sqlFiles: string[] = [];
@@ -285,35 +319,36 @@ export class WorkspaceIndex {
       if (f.endsWith('.sql')) sqlFiles.push(f);
       else if (f.endsWith('.py')) pyFiles.push(f);
     }
-    this.stamps.clear();
-    const cache = this.cacheFile
-      ? this.freshCache
-        ? DiscoveryCache.empty(this.cacheFile, this.cacheFingerprint())
-        : DiscoveryCache.load(this.cacheFile, this.cacheFingerprint())
-      : undefined;
     // A first start (nothing cached) stats nothing before reading: the cache stamps its reads when saved.
     const uncached = (kind: CacheKind, files: readonly string[]) => (cache && !cache.empty ? files.filter((f) => !this.fromCache(cache, kind, f)) : files);
     const sqlToRead = uncached('sql', this.sqlCandidates(sqlFiles));
+    // A Python read names the module of its pyproject.toml: one edited, added or removed since the
+    // cache was written makes every cached Python read stale.
+    const pyprojects = walked.pyprojects.map((f) => [f, fileStamp(f) ?? ''] as const);
+    const kept = new Map(cache?.checkedEntries('pyproject') as [string, string][] | undefined);
+    const pyprojectsKept = kept.size === pyprojects.length && pyprojects.every(([f, stamp]) => kept.get(f) === stamp);
+    for (const [f, stamp] of pyprojects) cache?.setChecked('pyproject', f, stamp);
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
-    rememberDbtSchemaFiles(dbtParses);
-    // A pool starts no worker until a task comes: Python files the cache has need none.
-    const pool = this.workers && sqlToRead.length + pyFiles.length >= WORKER_THRESHOLD ? DiscoveryPool.open(undefined, this.workerFile) : undefined;
+    this.dbtState.rememberSchemaFiles(dbtParses);
+    // With a cache the pool starts workers only for the files it lacks, when a task comes.
+    const enough = pyFiles.length >= WORKER_THRESHOLD;
+    if (pool && !enough) void pool.close();
+    const readers = enough ? pool : undefined;
     // Cached Python reads stand only for the default reader, once it has loaded (as it would read
     // them); the SQL headers do not wait for it.
     let filesRead = sqlToRead.length;
-    const readPython = async (): Promise<void> => {
+    const readPython = async (helpAfter: Promise<unknown>): Promise<void> => {
       if (cache && this.pythonLoading) await this.pythonLoading;
       const pythonCache = this.pythonInWorkers && this.pythonReader ? cache : undefined;
-      const toRead = pythonCache ? uncached('python', pyFiles) : pyFiles;
-      await this.readPython(toRead, pool, pythonCache);
+      const toRead = pythonCache && pyprojectsKept ? uncached('python', pyFiles) : pyFiles;
+      await this.readPython(toRead, readers, pythonCache, helpAfter);
       if (this.pythonReader) filesRead += toRead.length;
     };
     try {
-      // dbt first: its project goes to a YAML worker ahead of the SQL headers, so the YAML of both
-      // warms up once, and this thread (the editor's) is left the DuckDB parse and the graph. With
-      // its YAML parses in the cache, it is read here: they are most of its work.
-      const dbtPool = dbtParses.length > 0 ? undefined : pool;
-      await Promise.all([...walked.dbtProjects.map((d) => this.readDbt(d, dbtPool)), this.readSql(sqlToRead, pool, cache), readPython()]);
+      // Python goes to the workers first; this thread reads the SQL headers (DuckDB parses them as
+      // they come) and the dbt projects meanwhile, in slices that yield to its event loop.
+      const ownWork = Promise.all([this.readSql(sqlToRead, cache), ...walked.dbtProjects.map((d) => this.readDbt(d))]);
+      await Promise.all([readPython(ownWork), ownWork]);
     } finally {
       void pool?.close();
     }
@@ -325,7 +360,7 @@ export class WorkspaceIndex {
       this.stamps.clear();
       for (const dir of walked.dbtProjects) {
         const read = new Set(this.dbt.get(dir)?.files);
-        for (const [file, parsed] of parsedDbtSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
+        for (const [file, parsed] of this.dbtState.parsedSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
       }
     }
     this.resolvePython();
@@ -367,14 +402,14 @@ export class WorkspaceIndex {
     return match ? files.filter((f) => match(toRelative(this.root, f))) : files;
   }
 
-  private async readSql(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
+  private async readSql(files: readonly string[], cache?: DiscoveryCache): Promise<void> {
     const match = this.assetMatch;
     const candidates = this.sqlCandidates(files);
     if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.sql.delete(f);
     const context = this.sqlContext;
     // DuckDB parses each chunk as it arrives, one batch at a time (its connections are shared).
     let parsing: Promise<void> = Promise.resolve();
-    const reads = await readChunks(candidates, pool && ((chunk) => pool.readSql(chunk, context)), (file) => readSqlSourceFile(file, context), (chunkReads) => {
+    const reads = await readChunks(candidates, undefined, (file) => readSqlSourceFile(file, context), (chunkReads) => {
       const headers = chunkReads.flatMap((r) => ('read' in r && 'header' in r.read ? [r.read] : []));
       if (headers.length > 0) parsing = parsing.then(() => completeSqlHeaders(headers));
     });
@@ -391,13 +426,14 @@ export class WorkspaceIndex {
     }
   }
 
-  private async readPython(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache): Promise<void> {
+  /** With a pool, this thread also reads the chunks still waiting once `helpAfter` settles (its own work done). */
+  private async readPython(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache, helpAfter?: Promise<unknown>): Promise<void> {
     if (this.pythonLoading) await this.pythonLoading;
     const reader = this.pythonReader;
     if (!reader) return;
     if (files.some((f) => f !== this.pythonOthers?.file)) this.pythonOthers = undefined;
-    const inWorker = pool && this.pythonInWorkers ? (chunk: readonly string[]) => pool.readPython(chunk) : undefined;
-    const reads = await readChunks(files, inWorker, (file) => readPythonSourceFile(reader, file));
+    const workers = pool && this.pythonInWorkers ? { pool, helpAfter } : undefined;
+    const reads = await readChunks(files, workers, (file) => readPythonSourceFile(reader, file));
     for (const r of reads) {
       if (!('missing' in r)) cache?.set('python', r.file, this.stamps.get(r.file), r);
       this.keepPythonRead(r);
@@ -454,7 +490,7 @@ export class WorkspaceIndex {
     const previous = this.dbt.get(dir);
     if (saved && previous) {
       try {
-        const next = rereadDbtFiles(previous, saved);
+        const next = rereadDbtFiles(previous, saved, this.dbtState);
         if (next) {
           this.dbt.set(dir, next);
           return;
@@ -466,13 +502,9 @@ export class WorkspaceIndex {
     await this.readDbt(dir);
   }
 
-  private async readDbt(dir: string, pool?: DiscoveryPool): Promise<void> {
+  private async readDbt(dir: string): Promise<void> {
     try {
-      // A worker that fails leaves the project to this thread. The worker's YAML parses are kept
-      // here, so that a save of one YAML file parses that file alone, as after a read here.
-      const read = await pool?.readDbt(dir).catch(() => undefined);
-      if (read) rememberDbtSchemaFiles(read.parsed);
-      this.dbt.set(dir, read ? read.project : await discoverDbtProject(dir));
+      this.dbt.set(dir, await discoverDbtProject(dir, this.dbtState));
     } catch (err) {
       const file = join(dir, 'dbt_project.yml');
       this.dbt.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [file], problems: [crashProblem(file, 'dbt.internal', err)] });
@@ -510,40 +542,47 @@ export async function discoverWorkspace(root: string, options: WorkspaceIndexOpt
 }
 
 /**
- * Reads files in chunks, in the pool's workers when there is one (a chunk whose worker fails is
- * read here instead), else in this thread with a yield to the event loop between slices.
- * Results come back in the order of `files`, whichever way they were read.
+ * Reads files in chunks, in this thread with a yield to the event loop between slices; with
+ * workers, each worker takes the next waiting chunk as it finishes one, and so does this thread
+ * once `helpAfter` settles (on a quiet 2-core machine it would otherwise wait ~1 s for the last
+ * Python chunks), so that all end together. A chunk whose worker fails is read here. Results come
+ * back in the order of `files`, whichever way they were read.
  */
 async function readChunks<R>(
   files: readonly string[],
-  inWorker: ((chunk: readonly string[]) => Promise<R[]>) | undefined,
+  workers: { readonly pool: { readonly size: number; readPython(chunk: readonly string[]): Promise<R[]> }; readonly helpAfter?: Promise<unknown> } | undefined,
   inThread: (file: string) => R,
   onChunk?: (reads: readonly R[]) => void,
 ): Promise<R[]> {
-  const size = inWorker ? TASK_FILES : READ_SLICE;
+  const size = workers ? TASK_FILES : READ_SLICE;
   const chunks: (readonly string[])[] = [];
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
   const readHere = async (chunk: readonly string[], first: boolean): Promise<R[]> => {
     if (!first) await new Promise<void>((r) => setImmediate(r));
     return chunk.map(inThread);
   };
-  let out: R[][];
-  if (inWorker) {
-    out = await Promise.all(
-      chunks.map(async (chunk) => {
-        const reads = await inWorker(chunk).catch(() => readHere(chunk, false));
-        onChunk?.(reads);
-        return reads;
-      }),
-    );
-  } else {
-    out = [];
+  const out: R[][] = [];
+  if (!workers) {
     for (const chunk of chunks) {
       const reads = await readHere(chunk, out.length === 0);
       onChunk?.(reads);
       out.push(reads);
     }
+    return out.flat();
   }
+  let next = 0;
+  const take = async (read: (chunk: readonly string[]) => Promise<R[]>): Promise<void> => {
+    for (let i = next++; i < chunks.length; i = next++) {
+      out[i] = await read(chunks[i]!);
+      onChunk?.(out[i]!);
+    }
+  };
+  const inWorker = (chunk: readonly string[]) => workers.pool.readPython(chunk).catch(() => readHere(chunk, false));
+  const here = async (): Promise<void> => {
+    await workers.helpAfter?.catch(() => undefined);
+    await take((chunk) => readHere(chunk, false));
+  };
+  await Promise.all([...Array.from({ length: workers.pool.size }, () => take(inWorker)), ...(workers.helpAfter ? [here()] : [])]);
   return out.flat();
 }
 

@@ -5,9 +5,9 @@ import type { Problem } from '../problem';
 import type { ProjectConfig } from '../project/projectConfig';
 import type { TargetConfig } from '../project/targetConfig';
 import { isProtectedTarget } from '../project/targetConfig';
-import { findTarget, resolveTargets } from '../project/targets';
+import { findTarget } from '../project/targets';
 import type { ResolvedTargets } from '../project/targets';
-import { readDbtProfileTargets } from '../discovery/dbt/dbtProfiles';
+import { targetsOf } from '../project/workspaceTargets';
 import { WorkspaceIndex } from '../discovery/workspaceIndex';
 import type { RunResult } from './engineEvents';
 import type { MaterializationPlan } from './materializationPlan';
@@ -45,21 +45,6 @@ export async function loadWorkspace(root: string, env?: Readonly<Record<string, 
   const loaded = index.loadedProject;
   const targets = targetsOf(loaded.config, graph, env);
   return { root: abs, project: loaded.config, graph, targets, problems: [...graph.problems, ...targets.problems] };
-}
-
-/** Resolves the targets of a project whose graph is known (the dbt projects in it give profile targets). */
-export function targetsOf(project: ProjectConfig, graph: AssetGraph, env?: Readonly<Record<string, string | undefined>>): ResolvedTargets {
-  const dbtDirs = new Set<string>();
-  for (const node of graph.nodes.values()) if (node.definition.dbt) dbtDirs.add(node.definition.dbt.projectDir);
-  const dbtTargets: TargetConfig[] = [];
-  const problems: Problem[] = [];
-  for (const dir of [...dbtDirs].sort()) {
-    const read = readDbtProfileTargets(dir, env ? { env } : {});
-    dbtTargets.push(...read.targets);
-    problems.push(...read.problems);
-  }
-  const resolved = resolveTargets(project, dbtTargets);
-  return { ...resolved, problems: [...problems, ...resolved.problems] };
 }
 
 /** A run's options as the engine takes them, but the target and `--defer` by name, and the workspace loaded here. */

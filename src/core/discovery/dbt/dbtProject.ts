@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { AssetDefinition, CheckDefinition, DependencyRef, FileDiscovery } from '../../asset';
+import type { AssetDefinition, CheckDefinition, FileDiscovery } from '../../asset';
 import type { AssetKey } from '../../assetKey';
-import { keyToString, parseKey } from '../../assetKey';
+import { keyToString } from '../../assetKey';
 import type { Problem } from '../../problem';
-import { readDbtFileText } from './dbtFileText';
-import { DBT_PROJECT_FILE, folderConfig, parseDbtProjectFile } from './dbtProjectFile';
+import { walkTree } from '../fileWalk';
+import { MAX_DBT_FILE_BYTES, readSourceText } from '../sourceText';
+import type { SourceText } from '../sourceText';
+import { hashText, modelOf, readCalls } from './dbtModelRead';
+import { patchedOnce, rekeyed } from './dbtNodePatches';
+import { DBT_PROJECT_FILE, parseDbtProjectFile } from './dbtProjectFile';
 import type { DbtProjectSettings } from './dbtProjectFile';
-import { readDbtSchemaFile } from './dbtSchemaFile';
+import { DbtReadState } from './dbtReadState';
 import type { DbtNodePatch, DbtSchemaFile } from './dbtSchemaFile';
-import { findJinjaCalls, findSnapshotBlocks } from './jinjaCalls';
+import { findSnapshotBlocks } from './jinjaCalls';
 import { LineIndex } from '../textPosition';
-import type { JinjaCall, JinjaLiteral } from './jinjaCalls';
 
 export interface DbtProjectDiscovery {
   /** Absolute folder holding dbt_project.yml. */
@@ -33,12 +33,12 @@ export interface DbtProjectDiscovery {
 export interface DbtProjectSource {
   readonly settings: DbtProjectSettings;
   readonly listing: DbtFileListing;
-  readonly texts: ReadonlyMap<string, ReturnType<typeof readDbtFileText>>;
+  readonly texts: ReadonlyMap<string, SourceText>;
   /** What the assembly decided across files, for re-assembling one saved model alone. */
   assembled?: DbtAssembly;
 }
 
-interface DbtAssembly {
+export interface DbtAssembly {
   /** By `model:<name>`: the YAML patches applied, and the file of the node they were applied to. */
   readonly patches: ReadonlyMap<string, { readonly file: string; readonly patches: readonly DbtNodePatch[] }>;
   readonly keyOfName: ReadonlyMap<string, AssetKey>;
@@ -48,7 +48,7 @@ interface DbtAssembly {
   readonly disabled?: ReadonlySet<string>;
 }
 
-interface DbtFileListing {
+export interface DbtFileListing {
   readonly modelSql: readonly (readonly string[])[];
   readonly snapshotSql: readonly (readonly string[])[];
   readonly seedCsv: readonly (readonly string[])[];
@@ -59,376 +59,17 @@ interface DbtFileListing {
 /** Folders inside a dbt project that never hold its sources. */
 const SKIPPED_DIRS = new Set(['target', 'dbt_packages', 'dbt_modules', 'node_modules', 'logs', '__pycache__']);
 
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-/** Files under `root` with one of `exts`, sorted; dbt's own output and package folders skipped. */
+/** Files under `root` with one of `exts`, sorted; dbt's own output, package and hidden folders skipped. */
 export async function listDbtFiles(root: string, exts: readonly string[]): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return; // a declared path that does not exist is normal (no seeds/, no snapshots/)
-    }
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) subdirs.push(full);
-      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
-    }
-    await Promise.all(subdirs.map(walk));
-  };
-  await walk(root);
-  return out.sort();
-}
-
-const MAX_CACHED_FILES = 50_000;
-
-/** Texts read before, by path, with the stat they were read at: an unchanged file is not read again. */
-const readTexts = new Map<string, { stamp: string; result: ReturnType<typeof readDbtFileText> }>();
-
-function stampOf(file: string): string | undefined {
-  try {
-    const st = statSync(file, { bigint: true });
-    return `${st.mtimeNs}:${st.ctimeNs}:${st.size}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads files in batches, letting the event loop run between batches (the editor stays responsive). */
-async function readAll(files: readonly string[]): Promise<Map<string, ReturnType<typeof readDbtFileText>>> {
-  const results = new Map<string, ReturnType<typeof readDbtFileText>>();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    const stamp = stampOf(file);
-    const hit = readTexts.get(file);
-    if (stamp !== undefined && hit && hit.stamp === stamp) {
-      results.set(file, hit.result);
-    } else {
-      const result = readDbtFileText(file);
-      results.set(file, result);
-      if (stamp !== undefined) {
-        if (readTexts.size >= MAX_CACHED_FILES) readTexts.clear();
-        readTexts.set(file, { stamp, result });
-      }
-    }
-    if (i % 256 === 255) await new Promise<void>((r) => setImmediate(r));
-  }
-  return results;
-}
-
-/**
- * Parsed files by path, reused while their text is unchanged: a change to one
- * file re-reads the project, but only that file is parsed again (YAML parsing
- * is the expensive part).
- */
-const parsedSchemaFiles = new Map<string, ParsedDbtSchemaFile>();
-const parsedCalls = new Map<string, { text: string; calls: JinjaCall[] }>();
-
-/** A parsed properties YAML file with the text and project it was parsed for (valid while they are the same). */
-export interface ParsedDbtSchemaFile {
-  readonly text: string;
-  readonly ctx: string;
-  readonly result: DbtSchemaFile;
-}
-
-/** The properties YAML files parsed so far under `projectDir`, by path (for the discovery cache). */
-export function parsedDbtSchemaFiles(projectDir: string): [string, ParsedDbtSchemaFile][] {
-  const inside = path.resolve(projectDir) + path.sep;
-  return [...parsedSchemaFiles].filter(([file]) => file.startsWith(inside));
-}
-
-/**
- * Parses kept from an earlier start (the discovery cache): each is used only while its file still
- * has that text, as if this process had parsed it. Parses this process made win.
- */
-export function rememberDbtSchemaFiles(entries: readonly [string, ParsedDbtSchemaFile][]): void {
-  for (const [file, parsed] of entries) {
-    if (parsedSchemaFiles.has(file) || parsedSchemaFiles.size >= MAX_CACHED_FILES) continue;
-    parsedSchemaFiles.set(file, parsed);
-  }
-}
-
-function cachedSchemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
-  const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
-  const hit = parsedSchemaFiles.get(file);
-  if (hit && hit.text === text && hit.ctx === ctxKey) return hit.result;
-  const result = readDbtSchemaFile(file, text, ctx);
-  if (parsedSchemaFiles.size >= MAX_CACHED_FILES) parsedSchemaFiles.clear();
-  parsedSchemaFiles.set(file, { text, ctx: ctxKey, result });
-  return result;
-}
-
-function cachedCalls(file: string, text: string, lines?: LineIndex): JinjaCall[] {
-  const hit = parsedCalls.get(file);
-  if (hit && hit.text === text) return hit.calls;
-  const calls = findJinjaCalls(text, lines);
-  if (parsedCalls.size >= MAX_CACHED_FILES) parsedCalls.clear();
-  parsedCalls.set(file, { text, calls });
-  return calls;
-}
-
-/** A whole file's dependencies/config and its hash, reused while the text is unchanged (treated as immutable). */
-const fileFacts = new Map<string, { text: string; read: ReadCalls; hash: string }>();
-
-function cachedFacts(file: string, text: string): { read: ReadCalls; hash: string } {
-  const hit = fileFacts.get(file);
-  if (hit && hit.text === text) return hit;
-  const facts = { text, read: readCalls(file, cachedCalls(file, text)), hash: hashText(text) };
-  if (fileFacts.size >= MAX_CACHED_FILES) fileFacts.clear();
-  fileFacts.set(file, facts);
-  return facts;
-}
-
-/** A node with one YAML patch applied (description, materialized, meta.dagster.*). */
-function patched(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
-  const materialized = a.dbt!.resourceType === 'model' && p.materialized ? p.materialized : a.dbt!.materialized;
-  return {
-    ...a,
-    key: p.assetKey ?? a.key,
-    group: p.group ?? a.group,
-    description: p.description ?? a.description,
-    kind: materialized ?? a.kind,
-    dbt: {
-      ...a.dbt!,
-      ...(materialized ? { materialized } : {}),
-      ...(p.config ? { yamlConfig: { ...(a.dbt!.yamlConfig ?? {}), ...p.config } } : {}),
+  await walkTree(root, {
+    // A declared path that does not exist is normal (no seeds/, no snapshots/): the walk skips it.
+    folder: (_, name) => !name.startsWith('.') && !SKIPPED_DIRS.has(name),
+    file: (full, name) => {
+      if (!name.startsWith('.') && exts.some((x) => name.toLowerCase().endsWith(x))) out.push(full);
     },
-  };
-}
-
-function rekeyed(a: AssetDefinition, rekey: (key: AssetKey) => AssetKey): AssetDefinition {
-  if (!a.deps.some((dep) => dep.origin === 'dbt-ref')) return a;
-  // The same node with the same keys is the same object as in the last assembly: a save of a YAML
-  // file then makes new objects only for what it changed (and the graph can be patched cheaply).
-  const keys = a.deps.map((dep) => (dep.origin === 'dbt-ref' ? keyToString(rekey(dep.key)) : '')).join('\u0000');
-  const hit = rekeyedMemo.get(a);
-  if (hit?.keys === keys) return hit.result;
-  const result = { ...a, deps: a.deps.map((dep) => (dep.origin === 'dbt-ref' ? { ...dep, key: rekey(dep.key) } : dep)) };
-  rekeyedMemo.set(a, { keys, result });
-  return result;
-}
-
-const rekeyedMemo = new WeakMap<AssetDefinition, { readonly keys: string; readonly result: AssetDefinition }>();
-/** A node with one patch applied, by node and patch (both immutable; patches live while their YAML text does). */
-const patchedMemo = new WeakMap<AssetDefinition, WeakMap<DbtNodePatch, AssetDefinition>>();
-
-function patchedOnce(a: AssetDefinition, p: DbtNodePatch): AssetDefinition {
-  let byPatch = patchedMemo.get(a);
-  if (!byPatch) patchedMemo.set(a, (byPatch = new WeakMap()));
-  let result = byPatch.get(p);
-  if (!result) byPatch.set(p, (result = patched(a, p)));
-  return result;
-}
-
-/**
- * The discoveries after saving model files whose key and enabled state held: each saved model is
- * made again with the patches and keys the last assembly decided; every other file is unchanged.
- * Undefined when that does not hold.
- */
-function reassembleModels(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
-  const assembled = source.assembled;
-  if (!assembled) return undefined;
-  const modelRoots = source.settings.modelPaths.map((p) => path.resolve(project.projectDir, p));
-  const replaced = new Map<string, FileDiscovery>();
-  for (const file of changed) {
-    const { modelSql, snapshotSql, seedCsv, testSql } = source.listing;
-    const i = modelSql.findIndex((files) => files.includes(file));
-    // A file that is also read in another role (overlapping paths) takes the full assembly.
-    if (modelSql.filter((files) => files.includes(file)).length !== 1) return undefined;
-    if ([...snapshotSql, ...seedCsv, ...testSql].some((files) => files.includes(file))) return undefined;
-    const before = source.texts.get(file);
-    const after = next.texts.get(file);
-    if (i === -1 || before?.text === undefined || after?.text === undefined) return undefined;
-    const old = modelOf(project.projectDir, file, modelRoots[i]!, before, source.settings);
-    const model = modelOf(project.projectDir, file, modelRoots[i]!, after, source.settings);
-    if (!old.enabled || !model.enabled || keyToString(old.asset.key) !== keyToString(model.asset.key)) return undefined;
-    const name = `model:${model.asset.dbt!.selector}`;
-    const entry = assembled.patches.get(name);
-    if (entry && entry.file !== file) return undefined;
-    let asset = model.asset;
-    for (const p of entry?.patches ?? []) {
-      if (p.enabled === false) return undefined;
-      asset = patched(asset, p);
-    }
-    const keyOfName = assembled.keyOfName;
-    if (keyToString(keyOfName.get(model.asset.dbt!.selector) ?? []) !== keyToString(asset.key)) return undefined;
-    asset = rekeyed(asset, (key) => (key.length === 1 ? (keyOfName.get(key[0]!) ?? key) : key));
-    const unseen = [...model.unseen];
-    replaced.set(file, { file, assets: [asset], problems: [...model.problems], ...(unseen.length > 0 ? { unseen } : {}) });
-  }
-  next.assembled = assembled;
-  return project.discoveries.map((d) => replaced.get(d.file) ?? d);
-}
-
-/**
- * The discoveries after saving properties YAML files that only describe models (descriptions,
- * materializations, groups, tests): the saved files and the models they patch, before or after,
- * are made again; every other file is unchanged. Undefined — assemble it all — when a saved file
- * has sources, patches a seed or snapshot, or sets a key (meta.dagster.asset_key) or `enabled`.
- */
-function reassembleYaml(project: DbtProjectDiscovery, source: DbtProjectSource, next: DbtProjectSource, changed: readonly string[]): FileDiscovery[] | undefined {
-  const assembled = source.assembled;
-  const { fileOfName, disabled, keyOfName } = assembled ?? {};
-  if (!assembled || !fileOfName || !disabled || !keyOfName) return undefined;
-  const { modelSql, snapshotSql, seedCsv, yamlFiles, testSql } = source.listing;
-  const order = new Map(yamlFiles.map((f, i) => [f, i]));
-  const ctx = { projectDir: project.projectDir, projectName: source.settings.name };
-  const saved = new Set(changed);
-  const replaced = new Map<string, FileDiscovery>();
-  const rekey = (key: AssetKey): AssetKey => (key.length === 1 ? (keyOfName.get(key[0]!) ?? key) : key);
-  const newPatches: DbtNodePatch[] = [];
-  const names = new Set<string>();
-  for (const file of changed) {
-    const before = source.texts.get(file)?.text;
-    const after = next.texts.get(file)?.text;
-    if (!order.has(file) || before === undefined || after === undefined) return undefined;
-    const old = cachedSchemaFile(file, before, ctx);
-    const now = cachedSchemaFile(file, after, ctx);
-    for (const y of [old, now]) {
-      if (y.sources.length > 0) return undefined;
-      for (const p of y.patches) {
-        if (p.resourceType !== 'model' || p.assetKey !== undefined || p.enabled !== undefined) return undefined;
-        names.add(`model:${p.name}`);
-      }
-    }
-    newPatches.push(...now.patches);
-    const detachedChecks = now.detachedChecks
-      .filter((c) => !(c.asset.length === 1 && disabled.has(c.asset[0]!)))
-      .map((c) => ({ asset: rekey(c.asset), check: c.check }));
-    replaced.set(file, { file, assets: now.sources, detachedChecks, problems: now.problems });
-  }
-  const patches = new Map(assembled.patches);
-  const modelRoots = source.settings.modelPaths.map((p) => path.resolve(project.projectDir, p));
-  for (const name of names) {
-    const file = fileOfName.get(name);
-    if (file === undefined) continue; // a patch of no node is not applied
-    const i = modelSql.findIndex((files) => files.includes(file));
-    if (i === -1 || modelSql.filter((files) => files.includes(file)).length !== 1) return undefined;
-    if ([...snapshotSql, ...seedCsv, ...testSql].some((files) => files.includes(file))) return undefined;
-    const read = next.texts.get(file);
-    if (read?.text === undefined || saved.has(file)) return undefined;
-    const model = modelOf(project.projectDir, file, modelRoots[i]!, read, source.settings);
-    if (!model.enabled) return undefined;
-    // This node's patches from the other YAML files and the saved ones, in the assembly's order.
-    const selector = name.slice('model:'.length);
-    const kept = (assembled.patches.get(name)?.patches ?? []).filter((p) => !saved.has(p.location.file));
-    const mine = newPatches.filter((p) => p.name === selector);
-    const all = [...kept, ...mine].sort((x, y) => order.get(x.location.file)! - order.get(y.location.file)!);
-    let asset = model.asset;
-    for (const p of all) asset = patchedOnce(asset, p);
-    if (keyToString(keyOfName.get(selector) ?? []) !== keyToString(asset.key)) return undefined;
-    asset = rekeyed(asset, rekey);
-    if (all.length > 0) patches.set(name, { file, patches: all });
-    else patches.delete(name);
-    const unseen = [...model.unseen];
-    replaced.set(file, { file, assets: [asset], problems: [...model.problems], ...(unseen.length > 0 ? { unseen } : {}) });
-  }
-  next.assembled = { ...assembled, patches };
-  return project.discoveries.map((d) => replaced.get(d.file) ?? d);
-}
-
-interface ModelRead {
-  readonly settings: DbtProjectSettings;
-  readonly root: string;
-  readonly asset: AssetDefinition;
-  readonly enabled: boolean;
-  readonly problems: Problem[];
-  readonly unseen: string[];
-}
-
-/** A model as its file alone makes it, by the read result of its text (kept while the text is unchanged). */
-const modelMemo = new WeakMap<ReturnType<typeof readDbtFileText>, ModelRead>();
-
-function modelOf(projectDir: string, file: string, root: string, read: ReturnType<typeof readDbtFileText>, settings: DbtProjectSettings): ModelRead {
-  const hit = modelMemo.get(read);
-  if (hit && hit.settings === settings && hit.root === root) return hit;
-  const name = path.basename(file, path.extname(file));
-  const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((s) => s !== '' && s !== '.');
-  const fromProject = folderConfig(settings.modelsConfig, [settings.name, ...folders, name]);
-  const { read: r, hash } = cachedFacts(file, read.text!);
-  const materialized = r.materialized ?? fromProject.materialized ?? 'view';
-  const asset: AssetDefinition = {
-    key: r.metaKey ?? [name],
-    source: 'dbt',
-    location: { file, line: 1, column: 1 },
-    group: r.group ?? (folders.length > 0 ? folders[folders.length - 1] : settings.name),
-    kind: materialized,
-    deps: r.deps,
-    checks: [],
-    definitionHash: hash,
-    dbt: { projectDir, projectName: settings.name, resourceType: 'model', selector: name, materialized },
-  };
-  const model = { settings, root, asset, enabled: r.enabled ?? fromProject.enabled ?? true, problems: r.problems, unseen: r.unseen };
-  modelMemo.set(read, model);
-  return model;
-}
-
-function str(v: JinjaLiteral | undefined): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-interface ReadCalls {
-  deps: DependencyRef[];
-  materialized?: string;
-  enabled?: boolean;
-  group?: string;
-  metaKey?: AssetKey;
-  problems: Problem[];
-  unseen: string[];
-}
-
-/** Turns the ref/source/config calls of one model into dependencies and config. */
-function readCalls(file: string, calls: readonly JinjaCall[], from = 0, to = Number.MAX_SAFE_INTEGER): ReadCalls {
-  const r: ReadCalls = { deps: [], problems: [], unseen: [] };
-  for (const c of calls) {
-    if (c.line < from || c.line > to) continue;
-    const location = { file, line: c.line, column: c.column, endLine: c.endLine, endColumn: c.endColumn };
-    const where = `${path.basename(file)}:${c.line}`;
-    if (c.unclosed) {
-      r.problems.push({ ...location, severity: 'error', code: 'dbt.jinja.unclosed', message: `${c.name}( is not closed: end the call with ')' before '}}', e.g. {{ ${c.name}('…') }}. dbt cannot render this model.` });
-      continue;
-    }
-    if (c.name === 'ref') {
-      // ref('m'), ref('pkg', 'm'), ref('m', v=2): the model is the last positional argument.
-      const name = str(c.args[c.args.length - 1]);
-      if (c.args.length < 1 || c.args.length > 2 || !name || (c.args.length === 2 && !str(c.args[0]))) {
-        if (c.dynamic) r.unseen.push(`dynamic ref(...) at ${where}`);
-        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.ref.invalid', message: "ref() takes a model name: {{ ref('model') }} or {{ ref('package', 'model') }}" });
-        continue;
-      }
-      r.deps.push({ key: [name], origin: 'dbt-ref', location });
-    } else if (c.name === 'source') {
-      const s = str(c.args[0]);
-      const t = str(c.args[1]);
-      if (c.args.length !== 2 || !s || !t) {
-        if (c.dynamic) r.unseen.push(`dynamic source(...) at ${where}`);
-        else r.problems.push({ ...location, severity: 'warning', code: 'dbt.source.invalid', message: "source() takes a source and a table: {{ source('raw', 'taxi_trips') }}" });
-        continue;
-      }
-      r.deps.push({ key: [s, t], origin: 'dbt-source', location });
-    } else if (c.name === 'config') {
-      const m = c.kwargs.materialized;
-      if (typeof m === 'string') r.materialized = m;
-      if (typeof c.kwargs.enabled === 'boolean') r.enabled = c.kwargs.enabled;
-      const meta = c.kwargs.meta as Record<string, JinjaLiteral> | undefined;
-      const dagster = meta && typeof meta === 'object' ? (meta.dagster as Record<string, JinjaLiteral> | undefined) : undefined;
-      if (dagster && typeof dagster === 'object') {
-        const k = dagster.asset_key;
-        if (typeof k === 'string') r.metaKey = parseKey(k);
-        else if (Array.isArray(k) && k.length > 0 && k.every((p) => typeof p === 'string')) r.metaKey = k as string[];
-        if (typeof dagster.group === 'string') r.group = dagster.group;
-      }
-      if (typeof c.kwargs.group === 'string' && !r.group) r.group = c.kwargs.group;
-    }
-  }
-  return r;
+  });
+  return out.sort();
 }
 
 interface NodeDraft {
@@ -442,22 +83,24 @@ interface NodeDraft {
  * ref/source dependencies, snapshots, seeds, sources and tests from the
  * properties YAML. Never throws: problems are data.
  */
-export async function discoverDbtProject(projectDir: string): Promise<DbtProjectDiscovery> {
+export async function discoverDbtProject(projectDir: string, state: DbtReadState = new DbtReadState()): Promise<DbtProjectDiscovery> {
   projectDir = path.resolve(projectDir);
   const projectFile = path.join(projectDir, DBT_PROJECT_FILE);
   const files: string[] = [projectFile];
   const discoveries: FileDiscovery[] = [];
   const problems: Problem[] = [];
   try {
-    const read = readDbtFileText(projectFile);
+    const read = readSourceText(projectFile, MAX_DBT_FILE_BYTES);
     if (read.text === undefined) {
-      problems.push(read.problem!);
+      problems.push(
+        read.problem ?? { file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.missing', message: `No ${DBT_PROJECT_FILE} in ${projectDir}: this is not a dbt project.` },
+      );
       return { projectDir, projectName: path.basename(projectDir), discoveries, files, problems };
     }
     const settings = parseDbtProjectFile(projectFile, read.text);
     // Project-level problems are only in `problems` (callers add them once, at dbt_project.yml).
     problems.push(...settings.problems);
-    const source = await readProject(projectDir, settings, files, discoveries);
+    const source = await readProject(projectDir, settings, files, discoveries, state);
     return { projectDir, projectName: settings.name, discoveries, files, problems, source };
   } catch (err) {
     problems.push({ file: projectFile, line: 1, column: 1, severity: 'error', code: 'dbt.project.unreadable', message: `Cannot read the dbt project: ${String(err)}` });
@@ -465,60 +108,7 @@ export async function discoverDbtProject(projectDir: string): Promise<DbtProject
   }
 }
 
-/**
- * The node files (models, snapshots, seeds) that the properties YAML files `yaml` patch in either
- * assembly of a project, the one before a save of them and the one after. Undefined when the two
- * assemblies differ in a node's key or enabled state (keyOfName): that reaches every file that
- * refers to the node. Other files' discoveries are the same in both: they are made from the same
- * texts, the same other patches and the same keys.
- */
-export function dbtFilesPatchedBy(before: DbtProjectDiscovery, after: DbtProjectDiscovery, yaml: readonly string[]): Set<string> | undefined {
-  const a = before.source?.assembled;
-  const b = after.source?.assembled;
-  if (!a || !b || a.keyOfName.size !== b.keyOfName.size) return undefined;
-  // reassembleYaml keeps the keys it was given: the same map, nothing to compare.
-  if (a.keyOfName !== b.keyOfName) for (const [name, key] of a.keyOfName) {
-    const other = b.keyOfName.get(name);
-    if (!other || keyToString(other) !== keyToString(key)) return undefined;
-  }
-  const saved = new Set(yaml);
-  const files = new Set<string>();
-  for (const patches of [a.patches, b.patches]) {
-    for (const entry of patches.values()) if (entry.patches.some((p) => saved.has(p.location.file))) files.add(entry.file);
-  }
-  return files;
-}
-
-/**
- * The project after some of its files were saved: re-reads those files only and assembles the
- * project again from the texts kept (no listing, no other file read). Undefined when that is not
- * enough — a file the project did not have, dbt_project.yml, or no kept source: re-read it all.
- */
-export function rereadDbtFiles(project: DbtProjectDiscovery, changed: readonly string[]): DbtProjectDiscovery | undefined {
-  const source = project.source;
-  if (!source) return undefined;
-  const texts = new Map(source.texts);
-  for (const file of changed) {
-    if (!texts.has(file)) return undefined;
-    const read = readDbtFileText(file);
-    if (read.problem?.code === 'dbt.file.unreadable') return undefined; // gone or unreadable: list the project again
-    texts.set(file, read);
-    const stamp = stampOf(file);
-    if (stamp !== undefined) readTexts.set(file, { stamp, result: read });
-  }
-  const next: DbtProjectSource = { settings: source.settings, listing: source.listing, texts };
-  try {
-    const models = reassembleModels(project, source, next, changed) ?? reassembleYaml(project, source, next, changed);
-    if (models) return { ...project, discoveries: models, source: next };
-    const discoveries: FileDiscovery[] = [];
-    assembleProject(project.projectDir, next, discoveries);
-    return { ...project, discoveries, source: next };
-  } catch {
-    return undefined;
-  }
-}
-
-async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[]): Promise<DbtProjectSource> {
+async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[], state: DbtReadState): Promise<DbtProjectSource> {
   const abs = (p: string) => path.resolve(projectDir, p);
   const modelRoots = settings.modelPaths.map(abs);
   const snapshotRoots = settings.snapshotPaths.map(abs);
@@ -537,15 +127,15 @@ async function readProject(projectDir: string, settings: DbtProjectSettings, fil
   const yamlFiles = [...new Set([...modelYaml.flat(), ...snapshotYaml.flat(), ...seedYaml.flat()])].sort();
   // Seeds only need their name and a hash: read them too (dbt seeds are small by design).
   const toRead = [...new Set([...modelSql.flat(), ...snapshotSql.flat(), ...seedCsv.flat(), ...yamlFiles, ...testSql.flat()])];
-  const texts = await readAll(toRead);
+  const texts = await state.readAll(toRead);
   files.push(...toRead);
   const source: DbtProjectSource = { settings, listing: { modelSql, snapshotSql, seedCsv, yamlFiles, testSql }, texts };
-  assembleProject(projectDir, source, discoveries);
+  assembleProject(projectDir, source, discoveries, state);
   return source;
 }
 
 /** Builds the project's discoveries from its texts (parsed files come from the caches above). */
-function assembleProject(projectDir: string, source: DbtProjectSource, discoveries: FileDiscovery[]): void {
+export function assembleProject(projectDir: string, source: DbtProjectSource, discoveries: FileDiscovery[], state: DbtReadState): void {
   const { settings, texts } = source;
   const { modelSql, snapshotSql, seedCsv, yamlFiles, testSql } = source.listing;
   const projectName = settings.name;
@@ -583,7 +173,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   modelRoots.forEach((root, i) => {
     for (const file of modelSql[i]) {
       if (skipped(file)) continue;
-      const model = modelOf(projectDir, file, root, texts.get(file)!, settings);
+      const model = modelOf(projectDir, file, root, texts.get(file)!, settings, state);
       pushDraft(file, model.asset, model.enabled, model.problems, model.unseen);
     }
   });
@@ -594,7 +184,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
       if (skipped(file)) continue;
       const text = texts.get(file)!.text!;
       const lines = new LineIndex(text);
-      const calls = cachedCalls(file, text, lines);
+      const calls = state.jinjaCalls(file, text, lines);
       const blocks = findSnapshotBlocks(text);
       if (blocks.length === 0) perFile.push({ file, problems: [], unseen: [] });
       blocks.forEach((b, n) => {
@@ -629,7 +219,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
       kind: 'seed',
       deps: [],
       checks: [],
-      definitionHash: cachedFacts(file, texts.get(file)!.text!).hash,
+      definitionHash: state.facts(file, texts.get(file)!.text!).hash,
       dbt: dbtInfo('seed', name, 'seed'),
     };
     pushDraft(file, asset, true, [], []);
@@ -639,7 +229,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   const schemaFiles: DbtSchemaFile[] = [];
   for (const file of yamlFiles) {
     if (skipped(file)) continue;
-    schemaFiles.push(cachedSchemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
+    schemaFiles.push(state.schemaFile(file, texts.get(file)!.text!, { projectDir, projectName }));
   }
 
   // Apply YAML patches to the nodes they name (description, materialized, meta.dagster.*, enabled).
@@ -691,7 +281,7 @@ function assembleProject(projectDir: string, source: DbtProjectSource, discoveri
   for (const file of testSql.flat()) {
     if (skipped(file)) continue;
     const text = texts.get(file)!.text!;
-    const r = cachedFacts(file, text).read;
+    const r = state.facts(file, text).read;
     const targets = new Map<string, AssetKey>();
     for (const dep of r.deps) {
       const k = dep.origin === 'dbt-ref' ? rekey(dep.key) : dep.key;

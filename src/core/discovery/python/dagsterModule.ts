@@ -11,7 +11,7 @@ export function dagsterModuleFor(file: string): string | undefined {
   return moduleOfFolder(dirname(file)) ?? undefined;
 }
 
-/** Forget what was read (a pyproject.toml changed). */
+/** Forgets what was read: a pyproject.toml changed (WorkspaceIndex.updateFiles). */
 export function clearDagsterModuleCache(): void {
   byFolder.clear();
 }

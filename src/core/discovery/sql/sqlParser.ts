@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** A table read by a query, as DuckDB's parser saw it. */
@@ -35,13 +34,20 @@ export type SqlParseResult =
     };
 
 // One in-memory DuckDB for the whole process, made on first use: parsing needs no data. A
-// connection per core: each query parses its slice on its own thread.
-let connections: Promise<DuckDBConnection[]> | undefined;
+// connection per core: each query parses its slice on its own thread. DuckDB itself is loaded
+// then too (~0.1 s): a start with no SQL to parse (a warm cache, a Python workspace) never loads it,
+// and a cold one loads it while the workers read, not before they start.
+let connections: Promise<{ readonly conns: DuckDBConnection[]; readonly duckdb: typeof import('@duckdb/node-api') }> | undefined;
 
-function parserConnections(): Promise<DuckDBConnection[]> {
-  connections ??= DuckDBInstance.create(':memory:', { threads: '1' }).then((db) =>
-    Promise.all(Array.from({ length: Math.max(1, Math.min(4, cpus().length)) }, () => db.connect())),
-  );
+function parserConnections(): Promise<{ readonly conns: DuckDBConnection[]; readonly duckdb: typeof import('@duckdb/node-api') }> {
+  connections ??= Promise.resolve().then(async () => {
+    // require, not import(): a bundle keeps an import() of an external module for Node's ESM
+    // loader, which resolves it apart from require's paths (NODE_PATH) and loads more.
+    const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    const db = await duckdb.DuckDBInstance.create(':memory:', { threads: '1' });
+    const conns = await Promise.all(Array.from({ length: Math.max(1, Math.min(4, cpus().length)) }, () => db.connect()));
+    return { conns, duckdb };
+  });
   return connections;
 }
 
@@ -51,16 +57,16 @@ const SPLIT_ABOVE = 64;
 /** Parses many SQL texts with DuckDB's own parser (`json_serialize_sql`), in a few concurrent queries. */
 export async function parseSqlBatch(texts: readonly string[]): Promise<SqlParseResult[]> {
   if (texts.length === 0) return [];
-  const conns = await parserConnections();
+  const { conns, duckdb } = await parserConnections();
   const parts = texts.length <= SPLIT_ABOVE ? 1 : conns.length;
   const size = Math.ceil(texts.length / parts);
   const slices = await Promise.all(
-    Array.from({ length: parts }, (_, k) => parseSlice(conns[k]!, texts.slice(k * size, (k + 1) * size))),
+    Array.from({ length: parts }, (_, k) => parseSlice(conns[k]!, duckdb.listValue, texts.slice(k * size, (k + 1) * size))),
   );
   return slices.flat();
 }
 
-async function parseSlice(conn: DuckDBConnection, chunk: readonly string[]): Promise<SqlParseResult[]> {
+async function parseSlice(conn: DuckDBConnection, listValue: typeof import('@duckdb/node-api').listValue, chunk: readonly string[]): Promise<SqlParseResult[]> {
   if (chunk.length === 0) return [];
   let rows: string[];
   try {
@@ -189,7 +195,7 @@ function countStatements(json: string): number {
 
 /** DuckDB's parse tree of one SQL text (`json_serialize_sql`), for readers that need more than its tables (column lineage). */
 export async function serializeSql(sql: string): Promise<unknown> {
-  const [conn] = await parserConnections();
+  const [conn] = (await parserConnections()).conns;
   const r = await conn!.runAndReadAll('select json_serialize_sql($1::varchar, skip_empty := true, skip_null := true) as j', [sql]);
   return JSON.parse(String(r.getColumns()[0]![0]));
 }

@@ -1,0 +1,21 @@
+import { statSync } from 'node:fs';
+
+/**
+ * What tells a file's content may have changed without reading it: size, modification time and
+ * inode (a file replaced by a rename, as editors and git save, is a new inode). Undefined when it
+ * cannot be stat'ed or is not a file. Used by the discovery cache across starts and by dbt
+ * discovery within one.
+ */
+export function fileStamp(file: string): string | undefined {
+  try {
+    const s = statSync(file, { throwIfNoEntry: false });
+    return s?.isFile() ? `${s.mtimeMs}:${s.size}:${s.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The modification time a stamp holds, in milliseconds. */
+export function stampedMtime(stamp: string): number {
+  return Number(stamp.slice(0, stamp.indexOf(':')));
+}
