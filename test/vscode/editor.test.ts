@@ -5,29 +5,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetStudioTestApi } from '../../src/extension/testApi';
+import { exampleRoot, testApi } from './exampleSession';
 import type { FinishedRun } from '../../src/extension/assetRuns';
 import { countRows } from '../support/duckdbFileRead';
 
-const EXTENSION_ID = 'asset-studio.asset-studio';
-
-async function session(): Promise<AssetStudioTestApi> {
-  const ext = vscode.extensions.getExtension<AssetStudioTestApi | undefined>(EXTENSION_ID);
-  assert.ok(ext, 'the extension is installed');
-  const s = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(s, 'the extension returns its test API in test mode');
-  await s.graphs.ready;
-  return s;
-}
-
-function exampleRoot(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!folder) return undefined;
-  try {
-    return readFileSync(join(folder, 'asset-studio.yml'), 'utf8').includes('nyc_taxi') ? folder : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Resolves on the next event, or rejects after `ms` with what was awaited. */
 function next(event: vscode.Event<unknown>, what: string, ms = 20_000): Promise<void> {
@@ -63,7 +44,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     const found = exampleRoot();
     if (!found) this.skip();
     root = found;
-    s = await session();
+    s = await testApi();
     if (s.targets.currentName() !== 'dev') await s.targets.select('dev', true);
   });
 

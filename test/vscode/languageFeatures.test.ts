@@ -2,33 +2,14 @@
 // Code's own commands (as the editor asks them) in the example project, with a
 // small dbt project and a Dagster file added beside its SQL assets.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { AssetStudioTestApi } from '../../src/extension/testApi';
+import { exampleRoot, testApi } from './exampleSession';
 import type { FinishedRun } from '../../src/extension/assetRuns';
 
-const EXTENSION_ID = 'asset-studio.asset-studio';
-
-async function testApi(): Promise<AssetStudioTestApi> {
-  const ext = vscode.extensions.getExtension<AssetStudioTestApi | undefined>(EXTENSION_ID);
-  assert.ok(ext, 'the extension is installed');
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(api, 'the extension returns its test API in test mode');
-  await api.graphs.ready;
-  return api;
-}
-
-function exampleRoot(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!folder) return undefined;
-  try {
-    return readFileSync(join(folder, 'asset-studio.yml'), 'utf8').includes('nyc_taxi') ? folder : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Files added to the example's copy: every reference form the language features know. */
 const ADDED: Record<string, string> = {
