@@ -55,7 +55,8 @@ test('the dbt models of a plan that go to dbt run as one dbt build --select of a
     const invocations = fs.readFileSync(path.join(project, 'invocations.txt'), 'utf8').trim().split('\n');
     assert.equal(invocations.length, 1, invocations.join('\n'));
     const selected = invocations[0]!.split(' --target ')[0]!.replace(/^build --select /, '').split(' ').sort();
-    assert.deepEqual(selected, ['payment_types', 'source:raw.taxi_trips', 'source:raw.taxi_zones', 'stg_trips', 'stg_zones', 'trips_by_zone'].sort());
+    // raw.taxi_zones has no tests: a source with nothing to run is not in the plan (raw.taxi_trips has).
+    assert.deepEqual(selected, ['payment_types', 'source:raw.taxi_trips', 'stg_trips', 'stg_zones', 'trips_by_zone'].sort());
     const status = Object.fromEntries(result.runs.map((r) => [r.key, r.status]));
     assert.equal(status['stg_zones'], 'success');
     assert.equal(status['stg_trips'], 'failed');

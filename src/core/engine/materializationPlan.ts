@@ -27,10 +27,14 @@ export class SelectionError extends Error {
   }
 }
 
-/** Only defined assets are built; external sources and Dagster AssetSpecs are not. */
+/**
+ * Only defined assets are built; external sources and Dagster AssetSpecs are not. A dbt
+ * source is read, never built: a run has something to do with it only when it has tests.
+ */
 export function isBuildable(node: AssetNode): boolean {
   const d = node.definition;
-  return d.source !== 'external' && !d.dagster?.external;
+  if (d.source === 'external' || d.dagster?.external) return false;
+  return !(d.dbt?.resourceType === 'source' && node.checks.length === 0);
 }
 
 /** Finds an asset by key string, dotted key, relation, or a unique last part. */
@@ -84,7 +88,9 @@ export function planMaterialization(graph: AssetGraph, selections: readonly Sele
       throw new SelectionError(
         node.definition.dagster?.external
           ? `'${node.id}' is an external asset (a Dagster AssetSpec): nothing here materializes it.`
-          : `'${node.id}' is an external source: there is nothing to materialize.`,
+          : node.definition.dbt
+            ? `'${node.id}' is a dbt source with no tests: it is read, never built, so there is nothing to run.`
+            : `'${node.id}' is an external source: there is nothing to materialize.`,
       );
     }
     chosen.add(node.id);
