@@ -21,6 +21,8 @@ export class HeldAgainstTarget implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly drift = new Map<string, ReadonlyMap<string, AssetDrift>>();
   private readonly errors = new Map<string, string>();
+  /** The other target's states per folder, as last read (its name with them): a save re-compares, it does not re-read. */
+  private readonly there = new Map<string, { readonly name: string; readonly states: ReadonlyMap<string, AssetStateView> }>();
   private reading = 0;
 
   constructor(
@@ -31,10 +33,10 @@ export class HeldAgainstTarget implements vscode.Disposable {
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const reread = () => void this.refresh();
-    this.store.add(graphs.onDidChangeStates(reread));
-    this.store.add(graphs.onDidChangeGraph(reread));
-    this.store.add(targets.onDidChange(reread));
+    // Runs and target switches can change what either target holds; a saved file changes only the definitions.
+    this.store.add(graphs.onDidChangeStates(() => void this.refresh(true)));
+    this.store.add(targets.onDidChange(() => void this.refresh(true)));
+    this.store.add(graphs.onDidChangeGraph(() => void this.refresh(false)));
   }
 
   /** The other target's name, when one is chosen and it is not the current target. */
@@ -70,10 +72,11 @@ export class HeldAgainstTarget implements vscode.Disposable {
   /** Holds the current target against `name` (undefined: none), and reads it before returning. */
   async hold(name: string | undefined): Promise<void> {
     await this.workspaceState.update(STATE_KEY, name);
-    await this.refresh();
+    await this.refresh(true);
   }
 
-  private async refresh(): Promise<void> {
+  /** Compares each folder against the other target, read again when `reread` or not read yet under this name. */
+  private async refresh(reread: boolean): Promise<void> {
     const name = this.name();
     const ticket = ++this.reading;
     const drift = new Map<string, ReadonlyMap<string, AssetDrift>>();
@@ -84,11 +87,14 @@ export class HeldAgainstTarget implements vscode.Disposable {
         const other = this.targets.targetsOf(root).find((t) => t.name === name);
         if (!other) continue;
         try {
-          const there: Map<string, AssetStateView> = await this.core.readStates(root, graph, other, token);
+          const known = this.there.get(root);
+          const there = !reread && known?.name === name ? known.states : await this.core.readStates(root, graph, other, token);
+          this.there.set(root, { name, states: there });
           const here = this.graphs.states(root);
           drift.set(root, new Map(targetDrift(graph, here, there).map((d) => [d.key, d] as const)));
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
+          this.there.delete(root);
           errors.set(root, message);
           this.log.warn(`Assets view: could not read '${name}' to hold '${this.targets.currentName()}' against it: ${message}`);
         }
