@@ -4,6 +4,7 @@ import type { AssetGraphService } from './assetGraphService';
 import { readSettings } from './config';
 import { DisposableStore } from './disposables';
 import type { TargetSelection } from './targetSelection';
+import type { HeldAgainstTarget } from './heldAgainstTarget';
 
 /** Re-check relative times ("3m ago") this often; lenses refresh only when their text changed. */
 const AGING_INTERVAL_MS = 30_000;
@@ -31,7 +32,9 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   constructor(
     private readonly graphs: AssetGraphService,
     private readonly targets: TargetSelection,
+    private readonly heldAgainst: HeldAgainstTarget,
   ) {
+    this.store.add(heldAgainst.onDidChange(() => this.refreshIfChanged()));
     this.store.add(vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'sql' }, { scheme: 'file', language: 'python' }, { scheme: 'file', pattern: '**/*.sql' }], this));
     this.store.add(
       graphs.onDidChangeGraph(() => {
@@ -61,7 +64,7 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const target = this.targets.targetFor(root);
       const line = this.lineOf(document, node.definition.location.line - 1);
       const range = new vscode.Range(line, 0, line, 0);
-      for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now, this.targets.deferName())) {
+      for (const spec of assetLenses(node, this.graphs.states(root).get(node.id), target?.name ?? this.targets.currentName(), now, this.compareWith(root, node.id))) {
         lenses.push(
           new vscode.CodeLens(range, {
             title: spec.title,
@@ -103,6 +106,14 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     return line;
   }
 
+  /** The target a Compare lens compares with: the one a dev run defers to, else the one held against when it holds the asset. */
+  private compareWith(root: string, key: string): string | undefined {
+    const deferred = this.targets.deferName();
+    if (deferred) return deferred;
+    const kind = this.heldAgainst.driftOf(root, key)?.kind;
+    return kind === 'same' || kind === 'differs' ? this.heldAgainst.name() : undefined;
+  }
+
   /** What the lenses of the visible documents show: other documents are asked for afresh when they are shown. */
   private fingerprint(): string {
     const now = Date.now();
@@ -112,7 +123,7 @@ export class AssetCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       for (const { root, node } of this.graphs.assetsIn(file)) {
         const loc = node.definition.location;
         const targetName = this.targets.targetFor(root)?.name ?? '';
-        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, this.graphs.states(root).get(node.id), targetName, now, this.targets.deferName())]));
+        parts.push(`${loc.file}:${loc.line}`, lensFingerprint([assetLenses(node, this.graphs.states(root).get(node.id), targetName, now, this.compareWith(root, node.id))]));
       }
     }
     return parts.join('\n');

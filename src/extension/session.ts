@@ -72,14 +72,14 @@ export class AssetStudioSession implements vscode.Disposable {
     const token = this.store.add(new MotherDuckToken(this.context.secrets));
     this.targets = this.store.add(new TargetSelection(this.core, this.context.workspaceState, statusItem, this.log));
     this.graphs = this.store.add(new AssetGraphService(this.core, this.targets, token, this.log));
-    this.store.add(new AssetCodeLensProvider(this.graphs, this.targets));
+    const heldAgainst = (this.heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log)));
+    this.store.add(new AssetCodeLensProvider(this.graphs, this.targets, heldAgainst));
     const environment = this.store.add(new EnvironmentNotice(token, this.log));
     this.targets.checkTarget = (target) => environment.checkTarget(target);
     const environmentCheck = this.store.add(new EnvironmentCheck(this.graphs, this.targets, token, environment, this.log));
     const runs = this.store.add(new AssetRuns(this.core, this.graphs, this.targets, token, this.log, environment));
     this.store.add(new ProblemDiagnostics(this.graphs, this.targets));
     this.store.add(new CheckTestController(this.graphs, runs, this.targets));
-    const heldAgainst = (this.heldAgainst = this.store.add(new HeldAgainstTarget(this.core, this.graphs, this.targets, token, this.context.workspaceState, this.log)));
     this.assetsView = this.store.add(new AssetsTreeView(this.graphs, this.targets, heldAgainst));
     const navigation = this.store.add(new AssetNavigation(this.graphs));
     const lineage = this.store.add(new LineageCommand(this.context, this.graphs, this.targets, runs, navigation, this.log, token, heldAgainst));

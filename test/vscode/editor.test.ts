@@ -249,7 +249,7 @@ suite('editor: CodeLens, runs, problems, targets', function () {
     }
   });
 
-  test('held against prod, the Assets view marks an asset prod lacks, and nothing on one both hold alike', async function () {
+  test('held against prod, the Assets view marks an asset prod lacks, nothing on one both hold alike, and that one offers Compare', async function () {
     this.timeout(120_000);
     // raw/zones is on dev and prod, from the same definition (the test before); raw/taxi_trips only on dev.
     const run = await vscode.commands.executeCommand<FinishedRun | undefined>('assetStudio.materialize', 'raw/taxi_trips');
@@ -260,6 +260,10 @@ suite('editor: CodeLens, runs, problems, targets', function () {
       assert.match(String(item('raw/taxi_trips').description), / · not on prod$/);
       assert.doesNotMatch(String(item('raw/zones').description), /prod/);
       assert.match((item('raw/zones').tooltip as vscode.MarkdownString).value, /Against 'prod': same as prod\./);
+      // Built on both: its lenses offer Compare with prod.
+      const zones = s.graphs.findAsset('raw/zones')!.node.definition.location.file;
+      const titles = (await lensesOf(zones)).map((l) => l.command?.title ?? '');
+      assert.ok(titles.includes('Compare'), titles.join(' | '));
     } finally {
       await s.heldAgainst.hold(undefined);
     }
