@@ -102,6 +102,8 @@ export class LineageCommand implements vscode.Disposable {
     const { root, graph } = first;
     const states = this.graphs.states(root);
     const other = this.heldAgainst.name();
+    // A deferring run reads what this target has not built from the deferred one (the engine's rule).
+    const deferred = this.targets.deferName();
     const statusOf = (key: string): LineageAssetStatus | undefined => {
       if (runs.isBuilding(root, key)) return { state: 'running' };
       const state = states.get(key);
@@ -119,6 +121,7 @@ export class LineageCommand implements vscode.Disposable {
         ...(state.rowsAdded !== undefined ? { rowsAdded: state.rowsAdded } : {}),
         ...(state.partitions !== undefined ? { partitions: state.partitions } : {}),
         ...(drift && other ? { against: againstOf(drift, other) } : {}),
+        ...(deferred && state.status === 'never' ? { deferredFrom: deferred } : {}),
       };
     };
     const snapshot = buildLineageSnapshot(graph, statusOf, this.targets.targetFor(root)?.name);

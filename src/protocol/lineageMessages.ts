@@ -49,6 +49,8 @@ export interface LineageNode {
    * the sentence saying so, and a few characters for the node (absent when both hold the same).
    */
   readonly against?: { readonly target: string; readonly drift: LineageDrift; readonly text: string; readonly mark?: string };
+  /** While the current target defers (`dev ⇢ prod`): the target a run reads this asset from, as it is not built here. */
+  readonly deferredFrom?: string;
 }
 
 export interface LineageEdge {

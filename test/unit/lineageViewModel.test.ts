@@ -193,6 +193,12 @@ test('held against another target, a node says where it stands on its second lin
   assert.equal(by.get('a/same')!.detail, 'fresh · 3 rows · 3m ago');
 });
 
+test('while the target defers, an asset not built on it says a run reads it from the deferred target', () => {
+  const view = buildLineageView({ nodes: [node('raw/zones', { state: 'never', deferredFrom: 'prod' })], edges: [] }, defaultViewOptions, 0);
+  assert.equal(view.nodes[0]!.detail, 'never run · read from prod');
+  assert.match(view.nodes[0]!.title, /not built here: a run reads it from prod \(deferred\)/);
+});
+
 test('compact counts and ages stay short', () => {
   assert.deepEqual([0, 1, 999, 1000, 11_500, 265_000, 2_345_678, 7e9].map(compactCount), ['0', '1', '999', '1k', '11.5k', '265k', '2.3M', '7B']);
   const now = Date.parse('2026-12-03T10:00:00Z');

@@ -17,6 +17,7 @@ export interface LineageAssetStatus {
   readonly rowsAdded?: number;
   readonly partitions?: { readonly done: number; readonly total: number };
   readonly against?: LineageNode['against'];
+  readonly deferredFrom?: string;
 }
 
 /**
@@ -52,6 +53,7 @@ export function buildLineageSnapshot(
       ...(status?.rowsAdded !== undefined ? { rowsAdded: status.rowsAdded } : {}),
       ...(status?.partitions !== undefined ? { partitions: status.partitions } : {}),
       ...(status?.against !== undefined ? { against: status.against } : {}),
+      ...(status?.deferredFrom !== undefined ? { deferredFrom: status.deferredFrom } : {}),
     });
   }
   // An edge to a key with no node cannot be drawn; such misses are Problems, not lineage.

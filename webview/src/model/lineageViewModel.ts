@@ -150,6 +150,7 @@ export function nodeDetail(node: LineageNode, status: NodeStatus, nowMs: number)
     const age = ageText(node.lastRun, nowMs);
     if (age) parts.push(age);
   }
+  if (node.deferredFrom) parts.push(`read from ${node.deferredFrom}`);
   if (node.against?.mark) parts.push(node.against.mark);
   return parts.join(' · ');
 }
@@ -242,6 +243,7 @@ function describe(node: LineageNode, status: NodeStatus, badge: CheckBadge | und
     parts.push(`checks ${node.checks.passed} passed, ${node.checks.failed} failed${warned} of ${node.checks.total}`);
   }
   if (node.lastRun) parts.push(`last run ${node.lastRun}`);
+  if (node.deferredFrom) parts.push(`not built here: a run reads it from ${node.deferredFrom} (deferred)`);
   if (node.against) parts.push(`against ${node.against.target}: ${node.against.text}`);
   if (node.file) parts.push(node.line ? `${node.file}:${node.line}` : node.file);
   return parts.join(' · ');
