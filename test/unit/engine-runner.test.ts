@@ -9,7 +9,7 @@ import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
 import { materializeSelection } from '../../src/core/engine/materializeWorkspace';
 import type { EngineEvent } from '../../src/core/engine/engineEvents';
-import { duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
+import { dagsterAsset, duckTarget, queryFile, sqlAsset, tempDir, testGraph } from './engineFixtures';
 
 test('a table asset is built in a transaction with its checks, then its downstream view', async () => {
   const { dir, cleanup } = tempDir();
@@ -203,18 +203,9 @@ test('Dagster/dbt assets: without a runner they fail plainly; with one, the file
   const { dir, cleanup } = tempDir();
   try {
     const target = duckTarget(dir, { threads: 2 });
-    const dagsterAsset = {
-      key: ['py_asset'],
-      source: 'dagster' as const,
-      location: { file: join(dir, 'defs.py'), line: 3, column: 1 },
-      deps: [{ key: ['first'], origin: 'deps' as const }],
-      checks: [],
-      definitionHash: 'py1',
-      dagster: { file: join(dir, 'defs.py') },
-    };
     const graph = testGraph(dir, [
       sqlAsset({ name: 'first', sql: 'select 1 as x' }),
-      dagsterAsset,
+      dagsterAsset('py_asset', join(dir, 'defs.py'), ['first']),
       sqlAsset({ name: 'last', sql: 'select * from py_table', deps: ['py_asset'] }),
     ]);
     const plan = planMaterialization(graph, parseSelection('first+'));
@@ -281,7 +272,7 @@ test("the run's env and saved token reach the Dagster/dbt runner (its token_env 
   const { dir, cleanup } = tempDir();
   try {
     const graph = testGraph(dir, [
-      { key: ['py'], source: 'dagster' as const, location: { file: join(dir, 'defs.py'), line: 1, column: 1 }, deps: [], checks: [], definitionHash: 'p', dagster: { file: join(dir, 'defs.py') } },
+      dagsterAsset('py', join(dir, 'defs.py')),
     ]);
     const seen: { env?: unknown; token?: string }[] = [];
     const env = { AS_RUN_ONLY: 'yes' };

@@ -9,7 +9,7 @@ import { planMaterialization } from '../../src/core/engine/materializationPlan';
 import { parseSelection } from '../../src/core/engine/selection';
 import { runPlan } from '../../src/core/engine/planRunner';
 import { TargetConnectionError } from '../../src/core/engine/targetConnection';
-import { duckTarget, sqlAsset, tempDir, testGraph } from './engineFixtures';
+import { dagsterAsset, duckTarget, sqlAsset, tempDir, testGraph } from './engineFixtures';
 
 // A target that cannot be opened is not a failure of any asset: nothing ran ('could not run'), nothing is recorded.
 
@@ -61,15 +61,7 @@ test('the target cannot be opened again after a Dagster step (another process ho
   try {
     const graph = testGraph(dir, [
       sqlAsset({ name: 'first', sql: 'select 1 as x' }),
-      {
-        key: ['py_asset'],
-        source: 'dagster' as const,
-        location: { file: join(dir, 'defs.py'), line: 3, column: 1 },
-        deps: [{ key: ['first'], origin: 'deps' as const }],
-        checks: [],
-        definitionHash: 'py1',
-        dagster: { file: join(dir, 'defs.py') },
-      },
+      dagsterAsset('py_asset', join(dir, 'defs.py'), ['first']),
       sqlAsset({ name: 'last', sql: 'select * from first', deps: ['py_asset'] }),
     ]);
     const result = await runPlan(planMaterialization(graph, parseSelection('first+')), graph, target, {

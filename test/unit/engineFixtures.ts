@@ -62,6 +62,19 @@ export function sqlAsset(spec: SqlAssetSpec, file = '/tmp/fixture.sql'): AssetDe
   };
 }
 
+/** A Dagster asset in `file` (line 3), keyed `name`, depending on `deps`: run by a delegated runner, never by the engine. */
+export function dagsterAsset(name: string, file: string, deps: readonly string[] = [], hash = 'py1'): AssetDefinition {
+  return {
+    key: [name],
+    source: 'dagster',
+    location: { file, line: 3, column: 1 },
+    deps: deps.map((d) => ({ key: parseKey(d), origin: 'deps' as const })),
+    checks: [],
+    definitionHash: hash,
+    dagster: { file },
+  };
+}
+
 /** The real graph builder over hand-made definitions, one discovery per file. */
 export function testGraph(root: string, defs: readonly AssetDefinition[]): AssetGraph {
   const byFile = new Map<string, AssetDefinition[]>();

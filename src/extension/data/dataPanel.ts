@@ -77,15 +77,20 @@ export class DataPanel implements vscode.Disposable {
   private comparing: { readonly generation: number; readonly spec: DataCompareSpec } | undefined;
 
   static show(context: vscode.ExtensionContext, deps: DataPanelDeps, source: DataPanelSource): DataPanel {
-    let panel = DataPanel.current;
-    if (panel) {
-      panel.panel.reveal(undefined, true);
-    } else {
-      const webviewPanel = vscode.window.createWebviewPanel(DataPanel.viewType, 'Asset Data', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(context), retainContextWhenHidden: true });
-      panel = DataPanel.adopt(context, deps, webviewPanel);
-    }
+    const panel = DataPanel.openOrReveal(context, deps);
     void panel.showSource(source, true);
     return panel;
+  }
+
+  /** The one panel, revealed beside the editor; made when there is none. */
+  private static openOrReveal(context: vscode.ExtensionContext, deps: DataPanelDeps): DataPanel {
+    const panel = DataPanel.current;
+    if (panel) {
+      panel.panel.reveal(undefined, true);
+      return panel;
+    }
+    const webviewPanel = vscode.window.createWebviewPanel(DataPanel.viewType, 'Asset Data', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(context), retainContextWhenHidden: true });
+    return DataPanel.adopt(context, deps, webviewPanel);
   }
 
   /** Takes over a panel VS Code restored after a window reload, showing what it showed. */
@@ -102,13 +107,7 @@ export class DataPanel implements vscode.Disposable {
 
   /** Compare with Target…: the asset on two targets, drawn as a diff in the panel. */
   static showCompare(context: vscode.ExtensionContext, deps: DataPanelDeps, spec: DataCompareSpec): DataPanel {
-    let panel = DataPanel.current;
-    if (panel) {
-      panel.panel.reveal(undefined, true);
-    } else {
-      const webviewPanel = vscode.window.createWebviewPanel(DataPanel.viewType, 'Asset Data', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(context), retainContextWhenHidden: true });
-      panel = DataPanel.adopt(context, deps, webviewPanel);
-    }
+    const panel = DataPanel.openOrReveal(context, deps);
     void panel.compare(spec);
     return panel;
   }
