@@ -78,6 +78,8 @@ export class HeldAgainstTarget implements vscode.Disposable {
   /** Compares each folder against the other target, read again when `reread` or not read yet under this name. */
   private async refresh(reread: boolean): Promise<void> {
     const name = this.name();
+    // Nothing held, nothing shown: a save or a run must not redraw the views for it.
+    if (!name && this.drift.size === 0 && this.errors.size === 0) return;
     const ticket = ++this.reading;
     const drift = new Map<string, ReadonlyMap<string, AssetDrift>>();
     const errors = new Map<string, string>();

@@ -4,7 +4,7 @@ import { parseSelection, selectionForKey } from '../../src/core/engine/selection
 import { planMaterialization, SelectionError } from '../../src/core/engine/materializationPlan';
 import { buildAssetGraph } from '../../src/core/graph/buildAssetGraph';
 import type { AssetDefinition } from '../../src/core/asset';
-import { sqlAsset } from './engineFixtures';
+import { sqlAsset, testGraph } from './engineFixtures';
 
 test('parseSelection reads keys, relations, +KEY, KEY+, +KEY+, group:NAME and *, several at once', () => {
   assert.deepEqual(parseSelection('raw/taxi_trips +analytics.daily KEY+ +mid+ group:raw *'), [
@@ -120,4 +120,19 @@ test('a key with a space, a comma or a dot in a part is selected exactly, not sp
   assert.deepEqual(ids('"raw.trips"'), ['raw.trips']);
   assert.deepEqual(ids('raw/trips'), ['raw/trips']);
   assert.deepEqual(ids('"raw"/"trips"'), ['raw/trips'], 'a / outside quotes separates parts');
+});
+
+test('a dbt source with no tests is read, never built: not in a run, and naming it says there is nothing to run; one with tests stays', () => {
+  const source = (name: string, tests: boolean): AssetDefinition => ({
+    key: ['raw', name],
+    source: 'dbt',
+    location: { file: '/p/models/sources.yml', line: 3, column: 1 },
+    deps: [],
+    checks: tests ? [{ name: `not_null_${name}_id`, type: 'dbt', severity: 'error', blocking: true, location: { file: '/p/models/sources.yml', line: 5, column: 9 } }] : [],
+    definitionHash: name,
+    dbt: { projectDir: '/p', projectName: 'p', resourceType: 'source', selector: `source:raw.${name}` },
+  });
+  const graph = testGraph('/p', [source('zones', false), source('trips', true), sqlAsset({ name: 'stg', sql: 'select 1', deps: ['raw/zones', 'raw/trips'] })]);
+  assert.deepEqual(planMaterialization(graph, parseSelection('+stg')).assets.map((a) => a.id).sort(), ['raw/trips', 'stg']);
+  assert.throws(() => planMaterialization(graph, parseSelection('raw/zones')), /'raw\/zones' is a dbt source with no tests: it is read, never built, so there is nothing to run/);
 });
