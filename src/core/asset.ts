@@ -70,6 +70,17 @@ export interface SqlAssetBody {
   readonly uniqueKey?: readonly string[];
   readonly watermark?: string;
   readonly partition?: PartitionSpec;
+  /** A dbt incremental model: loaded by dbt's rules, not by `uniqueKey`/`watermark`'s. */
+  readonly dbtIncremental?: DbtIncrementalLoad;
+}
+
+/** How dbt-duckdb loads an incremental model into its existing table. */
+export interface DbtIncrementalLoad {
+  readonly strategy: 'append' | 'delete+insert' | 'merge';
+  /** As configured: one expression, or a list of columns. */
+  readonly uniqueKey?: string | readonly string[];
+  /** `sync_all_columns` needs dbt. */
+  readonly onSchemaChange: 'ignore' | 'fail' | 'append_new_columns';
 }
 
 export interface DagsterAssetInfo {

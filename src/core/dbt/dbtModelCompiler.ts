@@ -46,6 +46,19 @@ export interface CompiledDbtModel {
 
 export type DbtOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem; readonly needsDbt?: string };
 
+/** Incremental options the in-process load does not apply: a model setting one runs with dbt. */
+const DBT_ONLY_INCREMENTAL_OPTIONS = [
+  'incremental_predicates',
+  'merge_update_columns',
+  'merge_exclude_columns',
+  'merge_update_set_expressions',
+  'merge_update_condition',
+  'merge_insert_condition',
+  'merge_on_using_columns',
+  'merge_clauses',
+  'merge_returning_columns',
+];
+
 /** dbt names with no in-process meaning: a template using one needs dbt itself. */
 const NEEDS_DBT_NAMES = ['run_query', 'statement', 'load_result', 'adapter', 'return', 'graph', 'modules', 'api', 'builtins', 'selected_resources', 'store_result', 'invocation_id', 'run_started_at'];
 
@@ -239,6 +252,12 @@ export class DbtModelCompiler {
     if (materialized === 'incremental') {
       const s = config.incremental_strategy;
       if (s !== undefined && s !== null && !['append', 'delete+insert', 'merge'].includes(String(s))) return `incremental_strategy='${String(s)}' runs with dbt`;
+      const change = config.on_schema_change;
+      if (change !== undefined && change !== null && !['ignore', 'fail', 'append_new_columns'].includes(String(change))) return `on_schema_change='${String(change)}' runs with dbt`;
+      for (const option of DBT_ONLY_INCREMENTAL_OPTIONS) {
+        const v = config[option];
+        if (v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) return `${option} runs with dbt`;
+      }
     }
     return undefined;
   }

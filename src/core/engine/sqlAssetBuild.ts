@@ -9,6 +9,7 @@ import { engineChecks, failedChecksText, runChecks } from './assetChecksRun';
 import type { BuildContext, PlanContext } from './buildContext';
 import { Cancelled, messageOf } from './buildContext';
 import type { AssetRunResult } from './engineEvents';
+import { loadDbtIncremental } from './dbtIncrementalLoad';
 import { loadIncremental } from './incrementalLoad';
 import { buildPartitions } from './partitionBuild';
 import { relationExists, replaceRelation, selectSql } from './relationStatements';
@@ -57,7 +58,7 @@ export async function buildSqlAsset(node: AssetNode, conn: DuckDBConnection, ctx
       await replaceRelation(session, 'VIEW', relation, await selectSql(b));
       rows = null;
     } else if (body.kind === 'incremental') {
-      rows = await loadIncremental(b);
+      rows = body.dbtIncremental ? await loadDbtIncremental(b, body.dbtIncremental) : await loadIncremental(b);
     } else {
       rows = await replaceRelation(session, 'TABLE', relation, await selectSql(b));
     }
