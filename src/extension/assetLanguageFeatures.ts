@@ -24,8 +24,11 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.{sql,py,yml,yaml}' },
 ];
 
-/** How long a hover waits for the target's columns the first time; later hovers take them from the cache. */
-const COLUMN_WAIT_MS = 400;
+/**
+ * How long a hover waits for columns not read ahead: within its 20 ms budget. A read that takes
+ * longer (opening the database) lands in the cache, and the next hover shows them.
+ */
+const COLUMN_WAIT_MS = 15;
 
 interface ColumnsWanted {
   readonly node: AssetNode;
@@ -33,7 +36,7 @@ interface ColumnsWanted {
   readonly finishedAt: number | undefined;
 }
 
-/** Upstreams whose columns are read ahead of a hover, at most, and how long after a change of states or editors. */
+/** Assets whose columns are read ahead of a hover, at most, and how long after a change of states or editors. */
 const READ_AHEAD_MAX = 50;
 const READ_AHEAD_DELAY_MS = 300;
 
@@ -51,7 +54,6 @@ function toRange(r: TextRange): vscode.Range {
 export class AssetLanguageFeatures implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private warming: NodeJS.Timeout[] = [];
-  private hoverUsed = false;
   private readAheadTimer: NodeJS.Timeout | undefined;
   private readingAhead: Promise<void> = Promise.resolve();
   /** The completion sites asked for in this session whose lists are built from the graph's nodes. */
@@ -128,17 +130,21 @@ export class AssetLanguageFeatures implements vscode.Disposable {
 
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const at = this.referenceAt(doc, pos);
-    if (!this.hoverUsed && (at || this.graphs.assetAt(doc.uri.fsPath, pos.line + 1))) {
-      this.hoverUsed = true;
-      this.readAhead();
-    }
     if (!at) return this.columnHover(doc, pos);
     const { ref, root } = at;
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
-    const columns = target && hasBuiltData(state) ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
+    const built = !!target && hasBuiltData(state);
+    const columns = built ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
     const markdown = new vscode.MarkdownString(
-      assetHoverMarkdown({ node: ref.target, root, state, targetName: target?.name ?? this.targets.currentName(), nowMs: Date.now(), ...(columns ? { columns } : {}) }),
+      assetHoverMarkdown({
+        node: ref.target,
+        root,
+        state,
+        targetName: target?.name ?? this.targets.currentName(),
+        nowMs: Date.now(),
+        ...(columns ? { columns } : built ? { columnsPending: true } : {}),
+      }),
     );
     markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] satisfies CommandId[] };
     return new vscode.Hover(markdown, toRange(ref.range));
@@ -232,13 +238,12 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   }
 
   /**
-   * Reads ahead the columns of the built upstreams of the assets in the visible editors, one
-   * connection per folder, then those SQL assets' column lineage, so that the first hover after a run
-   * answers from the cache (opening the database costs tens of ms). Only once a hover on a reference or
-   * in an asset was asked for in this session.
+   * Reads ahead the columns of the built assets of the visible editors and of their upstreams (what
+   * a hover there names), one connection per folder, then those SQL assets' column lineage, so that a
+   * hover answers from the cache (opening the database costs tens of ms, more than a hover's budget).
+   * Cached per asset run: after a run only what it built is read again.
    */
   private readAhead(): void {
-    if (!this.hoverUsed) return;
     clearTimeout(this.readAheadTimer);
     this.readAheadTimer = setTimeout(() => {
       const wanted = new Map<string, ColumnsWanted[]>();
@@ -253,7 +258,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         if (!list) wanted.set(found.root, (list = []));
         for (const owner of found.graph.assetsIn(editor.document.uri.fsPath)) {
           if (owner.definition.sql && owners.length < READ_AHEAD_MAX) owners.push({ root: found.root, graph: found.graph, id: owner.id });
-          for (const id of found.graph.upstreamOf(owner.id)) {
+          for (const id of [owner.id, ...found.graph.upstreamOf(owner.id)]) {
             const node = found.graph.nodes.get(id);
             const state = states.get(id);
             if (!node || !hasBuiltData(state) || list.some((w) => w.node === node) || count >= READ_AHEAD_MAX) continue;

@@ -39,6 +39,11 @@ test('hover text: key, kind, source, description, where it is defined, state wit
   assert.match(fresh, /\| `pickup_date` \| `DATE` \|/);
   assert.match(fresh, /\| `trips` \| `BIGINT` \|/);
   assert.ok(fresh.includes('command:assetStudio.previewData'));
+  assert.ok(!fresh.includes('hover again'));
+  // Built, columns not read yet (the hover does not wait past its budget): said, not left out silently.
+  const pending = assetHoverMarkdown({ node, root, state: { status: 'fresh', rows: 1, finishedAt: now }, targetName: 'prod', nowMs: now, columnsPending: true });
+  assert.match(pending, /Reading its columns on prod: hover again to see them/);
+  assert.ok(!pending.includes('| column |'));
 
   const stale = assetHoverMarkdown({ node, root, state: { status: 'stale', staleReason: 'raw/taxi_trips was materialized later' }, targetName: 'dev', nowMs: now });
   assert.match(stale, /raw\/taxi\\_trips was materialized later/);

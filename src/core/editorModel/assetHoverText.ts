@@ -18,6 +18,8 @@ export interface AssetHoverInput {
   readonly nowMs: number;
   /** The relation's columns on the target, when it exists there. */
   readonly columns?: readonly ColumnInfo[];
+  /** Built, but its columns are still being read: said, so that a hover without them is not taken for none. */
+  readonly columnsPending?: boolean;
 }
 
 /** At most this many columns in a hover; the data panel shows all of them. */
@@ -70,6 +72,8 @@ export function assetHoverMarkdown(input: AssetHoverInput): string {
     out.push('', '| column | type |', '|---|---|');
     for (const c of columns.slice(0, MAX_COLUMNS)) out.push(`| ${codeSpan(c.name)} | ${codeSpan(c.type)} |`);
     if (columns.length > MAX_COLUMNS) out.push('', `… and ${columns.length - MAX_COLUMNS} more columns`);
+  } else if (input.columnsPending) {
+    out.push('', `_Reading its columns on ${escapeMarkdown(targetName)}: hover again to see them._`);
   }
   const links: string[] = [];
   if (isMaterializable(node)) links.push(commandLink('▶ Materialize', 'assetStudio.materialize', [node.id]));
