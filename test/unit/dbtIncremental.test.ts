@@ -91,3 +91,18 @@ test("dbt incremental in-process: on_schema_change 'append_new_columns' adds the
     cleanup();
   }
 });
+
+test('dbt incremental in-process: a model that was a view becomes its table on the next run, as dbt replaces it', async () => {
+  const { dir, cleanup } = tempDir('dbt-incr-view-');
+  try {
+    const root = join(dir, 'p');
+    writeProject(root, { m: `{{ config(materialized='view') }}\nselect 1 as id\n` });
+    assert.equal((await cli(['materialize', '*', '--root', root], dir)).code, 0);
+    writeProject(root, { m: `{{ config(materialized='incremental') }}\nselect 1 as id\n` });
+    const run = await cli(['materialize', '*', '--json', '--root', root], dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(await queryFile(join(root, 'inc.duckdb'), "SELECT table_type FROM information_schema.tables WHERE table_name = 'm'"), [{ table_type: 'BASE TABLE' }]);
+  } finally {
+    cleanup();
+  }
+});

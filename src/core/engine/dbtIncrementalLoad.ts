@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DbtIncrementalLoad } from '../asset';
 import type { BuildContext } from './buildContext';
-import { selectSql, tableExists } from './relationStatements';
+import { replaceRelation, selectSql, tableExists } from './relationStatements';
 import { quoteIdent } from './sqlIdentifiers';
 
 /**
@@ -12,7 +12,8 @@ import { quoteIdent } from './sqlIdentifiers';
  */
 export async function loadDbtIncremental(b: BuildContext, dbt: DbtIncrementalLoad): Promise<number> {
   const { relation, session } = b;
-  if (!(await tableExists(b))) return session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(b)}`);
+  // First run, or the model was a view until now (replaced in the same transaction, as dbt drops it).
+  if (!(await tableExists(b))) return replaceRelation(session, 'TABLE', relation, await selectSql(b));
   const batch = quoteIdent(`__dbt_tmp_${randomUUID().replace(/-/g, '')}`);
   await session.exec(`CREATE TEMP TABLE ${batch} AS\n${await selectSql(b)}`);
   const columns = await destinationColumns(b, batch, dbt.onSchemaChange);
