@@ -268,3 +268,18 @@ test('incremental: two new rows with one unique_key in a batch — the latest by
     cleanup();
   }
 });
+
+test('incremental: an asset that was a view becomes its table on its next run (the view replaced in the same transaction)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    await execFile(target.path!, 'create view inc as select 0 as id');
+    const graph = testGraph(dir, [sqlAsset({ name: 'inc', kind: 'incremental', sql: 'select range as id from range(3)' })]);
+    const run = await runPlan(planMaterialization(graph, parseSelection('inc')), graph, target, { projectRoot: dir });
+    assert.equal(run.runs[0]!.status, 'success', run.runs[0]!.error);
+    assert.equal(run.runs[0]!.rows, 3);
+    assert.deepEqual(await queryFile(target.path!, "select table_type from information_schema.tables where table_name = 'inc'"), [{ table_type: 'BASE TABLE' }]);
+  } finally {
+    cleanup();
+  }
+});

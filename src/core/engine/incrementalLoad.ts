@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { usesTemplate } from '../discovery/sql/sqlTemplate';
 import type { BuildContext } from './buildContext';
 import { latestPerKeySql, repeatedKeyMessage, repeatedKeySql } from './incrementalBatch';
-import { selectSql, tableExists } from './relationStatements';
+import { replaceRelation, selectSql, tableExists } from './relationStatements';
 import { quoteIdent } from './sqlIdentifiers';
 import { readWatermark, saveWatermarkSql, watermarkLiteral } from './stateStore';
 
@@ -15,7 +15,8 @@ export async function loadIncremental(b: BuildContext): Promise<number> {
   const { node, body, relation, session } = b;
   let rows: number;
   if (!(await tableExists(b))) {
-    rows = await session.exec(`CREATE TABLE ${relation} AS\n${await selectSql(b, { ...b.templates, watermark: 'NULL' })}`);
+    // First run, or a view until now: replaced in this transaction.
+    rows = await replaceRelation(session, 'TABLE', relation, await selectSql(b, { ...b.templates, watermark: 'NULL' }));
   } else {
     const mark = body.watermark ? await readWatermark(session.conn, node.id) : undefined;
     const markSql = watermarkLiteral(mark);
