@@ -248,6 +248,32 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
   }
 });
 
+test('one update saving a SQL file, a dbt model and a Python file that each keep their structure patches all three, as a reopen sees them', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
+    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
+    cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
+    const index = await WorkspaceIndex.open(root);
+    const before = index.graph;
+    const sql = join(root, 'sql_assets/analytics/daily_trips.sql');
+    const model = join(root, 'nyc_taxi_dbt/models/staging/stg_zones.sql');
+    const py = join(root, 'taxi/taxi/aliases.py');
+    for (const file of [sql, model, py]) writeFileSync(file, (file.endsWith('.py') ? '# moved\n\n' : '-- moved\n\n') + readFileSync(file, 'utf8'));
+    const g = await index.updateFiles([sql, model, py], []);
+    // A patched graph keeps the nodes of the files not saved; a new build makes every node again.
+    const untouched = [...before.nodes.values()].find((n) => ![sql, model, py].includes(n.definition.location.file) && n.definition.source !== 'external')!;
+    assert.equal(g.nodes.get(untouched.id), untouched, 'patched, not built anew');
+    for (const id of ['bare_alias', 'analytics/daily_trips']) {
+      assert.equal(g.nodes.get(id)!.definition.location.line, before.nodes.get(id)!.definition.location.line + 2, `${id} moved down`);
+    }
+    assert.notEqual(g.nodes.get('stg_zones')!.definition.definitionHash, before.nodes.get('stg_zones')!.definition.definitionHash);
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('updates inside an excluded folder are ignored, as the walk ignores them; overlapping updates apply in order', async () => {
   const root = tempCopy('sql');
   try {
