@@ -208,12 +208,18 @@ test('a bad project file is a problem at its line and discovery goes on', async 
   }
 });
 
-test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, @dbt_assets over the models', async () => {
+/** The Dagster, dbt and SQL fixtures side by side in one workspace folder. */
+function mixedWorkspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
+  cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
+  cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
+  return root;
+}
+
+test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, @dbt_assets over the models', async () => {
+  const root = mixedWorkspace();
   try {
-    cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
-    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
-    cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
     const index = await WorkspaceIndex.open(root);
     const g = index.graph;
     const sources = new Set([...g.nodes.values()].map((n) => n.definition.source));
@@ -249,11 +255,8 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
 });
 
 test('one update saving a SQL file, a dbt model and a Python file that each keep their structure patches all three, as a reopen sees them', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  const root = mixedWorkspace();
   try {
-    cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
-    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
-    cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
     const index = await WorkspaceIndex.open(root);
     const before = index.graph;
     const sql = join(root, 'sql_assets/analytics/daily_trips.sql');
