@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
+import { EDITOR_COMMAND_IDS } from '../../src/core/editorModel/editorCommandIds';
 import { commands } from '../../src/extension/commands';
+import type { CommandId } from '../../src/extension/commands';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EXTENSION = join(ROOT, 'src/extension');
@@ -34,6 +36,16 @@ test('every command contributed in package.json has exactly one entry in the com
     inTable.filter((id) => !contributed.includes(id)),
     [],
     'in src/extension/commands.ts but not contributed in package.json',
+  );
+});
+
+test('every command core\'s editor models name (lenses, hover links) is in the command table', () => {
+  // A type error first (npm run typecheck), a failure here if the types are bypassed.
+  const named: readonly CommandId[] = EDITOR_COMMAND_IDS;
+  assert.deepEqual(
+    named.filter((id) => !Object.hasOwn(commands, id)),
+    [],
+    'named in src/core/editorModel/editorCommandIds.ts but not in src/extension/commands.ts',
   );
 });
 

@@ -208,12 +208,18 @@ test('a bad project file is a problem at its line and discovery goes on', async 
   }
 });
 
-test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, @dbt_assets over the models', async () => {
+/** The Dagster, dbt and SQL fixtures side by side in one workspace folder. */
+function mixedWorkspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
+  cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
+  cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
+  return root;
+}
+
+test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, @dbt_assets over the models', async () => {
+  const root = mixedWorkspace();
   try {
-    cpSync(join(fixtures, 'dagster/taxi'), join(root, 'taxi'), { recursive: true });
-    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'nyc_taxi_dbt'), { recursive: true });
-    cpSync(join(fixtures, 'sql/assets'), join(root, 'sql_assets'), { recursive: true });
     const index = await WorkspaceIndex.open(root);
     const g = index.graph;
     const sources = new Set([...g.nodes.values()].map((n) => n.definition.source));
@@ -242,6 +248,29 @@ test('Dagster, dbt and SQL in one workspace: dbt sources fed by Dagster assets, 
     writeFileSync(py, readFileSync(py, 'utf8') + '\n\n@asset\ndef added_later(daily_trips):\n    return daily_trips\n');
     const after = await index.updateFiles([py], []);
     assert.deepEqual(after.upstreamOf('added_later'), ['daily_trips']);
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('one update saving a SQL file, a dbt model and a Python file that each keep their structure patches all three, as a reopen sees them', async () => {
+  const root = mixedWorkspace();
+  try {
+    const index = await WorkspaceIndex.open(root);
+    const before = index.graph;
+    const sql = join(root, 'sql_assets/analytics/daily_trips.sql');
+    const model = join(root, 'nyc_taxi_dbt/models/staging/stg_zones.sql');
+    const py = join(root, 'taxi/taxi/aliases.py');
+    for (const file of [sql, model, py]) writeFileSync(file, (file.endsWith('.py') ? '# moved\n\n' : '-- moved\n\n') + readFileSync(file, 'utf8'));
+    const g = await index.updateFiles([sql, model, py], []);
+    // A patched graph keeps the nodes of the files not saved; a new build makes every node again.
+    const untouched = [...before.nodes.values()].find((n) => ![sql, model, py].includes(n.definition.location.file) && n.definition.source !== 'external')!;
+    assert.equal(g.nodes.get(untouched.id), untouched, 'patched, not built anew');
+    for (const id of ['bare_alias', 'analytics/daily_trips']) {
+      assert.equal(g.nodes.get(id)!.definition.location.line, before.nodes.get(id)!.definition.location.line + 2, `${id} moved down`);
+    }
+    assert.notEqual(g.nodes.get('stg_zones')!.definition.definitionHash, before.nodes.get('stg_zones')!.definition.definitionHash);
     await sameAsReopened(index);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { readPythonSourceFile } from '../../src/core/discovery/discoveryFileReads';
 import { DiscoveryPool } from '../../src/core/discovery/discoveryPool';
 import { loadPythonWorkspaceReader } from '../../src/core/discovery/pythonWorkspaceReader';
-import { WORKER_THRESHOLD, WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
+import { WORKER_THRESHOLD } from '../../src/core/discovery/python/pythonFileSource';
+import { WorkspaceIndex } from '../../src/core/discovery/workspaceIndex';
 
 const fixtures = resolve(__dirname, '../fixtures');
 

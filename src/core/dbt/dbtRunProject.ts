@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DbtSourceTable } from '../asset';
 import type { Problem } from '../problem';
-import { discoverDbtProject, listDbtFiles } from '../discovery/dbt/dbtProject';
+import { listDbtFiles } from '../discovery/dbt/dbtFileListing';
+import { discoverDbtProject } from '../discovery/dbt/dbtProject';
 import type { DbtProjectSettings } from '../discovery/dbt/dbtProjectFile';
 import { DbtJinja } from './dbtJinja';
 

@@ -77,6 +77,8 @@ export class DiscoveryCache {
   /** Reads made after `startedAt` without a stamp: stamped when the cache is saved (see save). */
   private readonly unstamped = byKind<unknown>();
   private readonly startedAt = Date.now();
+  /** Each file's stamp as its lookup found it, before it was read. */
+  private readonly stamps = new Map<string, string | undefined>();
   hits = 0;
 
   private constructor(
@@ -122,6 +124,23 @@ export class DiscoveryCache {
       return hit.value;
     }
     return undefined;
+  }
+
+  /**
+   * The earlier read of `path` when the file has not changed since, else undefined: read it and
+   * `keep` that. The stamp taken here (before the read) is the one `keep` stores; a first start
+   * (an empty cache) stats nothing and misses.
+   */
+  lookup(kind: CacheKind, path: string): unknown {
+    if (this.empty) return undefined;
+    const stamp = fileStamp(path);
+    this.stamps.set(path, stamp);
+    return this.get(kind, path, stamp);
+  }
+
+  /** Records what reading `path` gave, with the stamp its lookup took (none: stamped at save). */
+  keep(kind: CacheKind, path: string, value: unknown): void {
+    this.set(kind, path, this.stamps.get(path), value);
   }
 
   /** Every stored value of a kind whose values carry what they were made from (the caller checks them). */

@@ -3,6 +3,7 @@ import type { AssetNode } from '../graph/assetGraph';
 import type { AssetStateView } from './assetRunOutcome';
 import { hasBuiltData, isMaterializable } from './assetLensModel';
 import { checkSummaryText, stateText, stateTooltip } from './assetLensText';
+import type { EditorCommandId } from './editorCommandIds';
 
 export interface ColumnInfo {
   readonly name: string;
@@ -28,7 +29,7 @@ const MAX_COLUMNS = 30;
 const SOURCE_NAMES: Record<string, string> = { sql: 'SQL asset', dagster: 'Dagster asset', dbt: 'dbt', external: 'external source' };
 
 /** A `command:` link VS Code runs from a trusted hover, with its arguments. */
-export function commandLink(title: string, command: string, args: readonly unknown[]): string {
+export function commandLink(title: string, command: EditorCommandId, args: readonly unknown[]): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 

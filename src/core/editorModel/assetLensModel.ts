@@ -1,11 +1,12 @@
 import type { AssetNode, DbtOp } from '../graph/assetGraph';
 import type { AssetStateView } from './assetRunOutcome';
 import { builtByText, checkSummaryText, stateText, stateTooltip } from './assetLensText';
+import type { EditorCommandId } from './editorCommandIds';
 
 /** One lens above an asset: a title and the command it runs (empty command: a label). */
 export interface AssetLensSpec {
   readonly title: string;
-  readonly command: string;
+  readonly command: EditorCommandId | '';
   readonly args: readonly unknown[];
   readonly tooltip?: string;
 }

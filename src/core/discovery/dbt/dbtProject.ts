@@ -3,9 +3,10 @@ import type { AssetDefinition, CheckDefinition, FileDiscovery } from '../../asse
 import type { AssetKey } from '../../assetKey';
 import { keyToString } from '../../assetKey';
 import type { Problem } from '../../problem';
-import { walkTree } from '../fileWalk';
 import { MAX_DBT_FILE_BYTES, readSourceText } from '../sourceText';
 import type { SourceText } from '../sourceText';
+import { listDbtProject, listedDbtFiles } from './dbtFileListing';
+import type { DbtFileListing } from './dbtFileListing';
 import { hashText, modelOf, readCalls } from './dbtModelRead';
 import { patchedOnce, rekeyed } from './dbtNodePatches';
 import { DBT_PROJECT_FILE, parseDbtProjectFile } from './dbtProjectFile';
@@ -48,30 +49,6 @@ export interface DbtAssembly {
   readonly disabled?: ReadonlySet<string>;
 }
 
-export interface DbtFileListing {
-  readonly modelSql: readonly (readonly string[])[];
-  readonly snapshotSql: readonly (readonly string[])[];
-  readonly seedCsv: readonly (readonly string[])[];
-  readonly yamlFiles: readonly string[];
-  readonly testSql: readonly (readonly string[])[];
-}
-
-/** Folders inside a dbt project that never hold its sources. */
-const SKIPPED_DIRS = new Set(['target', 'dbt_packages', 'dbt_modules', 'node_modules', 'logs', '__pycache__']);
-
-/** Files under `root` with one of `exts`, sorted; dbt's own output, package and hidden folders skipped. */
-export async function listDbtFiles(root: string, exts: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  await walkTree(root, {
-    // A declared path that does not exist is normal (no seeds/, no snapshots/): the walk skips it.
-    folder: (_, name) => !name.startsWith('.') && !SKIPPED_DIRS.has(name),
-    file: (full, name) => {
-      if (!name.startsWith('.') && exts.some((x) => name.toLowerCase().endsWith(x))) out.push(full);
-    },
-  });
-  return out.sort();
-}
-
 interface NodeDraft {
   asset: AssetDefinition;
   fileIndex: number;
@@ -109,27 +86,12 @@ export async function discoverDbtProject(projectDir: string, state: DbtReadState
 }
 
 async function readProject(projectDir: string, settings: DbtProjectSettings, files: string[], discoveries: FileDiscovery[], state: DbtReadState): Promise<DbtProjectSource> {
-  const abs = (p: string) => path.resolve(projectDir, p);
-  const modelRoots = settings.modelPaths.map(abs);
-  const snapshotRoots = settings.snapshotPaths.map(abs);
-  const seedRoots = settings.seedPaths.map(abs);
-  const testRoots = settings.testPaths.map(abs);
-
-  const [modelSql, modelYaml, snapshotSql, snapshotYaml, seedCsv, seedYaml, testSql] = await Promise.all([
-    Promise.all(modelRoots.map((r) => listDbtFiles(r, ['.sql']))),
-    Promise.all(modelRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
-    Promise.all(snapshotRoots.map((r) => listDbtFiles(r, ['.sql']))),
-    Promise.all(snapshotRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
-    Promise.all(seedRoots.map((r) => listDbtFiles(r, ['.csv']))),
-    Promise.all(seedRoots.map((r) => listDbtFiles(r, ['.yml', '.yaml']))),
-    Promise.all(testRoots.map((r) => listDbtFiles(r, ['.sql']))),
-  ]);
-  const yamlFiles = [...new Set([...modelYaml.flat(), ...snapshotYaml.flat(), ...seedYaml.flat()])].sort();
+  const listing = await listDbtProject(projectDir, settings);
   // Seeds only need their name and a hash: read them too (dbt seeds are small by design).
-  const toRead = [...new Set([...modelSql.flat(), ...snapshotSql.flat(), ...seedCsv.flat(), ...yamlFiles, ...testSql.flat()])];
+  const toRead = listedDbtFiles(listing);
   const texts = await state.readAll(toRead);
   files.push(...toRead);
-  const source: DbtProjectSource = { settings, listing: { modelSql, snapshotSql, seedCsv, yamlFiles, testSql }, texts };
+  const source: DbtProjectSource = { settings, listing, texts };
   assembleProject(projectDir, source, discoveries, state);
   return source;
 }
