@@ -377,3 +377,28 @@ test('symbolic links: followed while they stay inside the project, read once, lo
     rmSync(outside, { recursive: true, force: true });
   }
 });
+
+test('a dbt_project.yml created or deleted hands its folder to the dbt project or back to the SQL and Python sources, as a reopen sees it', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'asset-studio-index-'));
+  try {
+    cpSync(join(fixtures, 'dbt/nyc_taxi_dbt'), join(root, 'shop'), { recursive: true });
+    const projectFile = join(root, 'shop/dbt_project.yml');
+    const text = readFileSync(projectFile, 'utf8');
+    rmSync(projectFile);
+    // A plain SQL asset in the folder that becomes a dbt project.
+    writeFileSync(join(root, 'shop/models/plain.sql'), '/* @asset\nname: plain\n*/\nselect 1 as id\n');
+    const index = await WorkspaceIndex.open(root);
+    assert.equal(index.graph.nodes.get('plain')?.definition.source, 'sql');
+    writeFileSync(projectFile, text);
+    await index.updateFiles([projectFile], []);
+    assert.equal(index.graph.nodes.get('plain')?.definition.source, 'dbt');
+    await sameAsReopened(index);
+    rmSync(projectFile);
+    await index.updateFiles([], [projectFile]);
+    assert.ok(!index.graph.problems.some((p) => p.code.startsWith('dbt.')), JSON.stringify(index.graph.problems));
+    assert.equal(index.graph.nodes.get('plain')?.definition.source, 'sql');
+    await sameAsReopened(index);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,4 @@
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { FileDiscovery } from '../asset';
 import type { AssetGraph } from '../graph/assetGraph';
 import { buildAssetGraph } from '../graph/buildAssetGraph';
@@ -8,6 +8,7 @@ import type { Problem } from '../problem';
 import type { LoadedProject } from '../project/projectConfig';
 import { BUILTIN_EXCLUDES, PROJECT_FILE_NAME } from '../project/projectConfig';
 import { loadProjectFile } from '../project/projectFile';
+import { DBT_PROJECT_FILE } from './dbt/dbtProjectFile';
 import { DbtProjectsSource } from './dbt/dbtProjectsSource';
 import { DiscoveryCache } from './discoveryCache';
 import type { DiscoverySource, SourceFiles } from './discoverySource';
@@ -100,11 +101,13 @@ export class WorkspaceIndex {
 
   private async applyUpdate(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
     const all = [...changed, ...deleted].map((f) => resolve(f));
-    if (all.some((f) => f === this.projectFile)) {
+    const gone = new Set(deleted.map((f) => resolve(f)));
+    // The project file, or a dbt project appearing or going away, changes which source reads which files.
+    const projectsMoved = all.some((f) => basename(f) === DBT_PROJECT_FILE && (gone.has(f) ? this.dbt.hasProject(dirname(f)) : !this.dbt.hasProject(dirname(f))));
+    if (all.some((f) => f === this.projectFile) || projectsMoved) {
       await this.reloadAll();
       return this.current;
     }
-    const gone = new Set(deleted.map((f) => resolve(f)));
     const files = new Map<DiscoverySource, { changed: string[]; deleted: string[] }>();
     const give = (source: DiscoverySource, file: string, isGone: boolean) => {
       const mine = files.get(source) ?? { changed: [], deleted: [] };

@@ -27,6 +27,11 @@ export class DbtProjectsSource implements DiscoverySource {
     for (const dir of projectDirs) this.projects.set(dir, { projectDir: dir, projectName: basename(dir), discoveries: [], files: [], problems: [] });
   }
 
+  /** A project read from `dir` (the folder holding its dbt_project.yml). */
+  hasProject(dir: string): boolean {
+    return this.projects.has(dir);
+  }
+
   /** True for a dbt_project.yml and for any file inside a known project: the project reads it, not the SQL or Python source. */
   claims(file: string): boolean {
     return basename(file) === DBT_PROJECT_FILE || this.projectOf(file) !== undefined;
