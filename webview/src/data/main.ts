@@ -16,6 +16,7 @@ import type {
 import { cellCopyText, cellDisplay, nextSort, PAGE_ROWS, PageCache, pagesFor, rowsAsTsv, scrollMap } from './dataGridModel';
 import type { ScrollMap } from './dataGridModel';
 import { renderCompare } from './compareView';
+import { codicon, el } from './elements';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -32,17 +33,6 @@ const ROWNUM_PX = 64;
 /** Pages asked for and not yet answered, at most: the extension reads one at a time anyway. */
 const MAX_IN_FLIGHT = 3;
 const OPS: readonly DataFilterOp[] = ['=', '!=', '<', '<=', '>', '>=', 'contains', 'is null', 'is not null'];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function codicon(name: string): HTMLElement {
-  return el('span', `codicon codicon-${name}`);
-}
 
 // ---- layout ----
 const app = document.getElementById('app')!;
