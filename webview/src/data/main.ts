@@ -16,6 +16,7 @@ import type {
 import { cellCopyText, cellDisplay, nextSort, PAGE_ROWS, PageCache, pagesFor, rowsAsTsv, scrollMap } from './dataGridModel';
 import type { ScrollMap } from './dataGridModel';
 import { renderCompare } from './compareView';
+import { buildDataPage } from './dataPage';
 import { codicon, el } from './elements';
 
 interface VsCodeApi {
@@ -34,54 +35,9 @@ const ROWNUM_PX = 64;
 const MAX_IN_FLIGHT = 3;
 const OPS: readonly DataFilterOp[] = ['=', '!=', '<', '<=', '>', '>=', 'contains', 'is null', 'is not null'];
 
-// ---- layout ----
-const app = document.getElementById('app')!;
-const toolbar = el('div', 'toolbar');
-const titleEl = el('span', 'title');
-const targetSelect = el('select');
-targetSelect.title = 'Target read (reads never write, so a protected target needs no confirmation)';
-const countEl = el('span', 'count');
-const dataTab = el('button', 'tab', 'Data');
-const profileTab = el('button', 'tab', 'Profile');
-const queryToggle = el('button', undefined, 'Query…');
-const exportCsv = el('button', 'export', 'CSV');
-exportCsv.title = 'Export the rows as sorted and filtered to CSV (DuckDB COPY)';
-exportCsv.prepend(codicon('export'));
-const exportParquet = el('button', 'export', 'Parquet');
-exportParquet.title = 'Export the rows as sorted and filtered to Parquet (DuckDB COPY)';
-exportParquet.prepend(codicon('export'));
-toolbar.append(dataTab, profileTab, titleEl, el('label', undefined, 'on'), targetSelect, countEl, el('span', 'spacer'), exportCsv, exportParquet, queryToggle);
-const queryBar = el('div', 'querybar hidden');
-const queryInput = el('textarea');
-queryInput.placeholder = 'select … from …   (Ctrl+Enter runs it on this target)';
-queryInput.rows = 3;
-const queryRun = el('button', undefined, 'Run');
-queryBar.append(queryInput, queryRun);
-const sqlBar = el('div', 'sqlbar');
-const sqlText = el('code', 'sql');
-const copySql = el('button', 'icon');
-copySql.title = 'Copy the SQL';
-copySql.append(codicon('copy'));
-sqlBar.append(sqlText, copySql);
-const filterBar = el('div', 'filters');
-const statusEl = el('div', 'status');
-statusEl.setAttribute('role', 'status');
-const gridScroll = el('div', 'grid-scroll');
-gridScroll.tabIndex = 0;
-gridScroll.setAttribute('role', 'grid');
-const header = el('div', 'grid-header');
-const spacer = el('div', 'grid-spacer');
-const rowsLayer = el('div', 'grid-rows');
-gridScroll.append(header, spacer, rowsLayer);
-const profileView = el('div', 'profile hidden');
-const detail = el('div', 'detail hidden');
-const detailText = el('pre');
-const detailClose = el('button', 'icon');
-detailClose.title = 'Close';
-detailClose.append(codicon('close'));
-detail.append(detailClose, detailText);
-const compareHost = el('div', 'compare-host');
-app.append(toolbar, queryBar, sqlBar, filterBar, statusEl, gridScroll, profileView, detail, compareHost);
+const dom = buildDataPage();
+const { app, titleEl, targetSelect, countEl, dataTab, profileTab, queryToggle, exportCsv, exportParquet, queryBar, queryInput, queryRun } = dom;
+const { sqlText, copySql, filterBar, statusEl, gridScroll, header, spacer, rowsLayer, profileView, detail, detailText, detailClose, compareHost } = dom;
 
 // ---- state ----
 let show: ShowSourceMessage | undefined;
