@@ -3,10 +3,9 @@ import type { DataPanelState, DataTab } from './dataPanelState';
 import { scheduleGridRender } from './gridRows';
 import { renderProfile, requestProfile } from './profileView';
 
-export function setTab(state: DataPanelState, next: DataTab): void {
-  state.tab = next;
+export function setTab(state: DataPanelState, tab: DataTab): void {
+  state.tab = tab;
   const { dataTab, profileTab, gridScroll, profileView, sqlText } = state.dom;
-  const tab = next;
   dataTab.classList.toggle('active', tab === 'data');
   profileTab.classList.toggle('active', tab === 'profile');
   dataTab.setAttribute('aria-pressed', String(tab === 'data'));
