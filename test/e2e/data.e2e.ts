@@ -1,5 +1,5 @@
 // The data panel in a real VS Code (code-server) with the packaged extension:
-// Materialize, then the Preview lens shows the rows; sort by a header; the
+// Materialize, then the Preview lens shows the rows; sort by a header; filter and remove the filter; the
 // Profile tab; Run Query on a scratch .sql file; the protected target read with no prompt;
 // Ctrl+C copies cells and rows; Export writes a CSV file; the panel comes back after a reload.
 import * as assert from 'node:assert/strict';
@@ -60,6 +60,28 @@ test('a header click sorts in DuckDB', { timeout: 180_000 }, async () => {
     assert.deepEqual((await columnTexts(1)).slice(0, 2), ['20', '19']);
   }, 60_000);
   await editor.screenshot('data-sorted');
+});
+
+test('the filter button of a header filters in DuckDB, and the filter chip removes the filter', { timeout: 180_000 }, async () => {
+  const panel = editor.webview();
+  await panel.locator('.grid-header .cell.head', { hasText: 'borough' }).first().locator('button.filter').click();
+  // A text column's filter is 'contains' (any case) unless another operator is picked.
+  assert.equal(await panel.locator('.filter-form select').inputValue(), 'contains');
+  await panel.locator('.filter-form input').fill('queens');
+  await panel.locator('.filter-form button[type=submit]').click();
+  await eventually(async () => {
+    assert.match(await panel.locator('.count').innerText(), /^5 rows/);
+    assert.match(await panel.locator('code.sql').innerText(), /WHERE contains\(lower\(CAST\("borough" AS VARCHAR\)\)/);
+    // The sort of the previous test stays.
+    assert.deepEqual(await columnTexts(1), ['14', '13', '12', '11', '10']);
+  }, 60_000);
+  assert.equal(await panel.locator('.filters .chip').innerText(), 'borough contains "queens"');
+  await panel.locator('.filters .chip button').click();
+  await eventually(async () => {
+    assert.match(await panel.locator('.count').innerText(), /^20 rows/);
+    assert.equal(await panel.locator('.filters .chip').count(), 0);
+    assert.deepEqual((await columnTexts(1)).slice(0, 2), ['20', '19']);
+  }, 60_000);
 });
 
 test('the Profile tab summarizes each column with a histogram for numbers', { timeout: 180_000 }, async () => {

@@ -2,13 +2,7 @@
 // two targets (green added, red removed, yellow changed: the theme's diff colours).
 import type { CompareMessage, DataWebviewToExtensionMessage } from '../../../src/protocol/dataMessages';
 import { columnChanges, compareHeadline, countLines, sampleRows, schemaLines } from './compareModel';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { el } from './elements';
 
 /** The compare view's content for one compare message (running, failed, or its result). */
 export function renderCompare(m: CompareMessage, post: (message: DataWebviewToExtensionMessage) => void, locale: string | undefined): HTMLElement {
