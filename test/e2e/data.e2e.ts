@@ -82,6 +82,16 @@ test('the filter button of a header filters in DuckDB, and the filter chip remov
     assert.equal(await panel.locator('.filters .chip').count(), 0);
     assert.deepEqual((await columnTexts(1)).slice(0, 2), ['20', '19']);
   }, 60_000);
+  // A filter nothing matches says so; removing it brings the rows back and the sentence goes.
+  await panel.locator('.grid-header .cell.head', { hasText: 'borough' }).first().locator('button.filter').click();
+  await panel.locator('.filter-form input').fill('no such borough');
+  await panel.locator('.filter-form button[type=submit]').click();
+  await eventually(async () => assert.equal(await panel.locator('.status').innerText(), 'No rows match the filters.'), 60_000);
+  await panel.locator('.filters .chip button').click();
+  await eventually(async () => {
+    assert.match(await panel.locator('.count').innerText(), /^20 rows/);
+    assert.equal((await panel.locator('.status').innerText()).trim(), '');
+  }, 60_000);
 });
 
 test('the Profile tab summarizes each column with a histogram for numbers', { timeout: 180_000 }, async () => {

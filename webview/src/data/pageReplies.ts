@@ -26,7 +26,9 @@ export function receivePage(state: DataPanelState, m: PageMessage): void {
   }
   // Evict far from what is on screen, not from the selection: the selection may be a million rows away.
   state.cache.put(page, m.rows, state.screenPage);
-  if (state.totalRows !== 0 && (statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…'))) state.setStatus('');
+  // Rows again: an error, a retry or an earlier view's "no rows" no longer holds.
+  const stale = statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…') || statusEl.textContent?.startsWith('No rows');
+  if (state.totalRows !== 0 && stale) state.setStatus('');
   scheduleGridRender(state);
 }
 
@@ -45,6 +47,8 @@ export function receiveReadError(state: DataPanelState, m: ReadErrorMessage): vo
   }
   if (m.requestId !== undefined) {
     const page = state.pending.get(m.requestId);
+    // A read the view no longer waits for (reset since) says nothing about what is shown.
+    if (page === undefined && m.requestId !== state.profileRequest) return;
     if (page !== undefined && !m.retrying) {
       state.pending.delete(m.requestId);
       state.cache.forget(page);
