@@ -56,11 +56,15 @@ export class DataReadSession {
   page(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
     return this.use(async (conn) => {
       if (stillWanted && !stillWanted()) throw new SkippedRead();
-      if (this.db?.target.type === 'duckdb' && ViewRowOrders.applies(request)) {
+      const relation = positionalRelation(request);
+      if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
+      const byRowid = relation !== undefined && this.contiguous.get(relation) === true;
+      // Anything else than a table's own order (sorted, filtered, a query, a view, a table with deleted rows) goes through a row order.
+      if (this.db?.target.type === 'duckdb' && !byRowid) {
         const orders = (this.rowOrders ??= new ViewRowOrders(this.db.location));
         if (!orders.isUnsupported(request)) {
           if (request.offset === 0 && !orders.has(request)) {
-            // The first page of a new sort: DuckDB's top-N is quicker than the whole order; the order is computed right after.
+            // The first page of a new view: DuckDB's top-N (or the query's first rows) is quicker than the whole order; the order is computed right after.
             const first = await readPageOn(conn, request);
             this.use((later) => orders.prepare(later, request)).catch(() => undefined);
             return first;
@@ -69,9 +73,7 @@ export class DataReadSession {
           if (ordered) return ordered;
         }
       }
-      const relation = positionalRelation(request);
-      if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
-      return readPageOn(conn, request, { byRowid: relation !== undefined && this.contiguous.get(relation) === true });
+      return readPageOn(conn, request, { byRowid });
     });
   }
 
