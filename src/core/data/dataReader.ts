@@ -83,11 +83,11 @@ export async function hasContiguousRowids(conn: DuckDBConnection, relation: stri
   }
 }
 
-export async function readPageOn(conn: DuckDBConnection, request: PageRequest, how: { readonly byRowid?: boolean } = {}): Promise<DataPage> {
+export async function readPageOn(conn: DuckDBConnection, request: PageRequest, how: { readonly byRowid?: boolean; readonly tieBreakByRowid?: boolean } = {}): Promise<DataPage> {
   const started = performance.now();
   if (request.source.kind === 'query') await assertSingleRead(conn, request.source.sql);
   const positional = how.byRowid ? positionalRelation(request) : undefined;
-  const page = positional ? rowidPageSql(positional, request.offset, request.limit) : pageSql(request.source, request.view, request.offset, request.limit);
+  const page = positional ? rowidPageSql(positional, request.offset, request.limit) : pageSql(request.source, request.view, request.offset, request.limit, how.tieBreakByRowid);
   const reader = await run(conn, page, request.source);
   const names = reader.columnNames();
   const types = reader.columnTypes();

@@ -73,12 +73,15 @@ export function viewSql(source: DataSource, view: DataView): BoundSql {
   return { sql: `SELECT * FROM ${fromClause(source)}${where}${orderClause(view.sort)}`, params };
 }
 
-/** One page of the view. Offset and limit are integers checked here, so they are written as numbers. */
-export function pageSql(source: DataSource, view: DataView, offset: number, limit: number): BoundSql {
+/**
+ * One page of the view. Offset and limit are integers checked here, so they are written as numbers.
+ * `tieBreakByRowid`: rows with equal sort keys in row-id order, as a table's row order has them.
+ */
+export function pageSql(source: DataSource, view: DataView, offset: number, limit: number, tieBreakByRowid = false): BoundSql {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`page offset must be a whole number ≥ 0, not ${offset}`);
   if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`page size must be a whole number ≥ 0, not ${limit}`);
   const base = viewSql(source, view);
-  return { sql: `${base.sql} LIMIT ${limit} OFFSET ${offset}`, params: base.params };
+  return { sql: `${base.sql}${tieBreakByRowid && view.sort?.length ? ', rowid' : ''} LIMIT ${limit} OFFSET ${offset}`, params: base.params };
 }
 
 /** How many rows the view has (sorting does not change it, so it is left out). */

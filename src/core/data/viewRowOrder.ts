@@ -14,18 +14,26 @@ const ORDER_CATALOG = '"asset_studio_view_order"';
 /** Orders kept per session: the view shown and the one before (toggling a sort back is free). */
 const KEPT_ORDERS = 2;
 /**
- * Rows read at once through an order. Scattered rows cost by how many vectors
- * of the relation they touch (each decompressed whole, every column), so a
- * chunk is kept near a page. The last KEPT_CHUNKS chunks are kept in memory.
+ * At most this many rows are read at once through an order: DuckDB pushes a
+ * join's keys into the other side's scan as one IN filter only up to
+ * `dynamic_or_filter_threshold` keys (raised to this on attach); past it the
+ * whole relation is scanned.
  */
-export const CHUNK_ROWS = 200;
-const KEPT_CHUNKS = 60;
+export const READ_ROWS_MAX = 1_000;
+/** Rows read lately, kept in memory (LRU): scrolling back and forth reads nothing again. */
+const KEPT_ROWS = 12_000;
 /** A query's (or a view's) rows are copied into the order file up to this many; beyond it they are paged by OFFSET. */
 export const MATERIALIZED_ROWS = 1_000_000;
 
-interface Chunk {
+interface Rows {
   readonly columns: readonly DataColumn[];
   readonly rows: readonly DataValue[][];
+}
+
+/** Rows at positions start… of an order, read together. */
+interface Segment extends Rows {
+  readonly table: string;
+  readonly start: number;
 }
 
 /** What a sorted/filtered view looked like when its order was computed: a changed file invalidates it. */
@@ -70,11 +78,16 @@ export class ViewRowOrders {
   private readonly orders = new Map<string, RowOrder>();
   /** Views with no row order (a query too large to copy): paged by OFFSET. */
   private readonly unsupported = new Set<string>();
-  private readonly chunks = new Map<string, Chunk>();
+  /** Segments read lately, least recently used first. */
+  private readonly segments = new Map<string, Segment>();
+  private keptRows = 0;
   private attachedTo: DuckDBConnection | undefined;
   private next = 0;
 
-  constructor(private readonly location: string) {}
+  constructor(
+    private readonly location: string,
+    private readonly materializedRows = MATERIALIZED_ROWS,
+  ) {}
 
   private key(request: Pick<PageRequest, 'source' | 'view'>): string {
     return JSON.stringify([request.source, request.view.sort ?? [], request.view.filters ?? []]);
@@ -96,44 +109,62 @@ export class ViewRowOrders {
     const order = await this.ensure(conn, request);
     if (!order) return undefined;
     const end = Math.min(request.offset + request.limit, order.rows);
-    let columns: readonly DataColumn[] = [];
+    let columns: readonly DataColumn[] | undefined;
     const rows: DataValue[][] = [];
-    // Whole chunks around the page: a chunk read lately is in memory.
-    for (let chunk = Math.floor(request.offset / CHUNK_ROWS); chunk * CHUNK_ROWS < Math.max(end, request.offset + 1) && chunk * CHUNK_ROWS < order.rows; chunk++) {
-      const got = await this.chunk(conn, order, request.source, chunk);
-      columns = got.columns;
-      const lo = Math.max(request.offset, chunk * CHUNK_ROWS) - chunk * CHUNK_ROWS;
-      const hi = Math.min(end, (chunk + 1) * CHUNK_ROWS) - chunk * CHUNK_ROWS;
-      rows.push(...got.rows.slice(lo, Math.max(lo, hi)));
+    // Only the rows not in memory are read, at most READ_ROWS_MAX at once: scattered rows cost by how many
+    // vectors of the relation they touch (each decompressed whole, every column), so by how many rows.
+    for (let at = request.offset; at < end; ) {
+      const known = this.segmentAt(order.table, at);
+      if (known) {
+        const upTo = Math.min(end, known.start + known.rows.length);
+        rows.push(...known.rows.slice(at - known.start, upTo - known.start));
+        columns = known.columns;
+        at = upTo;
+        continue;
+      }
+      const stop = Math.min(end, at + READ_ROWS_MAX, this.nextSegmentStart(order.table, at));
+      const read = await this.readRows(conn, order, request.source, at, stop);
+      this.keep({ table: order.table, start: at, ...read });
+      rows.push(...read.rows);
+      columns = read.columns;
+      at = stop;
     }
-    if (columns.length === 0) columns = (await this.chunk(conn, order, request.source, 0)).columns;
+    columns ??= (await this.readRows(conn, order, request.source, 0, 0)).columns;
     // Shown: the SQL these rows are (runnable as pasted); the order file it was read through is not the user's concern.
     const shown = displaySql(pageSql(request.source, request.view, request.offset, request.limit));
     return { columns, rows, offset: request.offset, ...(request.count ? { totalRows: order.rows } : {}), sql: shown, elapsedMs: performance.now() - started };
   }
 
-  /** Rows at positions chunk × CHUNK_ROWS… of the order, from memory when read lately. */
-  private async chunk(conn: DuckDBConnection, order: RowOrder, source: DataSource, index: number): Promise<Chunk> {
-    const id = `${order.table}:${index}`;
-    const known = this.chunks.get(id);
-    if (known) {
-      this.chunks.delete(id);
-      this.chunks.set(id, known);
-      return known;
+  private segmentAt(table: string, position: number): Segment | undefined {
+    for (const [id, segment] of this.segments) {
+      if (segment.table !== table || position < segment.start || position >= segment.start + segment.rows.length) continue;
+      this.segments.delete(id);
+      this.segments.set(id, segment); // most recently used last
+      return segment;
     }
-    const read = await this.readRows(conn, order, source, index * CHUNK_ROWS, Math.min((index + 1) * CHUNK_ROWS, order.rows));
-    this.chunks.set(id, read);
-    for (const k of this.chunks.keys()) {
-      if (this.chunks.size <= KEPT_CHUNKS) break;
-      this.chunks.delete(k);
-    }
-    return read;
+    return undefined;
   }
 
-  private async readRows(conn: DuckDBConnection, order: RowOrder, source: DataSource, first: number, end: number): Promise<Chunk> {
+  private nextSegmentStart(table: string, position: number): number {
+    let next = Infinity;
+    for (const segment of this.segments.values()) if (segment.table === table && segment.start > position) next = Math.min(next, segment.start);
+    return next;
+  }
+
+  private keep(segment: Segment): void {
+    if (segment.rows.length === 0) return;
+    this.segments.set(`${segment.table}:${segment.start}`, segment);
+    this.keptRows += segment.rows.length;
+    for (const [id, old] of this.segments) {
+      if (this.keptRows <= KEPT_ROWS) break;
+      this.segments.delete(id);
+      this.keptRows -= old.rows.length;
+    }
+  }
+
+  private async readRows(conn: DuckDBConnection, order: RowOrder, source: DataSource, first: number, end: number): Promise<Rows> {
     const range = `FROM ${ORDER_CATALOG}.main."${order.table}" WHERE rowid >= ${first} AND rowid < ${Math.max(first, end)}`;
-    // A join on the row ids: DuckDB pushes the chunk's ids into the relation's scan as an IN filter (up to
-    // `dynamic_or_filter_threshold` ids, raised to a chunk on attach), which skips every vector holding none of them.
+    // A join on the row ids: DuckDB pushes the ids into the relation's scan as an IN filter, which skips every vector holding none of them.
     const sql =
       order.holds === 'rows'
         ? `SELECT * ${range} ORDER BY rowid`
@@ -195,11 +226,11 @@ export class ViewRowOrders {
     return this.copyRows(conn, source, view, table, identity);
   }
 
-  /** A query's (or a view's) rows in the view's order, copied when there are at most MATERIALIZED_ROWS; undefined otherwise. */
+  /** A query's (or a view's) rows in the view's order, copied when there are at most `materializedRows`; undefined otherwise. */
   private async copyRows(conn: DuckDBConnection, source: DataSource, view: DataView, table: string, identity: string): Promise<RowOrder | undefined> {
     if (source.kind === 'query') await assertSingleRead(conn, source.sql);
     const total = Number((await run(conn, countSql(source, view), source)).getRowsJson()[0]?.[0] ?? 0);
-    if (total > MATERIALIZED_ROWS) return undefined;
+    if (total > this.materializedRows) return undefined;
     const names = (await run(conn, pageSql(source, view, 0, 0), source)).columnNames();
     const rows = viewSql(source, view);
     try {
@@ -217,7 +248,11 @@ export class ViewRowOrders {
 
   private async drop(conn: DuckDBConnection, key: string, order: RowOrder): Promise<void> {
     this.orders.delete(key);
-    for (const id of [...this.chunks.keys()]) if (id.startsWith(`${order.table}:`)) this.chunks.delete(id);
+    for (const [id, segment] of [...this.segments]) {
+      if (segment.table !== order.table) continue;
+      this.segments.delete(id);
+      this.keptRows -= segment.rows.length;
+    }
     await conn.run(`DROP TABLE IF EXISTS ${ORDER_CATALOG}.main."${order.table}"`);
   }
 
@@ -226,8 +261,8 @@ export class ViewRowOrders {
     if (this.attachedTo === conn) return;
     const file = join(this.dir, 'orders.duckdb').replace(/'/g, "''");
     await conn.run(`ATTACH IF NOT EXISTS '${file}' AS ${ORDER_CATALOG} (READ_WRITE)`);
-    // This connection only: a chunk's row ids are pushed into the relation's scan as one IN filter (default: 50).
-    await conn.run(`SET SESSION dynamic_or_filter_threshold = ${CHUNK_ROWS}`);
+    // This connection only (the default is 50 ids).
+    await conn.run(`SET SESSION dynamic_or_filter_threshold = ${READ_ROWS_MAX}`);
     this.attachedTo = conn;
   }
 
@@ -240,7 +275,8 @@ export class ViewRowOrders {
 
   dispose(): void {
     this.orders.clear();
-    this.chunks.clear();
+    this.segments.clear();
+    this.keptRows = 0;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
