@@ -9,7 +9,7 @@ import { readProfileOn } from './dataProfile';
 import type { DataSource, DataView } from './dataView';
 import type { DataExport, ExportFormat } from './dataExport';
 import { exportViewOn } from './dataExport';
-import { MATERIALIZED_ROWS, ViewRowOrders } from './viewRowOrder';
+import { MATERIALIZED_ROWS, ViewRowOrders, raiseJoinFilterLimit } from './viewRowOrder';
 
 /** A page read skipped because it was no longer wanted when its turn came. */
 export class SkippedRead extends Error {
@@ -109,6 +109,7 @@ export class DataReadSession {
         this.openedAt = performance.now();
         try {
           this.conn = await this.db.connect();
+          if (this.db.target.type === 'duckdb') await raiseJoinFilterLimit(this.conn);
         } catch (err) {
           await this.release();
           throw err;

@@ -73,15 +73,27 @@ export function viewSql(source: DataSource, view: DataView): BoundSql {
   return { sql: `SELECT * FROM ${fromClause(source)}${where}${orderClause(view.sort)}`, params };
 }
 
-/**
- * One page of the view. Offset and limit are integers checked here, so they are written as numbers.
- * `tieBreakByRowid`: rows with equal sort keys in row-id order, as a table's row order has them.
- */
-export function pageSql(source: DataSource, view: DataView, offset: number, limit: number, tieBreakByRowid = false): BoundSql {
+/** One page of the view. Offset and limit are integers checked here, so they are written as numbers. */
+export function pageSql(source: DataSource, view: DataView, offset: number, limit: number): BoundSql {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`page offset must be a whole number ≥ 0, not ${offset}`);
   if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`page size must be a whole number ≥ 0, not ${limit}`);
   const base = viewSql(source, view);
-  return { sql: `${base.sql}${tieBreakByRowid && view.sort?.length ? ', rowid' : ''} LIMIT ${limit} OFFSET ${offset}`, params: base.params };
+  return { sql: `${base.sql} LIMIT ${limit} OFFSET ${offset}`, params: base.params };
+}
+
+/**
+ * The first rows of a sorted table with ties in row-id order, as its row order
+ * has them. Written as DuckDB's own late materialization would be — the top
+ * rows' ids first (a sort of ids and keys only), then those rows — since a
+ * `rowid` sort key turns that optimization off (2.5 s instead of 0.9 s on ten
+ * million rows, measured).
+ */
+export function firstRowsByRowidSql(relation: string, view: DataView, limit: number): BoundSql {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`page size must be a whole number ≥ 0, not ${limit}`);
+  const params: string[] = [];
+  const where = whereClause(view.filters, params);
+  const order = `${orderClause(view.sort)}, rowid`;
+  return { sql: `SELECT * FROM ${relation} WHERE rowid IN (SELECT rowid FROM ${relation}${where}${order} LIMIT ${limit})${order}`, params };
 }
 
 /** How many rows the view has (sorting does not change it, so it is left out). */

@@ -17,9 +17,14 @@ const KEPT_ORDERS = 2;
  * At most this many rows are read at once through an order: DuckDB pushes a
  * join's keys into the other side's scan as one IN filter only up to
  * `dynamic_or_filter_threshold` keys (raised to this on attach); past it the
- * whole relation is scanned.
+ * whole relation is scanned. The session's connection raises it (`raiseJoinFilterLimit`).
  */
 export const READ_ROWS_MAX = 1_000;
+/** Lets a join push up to READ_ROWS_MAX keys into a scan, on this connection only (DuckDB's default: 50). */
+export async function raiseJoinFilterLimit(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`SET SESSION dynamic_or_filter_threshold = ${READ_ROWS_MAX}`);
+}
+
 /** Rows read lately, kept in memory (LRU): scrolling back and forth reads nothing again. */
 const KEPT_ROWS = 12_000;
 /** A query's (or a view's) rows are copied into the order file up to this many; beyond it they are paged by OFFSET. */
@@ -261,8 +266,6 @@ export class ViewRowOrders {
     if (this.attachedTo === conn) return;
     const file = join(this.dir, 'orders.duckdb').replace(/'/g, "''");
     await conn.run(`ATTACH IF NOT EXISTS '${file}' AS ${ORDER_CATALOG} (READ_WRITE)`);
-    // This connection only (the default is 50 ids).
-    await conn.run(`SET SESSION dynamic_or_filter_threshold = ${READ_ROWS_MAX}`);
     this.attachedTo = conn;
   }
 
