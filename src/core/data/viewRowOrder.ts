@@ -16,8 +16,8 @@ const KEPT_ORDERS = 2;
 /**
  * At most this many rows are read at once through an order: DuckDB pushes a
  * join's keys into the other side's scan as one IN filter only up to
- * `dynamic_or_filter_threshold` keys (raised to this on attach); past it the
- * whole relation is scanned. The session's connection raises it (`raiseJoinFilterLimit`).
+ * `dynamic_or_filter_threshold` keys (50 by default; the session's connection
+ * raises it to this, `raiseJoinFilterLimit`); past it the whole relation is scanned.
  */
 export const READ_ROWS_MAX = 1_000;
 /** Lets a join push up to READ_ROWS_MAX keys into a scan, on this connection only (DuckDB's default: 50). */
