@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataPage, PageRequest } from './dataReader';
@@ -8,6 +7,7 @@ import { dataColumn, dataValueConverter } from './dataValue';
 import type { DataColumn, DataValue } from './dataValue';
 import type { DataSource, DataView } from './dataView';
 import { countSql, displaySql, orderClause, pageSql, viewSql, whereClause } from './dataView';
+import { privateTempDir } from './privateTempDir';
 
 /** The catalog name of the order file attached to the read-only connection. */
 const ORDER_CATALOG = '"asset_studio_view_order"';
@@ -79,7 +79,7 @@ interface RowOrder {
  * dispose.
  */
 export class ViewRowOrders {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'asset-studio-view-order-'));
+  private readonly dir = privateTempDir('asset-studio-view-order-');
   private readonly orders = new Map<string, RowOrder>();
   /** Views with no row order (a query too large to copy): paged by OFFSET. */
   private readonly unsupported = new Set<string>();
