@@ -102,10 +102,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) deep.push((await timed(() => read(sortedView, Math.floor(rand() * (ROWS - PAGE)))))[0]);
     const walk: number[] = [];
     for (let i = 0; i < 40; i++) walk.push((await timed(() => read(sortedView, 1_000_000 + i * PAGE)))[0]);
-    console.log(`sorted by ${column}: a page at a random depth (one 600-row chunk read): ${stats(deep)}; 40 consecutive pages from row 1,000,000 (scrolling): ${stats(walk)}`);
+    console.log(`sorted by ${column}: a page at a random depth (its ${PAGE} rows read through the order): ${stats(deep)}; 40 consecutive pages from row 1,000,000 (scrolling): ${stats(walk)}`);
   }
   const offsetDeep = (await timed(() => session.page({ source: { kind: 'query', sql: 'SELECT * FROM main.wide' }, view: { sort: [{ column: 'n3', descending: true }] }, offset: 1_000_000, limit: PAGE })))[0];
-  console.log(`for comparison, ORDER BY … LIMIT … OFFSET 1,000,000 (how a query's sorted view is still paged): ${offsetDeep.toFixed(0)} ms`);
+  console.log(`a query of all 10M rows (more than a query's copy may hold), sorted: a page at row 1,000,000 by ORDER BY … LIMIT … OFFSET: ${offsetDeep.toFixed(0)} ms`);
+  // A query whose result may be copied (1M rows): its first page waits for the copy, then every page is a row-id range of it.
+  const query: DataSource = { kind: 'query', sql: 'SELECT * FROM main.wide WHERE id % 10 = 3' };
+  const queryView: DataView = { sort: [{ column: 's2' }] };
+  const [queryFirstMs] = await timed(() => session.page({ source: query, view: queryView, offset: 0, limit: PAGE, count: true }));
+  const queryDeep: number[] = [];
+  for (let i = 0; i < 20; i++) queryDeep.push((await timed(() => session.page({ source: query, view: queryView, offset: Math.floor(rand() * (1_000_000 - PAGE)), limit: PAGE })))[0]);
+  console.log(`a query of 1,000,000 rows sorted by s2: first page (runs and copies the query) ${queryFirstMs.toFixed(0)} ms; a page at a random depth: ${stats(queryDeep)}`);
 
   const filterView: DataView = { filters: [{ column: 's2', op: 'contains', value: '12' }] };
   const [filteredMs] = await timed(() => read(filterView, 0, true));

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataReadSession, SkippedRead } from '../../src/core/data/dataReadSession';
 import { duckTarget, queryFile, tempDir } from './engineFixtures';
 
-test('a session pages a table by row id, a table with deleted rows and a view by offset, with the same rows', async () => {
+test('a session pages a table by row id, a table with deleted rows and a view by position (shown as LIMIT … OFFSET), with the same rows', async () => {
   const { dir, cleanup } = tempDir('data-session-');
   try {
     const target = duckTarget(dir);

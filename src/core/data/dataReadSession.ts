@@ -3,13 +3,13 @@ import type { TargetConfig } from '../project/targetConfig';
 import { openTarget } from '../engine/targetConnection';
 import type { TargetConnection } from '../engine/targetConnection';
 import type { DataPage, DataReadOptions, PageRequest } from './dataReader';
-import { hasContiguousRowids, positionalRelation, readPageOn } from './dataReader';
+import { DataReadError, hasContiguousRowids, positionalRelation, readPageOn } from './dataReader';
 import type { DataProfile } from './dataProfile';
 import { readProfileOn } from './dataProfile';
 import type { DataSource, DataView } from './dataView';
 import type { DataExport, ExportFormat } from './dataExport';
 import { exportViewOn } from './dataExport';
-import { ViewRowOrders } from './viewRowOrder';
+import { MATERIALIZED_ROWS, ViewRowOrders, raiseJoinFilterLimit } from './viewRowOrder';
 
 /** A page read skipped because it was no longer wanted when its turn came. */
 export class SkippedRead extends Error {
@@ -44,6 +44,8 @@ export class DataReadSession {
     readonly target: TargetConfig,
     private readonly opts: DataReadOptions,
     private readonly timing = { idleMs: IDLE_CLOSE_MS, maxHoldMs: MAX_HOLD_MS },
+    /** Up to how many rows a query's (or a view's) result is copied to be paged by position (tests lower it). */
+    private readonly materializedRows = MATERIALIZED_ROWS,
   ) {}
 
   /** Relations whose row ids are their positions, found once per session. */
@@ -56,22 +58,30 @@ export class DataReadSession {
   page(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
     return this.use(async (conn) => {
       if (stillWanted && !stillWanted()) throw new SkippedRead();
-      if (this.db?.target.type === 'duckdb' && ViewRowOrders.applies(request)) {
-        const orders = (this.rowOrders ??= new ViewRowOrders(this.db.location));
+      const relation = positionalRelation(request);
+      if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
+      const byRowid = relation !== undefined && this.contiguous.get(relation) === true;
+      // Anything else than a table's own order (sorted, filtered, a query, a view, a table with deleted rows) goes through a row order.
+      if (this.db?.target.type === 'duckdb' && !byRowid) {
+        const orders = (this.rowOrders ??= new ViewRowOrders(this.db.location, this.materializedRows));
         if (!orders.isUnsupported(request)) {
-          if (request.offset === 0 && !orders.has(request)) {
-            // The first page of a new sort: DuckDB's top-N is quicker than the whole order; the order is computed right after.
-            const first = await readPageOn(conn, request);
-            this.use((later) => orders.prepare(later, request)).catch(() => undefined);
-            return first;
+          if (request.offset === 0 && request.source.kind === 'relation' && !orders.has(request)) {
+            // The first page of a new sort or filter: DuckDB's top-N is quicker than the whole order, computed right
+            // after; ties in row-id order as the order has them. A view has no row ids: its rows are copied first.
+            const first = await readPageOn(conn, request, { tieBreakByRowid: true }).catch((err: unknown) => {
+              if (err instanceof DataReadError && /rowid/i.test(err.message)) return undefined;
+              throw err;
+            });
+            if (first) {
+              this.use((later) => orders.prepare(later, request)).catch(() => undefined);
+              return first;
+            }
           }
           const ordered = await orders.page(conn, request);
           if (ordered) return ordered;
         }
       }
-      const relation = positionalRelation(request);
-      if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
-      return readPageOn(conn, request, { byRowid: relation !== undefined && this.contiguous.get(relation) === true });
+      return readPageOn(conn, request, { byRowid });
     });
   }
 
@@ -99,6 +109,7 @@ export class DataReadSession {
         this.openedAt = performance.now();
         try {
           this.conn = await this.db.connect();
+          if (this.db.target.type === 'duckdb') await raiseJoinFilterLimit(this.conn);
         } catch (err) {
           await this.release();
           throw err;

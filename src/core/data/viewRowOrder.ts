@@ -1,32 +1,44 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { BIGINT } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataPage, PageRequest } from './dataReader';
-import { run } from './dataReader';
+import { assertSingleRead, run } from './dataReader';
 import { dataColumn, dataValueConverter } from './dataValue';
 import type { DataColumn, DataValue } from './dataValue';
 import type { DataSource, DataView } from './dataView';
-import { displaySql, orderClause, pageSql, whereClause } from './dataView';
-import { quoteIdent } from '../engine/sqlIdentifiers';
+import { countSql, displaySql, orderClause, pageSql, viewSql, whereClause } from './dataView';
+import { privateTempDir } from './privateTempDir';
 
 /** The catalog name of the order file attached to the read-only connection. */
 const ORDER_CATALOG = '"asset_studio_view_order"';
 /** Orders kept per session: the view shown and the one before (toggling a sort back is free). */
 const KEPT_ORDERS = 2;
 /**
- * Rows read at once through an order: three pages, the one on screen and the
- * two the grid asks for next. Scattered rows cost by how many vectors they
- * touch: 600 cost ~2× what 200 do, 2,000 ~4× (measured). The last 20 chunks
- * (12,000 rows) are kept.
+ * At most this many rows are read at once through an order: DuckDB pushes a
+ * join's keys into the other side's scan as one IN filter only up to
+ * `dynamic_or_filter_threshold` keys (50 by default; the session's connection
+ * raises it to this, `raiseJoinFilterLimit`); past it the whole relation is scanned.
  */
-export const CHUNK_ROWS = 600;
-const KEPT_CHUNKS = 20;
+export const READ_ROWS_MAX = 1_000;
+/** Lets a join push up to READ_ROWS_MAX keys into a scan, on this connection only (DuckDB's default: 50). */
+export async function raiseJoinFilterLimit(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`SET SESSION dynamic_or_filter_threshold = ${READ_ROWS_MAX}`);
+}
 
-interface Chunk {
+/** Rows read lately, kept in memory (LRU): scrolling back and forth reads nothing again. */
+const KEPT_ROWS = 12_000;
+/** A query's (or a view's) rows are copied into the order file up to this many; beyond it they are paged by OFFSET. */
+export const MATERIALIZED_ROWS = 1_000_000;
+
+interface Rows {
   readonly columns: readonly DataColumn[];
   readonly rows: readonly DataValue[][];
+}
+
+/** Rows at positions start… of an order, read together. */
+interface Segment extends Rows {
+  readonly table: string;
+  readonly start: number;
 }
 
 /** What a sorted/filtered view looked like when its order was computed: a changed file invalidates it. */
@@ -46,35 +58,41 @@ interface RowOrder {
   readonly table: string;
   readonly identity: string;
   readonly rows: number;
-  /** The first sort column, stored beside the row id to narrow a page's scan to its key range. */
-  readonly keyColumn?: string;
-  readonly keyType?: DuckDBType;
+  /**
+   * `rowids`: the view's row ids in order, its rows read from the relation;
+   * `rows`: the view's rows themselves (a query, or a view, which have no row ids).
+   */
+  readonly holds: 'rowids' | 'rows';
+  /** The rows' column names as the query gives them: a stored copy renames duplicates (`a`, `a_1`). */
+  readonly names?: readonly string[];
 }
 
 /**
- * The order of a sorted or filtered view of a table, computed once:
- * `SELECT rowid … ORDER BY …` into a private DuckDB file attached to the
- * read-only connection (the user's file is never written). A page is then the
- * rows whose ids sit at positions offset…offset+limit, fetched with a scan
- * narrowed to the page's key range and row-id range, instead of sorting up to
- * the offset. Bounded: one row id (and the first sort key) per row of the
- * view on disk, for at most two views; the folder is removed on dispose.
+ * The order of a view (sorted, filtered, or a query's result), computed once
+ * into a private DuckDB file attached to the read-only connection (the user's
+ * file is never written): a table's row ids in the view's order, or, for a
+ * query or a view without row ids, its rows themselves when there are at most
+ * `MATERIALIZED_ROWS`. A page is then the rows at positions
+ * offset…offset+limit — a row-id range of that table — instead of sorting (or
+ * running the query) up to the offset. Bounded: one row id per row of a view
+ * on disk (or a bounded copy), for at most two views; the folder is removed on
+ * dispose.
  */
 export class ViewRowOrders {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'asset-studio-view-order-'));
+  private readonly dir = privateTempDir('asset-studio-view-order-');
   private readonly orders = new Map<string, RowOrder>();
-  /** Views with no row ids (views, queries): paged by OFFSET. */
+  /** Views with no row order (a query too large to copy): paged by OFFSET. */
   private readonly unsupported = new Set<string>();
-  private readonly chunks = new Map<string, Chunk>();
+  /** Segments read lately, least recently used first. */
+  private readonly segments = new Map<string, Segment>();
+  private keptRows = 0;
   private attachedTo: DuckDBConnection | undefined;
   private next = 0;
 
-  constructor(private readonly location: string) {}
-
-  /** Whether a page of this request can come from a row order (a table's rows, sorted or filtered). */
-  static applies(request: Pick<PageRequest, 'source' | 'view'>): request is Pick<PageRequest, 'view'> & { source: DataSource & { kind: 'relation' } } {
-    return request.source.kind === 'relation' && !!(request.view.sort?.length || request.view.filters?.length);
-  }
+  constructor(
+    private readonly location: string,
+    private readonly materializedRows = MATERIALIZED_ROWS,
+  ) {}
 
   private key(request: Pick<PageRequest, 'source' | 'view'>): string {
     return JSON.stringify([request.source, request.view.sort ?? [], request.view.filters ?? []]);
@@ -90,77 +108,76 @@ export class ViewRowOrders {
     return this.unsupported.has(this.key(request));
   }
 
-  /** A page through the view's row order, computing the order first when it is missing or stale; undefined when the relation has no row ids. */
+  /** A page through the view's row order, computing the order first when it is missing or stale; undefined when the view has none. */
   async page(conn: DuckDBConnection, request: PageRequest): Promise<DataPage | undefined> {
     const started = performance.now();
     const order = await this.ensure(conn, request);
     if (!order) return undefined;
     const end = Math.min(request.offset + request.limit, order.rows);
-    let columns: readonly DataColumn[] = [];
+    let columns: readonly DataColumn[] | undefined;
     const rows: DataValue[][] = [];
-    // Whole chunks around the page: the pages either side come with it, and are then in memory.
-    for (let chunk = Math.floor(request.offset / CHUNK_ROWS); chunk * CHUNK_ROWS < Math.max(end, request.offset + 1) && chunk * CHUNK_ROWS < order.rows; chunk++) {
-      const got = await this.chunk(conn, order, (request.source as { relation: string }).relation, chunk);
-      columns = got.columns;
-      const lo = Math.max(request.offset, chunk * CHUNK_ROWS) - chunk * CHUNK_ROWS;
-      const hi = Math.min(end, (chunk + 1) * CHUNK_ROWS) - chunk * CHUNK_ROWS;
-      rows.push(...got.rows.slice(lo, Math.max(lo, hi)));
+    // Only the rows not in memory are read, at most READ_ROWS_MAX at once: scattered rows cost by how many
+    // vectors of the relation they touch (each decompressed whole, every column), so by how many rows.
+    for (let at = request.offset; at < end; ) {
+      const known = this.segmentAt(order.table, at);
+      if (known) {
+        const upTo = Math.min(end, known.start + known.rows.length);
+        rows.push(...known.rows.slice(at - known.start, upTo - known.start));
+        columns = known.columns;
+        at = upTo;
+        continue;
+      }
+      const stop = Math.min(end, at + READ_ROWS_MAX, this.nextSegmentStart(order.table, at));
+      const read = await this.readRows(conn, order, request.source, at, stop);
+      this.keep({ table: order.table, start: at, ...read });
+      rows.push(...read.rows);
+      columns = read.columns;
+      at = stop;
     }
-    if (columns.length === 0) columns = (await this.chunk(conn, order, (request.source as { relation: string }).relation, 0)).columns;
+    columns ??= (await this.readRows(conn, order, request.source, 0, 0)).columns;
     // Shown: the SQL these rows are (runnable as pasted); the order file it was read through is not the user's concern.
     const shown = displaySql(pageSql(request.source, request.view, request.offset, request.limit));
     return { columns, rows, offset: request.offset, ...(request.count ? { totalRows: order.rows } : {}), sql: shown, elapsedMs: performance.now() - started };
   }
 
-  /** Rows at positions chunk × CHUNK_ROWS… of the order, from memory when read lately. */
-  private async chunk(conn: DuckDBConnection, order: RowOrder, relation: string, index: number): Promise<Chunk> {
-    const id = `${order.table}:${index}`;
-    const known = this.chunks.get(id);
-    if (known) {
-      this.chunks.delete(id);
-      this.chunks.set(id, known);
-      return known;
+  private segmentAt(table: string, position: number): Segment | undefined {
+    for (const [id, segment] of this.segments) {
+      if (segment.table !== table || position < segment.start || position >= segment.start + segment.rows.length) continue;
+      this.segments.delete(id);
+      this.segments.set(id, segment); // most recently used last
+      return segment;
     }
-    const read = await this.readRows(conn, order, relation, index * CHUNK_ROWS, Math.min((index + 1) * CHUNK_ROWS, order.rows));
-    this.chunks.set(id, read);
-    for (const k of this.chunks.keys()) {
-      if (this.chunks.size <= KEPT_CHUNKS) break;
-      this.chunks.delete(k);
-    }
-    return read;
+    return undefined;
   }
 
-  private async readRows(conn: DuckDBConnection, order: RowOrder, relation: string, first: number, end: number): Promise<Chunk> {
+  private nextSegmentStart(table: string, position: number): number {
+    let next = Infinity;
+    for (const segment of this.segments.values()) if (segment.table === table && segment.start > position) next = Math.min(next, segment.start);
+    return next;
+  }
+
+  private keep(segment: Segment): void {
+    if (segment.rows.length === 0) return;
+    this.segments.set(`${segment.table}:${segment.start}`, segment);
+    this.keptRows += segment.rows.length;
+    for (const [id, old] of this.segments) {
+      if (this.keptRows <= KEPT_ROWS) break;
+      this.segments.delete(id);
+      this.keptRows -= old.rows.length;
+    }
+  }
+
+  private async readRows(conn: DuckDBConnection, order: RowOrder, source: DataSource, first: number, end: number): Promise<Rows> {
     const range = `FROM ${ORDER_CATALOG}.main."${order.table}" WHERE rowid >= ${first} AND rowid < ${Math.max(first, end)}`;
-    const positions = `SELECT rowid AS "pos", "rid" ${range}`;
-    // The rows' bounds: their row-id range always, their key range when the view is sorted — both let DuckDB skip row groups and vectors.
-    const bounds = (await conn.runAndReadAll(`SELECT min("rid"), max("rid")${order.keyColumn ? ', min("k"), max("k"), count(*) FILTER ("k" IS NULL)' : ''} ${range}`)).getRows()[0]!;
-    const values: DuckDBValue[] = [bounds[0] ?? 0n, bounds[1] ?? -1n];
-    const byRowid = ['"w".rowid BETWEEN $1 AND $2'];
-    const byKey = [...byRowid];
-    const keyValues = [...values];
-    const keyTypes: DuckDBType[] = [];
-    if (order.keyColumn && order.keyType) {
-      const key = `"w".${order.keyColumn}`;
-      const hasNulls = Number(bounds[4] ?? 0) > 0;
-      if (bounds[2] !== null && bounds[2] !== undefined) {
-        keyValues.push(bounds[2], bounds[3]!);
-        keyTypes.push(order.keyType, order.keyType);
-        byKey.push(hasNulls ? `(${key} BETWEEN $3 AND $4 OR ${key} IS NULL)` : `${key} BETWEEN $3 AND $4`);
-      } else if (hasNulls) {
-        byKey.push(`${key} IS NULL`);
-      }
-    }
-    const sql = (conditions: string[]) => `SELECT "w".* FROM ${relation} AS "w" JOIN (${positions}) AS "p" ON "w".rowid = "p"."rid" WHERE ${conditions.join(' AND ')} ORDER BY "p"."pos"`;
-    let reader;
-    try {
-      reader = keyTypes.length > 0 ? await conn.runAndReadAll(sql(byKey), keyValues, [BIGINT, BIGINT, ...keyTypes]) : await conn.runAndReadAll(sql(byKey), keyValues);
-    } catch {
-      // A key whose values cannot be bound back (an unusual type): the row-id range alone still gives the rows.
-      reader = await conn.runAndReadAll(sql(byRowid), values);
-    }
+    // A join on the row ids: DuckDB pushes the ids into the relation's scan as an IN filter, which skips every vector holding none of them.
+    const sql =
+      order.holds === 'rows'
+        ? `SELECT * ${range} ORDER BY rowid`
+        : `SELECT "w".* FROM ${(source as { relation: string }).relation} AS "w" JOIN (SELECT rowid AS "pos", "rid" ${range}) AS "p" ON "w".rowid = "p"."rid" ORDER BY "p"."pos"`;
+    const reader = await conn.runAndReadAll(sql);
     const colTypes = reader.columnTypes();
-    const columns = reader.columnNames().map((n, i) => dataColumn(n, colTypes[i]!));
+    const names = order.names ?? reader.columnNames();
+    const columns = reader.columnNames().map((n, i) => dataColumn(names[i] ?? n, colTypes[i]!));
     const rows = reader.getRows().map((row) => row.map((v, i) => dataValueConverter(v, colTypes[i]!, dataValueConverter)));
     return { columns, rows };
   }
@@ -197,28 +214,50 @@ export class ViewRowOrders {
   }
 
   private async compute(conn: DuckDBConnection, source: DataSource, view: DataView, table: string, identity: string): Promise<RowOrder | undefined> {
-    const params: string[] = [];
-    const where = whereClause(view.filters, params);
-    const first = view.sort?.[0];
-    const keyColumn = first ? quoteIdent(first.column) : undefined;
-    // Ties broken by row id, so the order is one order, whatever DuckDB's sort does with equal keys.
-    const order = view.sort?.length ? `${orderClause(view.sort)}, rowid` : ' ORDER BY rowid';
-    const sql = `CREATE OR REPLACE TABLE ${ORDER_CATALOG}.main."${table}" AS SELECT ${keyColumn ? `${keyColumn} AS "k", ` : ''}rowid AS "rid" FROM ${(source as { relation: string }).relation}${where}${order}`;
-    try {
-      await run(conn, { sql, params }, source);
-    } catch (err) {
-      // No row ids here (a view): the caller pages by OFFSET. Anything else is the user's to hear.
-      if (/rowid/i.test(err instanceof Error ? err.message : String(err))) return undefined;
-      throw err;
+    if (source.kind === 'relation') {
+      const params: string[] = [];
+      const where = whereClause(view.filters, params);
+      // Ties broken by row id, so the order is one order, whatever DuckDB's sort does with equal keys.
+      const order = view.sort?.length ? `${orderClause(view.sort)}, rowid` : ' ORDER BY rowid';
+      const sql = `CREATE OR REPLACE TABLE ${ORDER_CATALOG}.main."${table}" AS SELECT rowid AS "rid" FROM ${source.relation}${where}${order}`;
+      try {
+        await run(conn, { sql, params }, source);
+        return { table, identity, rows: await this.count(conn, table), holds: 'rowids' };
+      } catch (err) {
+        // No row ids here (a view): its rows are copied instead, below. Anything else is the user's to hear.
+        if (!/rowid/i.test(err instanceof Error ? err.message : String(err))) throw err;
+      }
     }
-    const counted = await conn.runAndReadAll(`SELECT count(*)${keyColumn ? ', any_value("k")' : ''} FROM ${ORDER_CATALOG}.main."${table}"`);
-    const rows = Number(counted.getRowsJson()[0]?.[0] ?? 0);
-    return { table, identity, rows, ...(keyColumn ? { keyColumn, keyType: counted.columnTypes()[1]! } : {}) };
+    return this.copyRows(conn, source, view, table, identity);
+  }
+
+  /** A query's (or a view's) rows in the view's order, copied when there are at most `materializedRows`; undefined otherwise. */
+  private async copyRows(conn: DuckDBConnection, source: DataSource, view: DataView, table: string, identity: string): Promise<RowOrder | undefined> {
+    if (source.kind === 'query') await assertSingleRead(conn, source.sql);
+    const total = Number((await run(conn, countSql(source, view), source)).getRowsJson()[0]?.[0] ?? 0);
+    if (total > this.materializedRows) return undefined;
+    const names = (await run(conn, pageSql(source, view, 0, 0), source)).columnNames();
+    const rows = viewSql(source, view);
+    try {
+      await run(conn, { sql: `CREATE OR REPLACE TABLE ${ORDER_CATALOG}.main."${table}" AS ${rows.sql}`, params: rows.params }, source);
+    } catch {
+      // A result DuckDB cannot store as a table: paged by OFFSET, where its error (if any) is the user's to hear.
+      return undefined;
+    }
+    return { table, identity, rows: await this.count(conn, table), holds: 'rows', names };
+  }
+
+  private async count(conn: DuckDBConnection, table: string): Promise<number> {
+    return Number((await conn.runAndReadAll(`SELECT count(*) FROM ${ORDER_CATALOG}.main."${table}"`)).getRowsJson()[0]?.[0] ?? 0);
   }
 
   private async drop(conn: DuckDBConnection, key: string, order: RowOrder): Promise<void> {
     this.orders.delete(key);
-    for (const id of [...this.chunks.keys()]) if (id.startsWith(`${order.table}:`)) this.chunks.delete(id);
+    for (const [id, segment] of [...this.segments]) {
+      if (segment.table !== order.table) continue;
+      this.segments.delete(id);
+      this.keptRows -= segment.rows.length;
+    }
     await conn.run(`DROP TABLE IF EXISTS ${ORDER_CATALOG}.main."${order.table}"`);
   }
 
@@ -239,7 +278,8 @@ export class ViewRowOrders {
 
   dispose(): void {
     this.orders.clear();
-    this.chunks.clear();
+    this.segments.clear();
+    this.keptRows = 0;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
