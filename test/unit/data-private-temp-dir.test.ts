@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { privateTempDir } from '../../src/core/data/privateTempDir';
+import { privateTempDir } from '../../src/core/privateTempDir';
 import { tempDir } from './engineFixtures';
 
 test('a private temp folder is named by its process; folders of processes that ended are removed, others kept', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { openTarget, TargetConnectionError } from '../../src/core/engine/targetConnection';
 import type { TargetConfig } from '../../src/core/project/targetConfig';
@@ -136,6 +137,30 @@ test('opens of one file in one process share an instance; the file is free once 
       child.on('exit', resolve);
     });
     assert.equal(code, 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a read-only open spills to a private folder of this process, never to <file>.tmp beside the database', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const target = duckTarget(dir);
+    const w = await openTarget(target, { projectRoot: dir });
+    const wc = await w.connect();
+    await wc.run('create table t as select range as x from range(10)');
+    wc.closeSync();
+    w.close();
+    const r = await openTarget(target, { projectRoot: dir, readOnly: true });
+    const rc = await r.connect();
+    const spill = String((await (await rc.run("select current_setting('temp_directory') as d")).getRowObjects())[0]!['d']);
+    // Forced to spill: a sort far bigger than the memory it may use.
+    await rc.run("set memory_limit = '40MB'");
+    await rc.run('select * from (select range as a, md5(range::varchar) as b from range(3000000)) order by b limit 1');
+    rc.closeSync();
+    r.close();
+    assert.ok(spill.startsWith(tmpdir()) && spill.includes('asset-studio-read-spill-'), spill);
+    assert.ok(!existsSync(`${target.path!}.tmp`), 'nothing beside the database');
   } finally {
     cleanup();
   }

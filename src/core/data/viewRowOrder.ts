@@ -7,7 +7,7 @@ import { dataColumn, dataValueConverter } from './dataValue';
 import type { DataColumn, DataValue } from './dataValue';
 import type { DataSource, DataView } from './dataView';
 import { countSql, displaySql, orderClause, pageSql, viewSql, whereClause } from './dataView';
-import { privateTempDir } from './privateTempDir';
+import { privateTempDir } from '../privateTempDir';
 
 /** The catalog name of the order file attached to the read-only connection. */
 const ORDER_CATALOG = '"asset_studio_view_order"';

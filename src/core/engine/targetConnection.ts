@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TargetConfig } from '../project/targetConfig';
 import { motherDuckTokenFor } from '../project/motherDuckToken';
+import { privateTempDir } from '../privateTempDir';
 import { redact } from './tokenRedaction';
 
 /** A failure to reach a target, worded for the user: names the target and what to do. */
@@ -42,6 +43,14 @@ export interface TargetConnection {
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 
+let readSpill: string | undefined;
+
+/** This process's folder for what read-only connections spill, made on first use. */
+function readSpillDir(): string {
+  readSpill ??= privateTempDir('asset-studio-read-spill-');
+  return readSpill;
+}
+
 export async function openTarget(target: TargetConfig, opts: OpenTargetOptions): Promise<TargetConnection> {
   if (target.unavailable) throw new TargetConnectionError(`Target '${target.name}' is unavailable: ${target.unavailable}`, target.name, 'unavailable');
   const options: Record<string, string> = { file_search_path: opts.projectRoot };
@@ -62,6 +71,8 @@ export async function openTarget(target: TargetConfig, opts: OpenTargetOptions):
         throw new TargetConnectionError(`Target '${target.name}': ${location} does not exist yet.`, target.name, 'missing-file');
       }
       options['access_mode'] = 'READ_ONLY';
+      // A big sort spills to `<db>.tmp` beside the user's file by default: a read must leave nothing there.
+      options['temp_directory'] = readSpillDir();
     } else {
       try {
         mkdirSync(dirname(location), { recursive: true });
