@@ -73,8 +73,6 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
 
 syncControls(state);
 state.post({ type: 'ready', pageMs: performance.now(), pageStartedAt: performance.timeOrigin });
-// Started now, while the extension builds the first snapshot, so a big graph does not wait for them.
-void state.layouts.startWorkers();
 
 // Exposed for tests and the benchmark: read-only facts about what is drawn.
 (window as unknown as { lineagePanel: unknown }).lineagePanel = {

@@ -84,4 +84,6 @@ async function render(state: PanelState): Promise<void> {
     inWorker,
     pageMs: performance.now(),
   });
+  // Now that the first graph is on screen (laid out on the page), the worker for later layouts.
+  void state.layouts.startWorker();
 }
