@@ -1,6 +1,8 @@
 // Lays the graph out: on the UI thread or in the layout worker, reusing what the last layout already placed.
 import { clusterSignatures, clustersOnly, layoutClusterBoxes, placeClusters } from './layout/layeredLayout';
 import type { ClusterBox, LayoutInput, LayoutResult } from './layout/layeredLayout';
+import { layoutFromRemembered, layoutKey, layoutSignature } from './layout/layoutKey';
+import type { RememberedLayout } from '../../src/protocol/lineageMessages';
 
 /** Above this many nodes a layout after the first runs in the worker, so keys and pans are taken meanwhile. */
 const WORKER_THRESHOLD = 300;
@@ -19,16 +21,12 @@ type WorkerReply = { boxes?: ClusterBox[]; result?: LayoutResult; error?: string
 export interface LayoutOutcome {
   readonly result: LayoutResult;
   readonly inWorker: boolean;
-  /** Nodes laid out again (0: the last layout was reused whole). */
+  /** Nodes laid out again (0: the last or a remembered layout was reused whole). */
   readonly laidOut: number;
-}
-
-/** What the layout depends on: a new snapshot that only changes states reuses the last layout. */
-function layoutSignature(input: LayoutInput): string {
-  const parts: string[] = [input.direction ?? 'lr'];
-  for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}\u0001${n.height}`);
-  for (const e of input.edges) parts.push(`${e.from}\u0002${e.to}`);
-  return parts.join('\u0000');
+  /** Taken from the layout the extension remembered from an earlier panel. */
+  readonly remembered: boolean;
+  /** What the layout is remembered by (RememberedLayout.key). */
+  readonly key: string;
 }
 
 /**
@@ -44,6 +42,8 @@ export class LayoutClient {
   private lastLayout: { signature: string; result: LayoutResult } | undefined;
   /** Laid-out clusters by signature (clusterSignatures), from the last layout: an expanded node lays out its own cluster only. */
   private boxCache = new Map<string, ClusterBox>();
+  /** Handed over with the first snapshot; used for the page's first layout only. */
+  private remembered: RememberedLayout | undefined;
 
   constructor(private readonly workerUri: string | undefined) {}
 
@@ -85,9 +85,22 @@ export class LayoutClient {
     });
   }
 
+  /** A layout an earlier panel computed: the first layout takes it instead if it is of the same graph seen the same way. */
+  remember(layout: RememberedLayout): void {
+    if (this.lastLayout === undefined) this.remembered = layout;
+  }
+
   async computeLayout(input: LayoutInput): Promise<LayoutOutcome> {
     const signature = layoutSignature(input);
-    if (this.lastLayout?.signature === signature) return { result: this.lastLayout.result, inWorker: false, laidOut: 0 };
+    const key = layoutKey(signature, input.nodes.length);
+    if (this.lastLayout?.signature === signature) return { result: this.lastLayout.result, inWorker: false, laidOut: 0, remembered: false, key };
+    const remembered = this.lastLayout === undefined ? layoutFromRemembered(this.remembered, key, input) : undefined;
+    this.remembered = undefined;
+    if (remembered) {
+      // No cluster boxes: a later change lays every cluster out again, once.
+      this.lastLayout = { signature, result: remembered };
+      return { result: remembered, inWorker: false, laidOut: 0, remembered: true, key };
+    }
     const signatures = clusterSignatures(input);
     const missing = new Set([...signatures].filter(([, sig]) => !this.boxCache.has(sig)).map(([c]) => c));
     const fresh = new Map<string, ClusterBox>();
@@ -116,6 +129,6 @@ export class LayoutClient {
     result ??= placeClusters(all, input);
     this.boxCache = new Map([...signatures].map(([, sig], i) => [sig, all[i]!]));
     this.lastLayout = { signature, result };
-    return { result, inWorker, laidOut };
+    return { result, inWorker, laidOut, remembered: false, key };
   }
 }

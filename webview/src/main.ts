@@ -56,6 +56,7 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   const message = event.data;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'snapshot') {
+    if (message.layout) state.layouts.remember(message.layout);
     state.snapshot = message.snapshot;
     refreshColumnsAfterSnapshot(state, message.snapshot);
     scheduleRender(state);
