@@ -8,9 +8,9 @@ import type { RememberedLayout } from '../../src/protocol/lineageMessages';
 const WORKER_THRESHOLD = 300;
 /*
  * One worker, for layouts after the first only. Measured with npm run bench:lineage (5,000 assets, 2 cores,
- * 2026-12-03, load 6–9): laying the drawn graph out again (direction changed) blocked the page 0.55–2.1 s
- * on its own thread (a key pressed meanwhile waited up to 2.1 s), 0.09–0.36 s with a worker (key delay
- * ≤ 0.4 s): the worker pays there. A second worker did not (layout 0.71–1.10 s with one, 0.65–1.20 s with
+ * 2026-12-03, load 5–13, five runs): laying the drawn graph out again (direction changed) blocked the page
+ * 0.55–2.1 s on its own thread (a key pressed meanwhile waited up to 2.1 s), 0.09–0.6 s with a worker
+ * (the draw; key delay ≤ 0.66 s): the worker pays there. A second worker did not (layout 0.71–1.10 s with one, 0.65–1.20 s with
  * two on the same cores), so there is one. The first layout does not pay either: 1.05–1.21 s on the page
  * against 1.23–2.37 s in the workers (structured clone, a cold worker), while there is nothing yet to pan;
  * so it runs on the page, and the worker is started only after the first render, off the opening's path.
