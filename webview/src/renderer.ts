@@ -11,7 +11,7 @@ import { heightFor, nodeTopLeft, NODE_W } from './render/nodeGeometry';
 import { statusText } from './render/statusLine';
 import { applyTransform, fit, updateDetail, viewSize } from './zoomView';
 
-/** From this many nodes a computed layout is handed to the extension, to spare the next panel laying it out again. */
+/** From this many nodes a computed layout of the whole graph is handed to the extension, to spare the next panel laying it out again. */
 const REMEMBER_FROM_NODES = 100;
 
 /** Above this many nodes dagre skips its repeated crossing-reduction sweeps (about 2x faster, more crossings). */
@@ -88,8 +88,10 @@ async function render(state: PanelState): Promise<void> {
     ...(remembered ? { remembered: true } : {}),
     pageMs: performance.now(),
   });
-  // A new panel opens with every node collapsed: a layout with expanded nodes would not fit it.
-  if (laidOut > 0 && cols.size === 0 && v.nodes.length >= REMEMBER_FROM_NODES) state.post({ type: 'layout', layout: { key, ...result } });
+  // What a new panel is most likely to show first: the whole graph, unsearched, every node collapsed (a
+  // neighbourhood is small and quick to lay out; a search or a focus would overwrite the one worth keeping).
+  const wholeGraph = state.options.focus === undefined && state.options.search === '' && cols.size === 0;
+  if (laidOut > 0 && wholeGraph && v.nodes.length >= REMEMBER_FROM_NODES) state.post({ type: 'layout', layout: { key, ...result } });
   // Now that the first graph is on screen (laid out on the page), the worker for later layouts.
   void state.layouts.startWorker();
 }
