@@ -13,6 +13,7 @@ import type { AssetNavigation } from './assetNavigation';
 import { DisposableStore } from './disposables';
 import { LineagePanel, materializeCommands } from './lineage/lineagePanel';
 import { OpeningTimeline } from './lineage/openingTimeline';
+import { LayoutMemory } from './lineage/layoutMemory';
 import type { LineagePanelDeps } from './lineage/lineagePanel';
 import type { TargetSelection } from './targetSelection';
 import type { MotherDuckToken } from './motherDuckToken';
@@ -59,6 +60,7 @@ export class LineageCommand implements vscode.Disposable {
       columns: (key) => columns.columns(key),
       traceColumn: (key, column) => columns.trace(key, column),
       log,
+      layouts: new LayoutMemory(context.workspaceState, String(context.extension.packageJSON.version ?? '')),
       keyAt: (uri, line) => this.graphs.assetAt(uri.fsPath, line)?.node.id,
     };
     // A panel open when the window reloads comes back (activation event onWebviewPanel:assetStudio.lineage).

@@ -145,10 +145,28 @@ export interface LineageColumnLink {
   readonly kind: LineageColumnKind;
 }
 
+/**
+ * A layout the page computed, kept by the extension and handed to the next
+ * panel with its first snapshot: the same graph seen the same way is not laid
+ * out again (the layout is most of an opening's time).
+ */
+export interface RememberedLayout {
+  /** A hash of everything the layout depends on (nodes, clusters, heights, edges, direction). */
+  readonly key: string;
+  /** Node centres. */
+  readonly nodes: readonly { readonly id: string; readonly x: number; readonly y: number }[];
+  /** Cluster boxes: top-left corner and size. */
+  readonly clusters: readonly { readonly id: string; readonly x: number; readonly y: number; readonly width: number; readonly height: number }[];
+  readonly width: number;
+  readonly height: number;
+}
+
 // extension → webview
 export interface SnapshotMessage {
   readonly type: 'snapshot';
   readonly snapshot: LineageSnapshot;
+  /** With a new panel's first snapshot: the last layout the panel reported, used if it fits. */
+  readonly layout?: RememberedLayout;
 }
 
 // extension → webview: focus an asset (follow the active editor, or a "Lineage" CodeLens)
@@ -247,8 +265,16 @@ export interface RenderedMessage {
   readonly drawMs: number;
   readonly totalMs: number;
   readonly inWorker: boolean;
+  /** Laid out as a remembered layout said, not computed. */
+  readonly remembered?: boolean;
   /** Milliseconds since the page began loading when it was painted. */
   readonly pageMs?: number;
+}
+
+// webview → extension: a layout the page computed, to be handed back to the next panel (RememberedLayout)
+export interface LayoutComputedMessage {
+  readonly type: 'layout';
+  readonly layout: RememberedLayout;
 }
 
 // webview → extension: the user expanded a node; answer with its output columns (ColumnsMessage)
@@ -275,4 +301,5 @@ export type WebviewToExtensionMessage =
   | DetailsRequestMessage
   | RunChecksMessage
   | ExportSvgMessage
-  | RenderedMessage;
+  | RenderedMessage
+  | LayoutComputedMessage;

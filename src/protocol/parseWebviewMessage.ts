@@ -1,9 +1,11 @@
-import type { MaterializeMode, WebviewToExtensionMessage } from './lineageMessages';
+import type { MaterializeMode, RememberedLayout, WebviewToExtensionMessage } from './lineageMessages';
 
 /** Keys and column names are short text; anything longer is not one of ours. */
 const maxKeyLength = 1024;
 /** An exported SVG of 5,000 nodes is a few MB; refuse anything absurd. */
 const maxSvgLength = 64 * 1024 * 1024;
+/** A remembered layout is kept in the workspace's storage: bigger graphs lay out again. */
+const maxLayoutNodes = 10_000;
 const modes: readonly MaterializeMode[] = ['asset', 'upstream', 'downstream'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -16,6 +18,30 @@ function isKey(value: unknown): value is string {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isCoordinate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** A layout as the page reports it, rebuilt from checked fields only (it is stored and handed to a later page). */
+function parseLayout(value: unknown): RememberedLayout | undefined {
+  if (!isRecord(value) || !isKey(value.key) || !isCount(value.width) || !isCount(value.height)) return undefined;
+  const { nodes, clusters } = value;
+  if (!Array.isArray(nodes) || !Array.isArray(clusters) || nodes.length > maxLayoutNodes || clusters.length > nodes.length) return undefined;
+  const placed: { id: string; x: number; y: number }[] = [];
+  for (const n of nodes as unknown[]) {
+    if (!isRecord(n) || !isKey(n.id) || !isCoordinate(n.x) || !isCoordinate(n.y)) return undefined;
+    placed.push({ id: n.id, x: n.x, y: n.y });
+  }
+  const boxes: { id: string; x: number; y: number; width: number; height: number }[] = [];
+  for (const c of clusters as unknown[]) {
+    if (!isRecord(c) || typeof c.id !== 'string' || c.id.length > maxKeyLength || !isCoordinate(c.x) || !isCoordinate(c.y) || !isCount(c.width) || !isCount(c.height)) {
+      return undefined;
+    }
+    boxes.push({ id: c.id, x: c.x, y: c.y, width: c.width, height: c.height });
+  }
+  return { key: value.key, nodes: placed, clusters: boxes, width: value.width, height: value.height };
 }
 
 /**
@@ -64,8 +90,13 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         drawMs: drawMs as number,
         totalMs: totalMs as number,
         inWorker,
+        ...(value.remembered === true ? { remembered: true } : {}),
         ...(isCount(pageMs) ? { pageMs: pageMs as number } : {}),
       };
+    }
+    case 'layout': {
+      const layout = parseLayout(value.layout);
+      return layout ? { type: 'layout', layout } : undefined;
     }
     default:
       return undefined;

@@ -48,6 +48,18 @@ test('an edge with nothing in its way keeps its curve; one with a node in its wa
   assert.match(roundedPath(route), /^M200,100L.*Q.*L600,100$/);
 });
 
+test('a long edge between two groups screens apart goes around the nodes in its way too', () => {
+  // A row of nodes across 12,000 px between a source far left and a target far right, a free lane below them.
+  const row = Array.from({ length: 30 }, (_, i) => box(`n${i}`, 800 + i * 400, 300));
+  const boxes = [box('far/source', 100, 300), ...row, box('far/target', 13_100, 300)];
+  const index = new NodeIndex(boxes, [{ x0: 600, y0: 250, x1: 12_700, y1: 350 }]);
+  const [start, end]: Pt[] = [[200, 300], [13_000, 300]];
+  assert.ok(crossed(curvePoints(start, end), boxes, ['far/source', 'far/target']), 'the plain curve passes behind the row');
+  const route = routeAround(index, 'far/source', 'far/target', start, end);
+  assert.ok(route, 'routed');
+  assert.equal(crossed(route, boxes, ['far/source', 'far/target']), undefined);
+});
+
 test('two routed edges along the same stretch take different lanes, so neither reads as the other', () => {
   const boxes = [box('a', 100, 100), box('a2', 100, 160), box('mid', 400, 130, 120), box('b', 700, 100), box('b2', 700, 160)];
   const index = new NodeIndex(boxes);

@@ -1,108 +1,80 @@
-// Lays the graph out: on the UI thread or in the layout workers, reusing what the last layout already placed.
+// Lays the graph out: on the UI thread or in the layout worker, reusing what the last layout already placed.
 import { clusterSignatures, clustersOnly, layoutClusterBoxes, placeClusters } from './layout/layeredLayout';
-import type { ClusterBox, LayoutInput, LayoutNodeInput, LayoutResult } from './layout/layeredLayout';
+import type { ClusterBox, LayoutInput, LayoutResult } from './layout/layeredLayout';
+import { layoutFromRemembered, layoutKey, layoutSignature } from './layout/layoutKey';
+import type { RememberedLayout } from '../../src/protocol/lineageMessages';
 
-/** Above this many nodes the layout runs in the worker so typing and panning stay responsive. */
+/** Above this many nodes a layout after the first runs in the worker, so keys and pans are taken meanwhile. */
 const WORKER_THRESHOLD = 300;
-/**
- * Two workers: this machine class has two cores, and clusters lay out independently.
- * Measured (npm run bench:lineage, 5,000 assets, first render, 2026-12-03, 2 cores at load 3–9):
- * on the UI thread 528–1,031 ms, one worker 1,407–1,830 ms, two 1,164–1,667 ms. So the workers do
- * not pay for a first render; the second one pays a little over one. What they still buy is a UI
- * thread free to take keys and pans while a big graph is laid out again (search, depth, direction),
- * which the bench does not measure. Whether to drop them is issue 18's call, not this refactor's.
+/*
+ * One worker, for layouts after the first only. Measured with npm run bench:lineage (5,000 assets, 2 cores,
+ * 2026-12-03, load 5–13, five runs): laying the drawn graph out again (direction changed) blocked the page
+ * 0.55–2.1 s on its own thread (a key pressed meanwhile waited up to 2.1 s), 0.09–0.6 s with a worker
+ * (the draw; key delay ≤ 0.66 s): the worker pays there. A second worker did not (layout 0.71–1.10 s with one, 0.65–1.20 s with
+ * two on the same cores), so there is one. The first layout does not pay either: 1.05–1.21 s on the page
+ * against 1.23–2.37 s in the workers (structured clone, a cold worker), while there is nothing yet to pan;
+ * so it runs on the page, and the worker is started only after the first render, off the opening's path.
  */
-const WORKER_COUNT = 2;
-/** Up to this many nodes the page's first layout runs on the UI thread (about 0.3 s at 500). */
-const COLD_UI_LAYOUT_LIMIT = 1500;
 
 type WorkerReply = { boxes?: ClusterBox[]; result?: LayoutResult; error?: string };
 
 export interface LayoutOutcome {
   readonly result: LayoutResult;
   readonly inWorker: boolean;
-  /** Nodes laid out again (0: the last layout was reused whole). */
+  /** Nodes laid out again (0: the last or a remembered layout was reused whole). */
   readonly laidOut: number;
-}
-
-/** What the layout depends on: a new snapshot that only changes states reuses the last layout. */
-function layoutSignature(input: LayoutInput): string {
-  const parts: string[] = [input.direction ?? 'lr'];
-  for (const n of input.nodes) parts.push(`${n.id}\u0001${n.cluster ?? ''}\u0001${n.height}`);
-  for (const e of input.edges) parts.push(`${e.from}\u0002${e.to}`);
-  return parts.join('\u0000');
-}
-
-/** Splits the clusters in shares of about equal node count, largest first. */
-function splitByCluster(input: LayoutInput, shares: number): LayoutInput[] {
-  const byCluster = new Map<string, LayoutNodeInput[]>();
-  for (const n of input.nodes) {
-    const c = n.cluster ?? '';
-    (byCluster.get(c) ?? byCluster.set(c, []).get(c)!).push(n);
-  }
-  const parts = Array.from({ length: shares }, () => ({ nodes: [] as LayoutNodeInput[], ids: new Set<string>() }));
-  for (const members of [...byCluster.values()].sort((a, b) => b.length - a.length)) {
-    const target = parts.reduce((min, p) => (p.nodes.length < min.nodes.length ? p : min));
-    for (const n of members) {
-      target.nodes.push(n);
-      target.ids.add(n.id);
-    }
-  }
-  return parts
-    .filter((p) => p.nodes.length > 0)
-    .map((p) => ({
-      nodes: p.nodes,
-      edges: input.edges.filter((e) => p.ids.has(e.from) && p.ids.has(e.to)),
-      ...(input.fast ? { fast: true } : {}),
-      ...(input.direction ? { direction: input.direction } : {}),
-    }));
+  /** Taken from the layout the extension remembered from an earlier panel. */
+  readonly remembered: boolean;
+  /** What the layout is remembered by (RememberedLayout.key). */
+  readonly key: string;
 }
 
 /**
- * The layout workers and the layout cache of one page. `workerUri` is the
+ * The layout worker and the layout cache of one page. `workerUri` is the
  * worker script (webviews cannot start a worker from a resource URL; a blob:
  * URL of the fetched script works).
  */
 export class LayoutClient {
-  private workers: Worker[] | undefined;
-  private workerFailed = false;
+  private worker: Worker | undefined;
+  private starting: Promise<void> | undefined;
   private workerSeq = 0;
   private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
   private lastLayout: { signature: string; result: LayoutResult } | undefined;
   /** Laid-out clusters by signature (clusterSignatures), from the last layout: an expanded node lays out its own cluster only. */
   private boxCache = new Map<string, ClusterBox>();
+  /** Handed over with the first snapshot; used for the page's first layout only. */
+  private remembered: RememberedLayout | undefined;
 
   constructor(private readonly workerUri: string | undefined) {}
 
-  async startWorkers(): Promise<Worker[] | undefined> {
-    if (this.workers || this.workerFailed) return this.workers;
+  /** Starts the worker (once); undefined when it cannot start, and layouts then stay on the page. */
+  async startWorker(): Promise<Worker | undefined> {
+    this.starting ??= this.start();
+    await this.starting;
+    return this.worker; // undefined again once it failed
+  }
+
+  private async start(): Promise<void> {
     try {
       const uri = this.workerUri;
       if (!uri) throw new Error('no worker script');
       const response = await fetch(uri);
       if (!response.ok) throw new Error(`worker script: HTTP ${response.status}`);
-      const blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-      const started: Worker[] = [];
-      for (let i = 0; i < WORKER_COUNT; i++) {
-        const w = new Worker(blobUrl);
-        w.onmessage = (event: MessageEvent<WorkerReply & { id: number }>) => {
-          const done = this.waiting.get(event.data.id);
-          this.waiting.delete(event.data.id);
-          done?.(event.data);
-        };
-        w.onerror = () => {
-          this.workerFailed = true;
-          for (const done of this.waiting.values()) done({ error: 'worker failed' });
-          this.waiting.clear();
-        };
-        started.push(w);
-      }
-      this.workers = started;
+      const w = new Worker(URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' })));
+      w.onmessage = (event: MessageEvent<WorkerReply & { id: number }>) => {
+        const done = this.waiting.get(event.data.id);
+        this.waiting.delete(event.data.id);
+        done?.(event.data);
+      };
+      w.onerror = () => {
+        this.worker = undefined;
+        for (const done of this.waiting.values()) done({ error: 'worker failed' });
+        this.waiting.clear();
+      };
+      this.worker = w;
     } catch (err) {
-      this.workerFailed = true;
       console.warn('Lineage: laying out on the UI thread:', err);
     }
-    return this.workers;
   }
 
   private askWorker(w: Worker, input: LayoutInput, place?: ClusterBox[]): Promise<WorkerReply> {
@@ -113,31 +85,38 @@ export class LayoutClient {
     });
   }
 
+  /** A layout an earlier panel computed: the first layout takes it instead if it is of the same graph seen the same way. */
+  remember(layout: RememberedLayout): void {
+    if (this.lastLayout === undefined) this.remembered = layout;
+  }
+
   async computeLayout(input: LayoutInput): Promise<LayoutOutcome> {
     const signature = layoutSignature(input);
-    if (this.lastLayout?.signature === signature) return { result: this.lastLayout.result, inWorker: false, laidOut: 0 };
+    const key = layoutKey(signature, input.nodes.length);
+    if (this.lastLayout?.signature === signature) return { result: this.lastLayout.result, inWorker: false, laidOut: 0, remembered: false, key };
+    const remembered = this.lastLayout === undefined ? layoutFromRemembered(this.remembered, key, input) : undefined;
+    this.remembered = undefined;
+    if (remembered) {
+      // No cluster boxes: a later change lays every cluster out again, once.
+      this.lastLayout = { signature, result: remembered };
+      return { result: remembered, inWorker: false, laidOut: 0, remembered: true, key };
+    }
     const signatures = clusterSignatures(input);
     const missing = new Set([...signatures].filter(([, sig]) => !this.boxCache.has(sig)).map(([c]) => c));
     const fresh = new Map<string, ClusterBox>();
     let inWorker = false;
     let laidOut = 0;
+    let worker: Worker | undefined;
     if (missing.size > 0) {
       const todo = missing.size === signatures.size ? input : clustersOnly(input, missing);
       laidOut = todo.nodes.length;
       let boxes: ClusterBox[] | undefined;
-      // The first layout of the page: the page shows nothing else yet, and the workers are cold (their script
-      // still loading or compiling: 2x slower than the UI thread, which has the layout code compiled already),
-      // so the UI thread lays out a graph it does in a few hundred ms; bigger ones wait for the workers.
-      const cold = this.lastLayout === undefined && todo.nodes.length <= COLD_UI_LAYOUT_LIMIT;
-      if (todo.nodes.length > WORKER_THRESHOLD && !cold) {
-        const ws = await this.startWorkers();
-        if (ws) {
-          const parts = splitByCluster(todo, ws.length);
-          const replies = await Promise.all(parts.map((part, i) => this.askWorker(ws[i]!, part)));
-          if (replies.every((r) => r.boxes)) {
-            boxes = replies.flatMap((r) => r.boxes!);
-            inWorker = true;
-          }
+      if (todo.nodes.length > WORKER_THRESHOLD && this.lastLayout !== undefined) {
+        worker = await this.startWorker();
+        const reply = worker ? await this.askWorker(worker, todo) : undefined;
+        if (reply?.boxes) {
+          boxes = reply.boxes;
+          inWorker = true;
         }
       }
       boxes ??= layoutClusterBoxes(todo);
@@ -145,11 +124,11 @@ export class LayoutClient {
     }
     const all = [...signatures].map(([c, sig]) => fresh.get(c) ?? this.boxCache.get(sig)!);
     let result: LayoutResult | undefined;
-    // Placed in a worker too: its layout code is already compiled and warm, the UI thread's is not.
-    if (inWorker && this.workers) result = (await this.askWorker(this.workers[0]!, input, all)).result;
+    // Placed in the worker too when it laid the clusters out: the page stays free meanwhile.
+    if (inWorker && worker) result = (await this.askWorker(worker, input, all)).result;
     result ??= placeClusters(all, input);
     this.boxCache = new Map([...signatures].map(([, sig], i) => [sig, all[i]!]));
     this.lastLayout = { signature, result };
-    return { result, inWorker, laidOut };
+    return { result, inWorker, laidOut, remembered: false, key };
   }
 }

@@ -56,6 +56,7 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   const message = event.data;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'snapshot') {
+    if (message.layout) state.layouts.remember(message.layout);
     state.snapshot = message.snapshot;
     refreshColumnsAfterSnapshot(state, message.snapshot);
     scheduleRender(state);
@@ -73,8 +74,6 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
 
 syncControls(state);
 state.post({ type: 'ready', pageMs: performance.now(), pageStartedAt: performance.timeOrigin });
-// Started now, while the extension builds the first snapshot, so a big graph does not wait for them.
-void state.layouts.startWorkers();
 
 // Exposed for tests and the benchmark: read-only facts about what is drawn.
 (window as unknown as { lineagePanel: unknown }).lineagePanel = {

@@ -11,6 +11,9 @@ import { heightFor, nodeTopLeft, NODE_W } from './render/nodeGeometry';
 import { statusText } from './render/statusLine';
 import { applyTransform, fit, updateDetail, viewSize } from './zoomView';
 
+/** From this many nodes a computed layout of the whole graph is handed to the extension, to spare the next panel laying it out again. */
+const REMEMBER_FROM_NODES = 100;
+
 /** Above this many nodes dagre skips its repeated crossing-reduction sweeps (about 2x faster, more crossings). */
 const FAST_LAYOUT_THRESHOLD = 400;
 
@@ -44,7 +47,7 @@ async function render(state: PanelState): Promise<void> {
     ...(v.nodes.length > FAST_LAYOUT_THRESHOLD ? { fast: true } : {}),
   };
   const layoutStarted = performance.now();
-  const { result, inWorker, laidOut } = await state.layouts.computeLayout(input);
+  const { result, inWorker, laidOut, remembered, key } = await state.layouts.computeLayout(input);
   const layoutMs = performance.now() - layoutStarted;
   if (seq !== state.renderSeq) return; // a newer snapshot or option superseded this one
   state.view = v;
@@ -82,6 +85,13 @@ async function render(state: PanelState): Promise<void> {
     drawMs,
     totalMs: performance.now() - started,
     inWorker,
+    ...(remembered ? { remembered: true } : {}),
     pageMs: performance.now(),
   });
+  // What a new panel is most likely to show first: the whole graph, unsearched, every node collapsed (a
+  // neighbourhood is small and quick to lay out; a search or a focus would overwrite the one worth keeping).
+  const wholeGraph = state.options.focus === undefined && state.options.search === '' && cols.size === 0;
+  if (laidOut > 0 && wholeGraph && v.nodes.length >= REMEMBER_FROM_NODES) state.post({ type: 'layout', layout: { key, ...result } });
+  // Now that the first graph is on screen (laid out on the page), the worker for later layouts.
+  void state.layouts.startWorker();
 }

@@ -13,6 +13,7 @@ import type {
   LineageColumnLink,
   LineageSnapshot,
   MaterializeMode,
+  RememberedLayout,
   WebviewToExtensionMessage,
 } from '../../protocol/lineageMessages';
 
@@ -39,6 +40,8 @@ export interface LineagePanelDeps {
     column: string,
   ): Promise<{ readonly links: readonly LineageColumnLink[]; readonly assets: readonly LineageAssetColumns[]; readonly truncated: boolean } | { readonly error: string }>;
   readonly log: vscode.LogOutputChannel;
+  /** The last layout a panel computed, handed to a new panel with its first snapshot. */
+  readonly layouts?: { get(): RememberedLayout | undefined; set(layout: RememberedLayout): void };
   /** The asset defined at a place in a document, to follow the active editor; absent: the panel does not follow. */
   keyAt?(uri: vscode.Uri, line: number): string | undefined;
 }
@@ -167,7 +170,7 @@ export class LineagePanel implements vscode.Disposable {
   private sendFirst(): void {
     if (this.focusKey) this.post({ type: 'focus', key: this.focusKey });
     else this.followActiveEditor();
-    this.sendSnapshot();
+    this.sendSnapshot(this.deps.layouts?.get());
   }
 
   /** Shows the neighbourhood of `key`. */
@@ -182,7 +185,8 @@ export class LineagePanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private sendSnapshot(): void {
+  /** `layout`: a remembered layout the page may use instead of laying the graph out (the first snapshot only). */
+  private sendSnapshot(layout?: RememberedLayout): void {
     // Before the page is ready it would be dropped; 'ready' sends the first one.
     if (this.awaitingGraph || !this.ready) return;
     try {
@@ -192,7 +196,7 @@ export class LineagePanel implements vscode.Disposable {
       this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    this.post({ type: 'snapshot', snapshot: this.snapshot });
+    this.post({ type: 'snapshot', snapshot: this.snapshot, ...(layout ? { layout } : {}) });
   }
 
   /** Bursts of changes (a run updating many assets) become one redraw. */
@@ -269,10 +273,14 @@ export class LineagePanel implements vscode.Disposable {
       case 'exportSvg':
         void this.saveSvg(message.svg);
         return;
+      case 'layout':
+        this.deps.layouts?.set(message.layout);
+        return;
       case 'rendered':
         if (this.opening && message.nodes > 0) {
           this.opening.mark(
-            `first ${message.nodes} nodes painted (layout ${Math.round(message.layoutMs)} ms${message.inWorker ? ' in a worker' : ''}, ` +
+            `first ${message.nodes} nodes painted (layout ${Math.round(message.layoutMs)} ms` +
+              `${message.inWorker ? ' in a worker' : ''}${message.remembered ? ', remembered from an earlier panel' : ''}, ` +
               `draw ${Math.round(message.drawMs)} ms, ${Math.round(message.totalMs)} ms from snapshot to paint)`,
           );
           this.deps.log.info(`Lineage ${this.opening.summary()}`);

@@ -27,12 +27,6 @@ const CLEARANCE = 6;
 const STUB = 24;
 /** Lanes tried per edge before giving up and drawing the curve. */
 const MAX_TRIES = 20;
-/**
- * Edges longer than this (several screens) are not routed: the search along
- * them costs tens of milliseconds each on big graphs, and they are seen in
- * pieces anyway. Drawn over the nodes when blocked.
- */
-export const MAX_ROUTED_SPAN = 4000;
 const CELL = 128;
 /** Space between two routed edges sharing a stretch. */
 const LANE_GAP = 6;
@@ -56,7 +50,8 @@ export class NodeIndex {
     this.lanes = clusters.flatMap((c) => [c.y0 - CLEARANCE * 2, c.y1 + CLEARANCE * 2]);
   }
 
-  private readonly claimed: { y: number; x0: number; x1: number }[] = [];
+  /** Stretches taken by routed edges, by lane band (LANE_GAP high): a lane is checked against its neighbours only. */
+  private readonly claimed = new Map<number, { y: number; x0: number; x1: number }[]>();
 
   /** `lane`, or the nearest below it not already taken by a routed edge over the same stretch: two edges on one lane would read as one. */
   freeLane(lane: number, xa: number, xb: number): number {
@@ -65,10 +60,12 @@ export class NodeIndex {
     let y = lane;
     for (let moved = true, guard = 0; moved && guard < 50; guard++) {
       moved = false;
-      for (const c of this.claimed) {
-        if (c.x1 > x0 && c.x0 < x1 && Math.abs(c.y - y) < LANE_GAP) {
-          y = c.y + LANE_GAP;
-          moved = true;
+      for (let band = Math.floor(y / LANE_GAP) - 1; band <= Math.floor(y / LANE_GAP) + 1; band++) {
+        for (const c of this.claimed.get(band) ?? []) {
+          if (c.x1 > x0 && c.x0 < x1 && Math.abs(c.y - y) < LANE_GAP) {
+            y = c.y + LANE_GAP;
+            moved = true;
+          }
         }
       }
     }
@@ -76,7 +73,8 @@ export class NodeIndex {
   }
 
   claim(lane: number, xa: number, xb: number): void {
-    this.claimed.push({ y: lane, x0: Math.min(xa, xb), x1: Math.max(xa, xb) });
+    const band = Math.floor(lane / LANE_GAP);
+    (this.claimed.get(band) ?? this.claimed.set(band, []).get(band)!).push({ y: lane, x0: Math.min(xa, xb), x1: Math.max(xa, xb) });
   }
 
   /** Whether the usual curve from `start` to `end` passes behind a node other than its two ends. */
@@ -155,11 +153,11 @@ function pathBlocker(index: NodeIndex, points: readonly Pt[], ends: ReadonlySet<
  * How to draw the edge from `start` (its source's right side) to `end` (its
  * target's left side): undefined when the usual curve passes no other node;
  * else a path of straight pieces around them; undefined too when no lane was
- * found or the edge is longer than MAX_ROUTED_SPAN (the curve is drawn).
+ * found (the curve is drawn). Long edges between groups are routed too: most
+ * of the edges that would otherwise be drawn over nodes on a big graph.
  */
 export function routeAround(index: NodeIndex, from: string, to: string, start: Pt, end: Pt): Pt[] | undefined {
   const skip = new Set([from, to]);
-  if (Math.abs(end[0] - start[0]) + Math.abs(end[1] - start[1]) > MAX_ROUTED_SPAN) return undefined;
   if (!pathBlocker(index, curvePoints(start, end), skip, 0)) return undefined;
   // Lanes by how far they take the edge from the straight way; each node in the way offers the lanes just above and below it.
   const cost = (lane: number) => Math.abs(lane - start[1]) + Math.abs(lane - end[1]);
@@ -171,8 +169,11 @@ export function routeAround(index: NodeIndex, from: string, to: string, start: P
     const tried = new Set<number>();
     const queue: number[] = [start[1], end[1], ...index.lanes];
     for (let tries = 0; queue.length > 0 && tries < MAX_TRIES; tries++) {
-      queue.sort((a, b) => cost(a) - cost(b));
-      const lane = index.freeLane(queue.shift()!, outX, inX);
+      // The cheapest lane left (a scan: the queue holds every cluster's lanes, and only one is taken per try).
+      let best = 0;
+      for (let i = 1; i < queue.length; i++) if (cost(queue[i]!) < cost(queue[best]!)) best = i;
+      const cheapest = queue.splice(best, 1)[0]!;
+      const lane = index.freeLane(cheapest, outX, inX);
       const rounded = Math.round(lane);
       if (tried.has(rounded)) continue;
       tried.add(rounded);
