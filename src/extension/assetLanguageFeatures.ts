@@ -161,7 +161,16 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const name = doc.getText(word).toLowerCase();
     const reader = await this.lineageReader(found.root, found.graph);
     try {
-      const column = (await reader.lineageOf(node.id)).columns.find((c) => c.name.toLowerCase() === name);
+      const lineage = reader.lineageOf(node.id);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
+      // Upstream catalogs not read yet: the trace goes on and is cached; this hover stays within its budget.
+      const traced = await Promise.race([lineage, late]).finally(() => clearTimeout(timer));
+      if (!traced) {
+        void lineage.catch(() => undefined);
+        return undefined;
+      }
+      const column = traced.columns.find((c) => c.name.toLowerCase() === name);
       if (!column) return undefined;
       const markdown = new vscode.MarkdownString(columnHoverMarkdown(node.id, column));
       markdown.isTrusted = { enabledCommands: ['assetStudio.showLineage'] satisfies CommandId[] };
