@@ -184,3 +184,42 @@ test('a first start stamps its reads when it saves: files modified during or jus
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a kept value comes back exactly as it was read: undefined fields, maps and odd numbers too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-values-'));
+  try {
+    const files = ['plain.sql', 'undefined.sql', 'map.sql', 'numbers.sql', 'holes.sql'].map((n) => join(dir, n));
+    for (const f of files) {
+      writeFileSync(f, 'select 1');
+      utimesSync(f, HOUR_AGO, HOUR_AGO);
+    }
+    const values = [
+      { file: 'plain', assets: [{ key: ['a'], deps: [], group: null }], problems: [] },
+      { file: 'undefined', assets: [{ key: ['a'], group: undefined }], problems: [] },
+      { file: 'map', bindings: new Map([['a', [1, 2]]]) },
+      { file: 'numbers', n: [Number.NaN, Infinity, -0, 1.5] },
+      // eslint-disable-next-line no-sparse-arrays
+      { file: 'holes', list: [1, , 3] },
+    ];
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    files.forEach((f, i) => first.set('sql', f, fileStamp(f), values[i]));
+    assert.equal(first.save(), true);
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    files.forEach((f, i) => assert.deepEqual(next.get('sql', f, fileStamp(f)), values[i], f));
+    // A save after one file was read again writes the other values' bytes back as they were.
+    const bytes = readFileSync(cacheFile);
+    assert.equal(next.save(), true);
+    const third = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(third.get('sql', files[1]!, fileStamp(files[1]!)), values[1]);
+    third.set('sql', files[0]!, fileStamp(files[0]!), { file: 'plain, read again', assets: [], problems: [] });
+    for (const f of files.slice(2)) third.get('sql', f, fileStamp(f));
+    assert.equal(third.save(), true);
+    assert.notDeepEqual(readFileSync(cacheFile), bytes);
+    const fourth = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(fourth.get('sql', files[0]!, fileStamp(files[0]!)), { file: 'plain, read again', assets: [], problems: [] });
+    files.slice(1).forEach((f, i) => assert.deepEqual(fourth.get('sql', f, fileStamp(f)), values[i + 1], f));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
