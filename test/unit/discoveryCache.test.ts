@@ -161,6 +161,28 @@ test('a dbt YAML parse kept from an earlier start is used only while the file ha
   }
 });
 
+test("a dbt model's facts kept from an earlier start are used only while the file has the same text", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-dbt-facts-'));
+  try {
+    cpSync(join(fixtures, 'dbt'), dir, { recursive: true });
+    const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('dbt_project.yml'))!;
+    const project = resolve(join(dir, found, '..'));
+    const first = new DbtReadState();
+    await discoverDbtProject(project, first);
+    const [file, facts] = first.fileFactsUnder(project).find(([f, x]) => f.endsWith('.sql') && x.read.deps.length > 0)!;
+    // What an earlier start kept for the file, marked so that its use shows.
+    const marker = { file, line: 1, column: 1, severity: 'warning' as const, code: 'test.from-cache', message: 'kept' };
+    const state = new DbtReadState();
+    state.rememberFileFacts([[file, { ...facts, read: { ...facts.read, problems: [marker] } }]]);
+    const codes = async () => (await discoverDbtProject(project, state)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
+    assert.ok((await codes()).includes('test.from-cache'));
+    writeFileSync(file, `${facts.text}\n-- edited\n`);
+    assert.ok(!(await codes()).includes('test.from-cache'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a first start stamps its reads when it saves: files modified during or just before it are not kept', () => {
   const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-stamps-'));
   try {

@@ -26,16 +26,16 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
 }
 
 /**
- * SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are
- * checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
+ * SQL and Python reads are checked by the file's stamp; dbt YAML parses and dbt file facts (a
+ * model's ref/source/config calls) carry their text and are checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
  * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
  */
-export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'pyproject';
+export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'dbtFacts' | 'pyproject';
 
-const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'pyproject'];
+const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'dbtFacts', 'pyproject'];
 
 function byKind<V>(): Record<CacheKind, Map<string, V>> {
-  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), pyproject: new Map() };
+  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), dbtFacts: new Map(), pyproject: new Map() };
 }
 
 /**
@@ -247,12 +247,12 @@ export class DiscoveryCache {
       if (this.unstamped[kind].size > 0 || this.fresh[kind].size !== this.old[kind].size) return false;
       for (const [path, entry] of this.fresh[kind]) if (this.old[kind].get(path) !== entry) return false;
     }
-    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size > 0;
+    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size + this.old.dbtFacts.size > 0;
   }
 }
 
 function byKindFlat(entries: Record<CacheKind, Map<string, Entry>>): CacheFileContents['entries'] {
-  const out = { sql: [], python: [], dbtYaml: [], pyproject: [] } as CacheFileContents['entries'];
+  const out = { sql: [], python: [], dbtYaml: [], dbtFacts: [], pyproject: [] } as CacheFileContents['entries'];
   for (const kind of KINDS) for (const [path, e] of entries[kind]) out[kind].push(path, e.stamp, e.bytes);
   return out;
 }

@@ -13,7 +13,7 @@ import { dbtFilesPatchedBy, rereadDbtFiles } from './dbt/dbtIncremental';
 import { discoverDbtProject } from './dbt/dbtProject';
 import type { DbtProjectDiscovery } from './dbt/dbtProject';
 import { DbtReadState } from './dbt/dbtReadState';
-import type { ParsedDbtSchemaFile } from './dbt/dbtReadState';
+import type { DbtFileFacts, ParsedDbtSchemaFile } from './dbt/dbtReadState';
 import { DiscoveryCache } from './discoveryCache';
 import { fileStamp } from './fileStamp';
 import type { CacheKind } from './discoveryCache';
@@ -330,6 +330,7 @@ export class WorkspaceIndex {
     for (const [f, stamp] of pyprojects) cache?.setChecked('pyproject', f, stamp);
     const dbtParses = (cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][];
     this.dbtState.rememberSchemaFiles(dbtParses);
+    this.dbtState.rememberFileFacts((cache?.checkedEntries('dbtFacts') ?? []) as [string, DbtFileFacts][]);
     // With a cache the pool starts workers only for the files it lacks, when a task comes.
     const enough = pyFiles.length >= WORKER_THRESHOLD;
     if (pool && !enough) void pool.close();
@@ -361,6 +362,7 @@ export class WorkspaceIndex {
       for (const dir of walked.dbtProjects) {
         const read = new Set(this.dbt.get(dir)?.files);
         for (const [file, parsed] of this.dbtState.parsedSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
+        for (const [file, facts] of this.dbtState.fileFactsUnder(dir)) if (read.has(file)) cache.setChecked('dbtFacts', file, facts);
       }
     }
     this.resolvePython();

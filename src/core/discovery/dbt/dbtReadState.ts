@@ -23,6 +23,13 @@ export interface ParsedDbtSchemaFile {
   readonly result: DbtSchemaFile;
 }
 
+/** A file's dependencies/config (its ref/source/config calls) and hash, with the text they were read from. */
+export interface DbtFileFacts {
+  readonly text: string;
+  readonly read: ReadCalls;
+  readonly hash: string;
+}
+
 export class DbtReadState {
   /** Texts read before, by path, with the stamp they were read at: an unchanged file is not read again. */
   private readonly texts = new Map<string, { stamp: string; result: SourceText }>();
@@ -30,7 +37,7 @@ export class DbtReadState {
   private readonly schemaFiles = new Map<string, ParsedDbtSchemaFile>();
   private readonly calls = new Map<string, { text: string; calls: JinjaCall[] }>();
   /** A whole file's dependencies/config and its hash, reused while the text is unchanged (treated as immutable). */
-  private readonly fileFacts = new Map<string, { text: string; read: ReadCalls; hash: string }>();
+  private readonly fileFacts = new Map<string, DbtFileFacts>();
   /** A model as its file alone makes it, by the read result of its text. */
   readonly models = new WeakMap<SourceText, ModelRead>();
 
@@ -75,6 +82,20 @@ export class DbtReadState {
     }
   }
 
+  /** The file facts read so far under `projectDir`, by path (for the discovery cache). */
+  fileFactsUnder(projectDir: string): [string, DbtFileFacts][] {
+    const inside = path.resolve(projectDir) + path.sep;
+    return [...this.fileFacts].filter(([file]) => file.startsWith(inside));
+  }
+
+  /** File facts kept from an earlier start: each is used only while its file still has that text. */
+  rememberFileFacts(entries: readonly [string, DbtFileFacts][]): void {
+    for (const [file, facts] of entries) {
+      if (this.fileFacts.has(file) || this.fileFacts.size >= MAX_CACHED_FILES) continue;
+      this.fileFacts.set(file, facts);
+    }
+  }
+
   schemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
     const ctxKey = `${ctx.projectDir}\0${ctx.projectName}`;
     const hit = this.schemaFiles.get(file);
@@ -94,7 +115,7 @@ export class DbtReadState {
     return calls;
   }
 
-  facts(file: string, text: string): { read: ReadCalls; hash: string } {
+  facts(file: string, text: string): DbtFileFacts {
     const hit = this.fileFacts.get(file);
     if (hit && hit.text === text) return hit;
     const facts = { text, read: readCalls(file, this.jinjaCalls(file, text)), hash: hashText(text) };
