@@ -67,8 +67,7 @@ export class DbtReadState {
 
   /** The properties YAML files parsed so far under `projectDir`, by path (for the discovery cache). */
   parsedSchemaFiles(projectDir: string): [string, ParsedDbtSchemaFile][] {
-    const inside = path.resolve(projectDir) + path.sep;
-    return [...this.schemaFiles].filter(([file]) => file.startsWith(inside));
+    return entriesUnder(this.schemaFiles, projectDir);
   }
 
   /**
@@ -76,24 +75,17 @@ export class DbtReadState {
    * has that text, as if this state had parsed it. Parses this state made win.
    */
   rememberSchemaFiles(entries: readonly [string, ParsedDbtSchemaFile][]): void {
-    for (const [file, parsed] of entries) {
-      if (this.schemaFiles.has(file) || this.schemaFiles.size >= MAX_CACHED_FILES) continue;
-      this.schemaFiles.set(file, parsed);
-    }
+    remember(this.schemaFiles, entries);
   }
 
   /** The file facts read so far under `projectDir`, by path (for the discovery cache). */
   fileFactsUnder(projectDir: string): [string, DbtFileFacts][] {
-    const inside = path.resolve(projectDir) + path.sep;
-    return [...this.fileFacts].filter(([file]) => file.startsWith(inside));
+    return entriesUnder(this.fileFacts, projectDir);
   }
 
   /** File facts kept from an earlier start: each is used only while its file still has that text. */
   rememberFileFacts(entries: readonly [string, DbtFileFacts][]): void {
-    for (const [file, facts] of entries) {
-      if (this.fileFacts.has(file) || this.fileFacts.size >= MAX_CACHED_FILES) continue;
-      this.fileFacts.set(file, facts);
-    }
+    remember(this.fileFacts, entries);
   }
 
   schemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
@@ -122,5 +114,18 @@ export class DbtReadState {
     if (this.fileFacts.size >= MAX_CACHED_FILES) this.fileFacts.clear();
     this.fileFacts.set(file, facts);
     return facts;
+  }
+}
+
+function entriesUnder<V>(byFile: ReadonlyMap<string, V>, projectDir: string): [string, V][] {
+  const inside = path.resolve(projectDir) + path.sep;
+  return [...byFile].filter(([file]) => file.startsWith(inside));
+}
+
+/** Adds what an earlier start kept, below the bound; what this state read itself wins. */
+function remember<V>(byFile: Map<string, V>, entries: readonly [string, V][]): void {
+  for (const [file, value] of entries) {
+    if (byFile.has(file) || byFile.size >= MAX_CACHED_FILES) continue;
+    byFile.set(file, value);
   }
 }
