@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { DbtReadState } from '../../src/core/discovery/dbt/dbtReadState';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
@@ -241,6 +242,35 @@ test('a kept value comes back exactly as it was read: undefined fields, maps and
     const fourth = DiscoveryCache.load(cacheFile, 'fp');
     assert.deepEqual(fourth.get('sql', files[0]!, fileStamp(files[0]!)), { file: 'plain, read again', assets: [], problems: [] });
     files.slice(1).forEach((f, i) => assert.deepEqual(fourth.get('sql', f, fileStamp(f)), values[i + 1], f));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an entry whose bytes do not decode is a miss, never a failed start; the others are used", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-corrupt-'));
+  try {
+    const [good, bad] = ['good.sql', 'bad.sql'].map((n) => join(dir, n));
+    for (const f of [good, bad]) {
+      writeFileSync(f, 'select 1');
+      utimesSync(f, HOUR_AGO, HOUR_AGO);
+    }
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    for (const f of [good, bad]) first.set('sql', f, fileStamp(f), { file: f, assets: [], problems: [] });
+    assert.equal(first.save(), true);
+    // The file as saved, with the bad file's value bytes cut short.
+    const bytes = readFileSync(cacheFile);
+    const head = bytes.indexOf('\n') + 1;
+    const contents = deserialize(bytes.subarray(head)) as { entries: { sql: unknown[] } };
+    const at = contents.entries.sql.indexOf(bad);
+    assert.ok(at >= 0 && typeof contents.entries.sql[at + 2] === 'string');
+    contents.entries.sql[at + 2] = (contents.entries.sql[at + 2] as string).slice(0, 5);
+    writeFileSync(cacheFile, Buffer.concat([bytes.subarray(0, head), serialize(contents)]));
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(next.get('sql', good, fileStamp(good)), { file: good, assets: [], problems: [] });
+    assert.equal(next.get('sql', bad, fileStamp(bad)), undefined);
+    assert.equal(next.hits, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,8 +27,9 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
 
 /**
  * SQL and Python reads are checked by the file's stamp; dbt YAML parses and dbt file facts (a
- * model's ref/source/config calls) carry their text and are checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
- * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
+ * model's ref/source/config calls) carry their text and are checked by it; pyproject.toml stamps
+ * are kept as values, for the Python reads (which name the module of their pyproject.toml) to be
+ * used only while every pyproject.toml is as it was.
  */
 export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'dbtFacts' | 'pyproject';
 
@@ -83,9 +84,19 @@ class Entry {
     return new Entry(stamp, undefined, { value });
   }
 
-  get value(): unknown {
-    this.decoded ??= { value: typeof this.encoded === 'string' ? JSON.parse(this.encoded) : deserialize(this.encoded!) };
-    return this.decoded.value;
+  /** The value; undefined when its bytes cannot be decoded (then it is no entry). */
+  decode(): { value: unknown } | undefined {
+    try {
+      this.decoded ??= { value: typeof this.encoded === 'string' ? JSON.parse(this.encoded) : deserialize(this.encoded!) };
+    } catch {
+      return undefined;
+    }
+    return this.decoded;
+  }
+
+  /** True when `value` is the very value this entry decoded to. */
+  holds(value: unknown): boolean {
+    return this.decoded !== undefined && this.decoded.value === value;
   }
 
   get bytes(): Encoded {
@@ -176,23 +187,27 @@ export class DiscoveryCache {
   /** The value stored for `path` when its stamp is still `stamp`. */
   get(kind: CacheKind, path: string, stamp: string | undefined): unknown {
     const hit = stamp === undefined ? undefined : this.old[kind].get(path);
-    if (hit && hit.stamp === stamp) {
-      this.hits++;
-      this.fresh[kind].set(path, hit);
-      return hit.value;
-    }
-    return undefined;
+    const decoded = hit && hit.stamp === stamp ? hit.decode() : undefined;
+    if (!decoded) return undefined;
+    this.hits++;
+    this.fresh[kind].set(path, hit!);
+    return decoded.value;
   }
 
   /** Every stored value of a kind whose values carry what they were made from (the caller checks them). */
   checkedEntries(kind: CacheKind): [string, unknown][] {
-    return [...this.old[kind]].map(([path, e]) => [path, e.value]);
+    const out: [string, unknown][] = [];
+    for (const [path, e] of this.old[kind]) {
+      const decoded = e.decode();
+      if (decoded) out.push([path, decoded.value]);
+    }
+    return out;
   }
 
   /** Keeps a value that carries what it was made from: no stamp, its user checks it. */
   setChecked(kind: CacheKind, path: string, value: unknown): void {
     const old = this.old[kind].get(path);
-    this.fresh[kind].set(path, old !== undefined && old.value === value ? old : Entry.of('', value));
+    this.fresh[kind].set(path, old?.holds(value) ? old : Entry.of('', value));
   }
 
   /**
