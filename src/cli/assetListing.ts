@@ -35,7 +35,14 @@ export function relativePath(root: string, file: string): string {
 }
 
 export function listAssets(graph: AssetGraph): ListedAsset[] {
-  const inferred = new Set(graph.edges.filter((e) => e.inferred).map((e) => `${e.from}\u0000${e.to}`));
+  // Few edges are inferred: look them up by their target, not a key string made for every edge.
+  const inferredInto = new Map<string, Set<string>>();
+  for (const e of graph.edges) {
+    if (!e.inferred) continue;
+    const froms = inferredInto.get(e.to) ?? new Set<string>();
+    froms.add(e.from);
+    inferredInto.set(e.to, froms);
+  }
   return [...graph.nodes.values()].map((n) => {
     const d = n.definition;
     const external = d.source === 'external';
@@ -44,7 +51,7 @@ export function listAssets(graph: AssetGraph): ListedAsset[] {
       source: d.source,
       file: external ? null : relativePath(graph.root, d.location.file),
       line: external ? null : d.location.line,
-      deps: graph.upstreamOf(n.id).map((key) => ({ key, inferred: inferred.has(`${key}\u0000${n.id}`) })),
+      deps: graph.upstreamOf(n.id).map((key) => ({ key, inferred: inferredInto.get(n.id)?.has(key) === true })),
       checks: n.checks.map((c) => ({ name: c.name, line: c.location.line })),
       group: d.group ?? null,
       kind: d.kind ?? null,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { DbtReadState } from '../../src/core/discovery/dbt/dbtReadState';
 import { DiscoveryCache } from '../../src/core/discovery/discoveryCache';
@@ -161,6 +162,28 @@ test('a dbt YAML parse kept from an earlier start is used only while the file ha
   }
 });
 
+test("a dbt model's facts kept from an earlier start are used only while the file has the same text", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-dbt-facts-'));
+  try {
+    cpSync(join(fixtures, 'dbt'), dir, { recursive: true });
+    const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('dbt_project.yml'))!;
+    const project = resolve(join(dir, found, '..'));
+    const first = new DbtReadState();
+    await discoverDbtProject(project, first);
+    const [file, facts] = first.fileFactsUnder(project).find(([f, x]) => f.endsWith('.sql') && x.read.deps.length > 0)!;
+    // What an earlier start kept for the file, marked so that its use shows.
+    const marker = { file, line: 1, column: 1, severity: 'warning' as const, code: 'test.from-cache', message: 'kept' };
+    const state = new DbtReadState();
+    state.rememberFileFacts([[file, { ...facts, read: { ...facts.read, problems: [marker] } }]]);
+    const codes = async () => (await discoverDbtProject(project, state)).discoveries.flatMap((d) => d.problems.map((p) => p.code));
+    assert.ok((await codes()).includes('test.from-cache'));
+    writeFileSync(file, `${facts.text}\n-- edited\n`);
+    assert.ok(!(await codes()).includes('test.from-cache'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a first start stamps its reads when it saves: files modified during or just before it are not kept', () => {
   const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-stamps-'));
   try {
@@ -180,6 +203,74 @@ test('a first start stamps its reads when it saves: files modified during or jus
     assert.deepEqual(next.get('sql', old, fileStamp(old)), { read: old });
     assert.equal(next.get('sql', fresh, fileStamp(fresh)), undefined);
     assert.equal(next.get('sql', edited, fileStamp(edited)), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a kept value comes back exactly as it was read: undefined fields, maps and odd numbers too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-values-'));
+  try {
+    const files = ['plain.sql', 'undefined.sql', 'map.sql', 'numbers.sql', 'holes.sql'].map((n) => join(dir, n));
+    for (const f of files) {
+      writeFileSync(f, 'select 1');
+      utimesSync(f, HOUR_AGO, HOUR_AGO);
+    }
+    const values = [
+      { file: 'plain', assets: [{ key: ['a'], deps: [], group: null }], problems: [] },
+      { file: 'undefined', assets: [{ key: ['a'], group: undefined }], problems: [] },
+      { file: 'map', bindings: new Map([['a', [1, 2]]]) },
+      { file: 'numbers', n: [Number.NaN, Infinity, -0, 1.5] },
+      // eslint-disable-next-line no-sparse-arrays
+      { file: 'holes', list: [1, , 3] },
+    ];
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    files.forEach((f, i) => first.set('sql', f, fileStamp(f), values[i]));
+    assert.equal(first.save(), true);
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    files.forEach((f, i) => assert.deepEqual(next.get('sql', f, fileStamp(f)), values[i], f));
+    // A save after one file was read again writes the other values' bytes back as they were.
+    const bytes = readFileSync(cacheFile);
+    assert.equal(next.save(), true);
+    const third = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(third.get('sql', files[1]!, fileStamp(files[1]!)), values[1]);
+    third.set('sql', files[0]!, fileStamp(files[0]!), { file: 'plain, read again', assets: [], problems: [] });
+    for (const f of files.slice(2)) third.get('sql', f, fileStamp(f));
+    assert.equal(third.save(), true);
+    assert.notDeepEqual(readFileSync(cacheFile), bytes);
+    const fourth = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(fourth.get('sql', files[0]!, fileStamp(files[0]!)), { file: 'plain, read again', assets: [], problems: [] });
+    files.slice(1).forEach((f, i) => assert.deepEqual(fourth.get('sql', f, fileStamp(f)), values[i + 1], f));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an entry whose bytes do not decode is a miss, never a failed start; the others are used", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-corrupt-'));
+  try {
+    const [good, bad] = ['good.sql', 'bad.sql'].map((n) => join(dir, n));
+    for (const f of [good, bad]) {
+      writeFileSync(f, 'select 1');
+      utimesSync(f, HOUR_AGO, HOUR_AGO);
+    }
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    for (const f of [good, bad]) first.set('sql', f, fileStamp(f), { file: f, assets: [], problems: [] });
+    assert.equal(first.save(), true);
+    // The file as saved, with the bad file's value bytes cut short.
+    const bytes = readFileSync(cacheFile);
+    const head = bytes.indexOf('\n') + 1;
+    const contents = deserialize(bytes.subarray(head)) as { entries: { sql: unknown[] } };
+    const at = contents.entries.sql.indexOf(bad);
+    assert.ok(at >= 0 && typeof contents.entries.sql[at + 2] === 'string');
+    contents.entries.sql[at + 2] = (contents.entries.sql[at + 2] as string).slice(0, 5);
+    writeFileSync(cacheFile, Buffer.concat([bytes.subarray(0, head), serialize(contents)]));
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(next.get('sql', good, fileStamp(good)), { file: good, assets: [], problems: [] });
+    assert.equal(next.get('sql', bad, fileStamp(bad)), undefined);
+    assert.equal(next.hits, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import { fileStamp, stampedMtime } from './fileStamp';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 7;
+const CACHE_FORMAT = 8;
 
 /** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
 const MAGIC = Buffer.from('asset-studio discovery cache\n');
@@ -26,16 +26,17 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
 }
 
 /**
- * SQL and Python reads are checked by the file's stamp; dbt YAML parses carry their text and are
- * checked by it; pyproject.toml stamps are kept as values, for the Python reads (which name the
- * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
+ * SQL and Python reads are checked by the file's stamp; dbt YAML parses and dbt file facts (a
+ * model's ref/source/config calls) carry their text and are checked by it; pyproject.toml stamps
+ * are kept as values, for the Python reads (which name the module of their pyproject.toml) to be
+ * used only while every pyproject.toml is as it was.
  */
-export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'pyproject';
+export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'dbtFacts' | 'pyproject';
 
-const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'pyproject'];
+const KINDS: readonly CacheKind[] = ['sql', 'python', 'dbtYaml', 'dbtFacts', 'pyproject'];
 
 function byKind<V>(): Record<CacheKind, Map<string, V>> {
-  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), pyproject: new Map() };
+  return { sql: new Map(), python: new Map(), dbtYaml: new Map(), dbtFacts: new Map(), pyproject: new Map() };
 }
 
 /**
@@ -61,15 +62,82 @@ export function isDiscoveryCacheFile(file: string): boolean {
   }
 }
 
-interface Entry {
-  readonly stamp: string;
-  readonly value: unknown;
+/**
+ * One file's value as stored: JSON text when JSON gives back exactly the value (plain data, no
+ * `undefined` field), else V8's serialization. Decoded on first use only: a start decodes the
+ * files it finds unchanged, and a save writes the others' bytes back as they were.
+ */
+type Encoded = string | Uint8Array;
+
+class Entry {
+  private decoded: { value: unknown } | undefined;
+
+  constructor(
+    readonly stamp: string,
+    private encoded: Encoded | undefined,
+    value?: { value: unknown },
+  ) {
+    this.decoded = value;
+  }
+
+  static of(stamp: string, value: unknown): Entry {
+    return new Entry(stamp, undefined, { value });
+  }
+
+  /** The value; undefined when its bytes cannot be decoded (then it is no entry). */
+  decode(): { value: unknown } | undefined {
+    try {
+      this.decoded ??= { value: typeof this.encoded === 'string' ? JSON.parse(this.encoded) : deserialize(this.encoded!) };
+    } catch {
+      return undefined;
+    }
+    return this.decoded;
+  }
+
+  /** True when `value` is the very value this entry decoded to. */
+  holds(value: unknown): boolean {
+    return this.decoded !== undefined && this.decoded.value === value;
+  }
+
+  get bytes(): Encoded {
+    this.encoded ??= encode(this.decoded!.value);
+    return this.encoded;
+  }
+}
+
+/** JSON parses ~2x faster than V8's format here; it is used where it loses nothing. */
+function encode(value: unknown): Encoded {
+  return jsonExact(value) ? JSON.stringify(value) : serialize(value);
+}
+
+/** True when JSON.parse(JSON.stringify(value)) is deep-equal to `value` (strictly). */
+function jsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i])) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const k in value) if (!jsonExact((value as Record<string, unknown>)[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 interface CacheFileContents {
   readonly format: number;
   readonly fingerprint: string;
-  readonly entries: Record<CacheKind, [string, Entry][]>;
+  /** Per kind: path, stamp, value as encoded, one after the other. */
+  readonly entries: Record<CacheKind, (string | Encoded)[]>;
 }
 
 export class DiscoveryCache {
@@ -98,7 +166,10 @@ export class DiscoveryCache {
       const data = deserialize(bytes.subarray(MAGIC.length)) as CacheFileContents;
       if (data?.format !== CACHE_FORMAT || data.fingerprint !== fingerprint) return DiscoveryCache.empty(file, fingerprint);
       const old = byKind<Entry>();
-      for (const kind of KINDS) for (const [path, entry] of data.entries[kind]) old[kind].set(path, entry);
+      for (const kind of KINDS) {
+        const flat = data.entries[kind];
+        for (let i = 0; i + 2 < flat.length; i += 3) old[kind].set(flat[i] as string, new Entry(flat[i + 1] as string, flat[i + 2]!));
+      }
       return new DiscoveryCache(file, fingerprint, old);
     } catch {
       return DiscoveryCache.empty(file, fingerprint);
@@ -118,12 +189,11 @@ export class DiscoveryCache {
   /** The value stored for `path` when its stamp is still `stamp`. */
   get(kind: CacheKind, path: string, stamp: string | undefined): unknown {
     const hit = stamp === undefined ? undefined : this.old[kind].get(path);
-    if (hit && hit.stamp === stamp) {
-      this.hits++;
-      this.fresh[kind].set(path, hit);
-      return hit.value;
-    }
-    return undefined;
+    const decoded = hit && hit.stamp === stamp ? hit.decode() : undefined;
+    if (!decoded) return undefined;
+    this.hits++;
+    this.fresh[kind].set(path, hit!);
+    return decoded.value;
   }
 
   /**
@@ -145,13 +215,18 @@ export class DiscoveryCache {
 
   /** Every stored value of a kind whose values carry what they were made from (the caller checks them). */
   checkedEntries(kind: CacheKind): [string, unknown][] {
-    return [...this.old[kind]].map(([path, e]) => [path, e.value]);
+    const out: [string, unknown][] = [];
+    for (const [path, e] of this.old[kind]) {
+      const decoded = e.decode();
+      if (decoded) out.push([path, decoded.value]);
+    }
+    return out;
   }
 
   /** Keeps a value that carries what it was made from: no stamp, its user checks it. */
   setChecked(kind: CacheKind, path: string, value: unknown): void {
     const old = this.old[kind].get(path);
-    this.fresh[kind].set(path, old !== undefined && old.value === value ? old : { stamp: '', value });
+    this.fresh[kind].set(path, old?.holds(value) ? old : Entry.of('', value));
   }
 
   /**
@@ -165,7 +240,7 @@ export class DiscoveryCache {
     }
     const mtime = stampedMtime(stamp);
     if (!(Date.now() - mtime > RACY_MS)) return;
-    this.fresh[kind].set(path, { stamp, value });
+    this.fresh[kind].set(path, Entry.of(stamp, value));
   }
 
   /**
@@ -181,14 +256,14 @@ export class DiscoveryCache {
         for (const [path, value] of this.unstamped[kind]) {
           const stamp = fileStamp(path);
           const mtime = stamp === undefined ? NaN : stampedMtime(stamp);
-          if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, { stamp: stamp!, value });
+          if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, Entry.of(stamp!, value));
         }
         this.unstamped[kind].clear();
       }
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
         fingerprint: this.fingerprint,
-        entries: { sql: [...this.fresh.sql], python: [...this.fresh.python], dbtYaml: [...this.fresh.dbtYaml], pyproject: [...this.fresh.pyproject] },
+        entries: byKindFlat(this.fresh),
       };
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
@@ -206,6 +281,12 @@ export class DiscoveryCache {
       if (this.unstamped[kind].size > 0 || this.fresh[kind].size !== this.old[kind].size) return false;
       for (const [path, entry] of this.fresh[kind]) if (this.old[kind].get(path) !== entry) return false;
     }
-    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size > 0;
+    return this.old.sql.size + this.old.python.size + this.old.dbtYaml.size + this.old.dbtFacts.size > 0;
   }
+}
+
+function byKindFlat(entries: Record<CacheKind, Map<string, Entry>>): CacheFileContents['entries'] {
+  const out = { sql: [], python: [], dbtYaml: [], dbtFacts: [], pyproject: [] } as CacheFileContents['entries'];
+  for (const kind of KINDS) for (const [path, e] of entries[kind]) out[kind].push(path, e.stamp, e.bytes);
+  return out;
 }

@@ -358,14 +358,11 @@ export class KeyLookup {
   }
 
   remove(ids: Iterable<string>): void {
-    const gone = new Set(ids);
-    for (const id of gone) this.ids.delete(id);
-    for (const m of [this.lower, this.last]) {
-      for (const [k, v] of m) {
-        const kept = v.filter((x) => !gone.has(x));
-        if (kept.length === 0) m.delete(k);
-        else m.set(k, kept);
-      }
+    // Only the lists the removed keys are in: a graph folds a few dbt sources, and has thousands of keys.
+    for (const id of ids) {
+      if (!this.ids.delete(id)) continue;
+      drop(this.lower, id.toLowerCase(), id);
+      drop(this.last, lastPart(id.split('/')).toLowerCase(), id);
     }
   }
 
@@ -383,6 +380,12 @@ function push(m: Map<string, string[]>, k: string, v: string): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+function drop(m: Map<string, string[]>, k: string, v: string): void {
+  const kept = (m.get(k) ?? []).filter((x) => x !== v);
+  if (kept.length === 0) m.delete(k);
+  else m.set(k, kept);
 }
 
 function single(list: readonly string[]): string | undefined {

@@ -9,7 +9,7 @@ import { discoverDbtProject } from './dbtProject';
 import type { DbtProjectDiscovery } from './dbtProject';
 import { DBT_PROJECT_FILE } from './dbtProjectFile';
 import { DbtReadState } from './dbtReadState';
-import type { ParsedDbtSchemaFile } from './dbtReadState';
+import type { DbtFileFacts, ParsedDbtSchemaFile } from './dbtReadState';
 
 /**
  * The workspace's dbt projects, each read whole on a cold start. A saved file the project had
@@ -41,11 +41,13 @@ export class DbtProjectsSource implements DiscoverySource {
   async readAll(cache?: DiscoveryCache): Promise<void> {
     const dirs = [...this.projects.keys()];
     this.state.rememberSchemaFiles((cache?.checkedEntries('dbtYaml') ?? []) as [string, ParsedDbtSchemaFile][]);
+    this.state.rememberFileFacts((cache?.checkedEntries('dbtFacts') ?? []) as [string, DbtFileFacts][]);
     await Promise.all(dirs.map((dir) => this.read(dir)));
     if (!cache) return;
     for (const dir of dirs) {
       const read = new Set(this.projects.get(dir)?.files);
       for (const [file, parsed] of this.state.parsedSchemaFiles(dir)) if (read.has(file)) cache.setChecked('dbtYaml', file, parsed);
+      for (const [file, facts] of this.state.fileFactsUnder(dir)) if (read.has(file)) cache.setChecked('dbtFacts', file, facts);
     }
   }
 

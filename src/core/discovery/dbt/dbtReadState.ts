@@ -23,6 +23,13 @@ export interface ParsedDbtSchemaFile {
   readonly result: DbtSchemaFile;
 }
 
+/** A file's dependencies/config (its ref/source/config calls) and hash, with the text they were read from. */
+export interface DbtFileFacts {
+  readonly text: string;
+  readonly read: ReadCalls;
+  readonly hash: string;
+}
+
 export class DbtReadState {
   /** Texts read before, by path, with the stamp they were read at: an unchanged file is not read again. */
   private readonly texts = new Map<string, { stamp: string; result: SourceText }>();
@@ -30,7 +37,7 @@ export class DbtReadState {
   private readonly schemaFiles = new Map<string, ParsedDbtSchemaFile>();
   private readonly calls = new Map<string, { text: string; calls: JinjaCall[] }>();
   /** A whole file's dependencies/config and its hash, reused while the text is unchanged (treated as immutable). */
-  private readonly fileFacts = new Map<string, { text: string; read: ReadCalls; hash: string }>();
+  private readonly fileFacts = new Map<string, DbtFileFacts>();
   /** A model as its file alone makes it, by the read result of its text. */
   readonly models = new WeakMap<SourceText, ModelRead>();
 
@@ -60,8 +67,7 @@ export class DbtReadState {
 
   /** The properties YAML files parsed so far under `projectDir`, by path (for the discovery cache). */
   parsedSchemaFiles(projectDir: string): [string, ParsedDbtSchemaFile][] {
-    const inside = path.resolve(projectDir) + path.sep;
-    return [...this.schemaFiles].filter(([file]) => file.startsWith(inside));
+    return entriesUnder(this.schemaFiles, projectDir);
   }
 
   /**
@@ -69,10 +75,17 @@ export class DbtReadState {
    * has that text, as if this state had parsed it. Parses this state made win.
    */
   rememberSchemaFiles(entries: readonly [string, ParsedDbtSchemaFile][]): void {
-    for (const [file, parsed] of entries) {
-      if (this.schemaFiles.has(file) || this.schemaFiles.size >= MAX_CACHED_FILES) continue;
-      this.schemaFiles.set(file, parsed);
-    }
+    remember(this.schemaFiles, entries);
+  }
+
+  /** The file facts read so far under `projectDir`, by path (for the discovery cache). */
+  fileFactsUnder(projectDir: string): [string, DbtFileFacts][] {
+    return entriesUnder(this.fileFacts, projectDir);
+  }
+
+  /** File facts kept from an earlier start: each is used only while its file still has that text. */
+  rememberFileFacts(entries: readonly [string, DbtFileFacts][]): void {
+    remember(this.fileFacts, entries);
   }
 
   schemaFile(file: string, text: string, ctx: { projectDir: string; projectName: string }): DbtSchemaFile {
@@ -94,12 +107,25 @@ export class DbtReadState {
     return calls;
   }
 
-  facts(file: string, text: string): { read: ReadCalls; hash: string } {
+  facts(file: string, text: string): DbtFileFacts {
     const hit = this.fileFacts.get(file);
     if (hit && hit.text === text) return hit;
     const facts = { text, read: readCalls(file, this.jinjaCalls(file, text)), hash: hashText(text) };
     if (this.fileFacts.size >= MAX_CACHED_FILES) this.fileFacts.clear();
     this.fileFacts.set(file, facts);
     return facts;
+  }
+}
+
+function entriesUnder<V>(byFile: ReadonlyMap<string, V>, projectDir: string): [string, V][] {
+  const inside = path.resolve(projectDir) + path.sep;
+  return [...byFile].filter(([file]) => file.startsWith(inside));
+}
+
+/** Adds what an earlier start kept, below the bound; what this state read itself wins. */
+function remember<V>(byFile: Map<string, V>, entries: readonly [string, V][]): void {
+  for (const [file, value] of entries) {
+    if (byFile.has(file) || byFile.size >= MAX_CACHED_FILES) continue;
+    byFile.set(file, value);
   }
 }
