@@ -1,5 +1,5 @@
 // The grid's rows: only the ones on screen are in the DOM, drawn once a frame from the page cache.
-import { cellDisplay } from './dataGridModel';
+import { cellDisplay, numberText } from './dataGridModel';
 import type { DataPanelState } from './dataPanelState';
 import { showDetail } from './cellDetail';
 import { codicon, el } from './elements';
@@ -43,7 +43,7 @@ function renderGridRows(state: DataPanelState): void {
     const line = el('div', `row${r >= lo && r <= hi ? ' selected' : ''}`);
     line.style.gridTemplateColumns = template;
     line.setAttribute('role', 'row');
-    line.append(el('div', 'cell rownum', (r + 1).toLocaleString(locale)));
+    line.append(el('div', 'cell rownum', numberText(r + 1, locale)));
     columns.forEach((c, ci) => {
       if (!row) {
         line.append(el('div', 'cell loading', '…'));
