@@ -135,7 +135,8 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const state = this.graphs.states(root).get(ref.target.id);
     const target = this.targets.targetFor(root);
     const built = !!target && hasBuiltData(state);
-    const columns = built ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
+    const read = built ? await this.columnsOf(root, ref.target, state?.finishedAt) : undefined;
+    const columns = read === 'late' ? undefined : read;
     const markdown = new vscode.MarkdownString(
       assetHoverMarkdown({
         node: ref.target,
@@ -143,7 +144,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
         state,
         targetName: target?.name ?? this.targets.currentName(),
         nowMs: Date.now(),
-        ...(columns ? { columns } : built ? { columnsPending: true } : {}),
+        ...(columns ? { columns } : read === 'late' ? { columnsPending: true } : {}),
       }),
     );
     markdown.isTrusted = { enabledCommands: ['assetStudio.materialize', 'assetStudio.previewData', 'assetStudio.showLineage'] satisfies CommandId[] };
@@ -193,22 +194,22 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const catalog: CatalogColumns = async (node) => {
       const state = states.get(node.id);
       if (!hasBuiltData(state)) return undefined;
-      const columns = await this.columnsOf(root, node, state?.finishedAt);
+      const read = await this.columnsOf(root, node, state?.finishedAt);
       // Not read in time: this answer lacks the catalog, so the next hover asks again.
-      if (!columns && kept.get(states) === reader) kept.delete(states);
-      return columns?.map((c) => c.name);
+      if ((!read || read === 'late') && kept.get(states) === reader) kept.delete(states);
+      return read === 'late' ? undefined : read?.map((c) => c.name);
     };
     reader = new AssetColumnLineageReader(graph, catalog);
     byStates.set(states, reader);
     return reader;
   }
 
-  /** The relation's columns on the current target; waits briefly the first time, then answers from the cache. */
-  private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | undefined> {
+  /** The relation's columns on the current target ('late' while a read is still under way); waits briefly, then answers from the cache. */
+  private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | 'late' | undefined> {
     const read = this.readColumns(root, [{ node, finishedAt }])?.[0];
     if (!read) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), COLUMN_WAIT_MS)));
     try {
       return await Promise.race([read, late]);
     } finally {
