@@ -61,8 +61,8 @@ test('dbt compile: relations, macros, aliases, custom schemas, vars and ephemera
     const events = compiler.compile('order_events', true);
     assert.ok(events.ok, JSON.stringify(events));
     assert.equal(events.value.isIncremental, true);
-    assert.deepEqual(events.value.uniqueKey, ['event_id']);
-    assert.equal(events.value.incrementalStrategy, 'delete+insert');
+    assert.equal(events.value.incremental?.uniqueKey, 'event_id');
+    assert.equal(events.value.incremental?.strategy, 'delete+insert');
     assert.match(events.value.sql, /where event_at > \(select max\(event_at\) from "shop"\."main_marts"\."order_events"\)/);
     const first = compiler.compile('order_events', false);
     assert.ok(first.ok);

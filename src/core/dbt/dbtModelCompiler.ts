@@ -1,3 +1,4 @@
+import type { DbtIncrementalLoad } from '../asset';
 import type { Problem } from '../problem';
 import type { TargetConfig } from '../project/targetConfig';
 import { mergeConfigValue, projectNodeConfig } from '../discovery/dbt/dbtProjectFile';
@@ -39,9 +40,8 @@ export interface CompiledDbtModel {
   /** The model's own rendered SQL (what `compile` shows). */
   readonly rendered: string;
   readonly isIncremental: boolean;
-  readonly uniqueKey?: readonly string[];
-  /** `append`, `delete+insert` or `merge` (dbt-duckdb's default: delete+insert with a unique_key, else append). */
-  readonly incrementalStrategy?: string;
+  /** An incremental model: how its rows load into the existing table, as its config resolves. */
+  readonly incremental?: DbtIncrementalLoad;
 }
 
 export type DbtOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem; readonly needsDbt?: string };
@@ -153,18 +153,9 @@ export class DbtModelCompiler {
     }
     const rendered = body.value;
     const sql = ctes.length > 0 ? `WITH ${ctes.join(',\n')}\nSELECT * FROM (\n${stripSemicolon(rendered)}\n) AS __dbt_model` : stripSemicolon(rendered);
-    const uniqueKey = keyList(plan.config.unique_key);
-    const strategy = typeof plan.config.incremental_strategy === 'string' ? plan.config.incremental_strategy : undefined;
     return {
       ok: true,
-      value: {
-        plan,
-        sql,
-        rendered,
-        isIncremental: incremental,
-        ...(uniqueKey ? { uniqueKey } : {}),
-        ...(plan.materialized === 'incremental' ? { incrementalStrategy: strategy ?? (uniqueKey ? 'delete+insert' : 'append') } : {}),
-      },
+      value: { plan, sql, rendered, isIncremental: incremental, ...(plan.materialized === 'incremental' ? { incremental: incrementalLoad(plan.config) } : {}) },
     };
   }
 
@@ -415,10 +406,21 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-function keyList(v: unknown): string[] | undefined {
-  if (typeof v === 'string' && v.trim() !== '') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (Array.isArray(v) && v.length > 0) return v.map(String);
-  return undefined;
+/**
+ * How an incremental model loads, from the options needsDbt let run in-process: the strategy
+ * (dbt-duckdb's default: delete+insert with a unique_key, else append), the unique_key as written
+ * (one expression, or a list of columns), on_schema_change (default ignore).
+ */
+function incrementalLoad(config: Readonly<Record<string, unknown>>): DbtIncrementalLoad {
+  const key = config.unique_key;
+  const uniqueKey = typeof key === 'string' && key.trim() !== '' ? key.trim() : Array.isArray(key) && key.length > 0 ? key.map(String) : undefined;
+  const s = config.incremental_strategy;
+  const change = config.on_schema_change;
+  return {
+    strategy: s === 'merge' || s === 'delete+insert' || s === 'append' ? s : uniqueKey ? 'delete+insert' : 'append',
+    ...(uniqueKey ? { uniqueKey } : {}),
+    onSchemaChange: change === 'fail' || change === 'append_new_columns' ? change : 'ignore',
+  };
 }
 
 function stripSemicolon(sql: string): string {

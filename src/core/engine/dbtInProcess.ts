@@ -1,4 +1,4 @@
-import type { AssetDefinition, CheckDefinition, DbtIncrementalLoad, SqlAssetBody } from '../asset';
+import type { AssetDefinition, CheckDefinition, SqlAssetBody } from '../asset';
 import type { AssetNode } from '../graph/assetGraph';
 import type { Problem } from '../problem';
 import type { TargetConfig } from '../project/targetConfig';
@@ -138,25 +138,13 @@ export async function dbtAsSqlNode(
       relation: { schema: relation.schema, name: relation.identifier },
       sql: c.sql,
       sqlLine: modelSqlLine(c.sql, c.rendered),
-      ...(kind === 'incremental' ? { dbtIncremental: dbtIncrementalOf(c.plan.config, c.incrementalStrategy) } : {}),
+      ...(kind === 'incremental' && c.incremental ? { dbtIncremental: c.incremental } : {}),
     };
   }
   const checks = dbtChecksOn(node, quoted, compiler);
   if (!checks.ok) return checks;
   const definition: AssetDefinition = { ...node.definition, sql: body };
   return { ok: true, node: { ...node, definition, checks: checks.checks }, ephemeral: false };
-}
-
-/** What the compiler let run in-process: its strategy, the configured unique_key as written, on_schema_change. */
-function dbtIncrementalOf(config: Readonly<Record<string, unknown>>, strategy: string | undefined): DbtIncrementalLoad {
-  const key = config.unique_key;
-  const uniqueKey = typeof key === 'string' && key.trim() !== '' ? key.trim() : Array.isArray(key) && key.length > 0 ? key.map(String) : undefined;
-  const change = config.on_schema_change;
-  return {
-    strategy: strategy === 'merge' || strategy === 'delete+insert' ? strategy : 'append',
-    ...(uniqueKey ? { uniqueKey } : {}),
-    onSchemaChange: change === 'fail' || change === 'append_new_columns' ? change : 'ignore',
-  };
 }
 
 /** The node's dbt tests as `sql` checks on `relation` (its other checks as they are). */
