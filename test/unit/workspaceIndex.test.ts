@@ -398,6 +398,12 @@ test('a dbt_project.yml created or deleted hands its folder to the dbt project o
     assert.ok(!index.graph.problems.some((p) => p.code.startsWith('dbt.')), JSON.stringify(index.graph.problems));
     assert.equal(index.graph.nodes.get('plain')?.definition.source, 'sql');
     await sameAsReopened(index);
+    // `dbt deps` writes packages, each with its dbt_project.yml, into the excluded dbt_packages/: nothing is read again.
+    const graph = index.graph;
+    const pkg = join(root, 'dbt_packages/dbt_utils/dbt_project.yml');
+    mkdirSync(join(root, 'dbt_packages/dbt_utils'), { recursive: true });
+    writeFileSync(pkg, 'name: dbt_utils\n');
+    assert.equal(await index.updateFiles([pkg], []), graph);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

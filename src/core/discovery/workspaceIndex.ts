@@ -100,11 +100,15 @@ export class WorkspaceIndex {
   }
 
   private async applyUpdate(changed: readonly string[], deleted: readonly string[]): Promise<AssetGraph> {
-    const all = [...changed, ...deleted].map((f) => resolve(f));
+    if ([...changed, ...deleted].some((f) => resolve(f) === this.projectFile)) {
+      await this.reloadAll();
+      return this.current;
+    }
     const gone = new Set(deleted.map((f) => resolve(f)));
-    // The project file, or a dbt project appearing or going away, changes which source reads which files.
-    const projectsMoved = all.some((f) => basename(f) === DBT_PROJECT_FILE && (gone.has(f) ? this.dbt.hasProject(dirname(f)) : !this.dbt.hasProject(dirname(f))));
-    if (all.some((f) => f === this.projectFile) || projectsMoved) {
+    // What the walk would not reach (outside, excluded — `dbt deps` writing dbt_packages/) is no one's.
+    const all = [...changed, ...deleted].map((f) => resolve(f)).filter((f) => this.isInside(f) && !this.excludedFile(toRelative(this.root, f)));
+    // A dbt project appearing or going away changes which source reads its folder's files.
+    if (all.some((f) => basename(f) === DBT_PROJECT_FILE && gone.has(f) === this.dbt.hasProject(dirname(f)))) {
       await this.reloadAll();
       return this.current;
     }
@@ -115,7 +119,6 @@ export class WorkspaceIndex {
       files.set(source, mine);
     };
     for (const file of all) {
-      if (!this.isInside(file) || this.excludedFile(toRelative(this.root, file))) continue;
       const source = this.sourceOf(file);
       if (!source) continue;
       give(source, file, gone.has(file));

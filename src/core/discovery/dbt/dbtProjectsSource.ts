@@ -53,17 +53,16 @@ export class DbtProjectsSource implements DiscoverySource {
 
   /**
    * Saved files a project already had re-read those files alone (and patch the graph as for SQL,
-   * see changedFiles); dbt_project.yml, or a file added or deleted, re-reads the project whole.
+   * see changedFiles); a saved dbt_project.yml, or a file added or deleted, re-reads the project whole.
    */
   async applyChanges({ changed, deleted }: SourceFiles): Promise<SourceUpdate> {
     const gone = new Set(deleted);
     /** Per project, the files saved in it, unless it must be read whole. */
     const saved = new Map<string, string[] | undefined>();
     for (const file of [...changed, ...deleted]) {
+      // A project's own dbt_project.yml, saved (the index reloads everything when one appears or goes).
       if (basename(file) === DBT_PROJECT_FILE) {
-        const dir = dirname(file);
-        if (gone.has(file)) this.projects.delete(dir);
-        saved.set(dir, undefined);
+        saved.set(dirname(file), undefined);
         continue;
       }
       const dir = this.projectOf(file);
