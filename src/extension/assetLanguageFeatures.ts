@@ -14,6 +14,7 @@ import { DisposableStore } from './disposables';
 import type { MotherDuckToken } from './motherDuckToken';
 import type { TargetSelection } from './targetSelection';
 import type { CommandId } from './commands';
+import { withinDeadline } from '../core/withinDeadline';
 
 /** Files that can name assets: SQL assets and dbt models, dbt YAML, Dagster Python. */
 const SELECTOR: vscode.DocumentSelector = [
@@ -162,15 +163,9 @@ export class AssetLanguageFeatures implements vscode.Disposable {
     const name = doc.getText(word).toLowerCase();
     const reader = await this.lineageReader(found.root, found.graph);
     try {
-      const lineage = reader.lineageOf(node.id);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COLUMN_WAIT_MS)));
       // Upstream catalogs not read yet: the trace goes on and is cached; this hover stays within its budget.
-      const traced = await Promise.race([lineage, late]).finally(() => clearTimeout(timer));
-      if (!traced) {
-        void lineage.catch(() => undefined);
-        return undefined;
-      }
+      const traced = await withinDeadline(reader.lineageOf(node.id), COLUMN_WAIT_MS);
+      if (traced === 'late') return undefined;
       const column = traced.columns.find((c) => c.name.toLowerCase() === name);
       if (!column) return undefined;
       const markdown = new vscode.MarkdownString(columnHoverMarkdown(node.id, column));
@@ -207,14 +202,7 @@ export class AssetLanguageFeatures implements vscode.Disposable {
   /** The relation's columns on the current target ('late' while a read is still under way); waits briefly, then answers from the cache. */
   private async columnsOf(root: string, node: AssetNode, finishedAt: number | undefined): Promise<readonly ColumnInfo[] | 'late' | undefined> {
     const read = this.readColumns(root, [{ node, finishedAt }])?.[0];
-    if (!read) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), COLUMN_WAIT_MS)));
-    try {
-      return await Promise.race([read, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return read ? withinDeadline(read, COLUMN_WAIT_MS) : undefined;
   }
 
   /**
