@@ -180,8 +180,14 @@ export class WorkspaceIndex {
     }
     // Python goes to the workers first; this thread reads the SQL headers (DuckDB parses them as
     // they come) and the dbt projects meanwhile, in slices that yield to its event loop.
-    const ownWork = Promise.all([this.sql.readAll(sqlFiles, cache), this.dbt.readAll(cache)]);
-    const [pythonRead, [sqlRead]] = await Promise.all([python.read(pyFiles, walked.pyprojects, ownWork), ownWork]);
+    let sqlFilesRead!: () => void;
+    const sqlReadHere = new Promise<void>((done) => (sqlFilesRead = done));
+    const sqlWork = this.sql.readAll(sqlFiles, cache, sqlFilesRead);
+    const dbtWork = this.dbt.readAll(cache);
+    // This thread helps the workers once it has read its own files: DuckDB parses the last SQL
+    // bodies on its own thread meanwhile (waiting for them left this thread idle ~0.4 s of a cold start).
+    const ownReads = Promise.all([Promise.race([sqlReadHere, sqlWork]), dbtWork]);
+    const [pythonRead, [sqlRead]] = await Promise.all([python.read(pyFiles, walked.pyprojects, ownReads), Promise.all([sqlWork, dbtWork])]);
     this.rebuild();
     this.cacheCounts = cache ? { hits: cache.hits, read: sqlRead + pythonRead } : undefined;
     // Written after the graph is there: the start does not wait for it.

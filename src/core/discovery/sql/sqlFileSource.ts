@@ -24,11 +24,14 @@ export class SqlFileSource implements DiscoverySource {
     this.context = { root, assetRoots: assetGlobs.map((g) => resolve(root, picomatch.scan(g).base || '.')) };
   }
 
-  /** Reads the .sql files of a full walk, taking unchanged ones from `cache`; returns how many it read. */
-  async readAll(files: readonly string[], cache?: DiscoveryCache): Promise<number> {
+  /**
+   * Reads the .sql files of a full walk, taking unchanged ones from `cache`; returns how many it read.
+   * `filesRead` is called once this thread has read them all, while DuckDB may still be parsing.
+   */
+  async readAll(files: readonly string[], cache?: DiscoveryCache, filesRead?: () => void): Promise<number> {
     const candidates = this.candidates(files);
     const toRead = cache ? candidates.filter((f) => !this.fromCache(cache, f)) : candidates;
-    await this.readFiles(toRead, cache);
+    await this.readFiles(toRead, cache, filesRead);
     if (cache) inWalkOrder(this.read, files);
     return toRead.length;
   }
@@ -62,7 +65,7 @@ export class SqlFileSource implements DiscoverySource {
     return true;
   }
 
-  private async readFiles(files: readonly string[], cache?: DiscoveryCache): Promise<void> {
+  private async readFiles(files: readonly string[], cache?: DiscoveryCache, filesRead?: () => void): Promise<void> {
     const match = this.assetMatch;
     const candidates = this.candidates(files);
     if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.read.delete(f);
@@ -73,6 +76,7 @@ export class SqlFileSource implements DiscoverySource {
       const headers = chunkReads.flatMap((r) => ('read' in r && 'header' in r.read ? [r.read] : []));
       if (headers.length > 0) parsing = parsing.then(() => completeSqlHeaders(headers));
     });
+    filesRead?.();
     await parsing;
     for (const r of reads) {
       if ('missing' in r) {
