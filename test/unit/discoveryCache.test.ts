@@ -63,20 +63,28 @@ test('an unchanged stamp is served from the cache; a changed mtime or size is re
     assert.ok(afterFresh.graph.nodes.has('analytics/daily_tripz'));
     assert.equal(afterFresh.cacheUse?.read, 0);
 
-    // A new mtime: read again, that file alone (what the editor's log reports).
+    // A new mtime on the same bytes: hashed, not read again, and kept under the new stamp.
     const later = new Date(HOUR_AGO.getTime() + 60_000);
     utimesSync(file, later, later);
     let index = await WorkspaceIndex.open(root, { workers: false, cacheFile });
     await index.flushCache();
     assert.ok(index.graph.nodes.has('analytics/daily_tripz'));
-    assert.ok(!index.graph.nodes.has('analytics/daily_trips'));
+    assert.equal(index.cacheUse?.read, 0);
+    // A new mtime on new bytes: read again, that file alone (what the editor's log reports).
+    writeFileSync(file, readFileSync(file, 'utf8').replace('daily_tripz', 'daily_tripx'));
+    const later2 = new Date(HOUR_AGO.getTime() + 90_000);
+    utimesSync(file, later2, later2);
+    index = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    await index.flushCache();
+    assert.ok(index.graph.nodes.has('analytics/daily_tripx'));
+    assert.ok(!index.graph.nodes.has('analytics/daily_tripz'));
     assert.equal(index.cacheUse?.read, 1);
     assert.ok((index.cacheUse?.hits ?? 0) > 10);
     assert.equal((await WorkspaceIndex.open(root, { workers: false })).cacheUse, undefined, 'no cache, no counts');
 
     // Another size at the same mtime: read again.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('daily_tripz', 'daily_trips_v2'));
-    utimesSync(file, later, later);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('daily_tripx', 'daily_trips_v2'));
+    utimesSync(file, later2, later2);
     g = (await WorkspaceIndex.open(root, { workers: false, cacheFile })).graph;
     assert.ok(g.nodes.has('analytics/daily_trips_v2'));
   } finally {
@@ -264,13 +272,70 @@ test("an entry whose bytes do not decode is a miss, never a failed start; the ot
     const head = bytes.indexOf('\n') + 1;
     const contents = deserialize(bytes.subarray(head)) as { entries: { sql: unknown[] } };
     const at = contents.entries.sql.indexOf(bad);
-    assert.ok(at >= 0 && typeof contents.entries.sql[at + 2] === 'string');
-    contents.entries.sql[at + 2] = (contents.entries.sql[at + 2] as string).slice(0, 5);
+    // path, stamp, content hash, value
+    assert.ok(at >= 0 && typeof contents.entries.sql[at + 3] === 'string');
+    contents.entries.sql[at + 3] = (contents.entries.sql[at + 3] as string).slice(0, 5);
     writeFileSync(cacheFile, Buffer.concat([bytes.subarray(0, head), serialize(contents)]));
     const next = DiscoveryCache.load(cacheFile, 'fp');
     assert.deepEqual(next.get('sql', good, fileStamp(good)), { file: good, assets: [], problems: [] });
     assert.equal(next.get('sql', bad, fileStamp(bad)), undefined);
     assert.equal(next.hits, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a fresh clone of the same files (new inodes and times) is served from the cache by content; a changed file is read', async () => {
+  const { root, cacheFile } = workspace();
+  const away = mkdtempSync(join(tmpdir(), 'asset-studio-cache-away-'));
+  try {
+    const plain = await WorkspaceIndex.open(root, { workers: false });
+    assert.equal(await (await WorkspaceIndex.open(root, { workers: false, cacheFile })).flushCache(), true);
+    // What CI does: the same files checked out again at the same place, every stamp new.
+    cpSync(root, away, { recursive: true });
+    rmSync(root, { recursive: true, force: true });
+    cpSync(away, root, { recursive: true });
+    const cloned = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    assert.equal(cloned.cacheUse?.read, 0, 'no SQL or Python file is parsed again');
+    assert.ok((cloned.cacheUse?.hits ?? 0) > 10);
+    assert.deepEqual(cloned.discoveries(), plain.discoveries());
+    assert.deepEqual(cloned.graph, plain.graph);
+
+    // The clone with one file edited: that file alone is read, and the edit is seen.
+    rmSync(root, { recursive: true, force: true });
+    cpSync(away, root, { recursive: true });
+    const file = join(root, SQL);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('daily_trips', 'daily_tripz'));
+    const edited = await WorkspaceIndex.open(root, { workers: false, cacheFile });
+    assert.equal(edited.cacheUse?.read, 1);
+    assert.ok(edited.graph.nodes.has('analytics/daily_tripz'));
+    assert.ok(!edited.graph.nodes.has('analytics/daily_trips'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(away, { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
+  }
+});
+
+test('a read kept with the hash of bytes the file no longer has is never served by content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-hash-'));
+  try {
+    const file = join(dir, 'a.sql');
+    writeFileSync(file, 'select 1');
+    utimesSync(file, HOUR_AGO, HOUR_AGO);
+    const cacheFile = join(dir, 'c');
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    first.set('sql', file, fileStamp(file), { read: 1 });
+    assert.equal(first.save(), true);
+    // New bytes of the same size under a new stamp: the stamp misses and so does the hash.
+    writeFileSync(file, 'select 2');
+    const next = DiscoveryCache.load(cacheFile, 'fp');
+    assert.equal(next.lookup('sql', file), undefined);
+    // The old bytes back under yet another stamp: the hash matches, the read is served.
+    writeFileSync(file, 'select 1');
+    const again = DiscoveryCache.load(cacheFile, 'fp');
+    assert.deepEqual(again.lookup('sql', file), { read: 1 });
+    assert.equal(again.hits, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

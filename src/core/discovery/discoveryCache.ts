@@ -1,15 +1,16 @@
 // What a cold start read from each SQL and Python file, kept on disk for the next start: a file
 // whose path and stamp (size, modification time, inode) are unchanged is not read, parsed or sent to DuckDB
-// again. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a missing, broken
-// or foreign cache file is an empty cache, and the true cold start does all the work.
+// again; one whose stamp changed but whose bytes did not (a fresh clone in CI, a checkout, a copy) is
+// read and hashed, not parsed. Optional (WorkspaceIndexOptions.cacheFile) and only ever an addition: a
+// missing, broken or foreign cache file is an empty cache, and the true cold start does all the work.
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { fileStamp, stampedMtime } from './fileStamp';
+import { fileContentHash, fileStamp, stampedMtime } from './fileStamp';
 
 /** Bump when what a reader returns changes shape or meaning: older caches are then ignored. */
-const CACHE_FORMAT = 8;
+const CACHE_FORMAT = 9;
 
 /** The first bytes of every cache file, whatever its format: what may be overwritten as a cache. */
 const MAGIC = Buffer.from('asset-studio discovery cache\n');
@@ -26,10 +27,10 @@ export function discoveryCacheFileFor(cacheDir: string, root: string): string {
 }
 
 /**
- * SQL and Python reads are checked by the file's stamp; dbt YAML parses and dbt file facts (a
- * model's ref/source/config calls) carry their text and are checked by it; pyproject.toml stamps
- * are kept as values, for the Python reads (which name the module of their pyproject.toml) to be
- * used only while every pyproject.toml is as it was.
+ * SQL and Python reads are checked by the file's stamp, then by a hash of its bytes; dbt YAML
+ * parses and dbt file facts (a model's ref/source/config calls) carry their text and are checked
+ * by it; pyproject.toml content hashes are kept as values, for the Python reads (which name the
+ * module of their pyproject.toml) to be used only while every pyproject.toml is as it was.
  */
 export type CacheKind = 'sql' | 'python' | 'dbtYaml' | 'dbtFacts' | 'pyproject';
 
@@ -76,12 +77,23 @@ class Entry {
     readonly stamp: string,
     private encoded: Encoded | undefined,
     value?: { value: unknown },
+    /** The hash of the file's bytes the value was read from (SQL and Python reads); '' when not known. */
+    readonly hash = '',
   ) {
     this.decoded = value;
   }
 
   static of(stamp: string, value: unknown): Entry {
     return new Entry(stamp, undefined, { value });
+  }
+
+  /** The same value, for the same bytes under another stamp. */
+  withStamp(stamp: string): Entry {
+    return new Entry(stamp, this.encoded, this.decoded, this.hash);
+  }
+
+  withHash(hash: string): Entry {
+    return new Entry(this.stamp, this.encoded, this.decoded, hash);
   }
 
   /** The value; undefined when its bytes cannot be decoded (then it is no entry). */
@@ -136,7 +148,7 @@ function jsonExact(value: unknown): boolean {
 interface CacheFileContents {
   readonly format: number;
   readonly fingerprint: string;
-  /** Per kind: path, stamp, value as encoded, one after the other. */
+  /** Per kind: path, stamp, content hash, value as encoded, one after the other. */
   readonly entries: Record<CacheKind, (string | Encoded)[]>;
 }
 
@@ -168,7 +180,7 @@ export class DiscoveryCache {
       const old = byKind<Entry>();
       for (const kind of KINDS) {
         const flat = data.entries[kind];
-        for (let i = 0; i + 2 < flat.length; i += 3) old[kind].set(flat[i] as string, new Entry(flat[i + 1] as string, flat[i + 2]!));
+        for (let i = 0; i + 3 < flat.length; i += 4) old[kind].set(flat[i] as string, new Entry(flat[i + 1] as string, flat[i + 3]!, undefined, flat[i + 2] as string));
       }
       return new DiscoveryCache(file, fingerprint, old);
     } catch {
@@ -205,7 +217,20 @@ export class DiscoveryCache {
     if (this.empty) return undefined;
     const stamp = fileStamp(path);
     this.stamps.set(path, stamp);
-    return this.get(kind, path, stamp);
+    const byStamp = this.get(kind, path, stamp);
+    return byStamp !== undefined || stamp === undefined ? byStamp : this.getByContent(kind, path, stamp);
+  }
+
+  /** A new stamp on the very bytes an earlier read was made from: that read, kept under the new stamp. */
+  private getByContent(kind: CacheKind, path: string, stamp: string): unknown {
+    const entry = this.old[kind].get(path);
+    if (!entry?.hash || fileContentHash(path) !== entry.hash) return undefined;
+    const decoded = entry.decode();
+    if (!decoded) return undefined;
+    this.hits++;
+    // Under a stamp too recent to trust the entry stays as it was: the next start hashes the file again.
+    this.fresh[kind].set(path, Date.now() - stampedMtime(stamp) > RACY_MS ? entry.withStamp(stamp) : entry);
+    return decoded.value;
   }
 
   /** Records what reading `path` gave, with the stamp its lookup took (none: stamped at save). */
@@ -259,6 +284,13 @@ export class DiscoveryCache {
           if (this.startedAt - mtime > RACY_MS) this.fresh[kind].set(path, Entry.of(stamp!, value));
         }
         this.unstamped[kind].clear();
+        // The bytes each new read was made from, for a next start that finds them under another
+        // stamp. Hashed now, so kept only while the file still has the stamp of its read.
+        for (const [path, entry] of this.fresh[kind]) {
+          if (entry.hash) continue;
+          const hash = fileContentHash(path);
+          if (hash !== undefined && fileStamp(path) === entry.stamp) this.fresh[kind].set(path, entry.withHash(hash));
+        }
       }
       const contents: CacheFileContents = {
         format: CACHE_FORMAT,
@@ -287,6 +319,6 @@ export class DiscoveryCache {
 
 function byKindFlat(entries: Record<CacheKind, Map<string, Entry>>): CacheFileContents['entries'] {
   const out = { sql: [], python: [], dbtYaml: [], dbtFacts: [], pyproject: [] } as CacheFileContents['entries'];
-  for (const kind of KINDS) for (const [path, e] of entries[kind]) out[kind].push(path, e.stamp, e.bytes);
+  for (const kind of KINDS) for (const [path, e] of entries[kind]) out[kind].push(path, e.stamp, e.hash, e.bytes);
   return out;
 }

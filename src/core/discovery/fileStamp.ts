@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 
 /**
  * What tells a file's content may have changed without reading it: size, modification time and
@@ -18,4 +19,16 @@ export function fileStamp(file: string): string | undefined {
 /** The modification time a stamp holds, in milliseconds. */
 export function stampedMtime(stamp: string): number {
   return Number(stamp.slice(0, stamp.indexOf(':')));
+}
+
+/**
+ * A hash of the file's bytes, or undefined when it cannot be read. What a stamp cannot tell: a file
+ * with the same content under a new stamp (a fresh clone, a checkout, a copy) is the same file.
+ */
+export function fileContentHash(file: string): string | undefined {
+  try {
+    return createHash('sha1').update(readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }

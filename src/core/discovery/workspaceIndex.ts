@@ -12,7 +12,7 @@ import { DBT_PROJECT_FILE } from './dbt/dbtProjectFile';
 import { DbtProjectsSource } from './dbt/dbtProjectsSource';
 import { DiscoveryCache } from './discoveryCache';
 import type { DiscoverySource, SourceFiles } from './discoverySource';
-import { fileStamp } from './fileStamp';
+import { fileContentHash } from './fileStamp';
 import { PYPROJECT_FILE, excludeMatcher, toRelative, walkWorkspace } from './fileWalk';
 import type { PathFilter } from './fileWalk';
 import { PythonFileSource } from './python/pythonFileSource';
@@ -204,9 +204,12 @@ export class WorkspaceIndex {
     return this.cacheSaved ?? Promise.resolve(false);
   }
 
-  /** What cached reads depend on besides each file: the reading code and the SQL asset roots. */
+  /**
+   * What cached reads depend on besides each file: the reading code (by content, so that a build of
+   * the same code in a fresh clone keeps the cache) and the SQL asset roots.
+   */
   private cacheFingerprint(): string {
-    const code = [typeof __filename === 'string' ? __filename : '', this.options.workerFile ?? ''].map((f) => `${f}@${f ? fileStamp(f) : ''}`);
+    const code = [typeof __filename === 'string' ? __filename : '', this.options.workerFile ?? ''].map((f) => (f ? fileContentHash(f) ?? f : ''));
     return JSON.stringify({ code, node: process.versions.node, context: this.sql.context });
   }
 

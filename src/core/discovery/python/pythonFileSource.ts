@@ -8,7 +8,7 @@ import type { PythonFileRead } from '../discoveryFileReads';
 import { DiscoveryPool } from '../discoveryPool';
 import type { DiscoverySource, SourceFiles, SourceUpdate } from '../discoverySource';
 import { PYPROJECT_FILE } from '../fileWalk';
-import { fileStamp } from '../fileStamp';
+import { fileContentHash } from '../fileStamp';
 import { loadPythonWorkspaceReader } from '../pythonWorkspaceReader';
 import type { PythonWorkspaceReader } from '../pythonWorkspaceReader';
 import { readChunks } from '../readChunks';
@@ -104,11 +104,11 @@ export class PythonFileSource implements DiscoverySource {
 
   private async readAll(files: readonly string[], pyprojects: readonly string[], pool: DiscoveryPool | undefined, cache: DiscoveryCache | undefined, helpAfter: Promise<unknown>): Promise<number> {
     // A Python read names the module of its pyproject.toml: one edited, added or removed since the
-    // cache was written makes every cached Python read stale.
-    const stamps = pyprojects.map((f) => [f, fileStamp(f) ?? ''] as const);
+    // cache was written makes every cached Python read stale. By content: a fresh clone restamps it.
+    const hashes = cache ? pyprojects.map((f) => [f, fileContentHash(f) ?? ''] as const) : [];
     const kept = new Map(cache?.checkedEntries('pyproject') as [string, string][] | undefined);
-    const pyprojectsKept = kept.size === stamps.length && stamps.every(([f, stamp]) => kept.get(f) === stamp);
-    for (const [f, stamp] of stamps) cache?.setChecked('pyproject', f, stamp);
+    const pyprojectsKept = kept.size === hashes.length && hashes.every(([f, hash]) => kept.get(f) === hash);
+    for (const [f, hash] of hashes) cache?.setChecked('pyproject', f, hash);
     // With a cache the pool starts workers only for the files it lacks, when a task comes.
     const enough = files.length >= WORKER_THRESHOLD;
     if (pool && !enough) void pool.close();
