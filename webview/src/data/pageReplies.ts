@@ -4,7 +4,7 @@ import { scrollMap } from './dataGridModel';
 import type { DataPanelState } from './dataPanelState';
 import { renderHeader } from './gridHeader';
 import { ROW_PX, takeColumns } from './gridLayout';
-import { scheduleGridRender } from './gridRows';
+import { renderGridRowsNow, scheduleGridRender } from './gridRows';
 import { profileFailed } from './profileView';
 
 /** A page of the current view arrived; one of an older show or an unknown request is dropped. */
@@ -30,7 +30,9 @@ export function receivePage(state: DataPanelState, m: PageMessage): void {
   // Rows again: an error, a retry or an earlier view's "no rows" no longer holds.
   const stale = statusEl.classList.contains('error') || statusEl.textContent?.endsWith('Retrying…') || statusEl.textContent?.startsWith('No rows');
   if (state.totalRows !== 0 && stale) state.setStatus('');
-  scheduleGridRender(state);
+  // A screen's rows are what the user waits for after a jump: drawn now, not a frame later.
+  if ('rowsAt' in read) renderGridRowsNow(state);
+  else scheduleGridRender(state);
 }
 
 /** A read of the current show failed, is being retried, or was skipped (scrolled away before its turn). */
