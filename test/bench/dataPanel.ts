@@ -3,7 +3,8 @@
  * the extension's own page and CSP, reading the 10,000,000-row table of
  * bench:data through the same core session the extension uses. Measures what
  * the user sees: from the `show` message to the first rows drawn, and from a
- * jump of the scrollbar to the rows there drawn (no `…` left on screen).
+ * jump of the scrollbar to the rows there drawn (no `…` left on screen), in
+ * the table's own order and sorted by a text column (rows scattered on disk).
  * Run `npm run bench:data` once first: it builds the table.
  */
 import { existsSync, readFileSync } from 'node:fs';
