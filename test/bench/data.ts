@@ -12,6 +12,8 @@ import type { TargetConfig } from '../../src/core/project/targetConfig';
 
 const ROWS = 10_000_000;
 const PAGE = 200;
+/** What the panel asks first after a jump: the rows of one screen (a 900-px-high panel shows 40 rows; one more for a part-row). */
+const SCREEN = 41;
 const dir = join(tmpdir(), 'asset-studio-bench-data');
 const file = join(dir, `wide_${ROWS}.duckdb`);
 
@@ -103,6 +105,9 @@ async function main(): Promise<void> {
     const walk: number[] = [];
     for (let i = 0; i < 40; i++) walk.push((await timed(() => read(sortedView, 1_000_000 + i * PAGE)))[0]);
     console.log(`sorted by ${column}: a page at a random depth (its ${PAGE} rows read through the order): ${stats(deep)}; 40 consecutive pages from row 1,000,000 (scrolling): ${stats(walk)}`);
+    const screen: number[] = [];
+    for (let i = 0; i < 20; i++) screen.push((await timed(() => session.page({ source, view: sortedView, offset: Math.floor(rand() * (ROWS - SCREEN)), limit: SCREEN })))[0]);
+    console.log(`sorted by ${column}: the rows of one screen (${SCREEN}) at a random depth, what the panel asks first after a jump: ${stats(screen)}`);
   }
   const offsetDeep = (await timed(() => session.page({ source: { kind: 'query', sql: 'SELECT * FROM main.wide' }, view: { sort: [{ column: 'n3', descending: true }] }, offset: 1_000_000, limit: PAGE })))[0];
   console.log(`a query of all 10M rows (more than a query's copy may hold), sorted: a page at row 1,000,000 by ORDER BY … LIMIT … OFFSET: ${offsetDeep.toFixed(0)} ms`);

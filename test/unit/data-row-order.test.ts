@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DataReadSession } from '../../src/core/data/dataReadSession';
+import { DataReadSession, ORDER_READ_ROWS, SkippedRead } from '../../src/core/data/dataReadSession';
 import type { DataSource, DataView } from '../../src/core/data/dataView';
 import { pageSql } from '../../src/core/data/dataView';
 import { duckTarget, queryFile, tempDir } from './engineFixtures';
@@ -144,4 +144,32 @@ test('a query with more rows than may be copied is paged by OFFSET (each page ru
       const small = 'SELECT i, random() AS r FROM range(500) t(i)';
       assert.deepEqual((await read(small)).rows, (await read(small)).rows, 'copied once');
   }, { materializedRows: 500 });
+});
+
+test('a long page of a sorted table is read in parts: a read asked meanwhile comes before its end, a page no longer wanted stops between parts; pages equal ORDER BY … OFFSET', async () => {
+  await withSession(async (session, path) => {
+    const source: DataSource = { kind: 'relation', relation };
+    const view: DataView = { sort: [{ column: 'name' }, { column: 'sco"re', descending: true }] };
+    const ids = (rows: readonly (readonly unknown[])[]) => rows.map((r) => Number(r[0]));
+    await session.page({ source, view, offset: 0, limit: 50, count: true });
+    await session.page({ source, view, offset: 2_000, limit: 10 }); // waits for the row order
+    const done: string[] = [];
+    const long = session.page({ source, view, offset: 500, limit: 3 * ORDER_READ_ROWS + 7, count: true }).then((p) => (done.push('long'), p));
+    const screen = session.page({ source, view, offset: 2_500, limit: 20 }).then((p) => (done.push('screen'), p));
+    const [longPage, screenPage] = await Promise.all([long, screen]);
+    assert.deepEqual(done, ['screen', 'long'], 'the read asked while the long page was read came between its parts');
+    assert.deepEqual(ids(longPage.rows), await expected(path, relation, view, 500, 3 * ORDER_READ_ROWS + 7));
+    assert.equal(longPage.offset, 500);
+    assert.equal(longPage.totalRows, 3_000);
+    assert.match(longPage.sql, new RegExp(`LIMIT ${3 * ORDER_READ_ROWS + 7} OFFSET 500`));
+    assert.deepEqual(ids(screenPage.rows), await expected(path, relation, view, 2_500, 20));
+    // The view's end inside a part: the page stops there.
+    assert.deepEqual(ids((await session.page({ source, view, offset: 2_950, limit: 2 * ORDER_READ_ROWS })).rows), await expected(path, relation, view, 2_950, 50));
+    let turns = 0;
+    await assert.rejects(
+      session.page({ source, view, offset: 1_000, limit: 3 * ORDER_READ_ROWS }, () => ++turns < 3),
+      SkippedRead,
+    );
+    assert.equal(turns, 3, 'asked at each part, skipped at the third');
+  });
 });

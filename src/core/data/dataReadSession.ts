@@ -10,6 +10,14 @@ import type { DataSource, DataView } from './dataView';
 import type { DataExport, ExportFormat } from './dataExport';
 import { exportViewOn } from './dataExport';
 import { MATERIALIZED_ROWS, ViewRowOrders, raiseJoinFilterLimit } from './viewRowOrder';
+import { displaySql, pageSql } from './dataView';
+
+/**
+ * Rows of a sorted or filtered view read in one turn at most: they are scattered
+ * through the table and cost by rows read, so a longer read would hold the
+ * connection while the user waits for the screen they jumped to (a screen is ~40 rows).
+ */
+export const ORDER_READ_ROWS = 100;
 
 /** A page read skipped because it was no longer wanted when its turn came. */
 export class SkippedRead extends Error {
@@ -56,6 +64,36 @@ export class DataReadSession {
    * has scrolled away from meanwhile is skipped (`SkippedRead`), not read.
    */
   page(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
+    if (request.limit > ORDER_READ_ROWS && this.rowOrders?.scattersRows(request)) return this.pageInTurns(request, stillWanted);
+    return this.pageInOneTurn(request, stillWanted);
+  }
+
+  /**
+   * A page through a row order, read `ORDER_READ_ROWS` at a time, each part in
+   * its own turn: a read asked meanwhile (the screen after a jump) waits for one
+   * part, not the whole page, and a page no longer wanted stops between parts.
+   */
+  private async pageInTurns(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
+    const end = request.offset + request.limit;
+    const parts: DataPage[] = [];
+    for (let at = request.offset; at < end; at += ORDER_READ_ROWS) {
+      const limit = Math.min(ORDER_READ_ROWS, end - at);
+      const part = await this.pageInOneTurn({ ...request, offset: at, limit, count: request.count && at === request.offset }, stillWanted);
+      parts.push(part);
+      if (part.rows.length < limit) break; // the view's end
+    }
+    const [first] = parts;
+    return {
+      columns: first!.columns,
+      rows: parts.flatMap((p) => p.rows),
+      offset: request.offset,
+      ...(first!.totalRows !== undefined ? { totalRows: first!.totalRows } : {}),
+      sql: displaySql(pageSql(request.source, request.view, request.offset, request.limit)),
+      elapsedMs: parts.reduce((sum, p) => sum + p.elapsedMs, 0),
+    };
+  }
+
+  private pageInOneTurn(request: PageRequest, stillWanted?: () => boolean): Promise<DataPage> {
     return this.use(async (conn) => {
       if (stillWanted && !stillWanted()) throw new SkippedRead();
       const relation = positionalRelation(request);

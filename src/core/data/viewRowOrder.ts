@@ -104,6 +104,12 @@ export class ViewRowOrders {
     return order !== undefined && order.identity === fileIdentity(this.location);
   }
 
+  /** The order is computed, matches the file, and a page of it is rows scattered through the table (read by row id, sorted). */
+  scattersRows(request: Pick<PageRequest, 'source' | 'view'>): boolean {
+    const order = this.orders.get(this.key(request));
+    return order !== undefined && order.holds === 'rowids' && (request.view.sort?.length ?? 0) > 0 && order.identity === fileIdentity(this.location);
+  }
+
   isUnsupported(request: Pick<PageRequest, 'source' | 'view'>): boolean {
     return this.unsupported.has(this.key(request));
   }

@@ -151,6 +151,23 @@ export function scrollMap(totalRows: number, rowPx: number, maxPx = MAX_SCROLL_P
   };
 }
 
+/** Screens' rows kept apart from pages: a few jumps' worth (their pages replace them). */
+const SCREENS_KEPT = 4;
+
+/**
+ * Of rows `first`..`last` (on screen), the ones in pages about to be asked
+ * (`asking`), as one range: what a jump asks for alone before those pages, so
+ * that it waits for a screen's rows (a read costs by rows when they are
+ * scattered through a sorted view, and every row is sent and converted)
+ * rather than for whole pages.
+ */
+export function screenRowsToAsk(first: number, last: number, asking: readonly number[], pageRows = PAGE_ROWS): { offset: number; limit: number } | undefined {
+  if (asking.length === 0 || last < first) return undefined;
+  const lo = Math.max(first, Math.min(...asking) * pageRows);
+  const hi = Math.min(last, (Math.max(...asking) + 1) * pageRows - 1);
+  return hi < lo ? undefined : { offset: lo, limit: hi - lo + 1 };
+}
+
 /**
  * The pages of one view (source, target, sort and filters): what is loaded,
  * what is asked for. A new view starts a new cache; replies for another are dropped.
@@ -158,11 +175,22 @@ export function scrollMap(totalRows: number, rowPx: number, maxPx = MAX_SCROLL_P
 export class PageCache {
   private readonly pages = new Map<number, readonly (readonly DataCell[])[]>();
   private readonly asked = new Set<number>();
+  /** Rows read for a screen ahead of their pages (after a jump), newest first. */
+  private readonly screens: { readonly first: number; readonly rows: readonly (readonly DataCell[])[] }[] = [];
   /** Pages kept at most; the farthest from the screen go first. */
   constructor(private readonly keep = 60) {}
 
   row(index: number, pageRows = PAGE_ROWS): readonly DataCell[] | undefined {
-    return this.pages.get(Math.floor(index / pageRows))?.[index % pageRows];
+    const inPage = this.pages.get(Math.floor(index / pageRows))?.[index % pageRows];
+    if (inPage) return inPage;
+    for (const s of this.screens) if (index >= s.first && index < s.first + s.rows.length) return s.rows[index - s.first];
+    return undefined;
+  }
+
+  /** Rows of one screen, read before their pages: drawn at once, until the pages come. */
+  putRows(first: number, rows: readonly (readonly DataCell[])[]): void {
+    this.screens.unshift({ first, rows });
+    this.screens.length = Math.min(this.screens.length, SCREENS_KEPT);
   }
 
   has(page: number): boolean {

@@ -12,6 +12,7 @@ import { PageCache, scrollMap } from './dataGridModel';
 import type { ScrollMap } from './dataGridModel';
 import type { DataPanelDom } from './dataPage';
 import { ROW_PX } from './gridLayout';
+import type { PendingRead } from './pageRequests';
 
 export type DataTab = 'data' | 'profile';
 
@@ -34,8 +35,8 @@ export interface DataPanelState {
   cache: PageCache;
   map: ScrollMap;
   nextRequest: number;
-  /** Requests of the current view: id → page. A reply to anything else is stale and dropped. */
-  pending: Map<number, number>;
+  /** Requests of the current view: id → what it asked. A reply to anything else is stale and dropped. */
+  pending: Map<number, PendingRead>;
   profileRequest: number | undefined;
   profile: readonly ColumnProfileInfo[] | undefined;
   profileSample: { readonly percent: number; readonly totalRows: number } | undefined;
@@ -46,6 +47,8 @@ export interface DataPanelState {
   frame: number;
   /** The page of the first row on screen, as last drawn. */
   screenPage: number;
+  /** The first row on screen, as last drawn: the extension skips reads queued for far from it. */
+  screenRow: number;
   /** The show whose first drawn rows were reported. */
   drawnGeneration: number;
   /** The SQL of the data tab and of the profile, each shown with its tab. */
@@ -94,6 +97,7 @@ export function createDataPanelState(vscode: VsCodeApi, dom: DataPanelDom): Data
     anchorRow: 0,
     frame: 0,
     screenPage: 0,
+    screenRow: 0,
     drawnGeneration: -1,
     pageSqlText: '',
     profileSqlText: '',

@@ -14,8 +14,31 @@ export function scheduleGridRender(state: DataPanelState): void {
 /** Scrolling and resizing draw the rows now in view. */
 export function wireGridScroll(state: DataPanelState): void {
   const schedule = () => scheduleGridRender(state);
-  state.dom.gridScroll.addEventListener('scroll', schedule);
+  state.dom.gridScroll.addEventListener('scroll', () => {
+    // Asked at the scroll itself, not a frame later when drawn: the reads start up to a frame sooner.
+    if (state.tab === 'data') {
+      const { first, last, total } = rowsInView(state);
+      requestPagesAround(state, first, last, total);
+    }
+    schedule();
+  });
   new ResizeObserver(schedule).observe(state.dom.gridScroll);
+}
+
+/** Draws now (a queued frame is dropped): rows the screen waited for are shown without waiting for the next frame. */
+export function renderGridRowsNow(state: DataPanelState): void {
+  if (state.frame) cancelAnimationFrame(state.frame);
+  renderGridRows(state);
+}
+
+/** The rows the scroll position shows. */
+function rowsInView(state: DataPanelState): { first: number; last: number; total: number } {
+  const { gridScroll, header } = state.dom;
+  const total = state.totalRows ?? 0;
+  const viewport = gridScroll.clientHeight - header.offsetHeight;
+  const first = Math.min(state.map.firstRowAt(gridScroll.scrollTop, viewport), Math.max(0, total - 1));
+  const last = Math.min(total - 1, first + rowsOnScreen(state));
+  return { first, last, total };
 }
 
 function renderGridRows(state: DataPanelState): void {
@@ -23,15 +46,11 @@ function renderGridRows(state: DataPanelState): void {
   if (state.tab !== 'data') return;
   const { gridScroll, header, spacer, rowsLayer } = state.dom;
   const { cache, columns, locale, map, selRow, selCol, anchorRow, show } = state;
-  const total = state.totalRows ?? 0;
   // The rows layer is exactly one screen tall, moved with the scroll position: it never grows the scroll area.
   spacer.style.height = `${map.spacerPx + header.offsetHeight}px`;
   rowsLayer.style.height = `${gridScroll.clientHeight}px`;
   rowsLayer.style.paddingTop = `${header.offsetHeight}px`;
-  const viewport = gridScroll.clientHeight - header.offsetHeight;
-  const first = Math.min(map.firstRowAt(gridScroll.scrollTop, viewport), Math.max(0, total - 1));
-  const count = rowsOnScreen(state) + 1;
-  const last = Math.min(total - 1, first + count - 1);
+  const { first, last, total } = rowsInView(state);
   requestPagesAround(state, first, last, total);
   rowsLayer.style.transform = `translateY(${gridScroll.scrollTop}px)`;
   const lo = Math.min(selRow, anchorRow);

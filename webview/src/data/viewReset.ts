@@ -17,6 +17,7 @@ export function resetView(state: DataPanelState): void {
   state.map = scrollMap(0, ROW_PX);
   state.selRow = state.anchorRow = 0;
   state.screenPage = 0;
+  state.screenRow = 0;
   state.dom.gridScroll.scrollTop = 0;
   requestPage(state, 0, true);
   if (state.tab === 'profile') requestProfile(state);
