@@ -18,6 +18,8 @@ export interface WebviewPageParts {
   readonly extraCsp?: readonly string[];
   /** Attributes of the `#app` element, for what the script must know before it asks. */
   readonly appAttributes?: Readonly<Record<string, string>>;
+  /** Markup put before the page's script (inlineJsonScript: data the script reads as it starts). */
+  readonly dataMarkup?: string;
 }
 
 function attr(text: string): string {
@@ -49,7 +51,7 @@ export function webviewPage(p: WebviewPageParts): string {
 </head>
 <body>
 <div id="app"${app}></div>
-${prelude}<script nonce="${p.nonce}" src="${attr(p.scriptUri)}"></script>
+${p.dataMarkup ?? ''}${prelude}<script nonce="${p.nonce}" src="${attr(p.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -51,6 +51,8 @@ export interface PanelState {
   options: LineageViewOptions;
   directionPreference: DirectionPreference;
   snapshot: LineageSnapshot | undefined;
+  /** performance.now() when the snapshot reached the page (the opening's breakdown). */
+  snapshotAt: number | undefined;
   view: LineageView | undefined;
   layout: LayoutResult | undefined;
   /** The direction the current layout was made in. */
@@ -110,6 +112,7 @@ export function createPanelState(vscode: VsCodeApi, dom: PanelDom): { state: Pan
     options: { ...defaultViewOptions, ...(saved?.options ?? {}) },
     directionPreference: saved?.direction ?? 'auto',
     snapshot: undefined,
+    snapshotAt: undefined,
     view: undefined,
     layout: undefined,
     direction: 'lr',

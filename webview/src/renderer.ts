@@ -87,6 +87,7 @@ async function render(state: PanelState): Promise<void> {
     inWorker,
     ...(remembered ? { remembered: true } : {}),
     pageMs: performance.now(),
+    ...(state.snapshotAt !== undefined ? { snapshotMs: state.snapshotAt } : {}),
   });
   // What a new panel is most likely to show first: the whole graph, unsearched, every node collapsed (a
   // neighbourhood is small and quick to lay out; a search or a focus would overwrite the one worth keeping).

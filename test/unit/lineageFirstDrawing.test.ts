@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlineJsonScript } from '../../src/extension/inlineJson';
+import { lineageHtml } from '../../src/extension/lineage/lineageHtml';
+import { afterFirstDrawing } from '../../src/extension/lineage/afterFirstDrawing';
+import { FIRST_DRAWING_ID } from '../../src/protocol/lineageMessages';
+import type { FirstDrawing } from '../../src/protocol/lineageMessages';
+
+const uris = {
+  cspSource: 'https://webview.example',
+  nonce: 'n0nce',
+  scriptUri: 'https://webview.example/lineage.js',
+  workerUri: 'https://webview.example/layout-worker.js',
+  styleUri: 'https://webview.example/lineage.css',
+  codiconUri: 'https://webview.example/codicon.css',
+};
+
+/** The text of the first `<script type="application/json" id=…>` element, as an HTML parser would end it (at the first `</script`). */
+function jsonElementText(html: string, id: string): string | undefined {
+  const open = `<script type="application/json" id="${id}">`;
+  const start = html.indexOf(open);
+  if (start < 0) return undefined;
+  const end = html.toLowerCase().indexOf('</script', start + open.length);
+  return html.slice(start + open.length, end);
+}
+
+test('a value written into the page comes back whole, whatever text it holds, and nothing in it can end the element or open a comment', () => {
+  const value = { label: 'a </script><script>alert(1)</script> <!-- b', nested: [{ sql: 'select 1 where x < 2' }], n: 3 };
+  const markup = inlineJsonScript('data', value);
+  const text = jsonElementText(markup, 'data');
+  assert.ok(text !== undefined);
+  assert.deepEqual(JSON.parse(text), value);
+  assert.ok(!text.includes('<'));
+  assert.ok(markup.endsWith('</script>'));
+});
+
+test('a new panel of a known graph carries its first drawing in its HTML, before the page script that reads it', () => {
+  const first: FirstDrawing = {
+    snapshot: { nodes: [{ id: 'raw/trips', label: 'trips </script>', group: 'raw', source: 'sql', state: 'fresh', checks: { passed: 1, failed: 0, total: 1 } }], edges: [] },
+    focus: 'raw/trips',
+  };
+  const html = lineageHtml(uris, first);
+  const text = jsonElementText(html, FIRST_DRAWING_ID);
+  assert.ok(text !== undefined, 'the first drawing is in the page');
+  assert.deepEqual(JSON.parse(text), first);
+  assert.ok(html.indexOf(`id="${FIRST_DRAWING_ID}"`) < html.indexOf(`src="${uris.scriptUri}"`));
+  // A restored panel (or one opened while the graph is discovered) asks for its snapshot instead.
+  assert.equal(jsonElementText(lineageHtml(uris), FIRST_DRAWING_ID), undefined);
+});
+
+test('once the page is ready, only what changed since its first drawing is sent', () => {
+  assert.deepEqual(afterFirstDrawing({ focus: 'a', changed: false }, 'a'), { snapshot: false });
+  assert.deepEqual(afterFirstDrawing({ focus: undefined, changed: false }, undefined), { snapshot: false });
+  // The active editor moved to another asset before the page was ready.
+  assert.deepEqual(afterFirstDrawing({ focus: 'a', changed: false }, 'b'), { focus: 'b', snapshot: false });
+  assert.deepEqual(afterFirstDrawing({ focus: undefined, changed: false }, 'b'), { focus: 'b', snapshot: false });
+  // A run or the states read changed the graph meanwhile.
+  assert.deepEqual(afterFirstDrawing({ focus: 'a', changed: true }, 'a'), { snapshot: true });
+});
