@@ -288,6 +288,8 @@ export interface RenderedMessage {
   readonly pageMs?: number;
   /** Milliseconds since the page began loading when the snapshot drawn reached the page (or was read from its HTML). */
   readonly snapshotMs?: number;
+  /** Milliseconds since the page began loading at its load event (VS Code shows the page from then), if it came before the paint. */
+  readonly loadedMs?: number;
 }
 
 // webview → extension: a layout the page computed, to be handed back to the next panel (RememberedLayout)

@@ -94,6 +94,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         ...(value.remembered === true ? { remembered: true } : {}),
         ...(isCount(pageMs) ? { pageMs: pageMs as number } : {}),
         ...(isCount(value.snapshotMs) ? { snapshotMs: value.snapshotMs as number } : {}),
+        ...(isCount(value.loadedMs) ? { loadedMs: value.loadedMs as number } : {}),
       };
     }
     case 'layout': {

@@ -81,6 +81,8 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   }
 });
 
+// When VS Code shows the page: its frame stays hidden until the page has loaded (styles, script, fonts).
+window.addEventListener('load', () => (state.loadedAt = performance.now()), { once: true });
 syncControls(state);
 const scriptEntry = scriptUrl ? performance.getEntriesByName(scriptUrl)[0] : undefined;
 state.post({

@@ -53,6 +53,8 @@ export interface PanelState {
   snapshot: LineageSnapshot | undefined;
   /** performance.now() when the snapshot reached the page (the opening's breakdown). */
   snapshotAt: number | undefined;
+  /** performance.now() at the page's load event, after which VS Code shows the page. */
+  loadedAt: number | undefined;
   view: LineageView | undefined;
   layout: LayoutResult | undefined;
   /** The direction the current layout was made in. */
@@ -113,6 +115,7 @@ export function createPanelState(vscode: VsCodeApi, dom: PanelDom): { state: Pan
     directionPreference: saved?.direction ?? 'auto',
     snapshot: undefined,
     snapshotAt: undefined,
+    loadedAt: undefined,
     view: undefined,
     layout: undefined,
     direction: 'lr',

@@ -336,6 +336,8 @@ export class LineagePanel implements vscode.Disposable {
           if (message.snapshotMs !== undefined && this.pageStartedAt !== undefined) {
             this.opening.markAt('snapshot in the page', this.pageStartedAt + message.snapshotMs);
           }
+          if (message.loadedMs !== undefined && this.pageStartedAt !== undefined) this.opening.markAt('page loaded (shown)', this.pageStartedAt + message.loadedMs);
+          if (message.pageMs !== undefined && this.pageStartedAt !== undefined) this.opening.markAt('painted in the page', this.pageStartedAt + message.pageMs);
           this.opening.mark(
             `first ${message.nodes} nodes painted (layout ${Math.round(message.layoutMs)} ms` +
               `${message.inWorker ? ' in a worker' : ''}${message.remembered ? ', remembered from an earlier panel' : ''}, ` +
