@@ -72,6 +72,19 @@ async function chooseCommand(title: string): Promise<number> {
 interface PanelWindow {
   document: { querySelector(selector: string): unknown };
   frameElement: { id: string } | null;
+  performance: { getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number }[] };
+}
+
+/** What the page fetched, when (ms since it began loading): what its load event, and so its showing, waited for. */
+async function pageResources(): Promise<string> {
+  const frame = editor.page.frames().filter((f) => f.url().includes('/fake.html') && !f.isDetached()).pop();
+  if (!frame) return 'no page';
+  const entries = await frame.evaluate(() =>
+    (globalThis as unknown as PanelWindow).performance
+      .getEntriesByType('resource')
+      .map((e) => `${e.name.split('/').pop()?.split('?')[0]} ${Math.round(e.startTime)}–${Math.round(e.responseEnd)}`),
+  );
+  return entries.join(', ');
 }
 
 /**
@@ -117,6 +130,7 @@ async function openAndMeasure(t: { diagnostic(message: string): void }, round: s
   }, 60_000);
   t.diagnostic(`${round}: first node on screen ${firstNode} ms after the command was chosen`);
   t.diagnostic(`${round}: ${lines[breakdownsBefore]}`);
+  t.diagnostic(`${round}: the page fetched (ms since it began loading) ${await pageResources()}`);
   await panel.locator('#whole').click();
   await panel.locator('#status', { hasText: new RegExp(`^${ASSETS} of ${ASSETS} assets`) }).waitFor({ timeout: 60_000 });
   await editor.screenshot(`lineage-speed-${round.replace(/\W+/g, '-')}`);
