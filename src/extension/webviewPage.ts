@@ -18,6 +18,11 @@ export interface WebviewPageParts {
   readonly extraCsp?: readonly string[];
   /** Attributes of the `#app` element, for what the script must know before it asks. */
   readonly appAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Fonts fetched while the page's script loads rather than when it first lays the page out: VS Code shows
+   * the page at its load event, which waits for them.
+   */
+  readonly preloadFontUris?: readonly string[];
   /** Markup put before the page's script (inlineJsonScript: data the script reads as it starts). */
   readonly dataMarkup?: string;
 }
@@ -38,6 +43,7 @@ export function webviewPage(p: WebviewPageParts): string {
   const app = Object.entries(p.appAttributes ?? {})
     .map(([k, v]) => ` ${k}="${attr(v)}"`)
     .join('');
+  const fonts = (p.preloadFontUris ?? []).map((u) => `<link rel="preload" href="${attr(u)}" as="font" type="font/ttf" crossorigin>\n`).join('');
   const prelude = p.preludeScript ? `<script nonce="${p.nonce}">${p.preludeScript}</script>` : '';
   return `<!DOCTYPE html>
 <html lang="en">
@@ -45,7 +51,7 @@ export function webviewPage(p: WebviewPageParts): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${attr(p.codiconUri)}">
+${fonts}<link rel="stylesheet" href="${attr(p.codiconUri)}">
 <link rel="stylesheet" href="${attr(p.styleUri)}">
 <title>${attr(p.title)}</title>
 </head>

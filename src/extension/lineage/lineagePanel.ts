@@ -159,6 +159,7 @@ export class LineagePanel implements vscode.Disposable {
         workerUri: uri('layout-worker.js'),
         styleUri: uri('lineage.css'),
         codiconUri: uri('codicon.css'),
+        preloadFontUris: [uri('codicon.ttf')],
       },
       first,
     );
