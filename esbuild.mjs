@@ -96,7 +96,7 @@ function copyAssets() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
   // The font's URL without its cache-busting query, so that the pages can preload it by a URL that matches.
   const codicons = readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8');
-  writeFileSync('dist/webview/codicon.css', codicons.replace(/\.\/codicon\.ttf\?[0-9a-f]+/g, './codicon.ttf'));
+  writeFileSync('dist/webview/codicon.css', codicons.replace(/\.\/codicon\.ttf\?[^"')]*/g, './codicon.ttf'));
   if (existsSync('webview/lineage.css')) cpSync('webview/lineage.css', 'dist/webview/lineage.css');
   if (existsSync('webview/data.css')) cpSync('webview/data.css', 'dist/webview/data.css');
 }

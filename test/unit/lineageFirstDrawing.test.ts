@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inlineJsonScript } from '../../src/extension/inlineJson';
 import { lineageHtml } from '../../src/extension/lineage/lineageHtml';
+import { webviewPage } from '../../src/extension/webviewPage';
 import { afterFirstDrawing } from '../../src/extension/lineage/afterFirstDrawing';
 import { FIRST_DRAWING_ID } from '../../src/protocol/lineageMessages';
 import type { FirstDrawing } from '../../src/protocol/lineageMessages';
@@ -56,4 +57,12 @@ test('once the page is ready, only what changed since its first drawing is sent'
   assert.deepEqual(afterFirstDrawing({ focus: undefined, changed: false }, 'b'), { focus: 'b', snapshot: false });
   // A run or the states read changed the graph meanwhile.
   assert.deepEqual(afterFirstDrawing({ focus: 'a', changed: true }, 'a'), { snapshot: true });
+});
+
+test('a font the page needs is preloaded before its stylesheets, with the CORS mode a font load uses (else the browser fetches it twice)', () => {
+  const html = webviewPage({ ...uris, title: 'Asset Lineage', preloadFontUris: ['https://webview.example/codicon.ttf'] });
+  const preload = html.indexOf('<link rel="preload" href="https://webview.example/codicon.ttf" as="font" type="font/ttf" crossorigin>');
+  assert.ok(preload > 0, 'the font is preloaded');
+  assert.ok(preload < html.indexOf('rel="stylesheet"'));
+  assert.ok(!webviewPage({ ...uris, title: 'Asset Lineage' }).includes('rel="preload"'));
 });
