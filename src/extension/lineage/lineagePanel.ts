@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DisposableStore } from '../disposables';
 import type { CommandId } from '../commands';
 import { lineageHtml } from './lineageHtml';
+import { lineagePageAssets } from './lineagePageAssets';
 import { definitionColumn } from './definitionColumn';
 import { afterFirstDrawing } from './afterFirstDrawing';
 import type { InlinedDrawing } from './afterFirstDrawing';
@@ -151,6 +152,7 @@ export class LineagePanel implements vscode.Disposable {
     const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, file)).toString();
     // A new panel of a discovered graph: the page draws from its HTML as its script runs, no round trip first.
     const first = opening && !opening.awaitingGraph ? this.firstDrawing() : undefined;
+    const inline = lineagePageAssets(webviewRoot.fsPath);
     webview.html = lineageHtml(
       {
         cspSource: webview.cspSource,
@@ -159,7 +161,8 @@ export class LineagePanel implements vscode.Disposable {
         workerUri: uri('layout-worker.js'),
         styleUri: uri('lineage.css'),
         codiconUri: uri('codicon.css'),
-        preloadFontUris: [uri('codicon.ttf')],
+        // Fetched resources when the built files cannot be read here (the page works either way).
+        ...(inline ? { inline } : { preloadFontUris: [uri('codicon.ttf')] }),
       },
       first,
     );
