@@ -26,7 +26,7 @@ export interface WebviewPageParts {
   /**
    * The page's stylesheets (in order, replacing codiconUri and styleUri) and script (replacing scriptUri) written
    * into it rather than fetched: VS Code fetches a webview's resources through its own window, which is slow while
-   * that window is busy (opening an editor group). Fonts they use may then be data: URLs.
+   * that window is busy (opening an editor group). The URLs in the stylesheets must then be absolute.
    */
   readonly inline?: { readonly styles: readonly string[]; readonly script: string };
   /** Markup put before the page's script (inlineJsonScript: data the script reads as it starts). */
@@ -42,7 +42,7 @@ export function webviewPage(p: WebviewPageParts): string {
     "default-src 'none'",
     `script-src 'nonce-${p.nonce}'`,
     `style-src ${p.cspSource}${p.inline ? ` 'nonce-${p.nonce}'` : ''}`,
-    `font-src ${p.cspSource}${p.inline ? ' data:' : ''}`,
+    `font-src ${p.cspSource}`,
     `img-src ${p.cspSource} data:`,
     ...(p.extraCsp ?? []),
   ].join('; ');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { inlineJsonScript } from '../../src/extension/inlineJson';
 import { lineageHtml } from '../../src/extension/lineage/lineageHtml';
 import { webviewPage } from '../../src/extension/webviewPage';
-import { withFontInlined } from '../../src/extension/lineage/lineagePageAssets';
+import { withFileUrl } from '../../src/extension/lineage/lineagePageAssets';
 import { afterFirstDrawing } from '../../src/extension/lineage/afterFirstDrawing';
 import { FIRST_DRAWING_ID } from '../../src/protocol/lineageMessages';
 import type { FirstDrawing } from '../../src/protocol/lineageMessages';
@@ -76,7 +76,6 @@ test('written into the page, the script and stylesheets replace their fetches, u
   });
   assert.ok(!html.includes(`href="${uris.styleUri}"`) && !html.includes(`href="${uris.codiconUri}"`) && !html.includes(`src="${uris.scriptUri}"`));
   assert.match(html, /style-src https:\/\/webview\.example 'nonce-n0nce'/);
-  assert.match(html, /font-src https:\/\/webview\.example data:/);
   assert.equal(html.match(/<style nonce="n0nce">/g)?.length, 2);
   assert.ok(html.includes('<script nonce="n0nce">const s = "<\\/script><\\!--"; run(s);</script>'));
   assert.ok(html.includes('.a { content: "<\\/style><b>" }</style>'));
@@ -86,9 +85,9 @@ test('written into the page, the script and stylesheets replace their fetches, u
   assert.ok(fetched.includes(`src="${uris.scriptUri}"`));
 });
 
-test("a stylesheet's font beside it becomes a data: URL, so the stylesheet works written into the page", () => {
+test("a stylesheet's font beside it is named by its absolute URL, so the stylesheet works written into the page", () => {
   const css = '@font-face { src: url("./codicon.ttf") format("truetype"); } .x { background: url("./other.png"); }';
-  const out = withFontInlined(css, 'codicon.ttf', new Uint8Array([0, 1, 2, 255]));
-  assert.ok(out.includes('url("data:font/ttf;base64,AAEC/w==") format("truetype")'));
+  const out = withFileUrl(css, 'codicon.ttf', 'https://webview.example/dist/codicon.ttf');
+  assert.ok(out.includes('url("https://webview.example/dist/codicon.ttf") format("truetype")'));
   assert.ok(out.includes('url("./other.png")'));
 });

@@ -152,7 +152,7 @@ export class LineagePanel implements vscode.Disposable {
     const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, file)).toString();
     // A new panel of a discovered graph: the page draws from its HTML as its script runs, no round trip first.
     const first = opening && !opening.awaitingGraph ? this.firstDrawing() : undefined;
-    const inline = lineagePageAssets(webviewRoot.fsPath);
+    const inline = lineagePageAssets(webviewRoot.fsPath, uri('codicon.ttf'));
     webview.html = lineageHtml(
       {
         cspSource: webview.cspSource,
@@ -161,8 +161,9 @@ export class LineagePanel implements vscode.Disposable {
         workerUri: uri('layout-worker.js'),
         styleUri: uri('lineage.css'),
         codiconUri: uri('codicon.css'),
-        // Fetched resources when the built files cannot be read here (the page works either way).
-        ...(inline ? { inline } : { preloadFontUris: [uri('codicon.ttf')] }),
+        preloadFontUris: [uri('codicon.ttf')],
+        // Fetched when the built files cannot be read here (the page works either way).
+        ...(inline ? { inline } : {}),
       },
       first,
     );
