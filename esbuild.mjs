@@ -1,7 +1,7 @@
 // One build for the three outputs (extension, CLI, lineage webview) plus the
 // in-editor test suite. Type checking is `tsc --noEmit`, separately.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, existsSync, chmodSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, existsSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -95,9 +95,10 @@ function copyAssets() {
   cpSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
   cpSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
   mkdirSync('dist/webview', { recursive: true });
-  for (const f of ['codicon.css', 'codicon.ttf']) {
-    cpSync(join('node_modules/@vscode/codicons/dist', f), join('dist/webview', f));
-  }
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+  // The font's URL without its cache-busting query, so that the pages can preload it by a URL that matches.
+  const codicons = readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8');
+  writeFileSync('dist/webview/codicon.css', codicons.replace(/\.\/codicon\.ttf\?[^"')]*/g, './codicon.ttf'));
   if (existsSync('webview/lineage.css')) cpSync('webview/lineage.css', 'dist/webview/lineage.css');
   if (existsSync('webview/data.css')) cpSync('webview/data.css', 'dist/webview/data.css');
 }

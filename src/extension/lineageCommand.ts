@@ -77,8 +77,9 @@ export class LineageCommand implements vscode.Disposable {
   /** `assetStudio.showLineage [key]`. */
   async show(arg?: AssetArgument): Promise<void> {
     const timeline = new OpeningTimeline();
+    const keyOf = (): string | undefined => this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined);
     // The page boots while discovery ends; the graph is drawn before the targets' states are read.
-    const panel = LineagePanel.show(this.context, this.deps, typeof arg === 'string' ? arg : undefined, {
+    const panel = LineagePanel.show(this.context, this.deps, this.discovered ? keyOf() : typeof arg === 'string' ? arg : undefined, {
       timeline,
       awaitingGraph: !this.discovered,
     });
@@ -86,7 +87,7 @@ export class LineageCommand implements vscode.Disposable {
       await this.graphs.discovered;
       timeline.mark('graph discovered');
     }
-    panel.graphArrived(this.graphs.assetFor(arg)?.node.id ?? (typeof arg === 'string' ? arg : undefined));
+    panel.graphArrived(keyOf());
   }
 
   /** The details pane of one asset of the first folder (the one the panel draws). */

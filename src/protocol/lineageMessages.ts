@@ -169,6 +169,21 @@ export interface SnapshotMessage {
   readonly layout?: RememberedLayout;
 }
 
+/**
+ * What a new panel draws first, written into its HTML (FIRST_DRAWING_ID) when
+ * the graph is known as the panel is created: the page draws it as soon as its
+ * script runs, without a round trip for the first snapshot.
+ */
+export interface FirstDrawing {
+  readonly snapshot: LineageSnapshot;
+  readonly layout?: RememberedLayout;
+  /** The asset to show the neighbourhood of (the command's, or the active editor's). */
+  readonly focus?: string;
+}
+
+/** The id of the page's `<script type="application/json">` holding the FirstDrawing. */
+export const FIRST_DRAWING_ID = 'first-drawing';
+
 // extension → webview: focus an asset (follow the active editor, or a "Lineage" CodeLens)
 export interface FocusMessage {
   readonly type: 'focus';
@@ -211,6 +226,8 @@ export interface ReadyMessage {
   readonly pageMs?: number;
   /** When the page began loading, ms since the epoch (the same clock as the extension host's Date.now()). */
   readonly pageStartedAt?: number;
+  /** Milliseconds since the page began loading when its script had arrived (Resource Timing). */
+  readonly scriptLoadedMs?: number;
 }
 
 // webview → extension: open the definition of an asset at its line
@@ -269,6 +286,10 @@ export interface RenderedMessage {
   readonly remembered?: boolean;
   /** Milliseconds since the page began loading when it was painted. */
   readonly pageMs?: number;
+  /** Milliseconds since the page began loading when the snapshot drawn reached the page (or was read from its HTML). */
+  readonly snapshotMs?: number;
+  /** Milliseconds since the page began loading at its load event (VS Code shows the page from then), if it came before the paint. */
+  readonly loadedMs?: number;
 }
 
 // webview → extension: a layout the page computed, to be handed back to the next panel (RememberedLayout)

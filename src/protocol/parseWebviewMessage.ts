@@ -56,6 +56,7 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         type: 'ready',
         ...(isCount(value.pageMs) ? { pageMs: value.pageMs as number } : {}),
         ...(isCount(value.pageStartedAt) ? { pageStartedAt: value.pageStartedAt as number } : {}),
+        ...(isCount(value.scriptLoadedMs) ? { scriptLoadedMs: value.scriptLoadedMs as number } : {}),
       };
     case 'openDefinition':
       return isKey(value.key) ? { type: 'openDefinition', key: value.key } : undefined;
@@ -92,6 +93,8 @@ export function parseWebviewMessage(value: unknown): WebviewToExtensionMessage |
         inWorker,
         ...(value.remembered === true ? { remembered: true } : {}),
         ...(isCount(pageMs) ? { pageMs: pageMs as number } : {}),
+        ...(isCount(value.snapshotMs) ? { snapshotMs: value.snapshotMs as number } : {}),
+        ...(isCount(value.loadedMs) ? { loadedMs: value.loadedMs as number } : {}),
       };
     }
     case 'layout': {

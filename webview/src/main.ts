@@ -1,6 +1,6 @@
 // The lineage panel: wires the page's parts to one PanelState and to the extension's messages (src/protocol only).
 import 'd3-transition';
-import type { ExtensionToWebviewMessage } from '../../src/protocol/lineageMessages';
+import type { ExtensionToWebviewMessage, LineageSnapshot, RememberedLayout } from '../../src/protocol/lineageMessages';
 import type { ColumnViewState } from './model/columnView';
 import type { LineageView } from './model/lineageViewModel';
 import { chooseDirection } from './model/lineageViewport';
@@ -11,12 +11,16 @@ import { ContextMenu } from './contextMenu';
 import { closeDetails, refreshDetailsAfterSnapshot, showDetails } from './detailsUi';
 import { wireNodeInteraction } from './nodeInteraction';
 import { wireOverview } from './overview';
+import { readFirstDrawing } from './firstDrawing';
 import { buildPage } from './pageSkeleton';
 import { createPanelState } from './panelState';
 import { scheduleRender } from './renderer';
 import { focusOn, syncControls, wireToolbar } from './toolbar';
 import { wireZoom } from './zoomGestures';
 import { currentTransform, nodeNearestCentre, viewSize } from './zoomView';
+
+// Read before anything else: document.currentScript is only set while the script's first task runs.
+const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src;
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
 
@@ -52,15 +56,20 @@ window.addEventListener('resize', () => {
   }, 200);
 });
 
+function receiveSnapshot(snapshot: LineageSnapshot, layout: RememberedLayout | undefined): void {
+  if (layout) state.layouts.remember(layout);
+  state.snapshot = snapshot;
+  state.snapshotAt = performance.now();
+  refreshColumnsAfterSnapshot(state, snapshot);
+  scheduleRender(state);
+  refreshDetailsAfterSnapshot(state);
+}
+
 window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessage>) => {
   const message = event.data;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'snapshot') {
-    if (message.layout) state.layouts.remember(message.layout);
-    state.snapshot = message.snapshot;
-    refreshColumnsAfterSnapshot(state, message.snapshot);
-    scheduleRender(state);
-    refreshDetailsAfterSnapshot(state);
+    receiveSnapshot(message.snapshot, message.layout);
   } else if (message.type === 'details') {
     showDetails(state, message.details);
   } else if (message.type === 'columns') {
@@ -72,8 +81,22 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebviewMessag
   }
 });
 
+// When VS Code shows the page: its frame stays hidden until the page has loaded (styles, script, fonts).
+window.addEventListener('load', () => (state.loadedAt = performance.now()), { once: true });
 syncControls(state);
-state.post({ type: 'ready', pageMs: performance.now(), pageStartedAt: performance.timeOrigin });
+const scriptEntry = scriptUrl ? performance.getEntriesByName(scriptUrl)[0] : undefined;
+state.post({
+  type: 'ready',
+  pageMs: performance.now(),
+  pageStartedAt: performance.timeOrigin,
+  ...(scriptEntry && 'responseEnd' in scriptEntry ? { scriptLoadedMs: (scriptEntry as PerformanceResourceTiming).responseEnd } : {}),
+});
+// A new panel of a known graph: drawn now, without asking for it (the extension sends a snapshot after 'ready' only if it changed).
+const first = readFirstDrawing();
+if (first) {
+  if (first.focus !== undefined) focusOn(state, first.focus);
+  receiveSnapshot(first.snapshot, first.layout);
+}
 
 // Exposed for tests and the benchmark: read-only facts about what is drawn.
 (window as unknown as { lineagePanel: unknown }).lineagePanel = {

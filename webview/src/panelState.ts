@@ -51,6 +51,10 @@ export interface PanelState {
   options: LineageViewOptions;
   directionPreference: DirectionPreference;
   snapshot: LineageSnapshot | undefined;
+  /** performance.now() when the snapshot reached the page (the opening's breakdown). */
+  snapshotAt: number | undefined;
+  /** performance.now() at the page's load event, after which VS Code shows the page. */
+  loadedAt: number | undefined;
   view: LineageView | undefined;
   layout: LayoutResult | undefined;
   /** The direction the current layout was made in. */
@@ -78,6 +82,11 @@ export interface PanelState {
   /** A pan or zoom is under way: edges coming into view are drawn as curves and routed when it ends, so frames stay short. */
   gesture: boolean;
   routesDeferred: boolean;
+  /**
+   * The graph's size on screen, kept by a ResizeObserver (zoomGestures.ts): reading it from the element
+   * after the DOM changed would lay out the whole page there and then, the old graph included.
+   */
+  viewSize: { width: number; height: number };
 }
 
 interface VsCodeApi {
@@ -91,6 +100,7 @@ export function createPanelState(vscode: VsCodeApi, dom: PanelDom): { state: Pan
   const saved = (vscode.getState() as SavedState | undefined) ?? undefined;
   const savedTransform = saved?.transform ? zoomIdentity.translate(saved.transform.x, saved.transform.y).scale(saved.transform.k) : undefined;
   dom.legend.hidden = saved?.legend === false;
+  const initialBox = dom.svgNode.getBoundingClientRect();
   const state: PanelState = {
     dom,
     post: (message) => vscode.postMessage(message),
@@ -104,6 +114,8 @@ export function createPanelState(vscode: VsCodeApi, dom: PanelDom): { state: Pan
     options: { ...defaultViewOptions, ...(saved?.options ?? {}) },
     directionPreference: saved?.direction ?? 'auto',
     snapshot: undefined,
+    snapshotAt: undefined,
+    loadedAt: undefined,
     view: undefined,
     layout: undefined,
     direction: 'lr',
@@ -123,6 +135,7 @@ export function createPanelState(vscode: VsCodeApi, dom: PanelDom): { state: Pan
     routesPending: false,
     gesture: false,
     routesDeferred: false,
+    viewSize: { width: initialBox.width, height: initialBox.height },
   };
   return { state, savedTransform };
 }

@@ -76,6 +76,8 @@ async function render(state: PanelState): Promise<void> {
   // Two frames: the browser has painted what was drawn.
   await nextFrame();
   await nextFrame();
+  // VS Code shows the page once it has loaded: the first paint the user sees is not before that.
+  if (document.readyState !== 'complete') await new Promise((loaded) => window.addEventListener('load', loaded, { once: true }));
   console.debug(`Lineage: laid out ${laidOut} of ${v.nodes.length} nodes again`);
   state.post({
     type: 'rendered',
@@ -87,6 +89,8 @@ async function render(state: PanelState): Promise<void> {
     inWorker,
     ...(remembered ? { remembered: true } : {}),
     pageMs: performance.now(),
+    ...(state.snapshotAt !== undefined ? { snapshotMs: state.snapshotAt } : {}),
+    ...(state.loadedAt !== undefined ? { loadedMs: state.loadedAt } : {}),
   });
   // What a new panel is most likely to show first: the whole graph, unsearched, every node collapsed (a
   // neighbourhood is small and quick to lay out; a search or a focus would overwrite the one worth keeping).

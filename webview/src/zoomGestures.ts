@@ -11,7 +11,16 @@ const MOVING_THRESHOLD = 800;
 /** Wires d3-zoom to the graph, and restores the transform VS Code kept. */
 export function wireZoom(state: PanelState, savedTransform: ZoomTransform | undefined): void {
   const { svg, svgNode, viewport } = state.dom;
+  new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]?.contentRect;
+    if (box) state.viewSize = { width: box.width, height: box.height };
+  }).observe(svgNode);
   state.zoom
+    // d3-zoom's own extent reads the element's size, which lays out the page when the DOM has just changed.
+    .extent(() => [
+      [0, 0],
+      [state.viewSize.width, state.viewSize.height],
+    ])
     .on('zoom', (event: { transform: ZoomTransform }) => {
       viewport.attr('transform', event.transform.toString());
       updateDetail(state, event.transform.k);

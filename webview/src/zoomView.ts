@@ -9,8 +9,7 @@ const FAR_ZOOM = 0.45;
 const FAR_MIN_NODES = 150;
 
 export function viewSize(state: PanelState): { width: number; height: number } {
-  const { width, height } = state.dom.svgNode.getBoundingClientRect();
-  return { width, height };
+  return state.viewSize;
 }
 
 export function currentTransform(state: PanelState): ViewTransform {
@@ -21,7 +20,7 @@ export function currentTransform(state: PanelState): ViewTransform {
 /** The graph-space rectangle in view now. */
 export function viewRect(state: PanelState): Rect {
   const t = zoomTransform(state.dom.svgNode);
-  const { width, height } = state.dom.svgNode.getBoundingClientRect();
+  const { width, height } = state.viewSize;
   const [x0, y0] = t.invert([0, 0]);
   const [x1, y1] = t.invert([width, height]);
   return { x0, y0, x1, y1 };

@@ -3,11 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { DisposableStore } from '../disposables';
 import type { CommandId } from '../commands';
 import { lineageHtml } from './lineageHtml';
+import { lineagePageAssets } from './lineagePageAssets';
 import { definitionColumn } from './definitionColumn';
+import { afterFirstDrawing } from './afterFirstDrawing';
+import type { InlinedDrawing } from './afterFirstDrawing';
 import type { OpeningTimeline } from './openingTimeline';
 import { parseWebviewMessage } from '../../protocol/parseWebviewMessage';
 import type {
   ExtensionToWebviewMessage,
+  FirstDrawing,
   LineageAssetColumns,
   LineageAssetDetails,
   LineageColumnLink,
@@ -78,6 +82,10 @@ export class LineagePanel implements vscode.Disposable {
   private awaitingGraph = false;
   /** Set from the command to the first paint, then logged once. */
   private opening: OpeningTimeline | undefined;
+  /** When the page began loading, on the host's clock (from 'ready'), to place the page's own times in the breakdown. */
+  private pageStartedAt: number | undefined;
+  /** The first drawing went into the page's HTML: what it showed, and whether the graph changed before the page was ready. */
+  private inlined: { readonly focus: string | undefined; changed: boolean } | undefined;
 
   /**
    * Reveals the panel, or creates it. `opening` times a new panel's first paint;
@@ -105,25 +113,26 @@ export class LineagePanel implements vscode.Disposable {
         retainContextWhenHidden: true,
       },
     );
-    const created = LineagePanel.adopt(context, deps, panel, focusKey);
-    if (opening) {
-      created.opening = opening.timeline;
-      created.awaitingGraph = opening.awaitingGraph;
-      opening.timeline.mark('panel created');
-    }
-    return created;
+    opening?.timeline.mark('panel created');
+    return LineagePanel.adopt(context, deps, panel, focusKey, opening);
   }
 
   /** Takes over a panel VS Code restored after a window reload (the webview keeps its own view state). */
   static revive(context: vscode.ExtensionContext, deps: LineagePanelDeps, panel: vscode.WebviewPanel): LineagePanel {
     LineagePanel.current?.panel.dispose();
     panel.webview.options = webviewOptions(context);
-    return LineagePanel.adopt(context, deps, panel, undefined);
+    return LineagePanel.adopt(context, deps, panel, undefined, undefined);
   }
 
-  private static adopt(context: vscode.ExtensionContext, deps: LineagePanelDeps, panel: vscode.WebviewPanel, focusKey: string | undefined): LineagePanel {
+  private static adopt(
+    context: vscode.ExtensionContext,
+    deps: LineagePanelDeps,
+    panel: vscode.WebviewPanel,
+    focusKey: string | undefined,
+    opening: { readonly timeline: OpeningTimeline; readonly awaitingGraph: boolean } | undefined,
+  ): LineagePanel {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'asset-studio.svg');
-    const created = new LineagePanel(panel, webviewRoot(context), deps, focusKey);
+    const created = new LineagePanel(panel, webviewRoot(context), deps, focusKey, opening);
     LineagePanel.current = created;
     context.subscriptions.push(created);
     return created;
@@ -134,18 +143,30 @@ export class LineagePanel implements vscode.Disposable {
     webviewRoot: vscode.Uri,
     private readonly deps: LineagePanelDeps,
     focusKey: string | undefined,
+    opening: { readonly timeline: OpeningTimeline; readonly awaitingGraph: boolean } | undefined,
   ) {
     this.focusKey = focusKey;
+    this.opening = opening?.timeline;
+    this.awaitingGraph = opening?.awaitingGraph ?? false;
     const webview = panel.webview;
     const uri = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, file)).toString();
-    webview.html = lineageHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: uri('lineage.js'),
-      workerUri: uri('layout-worker.js'),
-      styleUri: uri('lineage.css'),
-      codiconUri: uri('codicon.css'),
-    });
+    // A new panel of a discovered graph: the page draws from its HTML as its script runs, no round trip first.
+    const first = opening && !opening.awaitingGraph ? this.firstDrawing() : undefined;
+    const inline = lineagePageAssets(webviewRoot.fsPath, uri('codicon.ttf'));
+    webview.html = lineageHtml(
+      {
+        cspSource: webview.cspSource,
+        nonce: randomBytes(18).toString('base64'),
+        scriptUri: uri('lineage.js'),
+        workerUri: uri('layout-worker.js'),
+        styleUri: uri('lineage.css'),
+        codiconUri: uri('codicon.css'),
+        preloadFontUris: [uri('codicon.ttf')],
+        // Fetched when the built files cannot be read here (the page works either way).
+        ...(inline ? { inline } : {}),
+      },
+      first,
+    );
     this.store.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.store.add(panel.onDidDispose(() => this.dispose()));
     this.store.add(deps.onDidChange(() => this.scheduleSnapshot()));
@@ -173,6 +194,28 @@ export class LineagePanel implements vscode.Disposable {
     this.sendSnapshot(this.deps.layouts?.get());
   }
 
+  /** The first snapshot, its remembered layout and where to look, for the page's HTML; undefined if the graph cannot be built now. */
+  private firstDrawing(): FirstDrawing | undefined {
+    this.focusKey ??= this.activeEditorKey();
+    try {
+      this.snapshot = this.deps.getSnapshot();
+    } catch (err) {
+      this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    this.opening?.mark(`snapshot of ${this.snapshot.nodes.length} assets put in the page${this.snapshot.statesPending ? ' (states not read yet)' : ''}`);
+    this.inlined = { focus: this.focusKey, changed: false };
+    const layout = this.deps.layouts?.get();
+    return { snapshot: this.snapshot, ...(layout ? { layout } : {}), ...(this.focusKey !== undefined ? { focus: this.focusKey } : {}) };
+  }
+
+  /** The page is ready and drew what its HTML held: only what changed since is sent. */
+  private sendAfterInlined(inlined: InlinedDrawing): void {
+    const next = afterFirstDrawing(inlined, this.focusKey);
+    if (next.focus !== undefined) this.post({ type: 'focus', key: next.focus });
+    if (next.snapshot) this.sendSnapshot();
+  }
+
   /** Shows the neighbourhood of `key`. */
   focus(key: string): void {
     this.focusKey = key;
@@ -187,7 +230,8 @@ export class LineagePanel implements vscode.Disposable {
 
   /** `layout`: a remembered layout the page may use instead of laying the graph out (the first snapshot only). */
   private sendSnapshot(layout?: RememberedLayout): void {
-    // Before the page is ready it would be dropped; 'ready' sends the first one.
+    // Before the page is ready it would be dropped; 'ready' sends the first one (or, after a first drawing in the HTML, this one).
+    if (this.inlined && !this.ready) this.inlined.changed = true;
     if (this.awaitingGraph || !this.ready) return;
     try {
       this.snapshot = this.deps.getSnapshot();
@@ -210,11 +254,19 @@ export class LineagePanel implements vscode.Disposable {
     this.followTimer = setTimeout(() => this.followActiveEditor(), 250);
   }
 
+  /** The asset at the active editor's cursor, when the panel follows the editor. */
+  private activeEditorKey(): string | undefined {
+    if (!vscode.workspace.getConfiguration('assetStudio').get<boolean>('lineage.followActiveEditor', true)) return undefined;
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !this.deps.keyAt) return undefined;
+    return this.deps.keyAt(editor.document.uri, editor.selection.active.line + 1);
+  }
+
   private followActiveEditor(): void {
     if (!vscode.workspace.getConfiguration('assetStudio').get<boolean>('lineage.followActiveEditor', true)) return;
     const editor = vscode.window.activeTextEditor;
     if (!editor || !this.deps.keyAt) return;
-    const key = this.deps.keyAt(editor.document.uri, editor.selection.active.line + 1);
+    const key = this.activeEditorKey();
     if (key !== undefined && key === this.openedFromPanel) return;
     this.openedFromPanel = undefined;
     if (key && key !== this.focusKey) this.focus(key);
@@ -235,12 +287,20 @@ export class LineagePanel implements vscode.Disposable {
 
   private handle(message: WebviewToExtensionMessage): void {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
-        if (this.opening && message.pageStartedAt !== undefined) this.opening.markAt('page began loading', message.pageStartedAt);
+        this.pageStartedAt = message.pageStartedAt;
+        if (this.opening && message.pageStartedAt !== undefined) {
+          this.opening.markAt('page began loading', message.pageStartedAt);
+          if (message.scriptLoadedMs !== undefined) this.opening.markAt('its script loaded', message.pageStartedAt + message.scriptLoadedMs);
+        }
         this.opening?.mark(`page ready${message.pageMs !== undefined ? ` (its script ran ${Math.round(message.pageMs)} ms after it began loading)` : ''}`);
-        if (!this.awaitingGraph) this.sendFirst();
+        const inlined = this.inlined;
+        this.inlined = undefined;
+        if (inlined) this.sendAfterInlined(inlined);
+        else if (!this.awaitingGraph) this.sendFirst();
         return;
+      }
       case 'openDefinition':
         if (this.knows(message.key)) {
           this.openedFromPanel = message.key;
@@ -278,6 +338,11 @@ export class LineagePanel implements vscode.Disposable {
         return;
       case 'rendered':
         if (this.opening && message.nodes > 0) {
+          if (message.snapshotMs !== undefined && this.pageStartedAt !== undefined) {
+            this.opening.markAt('snapshot in the page', this.pageStartedAt + message.snapshotMs);
+          }
+          if (message.loadedMs !== undefined && this.pageStartedAt !== undefined) this.opening.markAt('page loaded (shown)', this.pageStartedAt + message.loadedMs);
+          if (message.pageMs !== undefined && this.pageStartedAt !== undefined) this.opening.markAt('painted in the page', this.pageStartedAt + message.pageMs);
           this.opening.mark(
             `first ${message.nodes} nodes painted (layout ${Math.round(message.layoutMs)} ms` +
               `${message.inWorker ? ' in a worker' : ''}${message.remembered ? ', remembered from an earlier panel' : ''}, ` +
