@@ -180,14 +180,11 @@ export class WorkspaceIndex {
     }
     // Python goes to the workers first; this thread reads the SQL headers (DuckDB parses them as
     // they come) and the dbt projects meanwhile, in slices that yield to its event loop.
-    let sqlFilesRead!: () => void;
-    const sqlReadHere = new Promise<void>((done) => (sqlFilesRead = done));
-    const sqlWork = this.sql.readAll(sqlFiles, cache, sqlFilesRead);
+    const sql = this.sql.readAll(sqlFiles, cache);
     const dbtWork = this.dbt.readAll(cache);
     // This thread helps the workers once it has read its own files: DuckDB parses the last SQL
     // bodies on its own thread meanwhile (waiting for them left this thread idle ~0.4 s of a cold start).
-    const ownReads = Promise.all([Promise.race([sqlReadHere, sqlWork]), dbtWork]);
-    const [pythonRead, [sqlRead]] = await Promise.all([python.read(pyFiles, walked.pyprojects, ownReads), Promise.all([sqlWork, dbtWork])]);
+    const [pythonRead, sqlRead] = await Promise.all([python.read(pyFiles, walked.pyprojects, Promise.allSettled([sql.read, dbtWork])), sql.done, dbtWork]);
     this.rebuild();
     this.cacheCounts = cache ? { hits: cache.hits, read: sqlRead + pythonRead } : undefined;
     // Written after the graph is there: the start does not wait for it.

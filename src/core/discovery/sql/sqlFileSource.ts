@@ -25,15 +25,21 @@ export class SqlFileSource implements DiscoverySource {
   }
 
   /**
-   * Reads the .sql files of a full walk, taking unchanged ones from `cache`; returns how many it read.
-   * `filesRead` is called once this thread has read them all, while DuckDB may still be parsing.
+   * Reads the .sql files of a full walk, taking unchanged ones from `cache`. `read` settles once this
+   * thread has read them all, while DuckDB may still be parsing them; `done`, once every file is
+   * complete, with how many were read.
    */
-  async readAll(files: readonly string[], cache?: DiscoveryCache, filesRead?: () => void): Promise<number> {
+  readAll(files: readonly string[], cache?: DiscoveryCache): { readonly read: Promise<void>; readonly done: Promise<number> } {
     const candidates = this.candidates(files);
     const toRead = cache ? candidates.filter((f) => !this.fromCache(cache, f)) : candidates;
-    await this.readFiles(toRead, cache, filesRead);
-    if (cache) inWalkOrder(this.read, files);
-    return toRead.length;
+    const reading = this.readFiles(toRead, cache);
+    return {
+      read: reading.read,
+      done: reading.done.then(() => {
+        if (cache) inWalkOrder(this.read, files);
+        return toRead.length;
+      }),
+    };
   }
 
   /** A save patches its files' discoveries in; a file it read that is gone changes the graph's nodes: rebuild. */
@@ -41,7 +47,10 @@ export class SqlFileSource implements DiscoverySource {
     let removed = false;
     for (const file of deleted) if (this.read.delete(file)) removed = true;
     const before = changed.map((f) => this.read.get(f) ?? emptyDiscovery(f));
-    await this.readFiles(changed);
+    const candidates = this.candidates(changed);
+    // A file the `assets` globs no longer take is no asset any more.
+    if (candidates.length < changed.length) for (const f of changed) if (!candidates.includes(f)) this.read.delete(f);
+    await this.readFiles(candidates).done;
     if (removed) return 'rebuild';
     const changes: FileChange[] = changed
       .map((f, i) => ({ before: before[i]!, after: this.read.get(f) ?? emptyDiscovery(f) }))
@@ -65,29 +74,30 @@ export class SqlFileSource implements DiscoverySource {
     return true;
   }
 
-  private async readFiles(files: readonly string[], cache?: DiscoveryCache, filesRead?: () => void): Promise<void> {
-    const match = this.assetMatch;
-    const candidates = this.candidates(files);
-    if (match) for (const f of files) if (!match(toRelative(this.root, f))) this.read.delete(f);
+  /** Reads asset candidates: `read` settles once this thread has read them, `done` once DuckDB's parse has completed them. */
+  private readFiles(files: readonly string[], cache?: DiscoveryCache): { readonly read: Promise<void>; readonly done: Promise<void> } {
     const context = this.context;
     // DuckDB parses each chunk as it arrives, one batch at a time (its connections are shared).
     let parsing: Promise<void> = Promise.resolve();
-    const reads = await readChunks(candidates, undefined, (file) => readSqlSourceFile(file, context), (chunkReads) => {
+    const reads = readChunks(files, undefined, (file) => readSqlSourceFile(file, context), (chunkReads) => {
       const headers = chunkReads.flatMap((r) => ('read' in r && 'header' in r.read ? [r.read] : []));
       if (headers.length > 0) parsing = parsing.then(() => completeSqlHeaders(headers));
     });
-    filesRead?.();
-    await parsing;
-    for (const r of reads) {
-      if ('missing' in r) {
-        this.read.delete(r.file);
-        continue;
+    const done = reads.then(async (read) => {
+      await parsing;
+      for (const r of read) {
+        if ('missing' in r) {
+          this.read.delete(r.file);
+          continue;
+        }
+        const d = 'header' in r.read ? r.read.discovery : r.read;
+        cache?.keep('sql', r.file, d);
+        if (d.assets.length > 0 || d.problems.length > 0) this.read.set(r.file, d);
+        else this.read.delete(r.file);
       }
-      const d = 'header' in r.read ? r.read.discovery : r.read;
-      cache?.keep('sql', r.file, d);
-      if (d.assets.length > 0 || d.problems.length > 0) this.read.set(r.file, d);
-      else this.read.delete(r.file);
-    }
+    });
+    // Settles either way: a failure is `done`'s to report.
+    return { read: reads.then(() => undefined, () => undefined), done };
   }
 }
 
