@@ -46,6 +46,10 @@ export interface CompiledDbtModel {
 
 export type DbtOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem; readonly needsDbt?: string };
 
+/** The incremental strategies and on_schema_change values the in-process load applies (dbtIncrementalLoad.ts). */
+const IN_PROCESS_STRATEGIES: readonly DbtIncrementalLoad['strategy'][] = ['append', 'delete+insert', 'merge'];
+const IN_PROCESS_SCHEMA_CHANGES: readonly DbtIncrementalLoad['onSchemaChange'][] = ['ignore', 'fail', 'append_new_columns'];
+
 /** Incremental options the in-process load does not apply: a model setting one runs with dbt. */
 const DBT_ONLY_INCREMENTAL_OPTIONS = [
   'incremental_predicates',
@@ -242,13 +246,11 @@ export class DbtModelCompiler {
     }
     if (materialized === 'incremental') {
       const s = config.incremental_strategy;
-      if (s !== undefined && s !== null && !['append', 'delete+insert', 'merge'].includes(String(s))) return `incremental_strategy='${String(s)}' runs with dbt`;
+      if (s !== undefined && s !== null && !oneOf(IN_PROCESS_STRATEGIES, s)) return `incremental_strategy='${String(s)}' runs with dbt`;
       const change = config.on_schema_change;
-      if (change !== undefined && change !== null && !['ignore', 'fail', 'append_new_columns'].includes(String(change))) return `on_schema_change='${String(change)}' runs with dbt`;
-      for (const option of DBT_ONLY_INCREMENTAL_OPTIONS) {
-        const v = config[option];
-        if (v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) return `${option} runs with dbt`;
-      }
+      if (change !== undefined && change !== null && !oneOf(IN_PROCESS_SCHEMA_CHANGES, change)) return `on_schema_change='${String(change)}' runs with dbt`;
+      const set = DBT_ONLY_INCREMENTAL_OPTIONS.find((option) => isSet(config[option]));
+      if (set) return `${set} runs with dbt`;
     }
     return undefined;
   }
@@ -417,10 +419,21 @@ function incrementalLoad(config: Readonly<Record<string, unknown>>): DbtIncremen
   const s = config.incremental_strategy;
   const change = config.on_schema_change;
   return {
-    strategy: s === 'merge' || s === 'delete+insert' || s === 'append' ? s : uniqueKey ? 'delete+insert' : 'append',
+    strategy: oneOf(IN_PROCESS_STRATEGIES, s) ? s : uniqueKey ? 'delete+insert' : 'append',
     ...(uniqueKey ? { uniqueKey } : {}),
-    onSchemaChange: change === 'fail' || change === 'append_new_columns' ? change : 'ignore',
+    onSchemaChange: oneOf(IN_PROCESS_SCHEMA_CHANGES, change) ? change : 'ignore',
   };
+}
+
+function oneOf<T extends string>(values: readonly T[], v: unknown): v is T {
+  return (values as readonly unknown[]).includes(v);
+}
+
+/** A config option given a value: not absent, null, false, or an empty list or mapping. */
+function isSet(v: unknown): boolean {
+  if (v === undefined || v === null || v === false) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  return typeof v !== 'object' || Object.keys(v).length > 0;
 }
 
 function stripSemicolon(sql: string): string {
