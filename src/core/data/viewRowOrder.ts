@@ -106,8 +106,7 @@ export class ViewRowOrders {
 
   /** The order is computed, matches the file, and a page of it is rows scattered through the table (read by row id, sorted). */
   scattersRows(request: Pick<PageRequest, 'source' | 'view'>): boolean {
-    const order = this.orders.get(this.key(request));
-    return order !== undefined && order.holds === 'rowids' && (request.view.sort?.length ?? 0) > 0 && order.identity === fileIdentity(this.location);
+    return this.has(request) && this.orders.get(this.key(request))!.holds === 'rowids' && (request.view.sort?.length ?? 0) > 0;
   }
 
   isUnsupported(request: Pick<PageRequest, 'source' | 'view'>): boolean {
