@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { discoverDbtProject } from '../../src/core/discovery/dbt/dbtProject';
 import { DbtReadState } from '../../src/core/discovery/dbt/dbtReadState';
@@ -338,5 +338,29 @@ test('a read kept with the hash of bytes the file no longer has is never served 
     assert.equal(again.hits, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the reading code is compared by content: the same bytes built anew keep the cache, other bytes make it foreign', async () => {
+  const { root, cacheFile } = workspace();
+  const code = join(mkdtempSync(join(tmpdir(), 'asset-studio-cache-code-')), 'discovery-worker.js');
+  try {
+    // workers: false, so the worker file is only what the cache's fingerprint names.
+    writeFileSync(code, '// build 1\n');
+    const options = { workers: false, cacheFile, workerFile: code };
+    assert.equal(await (await WorkspaceIndex.open(root, options)).flushCache(), true);
+    // The same bytes written again, as a fresh clone's build writes them: a new stamp.
+    rmSync(code);
+    writeFileSync(code, '// build 1\n');
+    utimesSync(code, HOUR_AGO, HOUR_AGO);
+    assert.equal((await WorkspaceIndex.open(root, options)).cacheUse?.read, 0);
+    writeFileSync(code, '// build 2\n');
+    const other = await WorkspaceIndex.open(root, options);
+    assert.equal(other.cacheUse?.hits, 0);
+    assert.ok((other.cacheUse?.read ?? 0) > 10);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(dirname(code), { recursive: true, force: true });
+    rmSync(cacheFile, { force: true });
   }
 });
