@@ -364,3 +364,30 @@ test('the reading code is compared by content: the same bytes built anew keep th
     rmSync(cacheFile, { force: true });
   }
 });
+
+test('a read whose file changed again before the save keeps no content hash: its next bytes are never taken for the ones read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-studio-cache-hash-race-'));
+  const at = (minutes: number) => new Date(HOUR_AGO.getTime() + minutes * 60_000);
+  try {
+    const file = join(dir, 'a.sql');
+    const cacheFile = join(dir, 'c');
+    writeFileSync(file, 'select 1');
+    utimesSync(file, at(0), at(0));
+    const first = DiscoveryCache.load(cacheFile, 'fp');
+    first.set('sql', file, fileStamp(file), { read: 1 });
+    assert.equal(first.save(), true);
+    // A start reads the file's new bytes...
+    writeFileSync(file, 'select 2');
+    utimesSync(file, at(1), at(1));
+    const second = DiscoveryCache.load(cacheFile, 'fp');
+    assert.equal(second.lookup('sql', file), undefined);
+    second.keep('sql', file, { read: 2 });
+    // ...and the file changes once more before that start saves.
+    writeFileSync(file, 'select 3');
+    utimesSync(file, at(2), at(2));
+    assert.equal(second.save(), true);
+    assert.equal(DiscoveryCache.load(cacheFile, 'fp').lookup('sql', file), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
