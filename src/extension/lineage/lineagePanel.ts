@@ -197,16 +197,11 @@ export class LineagePanel implements vscode.Disposable {
   /** The first snapshot, its remembered layout and where to look, for the page's HTML; undefined if the graph cannot be built now. */
   private firstDrawing(): FirstDrawing | undefined {
     this.focusKey ??= this.activeEditorKey();
-    try {
-      this.snapshot = this.deps.getSnapshot();
-    } catch (err) {
-      this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    }
-    this.opening?.mark(`snapshot of ${this.snapshot.nodes.length} assets put in the page${this.snapshot.statesPending ? ' (states not read yet)' : ''}`);
+    const snapshot = this.takeSnapshot('put in the page');
+    if (!snapshot) return undefined;
     this.inlined = { focus: this.focusKey, changed: false };
     const layout = this.deps.layouts?.get();
-    return { snapshot: this.snapshot, ...(layout ? { layout } : {}), ...(this.focusKey !== undefined ? { focus: this.focusKey } : {}) };
+    return { snapshot, ...(layout ? { layout } : {}), ...(this.focusKey !== undefined ? { focus: this.focusKey } : {}) };
   }
 
   /** The page is ready and drew what its HTML held: only what changed since is sent. */
@@ -233,14 +228,22 @@ export class LineagePanel implements vscode.Disposable {
     // Before the page is ready it would be dropped; 'ready' sends the first one (or, after a first drawing in the HTML, this one).
     if (this.inlined && !this.ready) this.inlined.changed = true;
     if (this.awaitingGraph || !this.ready) return;
+    const snapshot = this.takeSnapshot('sent');
+    if (snapshot) this.post({ type: 'snapshot', snapshot, ...(layout ? { layout } : {}) });
+  }
+
+  /** The graph's snapshot for the page, kept as the panel's (`how` it goes there, for the opening's breakdown); undefined when it cannot be built. */
+  private takeSnapshot(how: string): LineageSnapshot | undefined {
+    let snapshot: LineageSnapshot;
     try {
-      this.snapshot = this.deps.getSnapshot();
-      this.opening?.mark(`snapshot of ${this.snapshot.nodes.length} assets sent${this.snapshot.statesPending ? ' (states not read yet)' : ''}`);
+      snapshot = this.deps.getSnapshot();
     } catch (err) {
       this.deps.log.error(`Lineage: could not build the graph: ${err instanceof Error ? err.message : String(err)}`);
-      return;
+      return undefined;
     }
-    this.post({ type: 'snapshot', snapshot: this.snapshot, ...(layout ? { layout } : {}) });
+    this.snapshot = snapshot;
+    this.opening?.mark(`snapshot of ${snapshot.nodes.length} assets ${how}${snapshot.statesPending ? ' (states not read yet)' : ''}`);
+    return snapshot;
   }
 
   /** Bursts of changes (a run updating many assets) become one redraw. */
