@@ -23,20 +23,16 @@ const MAX_IN_FLIGHT = 3;
 
 /** Asks for one page of the current view; `count` also asks for the number of rows. */
 export function requestPage(state: PageRequestState, page: number, count: boolean): void {
-  const { show } = state;
-  if (!show) return;
-  const requestId = state.nextRequest++;
-  state.pending.set(requestId, { page });
-  state.post({ type: 'requestPage', generation: show.generation, requestId, view: state.view, offset: page * PAGE_ROWS, limit: PAGE_ROWS, count, screenRow: state.screenRow });
+  requestRows(state, { page }, page * PAGE_ROWS, PAGE_ROWS, count);
 }
 
-/** Asks for rows of the screen alone, ahead of their pages. */
-function requestScreenRows(state: PageRequestState, offset: number, limit: number): void {
+/** Asks for rows `offset`… of the current view, remembered as `read` until they come. */
+function requestRows(state: PageRequestState, read: PendingRead, offset: number, limit: number, count: boolean): void {
   const { show } = state;
   if (!show) return;
   const requestId = state.nextRequest++;
-  state.pending.set(requestId, { rowsAt: offset });
-  state.post({ type: 'requestPage', generation: show.generation, requestId, view: state.view, offset, limit, count: false, screenRow: state.screenRow });
+  state.pending.set(requestId, read);
+  state.post({ type: 'requestPage', generation: show.generation, requestId, view: state.view, offset, limit, count, screenRow: state.screenRow });
 }
 
 /** Asks for what rows `first`..`last` (on screen) need and the pages either side, so scrolling on finds them loaded. */
@@ -58,6 +54,6 @@ export function requestPagesAround(state: PageRequestState, first: number, last:
   // Pages not yet asked for: the screen's rows in them first (one read the size of the screen), then the pages.
   const ask = cache.toAsk(visible);
   const rows = screenRowsToAsk(first, last, ask);
-  if (rows) requestScreenRows(state, rows.offset, rows.limit);
+  if (rows) requestRows(state, { rowsAt: rows.offset }, rows.offset, rows.limit, false);
   for (const p of ask) requestPage(state, p, false);
 }
