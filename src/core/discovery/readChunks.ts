@@ -8,6 +8,8 @@ const READ_SLICE = 256;
 export interface ChunkWorkers<R> {
   readonly pool: { readonly size: number; readPython(chunk: readonly string[]): Promise<R[]> };
   readonly helpAfter?: Promise<unknown>;
+  /** Settles when this thread can read a file itself (its parser loaded): tasks go to the workers before. */
+  readonly ready?: Promise<unknown>;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function readChunks<R>(
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
   const readHere = async (chunk: readonly string[], first: boolean): Promise<R[]> => {
     if (!first) await new Promise<void>((r) => setImmediate(r));
+    await workers?.ready;
     return chunk.map(inThread);
   };
   const out: R[][] = [];

@@ -178,14 +178,29 @@ export class PythonFileSource implements DiscoverySource {
     return true;
   }
 
-  /** With a pool, this thread also reads the chunks still waiting once `helpAfter` settles (its own work done). */
+  /**
+   * With a pool, the workers get their tasks at once, while this thread's own grammar may still be
+   * loading; it reads the chunks still waiting once `helpAfter` settles (its own work done).
+   */
   private async readFiles(files: readonly string[], pool?: DiscoveryPool, cache?: DiscoveryCache, helpAfter?: Promise<unknown>): Promise<void> {
-    if (this.loading) await this.loading;
-    const reader = this.reader;
-    if (!reader) return;
+    const workers = pool && this.inWorkers ? { pool, helpAfter, ready: this.loading } : undefined;
+    if (!workers && this.loading) await this.loading;
     if (files.some((f) => f !== this.others?.file)) this.others = undefined;
-    const workers = pool && this.inWorkers ? { pool, helpAfter } : undefined;
-    const reads = await readChunks(files, workers, (file) => readPythonSourceFile(reader, file));
+    const inThread = (file: string): PythonFileRead => {
+      // The grammar did not load here, so the workers could not load it either.
+      if (!this.reader) throw new Error('the Python grammar did not load');
+      return readPythonSourceFile(this.reader, file);
+    };
+    let reads: PythonFileRead[];
+    try {
+      reads = await readChunks(files, workers, inThread);
+    } catch (err) {
+      if (this.reader) throw err;
+      return;
+    }
+    // Without the grammar nothing is read (the source's problem says why), whatever a worker gave.
+    if (this.loading) await this.loading;
+    if (!this.reader) return;
     for (const r of reads) {
       if (!('missing' in r)) cache?.keep('python', r.file, r);
       this.keep(r);
