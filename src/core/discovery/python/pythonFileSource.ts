@@ -122,6 +122,10 @@ export class PythonFileSource implements DiscoverySource {
         inWalkOrder(this.parsed, files);
         inWalkOrder(this.skipped, files);
       }
+      // Resolved now rather than when the graph is built: on a cold start DuckDB is often still
+      // parsing the last SQL bodies, which the graph waits for (~0.2 s on the 10,000-file bench).
+      void pool?.close();
+      if (this.stale) this.resolve();
       return this.reader ? toRead.length : 0;
     } finally {
       void pool?.close();
