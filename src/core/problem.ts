@@ -25,3 +25,15 @@ export function problemAt(
 ): Problem {
   return { ...location, severity, code, message };
 }
+
+/** What a reader that crashed on a file reports there, instead of losing the rest of the workspace. */
+export function crashProblem(file: string, code: string, err: unknown): Problem {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    severity: 'error',
+    code,
+    message: `Asset Studio could not read this (please report it): ${err instanceof Error ? err.message : String(err)}`,
+  };
+}

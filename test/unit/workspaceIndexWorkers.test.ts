@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readPythonSourceFile } from '../../src/core/discovery/discoveryFileReads';
+import { readPythonSourceFile } from '../../src/core/discovery/python/pythonFileRead';
 import { DiscoveryPool } from '../../src/core/discovery/discoveryPool';
 import { loadPythonWorkspaceReader } from '../../src/core/discovery/pythonWorkspaceReader';
 import { WORKER_THRESHOLD } from '../../src/core/discovery/python/pythonFileSource';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
-import type { PythonFileRead } from './discoveryFileReads';
+import type { PythonFileRead } from './python/pythonFileRead';
 
 export interface DiscoveryTask {
   readonly id: number;

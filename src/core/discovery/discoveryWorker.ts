@@ -1,7 +1,7 @@
 // Worker thread entry (bundled to dist/discovery-worker.js): parses a chunk of Python files off the
 // main thread, with the function the main thread uses without workers.
 import { parentPort } from 'node:worker_threads';
-import { readPythonSourceFile } from './discoveryFileReads';
+import { readPythonSourceFile } from './python/pythonFileRead';
 import type { DiscoveryTask, DiscoveryTaskReply } from './discoveryPool';
 import { loadPythonWorkspaceReader } from './pythonWorkspaceReader';
 import type { PythonWorkspaceReader } from './pythonWorkspaceReader';

@@ -2,7 +2,7 @@ import { basename, dirname, join, sep } from 'node:path';
 import type { FileDiscovery } from '../../asset';
 import type { FileChange } from '../../graph/patchAssetGraph';
 import type { DiscoveryCache } from '../discoveryCache';
-import { crashProblem } from '../discoveryFileReads';
+import { crashProblem } from '../../problem';
 import type { DiscoverySource, SourceFiles, SourceUpdate } from '../discoverySource';
 import { dbtFilesPatchedBy, rereadDbtFiles } from './dbtIncremental';
 import { discoverDbtProject } from './dbtProject';

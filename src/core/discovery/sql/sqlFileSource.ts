@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import type { FileDiscovery } from '../../asset';
 import type { FileChange } from '../../graph/patchAssetGraph';
 import type { DiscoveryCache } from '../discoveryCache';
-import { readSqlSourceFile } from '../discoveryFileReads';
+import { readSqlSourceFile } from './sqlFileRead';
 import type { DiscoverySource, SourceFiles, SourceUpdate } from '../discoverySource';
 import { toRelative } from '../fileWalk';
 import { readChunks } from '../readChunks';
