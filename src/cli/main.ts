@@ -1,5 +1,8 @@
 import { runCli } from './cli';
 import { cancelOnSignals } from './cliSignals';
+import { tuneForShortRun } from './shortRunTiering';
+
+tuneForShortRun();
 
 const argv = process.argv.slice(2);
 // Only runs can be cancelled; any other command keeps the default (a signal ends it at once).
