@@ -167,7 +167,7 @@ test('a long page of a sorted table is read in parts: a read asked meanwhile com
     assert.deepEqual(ids((await session.page({ source, view, offset: 2_950, limit: 2 * ORDER_READ_ROWS })).rows), await expected(path, relation, view, 2_950, 50));
     let turns = 0;
     await assert.rejects(
-      session.page({ source, view, offset: 1_000, limit: 3 * ORDER_READ_ROWS }, () => ++turns < 3),
+      session.page({ source, view, offset: 1_000, limit: 3 * ORDER_READ_ROWS }, { stillWanted: () => ++turns < 3 }),
       SkippedRead,
     );
     assert.equal(turns, 3, 'asked at each part, skipped at the third');
