@@ -102,16 +102,20 @@ export class DataReadSession {
   }
 
   /**
-   * A page through a row order, read `ORDER_READ_ROWS` at a time, each part in
-   * its own turn: a page no longer wanted stops between parts, and a screen's
-   * rows asked meanwhile interrupt one part, not the whole page.
+   * A page through a row order, read in one query when no other read waits
+   * for the connection (cheaper by a third than two halves), else
+   * `ORDER_READ_ROWS` at a time, each part in its own turn so that the reads
+   * waiting come between parts; a page no longer wanted stops between parts.
    */
   private async pageInTurns(request: PageRequest, turn: PageTurn): Promise<DataPage> {
     const end = request.offset + request.limit;
     const parts: DataPage[] = [];
-    for (let at = request.offset; at < end; at += ORDER_READ_ROWS) {
-      const limit = Math.min(ORDER_READ_ROWS, end - at);
-      const part = await this.pageInOneTurn({ ...request, offset: at, limit, count: request.count && at === request.offset }, turn);
+    for (let at = request.offset, limit = 0; at < end; at += limit) {
+      // Sized when its turn comes, by what waits then.
+      const part = await this.pageInOneTurn(() => {
+        limit = this.waiting.length === 0 ? end - at : Math.min(ORDER_READ_ROWS, end - at);
+        return { ...request, offset: at, limit, count: request.count && at === request.offset };
+      }, turn);
       parts.push(part);
       if (part.rows.length < limit) break; // the view's end
     }
@@ -126,11 +130,13 @@ export class DataReadSession {
     };
   }
 
-  private pageInOneTurn(request: PageRequest, turn: PageTurn): Promise<DataPage> {
+  /** A page in one turn; `asked` a function when the page is sized at its turn. */
+  private pageInOneTurn(asked: PageRequest | (() => PageRequest), turn: PageTurn): Promise<DataPage> {
     const { stillWanted } = turn;
-    // A page's rows may be interrupted for a screen's; a count or an order being computed is worth finishing.
-    const readRows = <T>(read: () => Promise<T>): Promise<T> => (turn.screen || request.count ? read() : this.interruptibly(read));
     return this.use(async (conn) => {
+      const request = typeof asked === 'function' ? asked() : asked;
+      // A page's rows may be interrupted for a screen's; a count query or an order being computed is worth finishing.
+      const readRows = <T>(read: () => Promise<T>, counts: boolean): Promise<T> => (turn.screen || counts ? read() : this.interruptibly(read));
       if (stillWanted && !stillWanted()) throw new SkippedRead();
       const relation = positionalRelation(request);
       if (relation !== undefined && !this.contiguous.has(relation)) this.contiguous.set(relation, await hasContiguousRowids(conn, relation));
@@ -151,11 +157,12 @@ export class DataReadSession {
               return first;
             }
           }
-          const ordered = orders.has(request) ? await readRows(() => orders.page(conn, request)) : await orders.page(conn, request);
+          // Through a row order the count is the order's length: no count query.
+          const ordered = orders.has(request) ? await readRows(() => orders.page(conn, request), false) : await orders.page(conn, request);
           if (ordered) return ordered;
         }
       }
-      return readRows(() => readPageOn(conn, request, { byRowid }));
+      return readRows(() => readPageOn(conn, request, { byRowid }), request.count === true);
     }, turn.screen === true);
   }
 
