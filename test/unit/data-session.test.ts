@@ -127,7 +127,7 @@ async function slowDeepPages(dir: string) {
   await queryFile(target.path!, 'CREATE TABLE t AS SELECT 1 AS x');
   const session = new DataReadSession(target, { projectRoot: dir }, { idleMs: 60_000, maxHoldMs: 60_000 }, 0);
   const source = { kind: 'query' as const, sql: "SELECT i FROM range(10000000) r(i) WHERE md5(i::VARCHAR) < 'f'" };
-  // The first read finds the query too large to copy (a count) and opens the file: not part of what is timed by order.
+  // The first read opens the file and finds the query too large to copy (a count), before the reads whose order is checked.
   await session.page({ source, view: {}, offset: 0, limit: 1 });
   return { session, source };
 }
