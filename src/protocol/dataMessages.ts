@@ -182,6 +182,8 @@ export interface RequestPageMessage {
   readonly count: boolean;
   /** The first row on screen when asked: reads of pages far from the screen by their turn are skipped. */
   readonly screenRow: number;
+  /** The rows on screen after a jump, asked ahead of their pages: read before any page, interrupting one being read. */
+  readonly screen?: boolean;
 }
 
 // webview → extension: profile the view (its filters apply)

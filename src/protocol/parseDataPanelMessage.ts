@@ -66,9 +66,10 @@ export function parseDataPanelMessage(value: unknown): DataWebviewToExtensionMes
       return { type: 'ready' };
     case 'requestPage': {
       const view = parseViewSpec(value.view);
-      const { generation, requestId, offset, limit, count, screenRow } = value;
+      const { generation, requestId, offset, limit, count, screenRow, screen } = value;
       if (!view || !isWhole(generation) || !isWhole(requestId) || !isWhole(offset) || !isWhole(limit, MAX_PAGE_ROWS) || typeof count !== 'boolean' || !isWhole(screenRow)) return undefined;
-      return { type: 'requestPage', generation, requestId, view, offset, limit, count, screenRow };
+      if (screen !== undefined && typeof screen !== 'boolean') return undefined;
+      return { type: 'requestPage', generation, requestId, view, offset, limit, count, screenRow, ...(screen ? { screen } : {}) };
     }
     case 'requestProfile': {
       const view = parseViewSpec(value.view);

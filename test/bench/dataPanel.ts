@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       screenRow = m.screenRow;
       let p;
       try {
-        p = await session.page({ source: { kind: 'relation', relation: '"main"."wide"' }, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, () => m.count || Math.abs(m.offset - screenRow) <= 3 * m.limit);
+        p = await session.page({ source: { kind: 'relation', relation: '"main"."wide"' }, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, { stillWanted: () => m.count || Math.abs(m.offset - screenRow) <= 3 * m.limit, screen: m.screen === true });
       } catch (err) {
         if (err instanceof SkippedRead) await toPanel({ type: 'error', generation: m.generation, requestId: m.requestId, message: '', skipped: true });
         return;

@@ -161,7 +161,12 @@ test('a scrollbar jump in a million-row query draws the rows there; the wait is 
       if (g.document.querySelectorAll('.grid-rows .row').length > 0 && g.document.querySelectorAll('.grid-rows .cell.loading').length === 0) j.drawnAt = g.performance.now();
     }).observe(g.document.body, { childList: true, subtree: true });
   });
-  const height = await grid.evaluate((e) => (e as unknown as { scrollHeight: number; clientHeight: number }).scrollHeight - (e as unknown as { clientHeight: number }).clientHeight);
+  // The spacer is sized in the frame after the count arrives: wait for a scroll range to jump in.
+  const height = await eventually(async () => {
+    const h = await grid.evaluate((e) => (e as unknown as { scrollHeight: number; clientHeight: number }).scrollHeight - (e as unknown as { clientHeight: number }).clientHeight);
+    assert.ok(h > 0, 'the grid scrolls');
+    return h;
+  }, 30_000);
   const timings: JumpTiming[] = [];
   for (let i = 1; i <= 12; i++) {
     const to = Math.floor(((i * 0.618) % 1) * height);

@@ -31,6 +31,8 @@ test('a jump asks for the rows on screen alone first, then their pages; the neig
     [1_000_010, 41, 1_000_010],
     [1_000_000, PAGE_ROWS, 1_000_010],
   ]);
+  // The screen's rows say so: the extension reads them before any page, interrupting one being read.
+  assert.deepEqual(posted.map((m) => m.type === 'requestPage' && m.screen === true), [true, false]);
   // Drawn again before any reply: nothing asked twice.
   requestPagesAround(state, 1_000_010, 1_000_050, 10_000_000);
   assert.equal(posted.length, 2);

@@ -146,7 +146,7 @@ test('a query with more rows than may be copied is paged by OFFSET (each page ru
   }, { materializedRows: 500 });
 });
 
-test('a long page of a sorted table is read in parts: a read asked meanwhile comes before its end, a page no longer wanted stops between parts; pages equal ORDER BY … OFFSET', async () => {
+test('a long page of a sorted table is one query when nothing waits, else read in parts: a read asked meanwhile comes before its end, a page no longer wanted stops between parts; pages equal ORDER BY … OFFSET', async () => {
   await withSession(async (session, path) => {
     const source: DataSource = { kind: 'relation', relation };
     const view: DataView = { sort: [{ column: 'name' }, { column: 'sco"re', descending: true }] };
@@ -165,11 +165,17 @@ test('a long page of a sorted table is read in parts: a read asked meanwhile com
     assert.deepEqual(ids(screenPage.rows), await expected(path, relation, view, 2_500, 20));
     // The view's end inside a part: the page stops there.
     assert.deepEqual(ids((await session.page({ source, view, offset: 2_950, limit: 2 * ORDER_READ_ROWS })).rows), await expected(path, relation, view, 2_950, 50));
+    // Alone on the connection, a long page is one query (one turn: asked once).
+    let asks = 0;
+    const alone = await session.page({ source, view, offset: 1_000, limit: 3 * ORDER_READ_ROWS }, { stillWanted: () => ++asks > 0 });
+    assert.equal(asks, 1, 'read in one turn');
+    assert.deepEqual(ids(alone.rows), await expected(path, relation, view, 1_000, 3 * ORDER_READ_ROWS));
+    // With reads waiting, in parts: one no longer wanted stops between them.
     let turns = 0;
-    await assert.rejects(
-      session.page({ source, view, offset: 1_000, limit: 3 * ORDER_READ_ROWS }, () => ++turns < 3),
-      SkippedRead,
-    );
-    assert.equal(turns, 3, 'asked at each part, skipped at the third');
+    const stopped = session.page({ source, view, offset: 1_500, limit: 3 * ORDER_READ_ROWS }, { stillWanted: () => ++turns < 2 });
+    const waiting = [session.page({ source, view, offset: 100, limit: 5 }), session.page({ source, view, offset: 200, limit: 5 })];
+    await assert.rejects(stopped, SkippedRead);
+    assert.equal(turns, 2, 'asked at each part, skipped at the second');
+    assert.deepEqual((await Promise.all(waiting)).map((p) => p.rows.length), [5, 5]);
   });
 });

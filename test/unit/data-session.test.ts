@@ -103,12 +103,82 @@ test('a page no longer wanted when its turn comes is skipped, not read; the read
       let wanted = true;
       const source = { kind: 'relation' as const, relation: '"main"."t"' };
       const first = session.page({ source, view: {}, offset: 0, limit: 2 });
-      const far = session.page({ source, view: {}, offset: 800, limit: 2 }, () => wanted);
+      const far = session.page({ source, view: {}, offset: 800, limit: 2 }, { stillWanted: () => wanted });
       wanted = false; // the grid scrolled away before the far page's turn
-      const near = session.page({ source, view: {}, offset: 2, limit: 2 }, () => true);
+      const near = session.page({ source, view: {}, offset: 2, limit: 2 }, { stillWanted: () => true });
       assert.deepEqual((await first).rows, [[0], [1]]);
       await assert.rejects(far, (err: Error) => err instanceof SkippedRead);
       assert.deepEqual((await near).rows, [[2], [3]]);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+/**
+ * A query read by OFFSET (too large to copy: `materializedRows` 0) whose rows
+ * deep down cost a scan of millions of rows each: a page there is a read that
+ * runs long, the first rows are quick.
+ */
+async function slowDeepPages(dir: string) {
+  const target = duckTarget(dir);
+  await queryFile(target.path!, 'CREATE TABLE t AS SELECT 1 AS x');
+  const session = new DataReadSession(target, { projectRoot: dir }, { idleMs: 60_000, maxHoldMs: 60_000 }, 0);
+  const source = { kind: 'query' as const, sql: "SELECT i FROM range(10000000) r(i) WHERE md5(i::VARCHAR) < 'f'" };
+  // The first read opens the file and finds the query too large to copy (a count), before the reads whose order is checked.
+  await session.page({ source, view: {}, offset: 0, limit: 1 });
+  return { session, source };
+}
+
+test('the rows on screen asked while a page is read interrupt that read and come first; the page, no longer wanted, is then skipped', async () => {
+  const { dir, cleanup } = tempDir('data-screen-first-');
+  try {
+    const { session, source } = await slowDeepPages(dir);
+    try {
+      const done: string[] = [];
+      let wanted = true;
+      const deep = session.page({ source, view: {}, offset: 9_000_000, limit: 200 }, { stillWanted: () => wanted }).then(
+        () => done.push('deep page read'),
+        (err: Error) => done.push(err instanceof SkippedRead ? 'deep page skipped' : `deep page failed: ${err.message}`),
+      );
+      await sleep(200); // the deep page's query is running (or about to: then it yields before starting)
+      const screen = await session.page({ source, view: {}, offset: 3, limit: 2 }, { screen: true });
+      done.push('screen');
+      wanted = false; // the grid has moved on: the page interrupted for the screen is not read again
+      await deep;
+      assert.deepEqual(done, ['screen', 'deep page skipped']);
+      assert.equal(screen.rows.length, 2);
+      // The connection the interrupted query ran on reads on.
+      assert.equal((await session.page({ source, view: {}, offset: 10, limit: 3 })).rows.length, 3);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a page interrupted for the rows on screen, still wanted, is read again after them and answered whole', async () => {
+  const { dir, cleanup } = tempDir('data-screen-again-');
+  try {
+    const { session, source } = await slowDeepPages(dir);
+    try {
+      const done: string[] = [];
+      const deep = session.page({ source, view: {}, offset: 6_000_000, limit: 4 }, { stillWanted: () => true }).then((page) => {
+        done.push('deep page');
+        return page;
+      });
+      await sleep(200);
+      await session.page({ source, view: {}, offset: 3, limit: 2 }, { screen: true });
+      done.push('screen');
+      const page = await deep;
+      assert.deepEqual(done, ['screen', 'deep page']);
+      assert.equal(page.offset, 6_000_000);
+      assert.equal(page.rows.length, 4);
+      const [[first]] = page.rows as number[][];
+      assert.ok(first! >= 6_000_000, `row 6,000,000 of the query is i ≥ 6,000,000, not ${first}`);
     } finally {
       await session.close();
     }

@@ -87,7 +87,10 @@ test('messages from the panel are checked: well-formed pass, anything else is dr
     count: true,
     screenRow: 380,
   });
+  // The rows on screen after a jump say so; the flag is a boolean or nothing.
+  assert.equal((parseDataPanelMessage({ type: 'requestPage', generation: 1, requestId: 3, view, offset: 410, limit: 41, count: false, screenRow: 410, screen: true }) as { screen?: boolean }).screen, true);
   for (const bad of [
+    { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 10, count: false, screenRow: 0, screen: 'yes' },
     { type: 'requestPage', generation: 1, requestId: 2, view, offset: -1, limit: 200, count: true, screenRow: 0 },
     { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 1e9, count: true, screenRow: 0 },
     { type: 'requestPage', generation: 1, requestId: 2, view, offset: 0, limit: 10, count: true },

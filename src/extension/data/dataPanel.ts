@@ -326,7 +326,7 @@ export class DataPanel implements vscode.Disposable {
       const ahead = first && m.offset === 0 && m.count && m.limit === DATA_PAGE_ROWS && first.view === JSON.stringify(m.view) ? first.page : undefined;
       // A page more than two pages from where the grid is now, by the time its read comes up, is skipped.
       const stillWanted = () => m.count || Math.abs(m.offset - this.screenRow) <= 2 * m.limit + m.limit;
-      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, stillWanted));
+      const page = await (ahead ?? showing.read.session.page({ source: showing.read.source, view: m.view, offset: m.offset, limit: m.limit, count: m.count }, { stillWanted, screen: m.screen === true }));
       if (!this.current(m.generation)) return;
       this.deps.log.debug(`Data: ${page.rows.length} rows at ${m.offset} in ${Math.round(page.elapsedMs)} ms: ${page.sql}`);
       this.post({ type: 'page', generation: m.generation, requestId: m.requestId, offset: page.offset, columns: page.columns, rows: page.rows, ...(page.totalRows !== undefined ? { totalRows: page.totalRows } : {}), sql: page.sql, elapsedMs: page.elapsedMs });

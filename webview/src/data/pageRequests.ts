@@ -32,7 +32,7 @@ function requestRows(state: PageRequestState, read: PendingRead, offset: number,
   if (!show) return;
   const requestId = state.nextRequest++;
   state.pending.set(requestId, read);
-  state.post({ type: 'requestPage', generation: show.generation, requestId, view: state.view, offset, limit, count, screenRow: state.screenRow });
+  state.post({ type: 'requestPage', generation: show.generation, requestId, view: state.view, offset, limit, count, screenRow: state.screenRow, ...('rowsAt' in read ? { screen: true } : {}) });
 }
 
 /** Asks for what rows `first`..`last` (on screen) need and the pages either side, so scrolling on finds them loaded. */
