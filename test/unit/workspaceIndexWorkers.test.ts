@@ -126,8 +126,8 @@ test('a cold start hands its first Python chunk to the workers before this threa
   try {
     const index = await WorkspaceIndex.open(root);
     assert.ok(index.graph.nodes.size > WORKER_THRESHOLD);
-    // This thread's SQL and dbt work takes the first ~1.5 s of the 10,000-file bench: the workers
-    // would otherwise idle through its first slice, and through this thread's own grammar loading.
+    // The workers start while this thread reads its own files, not after its first slice of them
+    // and its own grammar's loading.
     assert.deepEqual(events.slice(0, 2), ['python chunk to a worker', 'this thread reads SQL']);
   } finally {
     DiscoveryPool.prototype.readPython = readPython;
