@@ -91,6 +91,11 @@ test('the CLI never sends the user to editor commands: a missing token names the
     assert.equal(run.code, 1);
     assert.match(run.stdout, /no-such-python' was not found\. Pass one with --python PATH/);
     assert.doesNotMatch(run.stdout, /Select Interpreter|assetStudio\.pythonPath/);
+    // The same message inside --json, where its quotes are escaped.
+    const json = await cli(['materialize', 'thing', '--python', join(dir, 'no-such-python'), '--root', py, '--json'], dir);
+    assert.equal(json.code, 1);
+    assert.match(json.stdout, /no-such-python' was not found\. Pass one with --python PATH/);
+    assert.doesNotMatch(json.stdout, /Select Interpreter|assetStudio\.pythonPath/);
   } finally {
     cleanup();
   }
