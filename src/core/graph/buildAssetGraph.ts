@@ -113,7 +113,7 @@ export function buildAssetGraph(root: string, discoveries: readonly FileDiscover
     const prev = edgeMap.get(k);
     // An exact reference wins over an inferred one for the same pair.
     if (prev && (!prev.inferred || inferred)) return;
-    edgeMap.set(k, { from, to, inferred, ...(ref ? { ref } : {}) });
+    edgeMap.set(k, ref ? { from, to, inferred, ref } : { from, to, inferred });
   };
   const unknownTables: UnknownTable[] = [];
   const dbtModels: string[] = [];
@@ -353,16 +353,18 @@ export class KeyLookup {
 
   add(id: string): void {
     this.ids.add(id);
-    push(this.lower, id.toLowerCase(), id);
-    push(this.last, lastPart(id.split('/')).toLowerCase(), id);
+    const lower = id.toLowerCase();
+    push(this.lower, lower, id);
+    push(this.last, lower.slice(lower.lastIndexOf('/') + 1), id);
   }
 
   remove(ids: Iterable<string>): void {
     // Only the lists the removed keys are in: a graph folds a few dbt sources, and has thousands of keys.
     for (const id of ids) {
       if (!this.ids.delete(id)) continue;
-      drop(this.lower, id.toLowerCase(), id);
-      drop(this.last, lastPart(id.split('/')).toLowerCase(), id);
+      const lower = id.toLowerCase();
+      drop(this.lower, lower, id);
+      drop(this.last, lower.slice(lower.lastIndexOf('/') + 1), id);
     }
   }
 

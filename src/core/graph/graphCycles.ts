@@ -64,20 +64,19 @@ export function findCycles(allIds: readonly string[], downstream: ReadonlyMap<st
  * them. Almost always none, so Tarjan's pass usually has nothing to do.
  */
 function notTopologicallySorted(ids: readonly string[], downstream: ReadonlyMap<string, readonly string[]>): string[] {
-  const indegree = new Map<string, number>();
-  for (const id of ids) indegree.set(id, 0);
-  for (const next of downstream.values()) for (const w of next) indegree.set(w, (indegree.get(w) ?? 0) + 1);
-  const queue: string[] = [];
-  for (const [id, d] of indegree) if (d === 0) queue.push(id);
-  for (let i = 0; i < queue.length; i++) {
-    for (const w of downstream.get(queue[i]!) ?? []) {
-      const d = indegree.get(w)! - 1;
-      indegree.set(w, d);
-      if (d === 0) queue.push(w);
-    }
+  // By index rather than by key: one Map lookup per edge instead of three. Every edge's ends are in `ids`.
+  const index = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
+  const next = ids.map((id) => (downstream.get(id) ?? []).map((w) => index.get(w)!));
+  const indegree = new Int32Array(ids.length);
+  for (const list of next) for (const w of list) indegree[w]!++;
+  const queue: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (indegree[i] === 0) queue.push(i);
+  for (let q = 0; q < queue.length; q++) {
+    for (const w of next[queue[q]!]!) if (--indegree[w]! === 0) queue.push(w);
   }
-  if (queue.length === indegree.size) return [];
+  if (queue.length === ids.length) return [];
   const left: string[] = [];
-  for (const [id, d] of indegree) if (d > 0) left.push(id);
+  for (let i = 0; i < ids.length; i++) if (indegree[i]! > 0) left.push(ids[i]!);
   return left;
 }
