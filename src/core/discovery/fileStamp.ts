@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { sha1Hex } from '../sha1Hex';
 
 /**
  * What tells a file's content may have changed without reading it: size, modification time and
@@ -27,7 +27,7 @@ export function stampedMtime(stamp: string): number {
  */
 export function fileContentHash(file: string): string | undefined {
   try {
-    return createHash('sha1').update(readFileSync(file)).digest('hex');
+    return sha1Hex(readFileSync(file));
   } catch {
     return undefined;
   }

@@ -1,11 +1,10 @@
 // Reads Dagster definitions from one Python file, statically (docs/dagster-and-dbt.md). The file is
 // never imported: tree-sitter parses the lines that can hold definitions (see
 // pythonExcerpt) and this reader walks the module level of that tree.
-import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import type { AssetKey } from '../../assetKey';
 import type { AssetDefinition, CheckDefinition, DagsterAssetInfo, DependencyOrigin, DependencyRef } from '../../asset';
 import type { Problem, SourceLocation } from '../../problem';
+import { sha1Hex } from '../../sha1Hex';
 import { DagsterNames, text } from './dagsterNames';
 import { dagsterModuleFor } from './dagsterModule';
 import { excerptPython } from './pythonExcerpt';
@@ -519,7 +518,7 @@ class DagsterFileReader {
         kinds,
         description: stringValue(kw.get('description'), this.src),
         deps: this.deps(kw.get('deps'), 'spec'),
-        definitionHash: hash(text(call, this.src)),
+        definitionHash: sha1Hex(text(call, this.src)),
         dagster: { ...(kinds ? { kinds } : {}), external: true },
       },
     };
@@ -888,7 +887,7 @@ class DagsterFileReader {
   private hashOf(node: PySyntax): string {
     const row = this.rowOf(node.start);
     const extent = this.excerpt.statements.get(row);
-    return hash(extent ? this.original.slice(extent.start, extent.end) : text(node, this.src));
+    return sha1Hex(extent ? this.original.slice(extent.start, extent.end) : text(node, this.src));
   }
 
   private rowOf(offset: number): number {
@@ -1068,12 +1067,6 @@ function splitKey(s: string): string[] {
   return s.split('/').filter((p) => p.length > 0);
 }
 
-/** sha1 of a definition's text; crypto.hash (Node ≥ 20.12) skips the Hash object, older editors' Node lack it. */
-export function hash(s: string): string {
-  return oneShotHash ? oneShotHash('sha1', s, 'hex') : createHash('sha1').update(s).digest('hex');
-}
-
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 function abbreviate(s: string): string {
   const one = s.replace(/\s+/g, ' ');
